@@ -1,0 +1,41 @@
+"""Every 4xx the service answers: one shape (``contracts.response.ErrorResponse``), with the
+allowed range in the message. HTTP errors are raised only here, at the edge."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from contracts.ranges import FEATURE, HEIGHT, MAX_HEIGHTS_PER_REQUEST
+
+USAGE = f'give one or more heights, e.g. GET /weight?height=138 or POST /weight {{"{FEATURE}": [138]}}'
+
+
+def error_body(loc: list, msg: str, kind: str) -> dict:
+    return {"detail": [{"loc": loc, "msg": msg, "type": kind}]}
+
+
+def _message(error: dict) -> tuple[str, str]:
+    loc, kind = error.get("loc", ()), error.get("type", "")
+    if FEATURE not in loc:
+        if kind == "extra_forbidden":
+            return f"unexpected field {loc[-1]!r}; {USAGE}", kind
+        if kind in ("json_invalid", "model_attributes_type", "dict_type"):
+            return f"request body must be a JSON object; {USAGE}", kind
+        return f"{error.get('msg', 'invalid request')}; {USAGE}", kind
+    if kind == "missing":
+        return f"{FEATURE} is required; {USAGE}; each must be {HEIGHT.describe()}", "height_missing"
+    if kind in ("too_short", "list_type"):
+        return f"{FEATURE} must be a list of 1 to {MAX_HEIGHTS_PER_REQUEST} heights, each {HEIGHT.describe()}", kind
+    if kind == "too_long":
+        return f"at most {MAX_HEIGHTS_PER_REQUEST} heights per request; split the batch or use modelgate score", kind
+    return HEIGHT.message(error.get("input")), "height_invalid"
+
+
+async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    detail = []
+    for error in exc.errors():
+        msg, kind = _message(error)
+        detail.append({"loc": list(error.get("loc", ())), "msg": msg, "type": kind})
+    return JSONResponse({"detail": detail}, status_code=422)

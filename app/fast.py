@@ -1,0 +1,61 @@
+"""A fast path for the hot request, ``GET /weight?height=…``, in front of FastAPI.
+
+It answers only requests it can fully validate against the same contract (plain decimal
+numbers inside ``contracts.ranges.HEIGHT``, nothing else in the query); everything else,
+errors included, falls through to FastAPI, which owns the documented behaviour. A test
+checks both paths give byte-identical answers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from app.state import ModelState
+from contracts.ranges import FEATURE, HEIGHT, MAX_HEIGHTS_PER_REQUEST
+
+_NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_PREFIX = FEATURE.encode() + b"="
+_HEADERS = [(b"content-type", b"application/json")]
+
+
+def parse_query(query: bytes) -> list[float] | None:
+    """The heights in a query string, or None if anything in it needs FastAPI's full handling."""
+    if not query:
+        return None
+    parts = query.split(b"&")
+    if len(parts) > MAX_HEIGHTS_PER_REQUEST:
+        return None
+    heights = []
+    for part in parts:
+        if not part.startswith(_PREFIX):
+            return None
+        text = part[len(_PREFIX) :]
+        if not _NUMBER.fullmatch(text):
+            return None
+        value = float(text)
+        if not HEIGHT.contains(value):
+            return None
+        heights.append(value)
+    return heights
+
+
+class FastWeight:
+    def __init__(self, app, state: ModelState):
+        self.app, self.state = app, state
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"] == "/weight" and scope["method"] == "GET" and self.state.ready:
+            heights = parse_query(scope["query_string"])
+            if heights is not None:
+                body = json.dumps({"response": self.state.scorer.predict_list(heights)}, separators=(",", ":")).encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 200,
+                        "headers": [*_HEADERS, (b"content-length", str(len(body)).encode())],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)

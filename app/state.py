@@ -1,0 +1,36 @@
+"""The service's model: loaded and verified once at start-up; readiness says whether that worked."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from contracts.errors import ModelgateError
+from model import artifact
+from model.scorer import Scorer
+
+log = logging.getLogger("modelgate.app")
+
+
+class ModelState:
+    def __init__(self, model_dir: Path):
+        self.model_dir = Path(model_dir)
+        self.artifact: artifact.Artifact | None = None
+        self.scorer: Scorer | None = None
+        self.reason = "model not loaded yet"
+
+    def load(self) -> None:
+        try:
+            loaded = artifact.load(self.model_dir)
+        except ModelgateError as exc:
+            self.reason = str(exc)
+            log.error("model not ready: %s", exc)
+            return
+        for warning in loaded.warnings:
+            log.warning(warning)
+        self.artifact, self.scorer, self.reason = loaded, Scorer(loaded.estimator), "ready"
+        log.info("model %s loaded and verified from %s", loaded.version, self.model_dir)
+
+    @property
+    def ready(self) -> bool:
+        return self.scorer is not None

@@ -1,0 +1,50 @@
+"""The valid ranges of the model's input: the single home of every bound the code enforces."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Range:
+    """An open-below, closed-above interval ``low < x <= high`` with a unit for messages."""
+
+    name: str
+    low: float
+    high: float
+    unit: str
+
+    def contains(self, value: float) -> bool:
+        return math.isfinite(value) and self.low < value <= self.high
+
+    def describe(self) -> str:
+        return f"a finite number greater than {self.low:g} and at most {self.high:g} {self.unit}"
+
+    def message(self, got: object) -> str:
+        return f"{self.name} must be {self.describe()}; got {got!r}"
+
+
+# Heights in inches. The classic example scores heights from 50 to 140; nothing at or
+# below zero, and nothing above 300 (no person is 25 feet tall), is a height.
+HEIGHT = Range(name="height", low=0.0, high=300.0, unit="inches")
+
+# The most heights one POST /weight request may carry.
+MAX_HEIGHTS_PER_REQUEST = 10_000
+
+# Weights the model answers are rounded to this many decimals, in every channel.
+WEIGHT_DECIMALS = 4
+
+FEATURE = "height"
+TARGET = "weight"
+
+
+def parse_height(text: str) -> float:
+    """Parse one height given as text; raise ``ValueError`` with the contract's message if invalid."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise ValueError(HEIGHT.message(text)) from None
+    if not HEIGHT.contains(value):
+        raise ValueError(HEIGHT.message(text))
+    return value

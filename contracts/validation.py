@@ -1,0 +1,101 @@
+"""Run a pandera schema over a frame and turn what fails into plain, countable failure records.
+
+Row numbers are 1-based data rows (the header is not a row); ``line`` is the file line, which
+is what an editor shows (row + 1, as the header is line 1).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+NOT_A_NUMBER = "is_number"
+
+
+@dataclass(frozen=True)
+class Failure:
+    column: str | None
+    check: str
+    value: str
+    row: int | None  # 1-based data row; None for a whole-file problem (e.g. the header)
+
+    @property
+    def line(self) -> int | None:
+        return None if self.row is None else self.row + 1
+
+    def describe(self) -> str:
+        if self.row is None:
+            return f"{self.check}: {self.value}"
+        column = f", column {self.column!r}" if self.column else ""
+        return f"line {self.line} (row {self.row}){column}: {self.check}, got {self.value}"
+
+
+@dataclass
+class Failures:
+    """All failures of one validation run: exact counts per check, examples capped at ``cap``."""
+
+    cap: int = 100
+    counts: Counter = field(default_factory=Counter)
+    examples: list[Failure] = field(default_factory=list)
+
+    def add(self, failure: Failure) -> None:
+        self.counts[(failure.column, failure.check)] += 1
+        if len(self.examples) < self.cap:
+            self.examples.append(failure)
+
+    def extend(self, failures) -> None:
+        for failure in failures:
+            self.add(failure)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def summary(self, limit: int = 10) -> list[str]:
+        lines = [f"{n} × column {col!r}: {check}" if col else f"{n} × {check}" for (col, check), n in self.counts.most_common()]
+        lines += [f"  {f.describe()}" for f in self.examples[:limit]]
+        if self.total > limit:
+            lines.append(f"  … and {self.total - limit} more (see the failure report)")
+        return lines
+
+    def to_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "by_check": [{"column": col, "check": check, "count": n} for (col, check), n in self.counts.most_common()],
+            "examples": [dict(asdict(f), line=f.line) for f in self.examples],
+            "examples_capped_at": self.cap,
+        }
+
+
+def parse_numbers(text: pd.Series, column: str) -> tuple[pd.Series, list[Failure]]:
+    """Strings -> float64. Blanks become NaN (for the schema's null check); non-numbers are failures
+    and are dropped from the returned series. The index (data row - 1) is kept."""
+    stripped = text.str.strip()
+    numbers = pd.to_numeric(stripped, errors="coerce")
+    bad = numbers.isna() & stripped.ne("") & ~stripped.str.lower().isin(["nan", "+nan", "-nan"])
+    failures = [Failure(column, NOT_A_NUMBER, repr(v), int(i) + 1) for i, v in text[bad].items()]
+    return numbers[~bad].astype("float64"), failures
+
+
+def run_schema(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[Failure]:
+    """Validate lazily; return every row-level failure (empty when the frame passes)."""
+    try:
+        schema.validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        return [_to_failure(rec) for rec in exc.failure_cases.to_dict("records")]
+    return []
+
+
+def _to_failure(record: dict) -> Failure:
+    index = record.get("index")
+    row = None if index is None or (isinstance(index, float) and np.isnan(index)) else int(index) + 1
+    check = str(record.get("check"))
+    return Failure(record.get("column"), check, repr(record.get("failure_case")), row)

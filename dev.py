@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Bootstrap for a fresh machine with only Python >= 3.11: the README's two commands.
+
+    python3 dev.py serve   # set up .venv, train the bundled model if needed, serve it on :8000
+    python3 dev.py test    # set up .venv with tox, run the whole chain (tox -m chain)
+
+Extra arguments go to ``modelgate serve`` or to tox.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+CONSTRAINTS = ROOT / "constraints.txt"
+
+
+def run(*args: str | Path) -> None:
+    subprocess.run([str(a) for a in args], check=True, cwd=ROOT)
+
+
+def ensure_venv(*requirements: str) -> None:
+    stamp = VENV / ".installed"
+    wanted = " ".join(requirements) + f" {CONSTRAINTS.stat().st_mtime_ns} {(ROOT / 'pyproject.toml').stat().st_mtime_ns}"
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    if not (BIN / "python").exists():
+        print(f"creating {VENV}", flush=True)
+        venv.create(VENV, with_pip=True)
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "-c", CONSTRAINTS, *requirements)
+    stamp.write_text(wanted)
+
+
+def serve(args: list[str]) -> None:
+    ensure_venv("-e", ".")
+    modelgate = BIN / "modelgate"
+    if not (ROOT / "model" / "bundled" / "manifest.json").exists():
+        run(modelgate, "train")
+    port = args[args.index("--port") + 1] if "--port" in args else "8000"
+    print(f"serving on http://127.0.0.1:{port}  try:  curl 'http://127.0.0.1:{port}/weight?height=138'", flush=True)
+    os.execv(modelgate, [str(modelgate), "serve", *args])
+
+
+def test(args: list[str]) -> None:
+    ensure_venv("tox")
+    os.execv(BIN / "tox", [str(BIN / "tox"), *(args or ["run", "-m", "chain"])])
+
+
+def main() -> None:
+    commands = {"serve": serve, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(__doc__)
+    try:
+        commands[sys.argv[1]](sys.argv[2:])
+    except subprocess.CalledProcessError as exc:
+        sys.exit(f"dev.py: {' '.join(map(str, exc.cmd))} failed with exit code {exc.returncode}")
+
+
+if __name__ == "__main__":
+    main()

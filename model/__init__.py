@@ -1,0 +1,1 @@
+"""Train the height -> weight model, save and verify its artifact, and score batches."""

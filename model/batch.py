@@ -1,0 +1,229 @@
+"""Streaming batch scoring of a CSV: validate every chunk, predict, write atomically.
+
+Memory is bounded by the block size, not the file size. Nothing reaches OUTPUT unless every
+row of the input passed the input schema and every output chunk passed the output schema:
+rows go to a temporary file beside OUTPUT that is renamed over it only on success.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from contracts.errors import ModelgateError
+from contracts.ranges import FEATURE, TARGET
+from contracts.schemas import BATCH_INPUT, BATCH_OUTPUT
+from contracts.validation import Failure, Failures, parse_numbers, run_schema
+from model.files import remove_stale_temps, temp_path_for
+from model.scorer import Scorer
+
+BLOCK_SIZE = 8 << 20  # bytes of CSV per chunk
+
+
+@dataclass
+class BatchResult:
+    input: Path
+    output: Path | None
+    rows: int = 0
+    failures: Failures = field(default_factory=Failures)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def score_file(input_path, output_path, scorer: Scorer, *, block_size: int = BLOCK_SIZE, progress: bool = False) -> BatchResult:
+    """Score ``input_path`` into ``output_path``. Contract violations are returned in the result
+    (no output written); unusable paths raise :class:`ModelgateError`."""
+    source, target = Path(input_path), Path(output_path)
+    _check_paths(source, target)
+    remove_stale_temps(target)
+    result = BatchResult(source, None)
+    started = time.perf_counter()
+    tmp = temp_path_for(target)
+    try:
+        with open(source, "rb") as src, open(tmp, "wb") as dst:
+            bar = _progress_bar(source, progress)
+            result.rows = _stream(src, dst, scorer, result.failures, block_size, bar)
+            if bar is not None:
+                bar.close()
+            dst.flush()
+            os.fsync(dst.fileno())
+        if result.ok:
+            os.replace(tmp, target)
+            result.output = target
+    finally:
+        tmp.unlink(missing_ok=True)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _check_paths(source: Path, target: Path) -> None:
+    if not source.is_file():
+        raise ModelgateError(f"{source}: input file not found")
+    if target.exists() and target.resolve() == source.resolve():
+        raise ModelgateError(f"{target}: OUTPUT must not be the INPUT file (it would be overwritten)")
+    if target.is_dir():
+        raise ModelgateError(f"{target}: OUTPUT is a directory; give a file name")
+    if not target.parent.is_dir():
+        raise ModelgateError(f"{target.parent}: output folder does not exist")
+
+
+def read_header(src) -> tuple[list[str], str, list[Failure]]:
+    """Read the first line; return (column names, header text, header failures)."""
+    raw = src.readline()
+    if not raw.strip():
+        return [], "", [Failure(None, "header", "empty file: expected a header line naming 'height'", None)]
+    try:
+        text = raw.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError as exc:
+        return [], "", [Failure(None, "utf8", f"header is not UTF-8 text ({exc.reason} at byte {exc.start})", None)]
+    names = next(csv.reader([text]))
+    problems = []
+    if names.count(FEATURE) != 1:
+        found = "twice or more" if names.count(FEATURE) else "missing"
+        problems.append(Failure(FEATURE, "header", f"column {FEATURE!r} is {found}; header is {names}", None))
+    if TARGET in names:
+        problems.append(Failure(TARGET, "header", f"input already has a {TARGET!r} column; it would be overwritten", None))
+    if len(set(names)) != len(names) and not problems:
+        problems.append(Failure(None, "header", f"duplicate column names in {names}", None))
+    return names, text, problems
+
+
+def _stream(src, dst, scorer, failures: Failures, block_size: int, bar) -> int:
+    names, header, problems = read_header(src)
+    if problems:
+        failures.extend(problems)
+        return 0
+    dst.write((header + "," + TARGET + "\n").encode())
+
+    skipped: list[int] = []  # data rows dropped by the parser; later rows are renumbered past them
+
+    def on_invalid_row(row) -> str:
+        skipped.append(row.number)
+        failures.add(
+            Failure(
+                None,
+                "field_count",
+                f"{row.actual_columns} fields, expected {row.expected_columns}: {row.text[:60]!r}",
+                row.number,
+            )
+        )
+        return "skip"
+
+    rows = 0
+    try:
+        # Blank lines are kept as rows (a missing height) so that row and line numbers stay exact.
+        reader = pacsv.open_csv(
+            src,
+            read_options=pacsv.ReadOptions(column_names=names, block_size=block_size, use_threads=False),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid_row, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        failures.add(Failure(None, "csv", _arrow_reason(exc), _arrow_row(exc, rows)))
+        return rows
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            break
+        except pa.ArrowInvalid as exc:
+            failures.add(Failure(None, "csv", _arrow_reason(exc), _arrow_row(exc, rows)))
+            break
+        heights = _heights(batch.column(FEATURE), rows, failures, skipped)
+        if not failures:
+            weights = scorer.predict(heights)
+            failures.extend(run_schema(BATCH_OUTPUT, _frame(rows, heights, weights)))
+            if not failures:
+                dst.write(_csv_bytes(batch.append_column(TARGET, pa.array(weights))))
+        rows += batch.num_rows
+        if bar is not None:
+            bar.update(src.tell() - bar.n)
+    return rows
+
+
+def _heights(column: pa.Array, offset: int, failures: Failures, skipped: list[int]) -> np.ndarray:
+    """Cast the text column to float64 (fast path); on any unparsable cell, find every bad one."""
+    try:
+        heights = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+        frame = _frame(offset, heights)
+    except pa.ArrowInvalid:
+        text = pd.Series(
+            column.to_numpy(zero_copy_only=False), index=pd.RangeIndex(offset, offset + len(column)), dtype=object
+        ).astype(str)
+        parsed, bad = parse_numbers(text, FEATURE)
+        failures.extend(_renumber(bad, skipped))
+        frame = pd.DataFrame({FEATURE: parsed})
+        heights = parsed.to_numpy()
+    failures.extend(_renumber(run_schema(BATCH_INPUT, frame), skipped))
+    return heights
+
+
+def _renumber(found: list[Failure], skipped: list[int]) -> list[Failure]:
+    """Map rows counted among parsed rows to rows of the file, past the rows the parser dropped."""
+    if not skipped:
+        return found
+    ordered = sorted(skipped)
+    renumbered = []
+    for failure in found:
+        row = failure.row
+        for dropped in ordered:
+            if row is None or dropped > row:
+                break
+            row += 1
+        renumbered.append(replace(failure, row=row))
+    return renumbered
+
+
+def _frame(offset: int, heights: np.ndarray, weights: np.ndarray | None = None) -> pd.DataFrame:
+    columns = {FEATURE: heights} if weights is None else {FEATURE: heights, TARGET: weights}
+    return pd.DataFrame(columns, index=pd.RangeIndex(offset, offset + len(heights)), copy=False)
+
+
+def _csv_bytes(batch: pa.RecordBatch) -> bytes:
+    """CSV text of a batch. pyarrow quotes every string cell unless told not to, so write
+    unquoted; a batch with a value that needs quotes (a comma, a quote) goes through the csv
+    module, which quotes only those values, as the input had them."""
+    buffer = io.BytesIO()
+    try:
+        pacsv.write_csv(batch, buffer, pacsv.WriteOptions(include_header=False, quoting_style="none"))
+        return buffer.getvalue()
+    except pa.ArrowInvalid:
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\n").writerows(zip(*(c.to_pylist() for c in batch.columns)))
+        return text.getvalue().encode()
+
+
+def _arrow_row(exc: Exception, offset: int) -> int | None:
+    found = re.search(r"Row #(\d+)", str(exc))
+    return offset + int(found.group(1)) if found else None
+
+
+def _arrow_reason(exc: Exception) -> str:
+    text = str(exc).splitlines()[0]
+    if "UTF8" in text or "utf8" in text.lower():
+        return "not UTF-8 text; save the file as UTF-8"
+    return text
+
+
+def _progress_bar(source: Path, wanted: bool):
+    if not wanted:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=source.stat().st_size, unit="B", unit_scale=True, desc=source.name, leave=False)

@@ -1,0 +1,57 @@
+"""Evidence of a batch run: a JSON failure report and a JUnit XML file the pipeline gates on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from junit_xml import TestCase, TestSuite, to_xml_report_string
+
+from contracts.schemas import BATCH_INPUT
+from model.batch import BatchResult
+from model.files import atomic_writer
+
+FILE_CHECKS = ["header", "utf8", "csv", "field_count"]
+
+
+def rule_names() -> list[str]:
+    """Every rule a batch file is held to, in the order a reviewer reads them."""
+    column = BATCH_INPUT.columns["height"]
+    return FILE_CHECKS + ["is_number", "not_nullable"] + [str(c.error or c.name) for c in column.checks]
+
+
+def to_dict(result: BatchResult) -> dict:
+    return {
+        "input": str(result.input),
+        "output": str(result.output) if result.output else None,
+        "status": "passed" if result.ok else "rejected",
+        "rows": result.rows,
+        "seconds": round(result.seconds, 3),
+        "failures": result.failures.to_dict(),
+    }
+
+
+def write_json(result: BatchResult, path: Path) -> None:
+    with atomic_writer(Path(path), "w") as handle:
+        json.dump(to_dict(result), handle, indent=2)
+        handle.write("\n")
+
+
+def write_junit(result: BatchResult, path: Path, suite: str = "batch-contract") -> None:
+    by_check: dict[str, list] = {}
+    for (column, check), count in result.failures.counts.items():
+        by_check.setdefault(check, []).append((column, count))
+    names = rule_names()
+    names += [c for c in by_check if c not in names]
+    cases = []
+    for name in names:
+        case = TestCase(name=name, classname=f"{suite}.{result.input.name}", file=str(result.input))
+        if name in by_check:
+            examples = [f.describe() for f in result.failures.examples if f.check == name][:5]
+            count = sum(n for _, n in by_check[name])
+            case.add_failure_info(message=f"{count} row(s) fail {name}", output="\n".join(examples))
+        cases.append(case)
+    xml = to_xml_report_string([TestSuite(suite, cases, timestamp=None)])
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_writer(Path(path), "w") as handle:
+        handle.write(xml)

@@ -1,0 +1,69 @@
+"""Where the REST scenarios send their requests: the pluggable base URL.
+
+In-process (default): the app from ``app/`` on a real uvicorn server on 127.0.0.1, serving a model
+trained for the session. ``--base-url URL``: any running deployment (the post-deployment smoke test).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+import uvicorn
+
+
+class Service:
+    """A thin HTTP client bound to one base URL."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url.rstrip("/")
+        self.session = requests.Session()
+
+    def get(self, path: str, query: str = "") -> requests.Response:
+        return self.session.get(f"{self.base_url}{path}" + (f"?{query}" if query else ""), timeout=30)
+
+    def post(self, path: str, body: str) -> requests.Response:
+        return self.session.post(
+            f"{self.base_url}{path}", data=body.encode(), headers={"content-type": "application/json"}, timeout=30
+        )
+
+
+def wait_until_healthy(base_url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base_url}/health", timeout=2).status_code == 200:
+                return
+        except requests.RequestException as exc:
+            last = exc
+        time.sleep(0.1)
+    raise TimeoutError(f"{base_url}/health did not answer within {timeout:.0f} s ({last})")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def in_process(model_dir: Path):
+    """Serve ``model_dir`` with uvicorn in a background thread; yield its base URL."""
+    from app.main import create_app
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(model_dir), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url)
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -1,0 +1,98 @@
+"""Steps for the batch CSV guard feature: ``modelgate score`` as a user runs it."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from modelgate.cli import main
+
+scenarios("batch.feature")
+
+
+@given(parsers.parse('a batch file with the lines "{lines}"'), target_fixture="batch")
+@given('a batch file with the lines ""', target_fixture="batch")
+def batch_file(tmp_path, lines=""):
+    path = tmp_path / "input.csv"
+    path.write_bytes(codecs.decode(lines, "unicode_escape").encode("utf-8"))
+    return {
+        "input": path,
+        "bytes": path.read_bytes(),
+        "output": tmp_path / "output.csv",
+        "report": tmp_path / "report.json",
+        "junit": tmp_path / "junit.xml",
+    }
+
+
+@when("the file is scored", target_fixture="run")
+def score(batch, trained_model, capsys):
+    code = main(
+        [
+            "score",
+            str(batch["input"]),
+            str(batch["output"]),
+            "--model",
+            str(trained_model),
+            "--report",
+            str(batch["report"]),
+            "--junit",
+            str(batch["junit"]),
+        ]
+    )
+    out, err = capsys.readouterr()
+    return {"code": code, "stdout": out, "stderr": err}
+
+
+@then("the scoring succeeds")
+def succeeds(run, batch):
+    assert run["code"] == 0, run["stderr"]
+    assert batch["output"].exists()
+
+
+@then(parsers.parse('the output has the input\'s columns plus "{column}", one row per input row'))
+def output_columns(batch, column):
+    given_ = pd.read_csv(batch["input"], dtype=str, keep_default_na=False)
+    scored = pd.read_csv(batch["output"], dtype=str, keep_default_na=False)
+    assert list(scored.columns) == [*given_.columns, column]
+    pd.testing.assert_frame_equal(scored[given_.columns], given_)
+
+
+@then("each weight is the agreed weight for its height")
+def agreed_weights(batch, golden):
+    agreed, tolerance = golden
+    scored = pd.read_csv(batch["output"])
+    for height, weight in zip(scored["height"], scored["weight"]):
+        assert abs(weight - agreed[height]) <= tolerance, (height, weight)
+
+
+@then(parsers.parse('the scoring is rejected, naming {where} and "{problem}"'))
+def rejected(run, where, problem):
+    assert run["code"] == 1, run
+    lines = run["stderr"].splitlines()
+    assert "rejected" in lines[0] and "no output written" in lines[0], run["stderr"]
+    location = "" if where == "header" else f"{where} "
+    assert any(location in line and problem in line for line in lines[1:]), run["stderr"]
+    assert "Traceback" not in run["stderr"]
+
+
+@then("no output file exists")
+def no_output(batch):
+    leftovers = [p.name for p in batch["output"].parent.iterdir() if p.name.startswith((".output", "output"))]
+    assert leftovers == [], leftovers
+
+
+@then("the input file is unchanged")
+def unchanged(batch):
+    assert batch["input"].read_bytes() == batch["bytes"]
+
+
+@then("the failure report and the JUnit file record the problem")
+def evidence(batch):
+    report = json.loads(batch["report"].read_text())
+    assert report["status"] == "rejected" and report["failures"]["total"] > 0
+    suite = ET.parse(batch["junit"]).getroot().find("testsuite")
+    assert int(suite.get("failures")) > 0

@@ -1,0 +1,74 @@
+"""One prediction function for every channel; the fast path answers exactly as FastAPI does."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from app.fast import parse_query
+from app.main import create_app
+from model import artifact
+from model.scorer import Scorer
+
+
+@pytest.fixture(scope="module")
+def estimator(trained_model):
+    return artifact.load(trained_model).estimator
+
+
+def test_the_closed_form_equals_sklearn_predict(estimator):
+    heights = np.random.default_rng(7).uniform(1e-6, 300, 200_000)
+    expected = np.round(estimator.predict(heights.reshape(-1, 1)), 4)
+    assert np.array_equal(Scorer(estimator).predict(heights), expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (b"height=138", [138.0]),
+        (b"height=62.5&height=72", [62.5, 72.0]),
+        (b"height=+1e2", [100.0]),
+        (b"height=300", [300.0]),
+        (b"", None),
+        (b"height=", None),
+        (b"height=0", None),
+        (b"height=300.0001", None),
+        (b"height=nan", None),
+        (b"height=inf", None),
+        (b"height=1_000", None),
+        (b"height=%2B5", None),
+        (b"height=72&x=1", None),
+        (b"weight=72", None),
+    ],
+)
+def test_the_fast_path_takes_only_what_it_can_fully_validate(query, expected):
+    assert parse_query(query) == expected
+
+
+@pytest.mark.parametrize("query", ["height=138", "height=62.5&height=72&height=300", "height=0.0001", "height=72.25e0"])
+def test_fast_and_fastapi_paths_answer_byte_identically(trained_model, query):
+    app = create_app(trained_model)
+    with TestClient(app) as client:
+        fast = client.get(f"/weight?{query}")
+        # The same request with an extra, ignored parameter is handled by FastAPI itself.
+        slow = client.get(f"/weight?{query}&ignored=1")
+    assert fast.status_code == slow.status_code == 200
+    assert fast.content == slow.content
+
+
+def test_a_service_without_a_verified_model_is_alive_but_not_ready(tmp_path):
+    with TestClient(create_app(tmp_path / "absent")) as client:
+        assert client.get("/health").status_code == 200
+        ready = client.get("/ready")
+        assert ready.status_code == 503 and "no model directory" in ready.json()["detail"][0]["msg"]
+        assert client.get("/weight?height=138").status_code == 503
+
+
+def test_the_openapi_schema_declares_the_height_range_and_errors(trained_model):
+    with TestClient(create_app(trained_model)) as client:
+        spec = client.get("/openapi.json").json()
+    operation = spec["paths"]["/weight"]["get"]
+    assert {"200", "422", "503"} <= set(operation["responses"])
+    items = operation["parameters"][0]["schema"]["items"]
+    assert items["exclusiveMinimum"] == 0 and items["maximum"] == 300
