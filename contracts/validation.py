@@ -88,7 +88,7 @@ def parse_numbers(text: pd.Series, column: str) -> tuple[pd.Series, list[Failure
 def run_schema(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[Failure]:
     """Validate lazily; return every row-level failure (empty when the frame passes)."""
     try:
-        schema.validate(frame, lazy=True)
+        schema.validate(frame, lazy=True, inplace=True)  # no defensive copy: frames here are ours
     except SchemaErrors as exc:
         return [_to_failure(rec) for rec in exc.failure_cases.to_dict("records")]
     return []
