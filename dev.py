@@ -26,8 +26,9 @@ def run(*args: str | Path) -> None:
 
 
 def ensure_venv(*requirements: str) -> None:
-    stamp = VENV / ".installed"
-    wanted = " ".join(requirements) + f" {CONSTRAINTS.stat().st_mtime_ns} {(ROOT / 'pyproject.toml').stat().st_mtime_ns}"
+    # One stamp per requirement set, so alternating serve and test does not reinstall.
+    stamp = VENV / f".installed-{'-'.join(r.strip('-.') or 'e' for r in requirements)}"
+    wanted = f"{CONSTRAINTS.read_text()}{(ROOT / 'pyproject.toml').read_text()}"
     if stamp.exists() and stamp.read_text() == wanted:
         return
     if not (BIN / "python").exists():
