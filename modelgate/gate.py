@@ -85,8 +85,12 @@ def _failures(failed) -> str | None:
     if not failed:
         return None
     failures = sum(1 for c in failed if c.outcome == "failure")
+    counts = [
+        f"{failures} test(s) failed" if failures else "",
+        f"{len(failed) - failures} errored" if len(failed) > failures else "",
+    ]
     suites = ", ".join(dict.fromkeys(c.suite for c in failed))
-    return f"{failures} test(s) failed and {len(failed) - failures} errored (in {suites})"
+    return f"{' and '.join(c for c in counts if c)} (in {suites})"
 
 
 def _absent(verdict: Verdict, wanted: str) -> str | None:

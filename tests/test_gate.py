@@ -109,7 +109,7 @@ def test_failures_and_errors_fail_and_are_listed_with_their_messages(green, caps
     suite(green, "bdd", case("test_c", '<error message="fixture exploded"/>'))
     code, out, err = gate(capsys, green)
     assert code == 1
-    assert "1 test(s) failed and 1 errored (in bdd, unit)" in err
+    assert "1 test(s) failed and 1 errored (in bdd, unit)" in err  # suites in file order
     assert "[unit] tests.test_x::test_b: failure: assert 1 == 2" in out
     assert "[bdd] tests.test_x::test_c: error: fixture exploded" in out
 

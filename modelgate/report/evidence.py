@@ -17,14 +17,12 @@ def record(manifest: dict, inputs: Inputs) -> str:
     data = manifest.get("training_data", {})
     metrics = manifest.get("metrics", {})
     c = manifest.get("coefficients", {})
+    kind = manifest.get("model_type", "?").rsplit(".", 1)[-1]
     matches = {True: " · matches the data plotted here", False: " · differs from the data plotted here!", None: ""}
     rows = [
         ("Model version", escape(manifest.get("model_version", "?"))),
         ("Model file SHA-256", f'<span class="mono">{escape(manifest.get("model_sha256", "?"))}</span>'),
-        (
-            "Model",
-            f"{escape(manifest.get('model_type', '?'))}: weight = {c.get('intercept', 0):.4f} + {c.get('slope', 0):.4f} × height",
-        ),
+        ("Model", f"{escape(kind)}: weight = {c.get('intercept', 0):.4f} + {c.get('slope', 0):.4f} × height"),
         (
             "Training data",
             f"{escape(str(data.get('file', '?')))}, {data.get('rows', '?')} rows{matches[inputs.data_matches_manifest]}",

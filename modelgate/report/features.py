@@ -12,6 +12,7 @@ LABELS = {PASSED: "passed", FAILED: "failed", SKIPPED: "skipped", NOT_RUN: "not 
 _PLACEHOLDER = re.compile(r"&lt;([^&]+?)&gt;")
 NEWLINE = "<i>\\n</i>"
 MAX_ERROR_LINES = 12  # enough to see the assertion; the full trace is in the JUnit file
+WIDE_TABLE = 3  # examples with more columns than this go below their steps
 
 
 def css_class(status: str) -> str:
@@ -59,8 +60,9 @@ def scenario_html(scenario: Scenario) -> str:
         kind = f"{passed} of {len(scenario.examples)} examples passed"
     tags = "".join(f' <span class="tag">{escape(t)}</span>' for t in scenario.tags)
     steps = f'<ul class="steps">{"".join(_step(s, outline) for s in scenario.steps)}</ul>'
-    if outline:  # steps beside their examples keeps a long table from stretching the page
-        steps = f'<div class="outline">{steps}{_examples(scenario)}</div>'
+    if outline:  # steps beside a narrow examples table keeps it from stretching the page; a wide one goes below
+        layout = "outline" if len(scenario.headers) <= WIDE_TABLE else "outline wide"
+        steps = f'<div class="{layout}">{steps}{_examples(scenario)}</div>'
     body = [f'<div class="name">{escape(scenario.name)}{tags} <span class="kind">{escape(kind)}</span></div>', steps]
     if scenario.status == FAILED and scenario.error:
         body.append(error_block(scenario.error))

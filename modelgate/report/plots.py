@@ -140,7 +140,9 @@ def r2_gauge(low: float, high: float, value: float | None, width=520, height=70)
         f'<rect x="{left}" y="{bar_y}" width="{right - left}" height="12" rx="6" fill="{GRID}"/>',
         f'<rect x="{x(low):.1f}" y="{bar_y}" width="{x(high) - x(low):.1f}" height="12" fill="{AGREED}" fill-opacity="0.35"/>',
     ]
-    parts += [f'<text x="{x(t):.1f}" y="{bar_y + 30}" text-anchor="middle">{t:g}</text>' for t in (0, low, high, 1)]
+    # The scale's ends are dropped where they would collide with the band's own labels.
+    ticks = [low, high, *(end for end in (0, 1) if min(abs(end - low), abs(end - high)) > 0.08)]
+    parts += [f'<text x="{x(t):.1f}" y="{bar_y + 30}" text-anchor="middle">{t:g}</text>' for t in ticks]
     if value is not None:
         color = AGREED if low <= value <= high else WARN
         parts.append(f'<path d="M{x(value):.1f} {bar_y - 2}l-7 -12h14z" fill="{color}"/>')

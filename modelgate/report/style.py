@@ -55,6 +55,7 @@ th, td { text-align:left; padding:6px 10px; border-bottom:1px solid var(--line);
 th { font-size:12px; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); font-weight:600; }
 td.num, th.num { text-align:right; }
 .outline { display:grid; grid-template-columns:minmax(0,1fr) minmax(0,1.1fr); gap:18px; align-items:start; }
+.outline.wide { grid-template-columns:1fr; gap:4px; } .outline.wide table.examples { width:auto; }
 table.examples { margin-top:4px; font-size:12px; }
 table.examples td, table.examples th { padding:2px 8px; } table.examples th { font-size:11px; }
 table.examples i { color:var(--muted); font-style:normal; }
