@@ -62,8 +62,10 @@ def verdict() -> list[str]:
 
     gate, report = ROOT / "reports" / "gate.xml", ROOT / "reports" / "report.html"
     try:
-        failures = [f.get("message", "") for f in ET.parse(gate).getroot().iter("failure")]
-        lines = [f"gate: FAILED: {'; '.join(failures)}" if failures else "gate: PASSED"]
+        root = ET.parse(gate).getroot()
+        failures = [f.get("message", "") for f in root.iter("failure")]
+        said = next((out.text.strip() for out in root.iter("system-out") if out.text and out.text.strip()), "")
+        lines = [said or (f"gate: FAILED: {'; '.join(failures)}" if failures else "gate: PASSED")]
     except (OSError, ET.ParseError):
         lines = [f"gate: no verdict ({gate.relative_to(ROOT)} missing or unreadable)"]
     if report.exists():

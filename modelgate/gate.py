@@ -142,7 +142,8 @@ def write_junit(verdict: Verdict, out: Path) -> None:
         if problem:
             case.add_failure_info(message=problem)
         cases.append(case)
-    xml = to_xml_report_string([TestSuite("gate", cases, timestamp=None)])
+    # The verdict line rides along as the suite's output, for readers of the file (dev.py prints it).
+    xml = to_xml_report_string([TestSuite("gate", cases, timestamp=None, stdout=verdict.summary())])
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic_writer(out, "w") as handle:

@@ -145,6 +145,7 @@ def test_the_verdict_is_written_as_junit_and_never_read_back(green, capsys):
     assert cases["required suite present: unit"] is None
     assert "required suite 'spark' is missing" in cases["required suite present: spark"].get("message")
     assert root.find("testsuite").get("name") == "gate"
+    assert root.find("testsuite/system-out").text.startswith("gate: FAILED: required suite 'spark' is missing")
 
 
 def test_nested_folders_are_read_and_named_by_path(green, capsys):
@@ -152,3 +153,10 @@ def test_nested_folders_are_read_and_named_by_path(green, capsys):
     suite(green / "image", "selftest", case("golden"))
     code, out, _ = gate(capsys, green, "--require", "image/selftest", "selftest")
     assert code == 0 and "image/selftest" in out
+
+
+@pytest.mark.parametrize("command", ["gate", "report"])
+def test_gate_and_report_explain_themselves(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0 and "--junit" in capsys.readouterr().out
