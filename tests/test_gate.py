@@ -114,6 +114,15 @@ def test_failures_and_errors_fail_and_are_listed_with_their_messages(green, caps
     assert "[bdd] tests.test_x::test_c: error: fixture exploded" in out
 
 
+def test_a_failure_with_a_teardown_error_is_one_failing_case_not_an_unreadable_file(green, capsys):
+    body = '<failure message="assert 1 == 2"/><error message="teardown exploded"/>'
+    (green / "unit.xml").write_text(
+        PYTEST.format(suite="unit", failures=1, tests=1, cases=case("t", body)).replace('errors="0"', 'errors="1"')
+    )
+    err = one_line_failure(capsys, green)
+    assert "1 test(s) failed (in unit)" in err and "claims" not in err
+
+
 def test_a_file_claiming_failures_it_does_not_list_fails(green, capsys):
     suite(green, "unit", case("test_a"), failures=2)
     assert "claims 2 failures but lists 0" in one_line_failure(capsys, green)
