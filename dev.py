@@ -2,7 +2,7 @@
 """Bootstrap for a fresh machine with only Python >= 3.11: the README's two commands.
 
     python3 dev.py serve   # set up .venv, train the bundled model if needed, serve it on :8000
-    python3 dev.py test    # set up .venv with tox, run the whole chain (tox -m chain)
+    python3 dev.py test    # set up .venv with tox, run the whole chain (tox -m chain), end with the gate's verdict
 
 Extra arguments go to ``modelgate serve`` or to tox.
 """
@@ -50,7 +50,31 @@ def serve(args: list[str]) -> None:
 
 def test(args: list[str]) -> None:
     ensure_venv("tox")
-    os.execv(BIN / "tox", [str(BIN / "tox"), *(args or ["run", "-m", "chain"])])
+    if args:
+        os.execv(BIN / "tox", [str(BIN / "tox"), *args])
+    code = subprocess.run([str(BIN / "tox"), "run", "-m", "chain"], cwd=ROOT, check=False).returncode
+    print(*verdict(), sep="\n")
+    sys.exit(code)
+
+
+def verdict() -> list[str]:
+    """The chain's last words: the gate's verdict (from its JUnit file) and where the report is."""
+    import xml.etree.ElementTree as ET
+
+    gate, report = ROOT / "reports" / "gate.xml", ROOT / "reports" / "report.html"
+    try:
+        root = ET.parse(gate).getroot()
+        failures = [f.get("message", "") for f in root.iter("failure")]
+        said = next((out.text.strip() for out in root.iter("system-out") if out.text and out.text.strip()), "")
+        lines = [said or (f"gate: FAILED: {'; '.join(failures)}" if failures else "gate: PASSED")]
+    except (OSError, ET.ParseError):
+        lines = [f"gate: no verdict ({gate.relative_to(ROOT)} missing or unreadable)"]
+    if report.exists():
+        shot = report.with_suffix(".png")
+        lines.append(f"report: {report}" + (f" (screenshot {shot})" if shot.exists() else ""))
+    else:
+        lines.append(f"report: not written ({report.relative_to(ROOT)})")
+    return lines
 
 
 def main() -> None:

@@ -1,0 +1,67 @@
+"""``modelgate report``: the self-contained HTML page stakeholders open in a BDD review."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from contracts.errors import ModelgateError
+from modelgate import ROOT
+from modelgate.settings import DEFAULT_TRAINING_DATA, Settings
+
+
+def register(sub, settings: Settings) -> None:
+    report = sub.add_parser(
+        "report",
+        help="write a self-contained HTML report of the features, test results and model",
+        description="Build one HTML page (no network needed to view it) from the features, the BDD cucumber JSON, "
+        "the JUnit results, the gate's verdict and the model manifest. Missing inputs are named on stderr and in the "
+        "page, the page is still written, and the exit code is 1.",
+    )
+    report.add_argument(
+        "--out", type=Path, default=Path("reports/report.html"), metavar="HTML", help="page to write (default: %(default)s)"
+    )
+    report.add_argument(
+        "--features", type=Path, default=ROOT / "features", metavar="DIR", help="the .feature files (default: the project's)"
+    )
+    report.add_argument(
+        "--cucumber",
+        type=Path,
+        action="append",
+        metavar="JSON",
+        help="cucumber JSON from a BDD run; repeatable (default: every reports/cucumber*.json)",
+    )
+    report.add_argument(
+        "--junit-dir", type=Path, default=Path("reports/junit"), metavar="DIR", help="JUnit XML folder (default: %(default)s)"
+    )
+    report.add_argument(
+        "--gate", type=Path, default=Path("reports/gate.xml"), metavar="XML", help="the gate's verdict (default: %(default)s)"
+    )
+    report.add_argument(
+        "--model",
+        type=Path,
+        default=settings.model_dir,
+        metavar="DIR",
+        help=f"model directory with manifest.json (default: $MODELGATE_MODEL_DIR or {settings.model_dir})",
+    )
+    report.add_argument(
+        "--data", type=Path, default=DEFAULT_TRAINING_DATA, metavar="CSV", help="the model's training data, for the plots"
+    )
+    report.set_defaults(run=run)
+
+
+def run(args) -> int:
+    try:
+        from modelgate.report import build
+        from modelgate.report.inputs import Sources
+    except ImportError as exc:
+        raise ModelgateError(f"modelgate report needs {exc.name}: pip install 'modelgate[report]'") from None
+
+    cucumber = args.cucumber or sorted(Path("reports").glob("cucumber*.json"))
+    sources = Sources(args.features, cucumber, args.junit_dir, args.gate, args.model, args.data)
+    inputs = build(sources, args.out)
+    for missing in inputs.missing:
+        print(f"modelgate report: missing: {missing}", file=sys.stderr)
+    complete = "incomplete, " if inputs.missing else ""
+    print(f"wrote {args.out} ({complete}{sum(len(f.scenarios) for f in inputs.features)} scenarios)", flush=True)
+    return 1 if inputs.missing else 0
