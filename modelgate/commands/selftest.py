@@ -40,7 +40,7 @@ def run(args) -> int:
     if not result.ok:
         print(f"modelgate: selftest: {len(result.failures)} of {len(result.cases)} checks failed", file=sys.stderr)
         for case in result.failures:
-            print(f"  {case.name}: {(case.failure_message or case.error_message)}", file=sys.stderr)
+            print(f"  {case.name}: {(case.failures or case.errors)[0]['message']}", file=sys.stderr)
         return 1
     print(f"selftest: all {len(result.cases)} checks passed" + (f"; JUnit: {args.junit}" if args.junit else ""))
     return 0
