@@ -16,6 +16,7 @@ Feature: The service image
   Scenario: Readiness names the verified model the image was built with
     Given the service image is running
     Then it is ready with the version of the model it was built with
+    And the image's own health check reports it healthy
 
   Scenario: The image's self-test proves the contract and leaves JUnit evidence
     When the image's self-test runs

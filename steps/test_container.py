@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 import xml.etree.ElementTree as ET
 
 from pytest_bdd import given, parsers, scenarios, then, when
@@ -51,6 +52,20 @@ def ready_with_built_model(running, service_image):
     response = Service(running.url).get("/ready")
     assert response.status_code == 200, response.text
     assert response.json() == {"status": "ready", "model_version": built}, (response.text, built)
+
+
+@then("the image's own health check reports it healthy")
+def healthy(running):
+    # The HEALTHCHECK runs every 10 s inside the container, as the service user; give it three rounds.
+    deadline = time.monotonic() + 35
+    while True:
+        wrapped = running.container.get_wrapped_container()
+        wrapped.reload()
+        health = wrapped.attrs["State"].get("Health") or {}
+        if health.get("Status") == "healthy" or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert health.get("Status") == "healthy", health
 
 
 @when("the image's self-test runs", target_fixture="selftest")
