@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
-import shutil
+import tarfile
 import time
 import xml.etree.ElementTree as ET
 
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from model import artifact
-from steps.container import ROOT, container, require_engine
+from steps.container import container, require_engine
 from steps.service import Service
 
 scenarios("container.feature")
@@ -93,10 +94,19 @@ def selftest_junit(selftest):
 
 
 @given("a copy of the model whose model file was altered after signing", target_fixture="tampered")
-def tampered(tmp_path, service_image):  # the image build trains model/bundled if needed
-    source = ROOT / "model" / "bundled"
-    target = tmp_path / "tampered"
-    shutil.copytree(source, target)
+def tampered(tmp_path, service_image):
+    """The image's own model, copied out of it, with one byte appended to the signed model file."""
+    import docker
+
+    client = docker.from_env()
+    stopped = client.containers.create(service_image)
+    try:
+        chunks, _ = stopped.get_archive("/app/model")
+        with tarfile.open(fileobj=io.BytesIO(b"".join(chunks))) as archive:
+            archive.extractall(tmp_path, filter="data")
+    finally:
+        stopped.remove(force=True)
+    target = tmp_path / "model"
     manifest = json.loads((target / artifact.MANIFEST_FILE).read_text())
     with open(target / manifest["model_file"], "ab") as handle:
         handle.write(b"\0")
