@@ -68,6 +68,8 @@ version="$("$python" -c "import json, sys; print(json.load(open(sys.argv[1]))['m
 build_args=()
 [ -n "${BASE_IMAGE:-}" ] && build_args+=(--build-arg "BASE_IMAGE=$BASE_IMAGE")
 say "building $tag (model $version, base ${BASE_IMAGE:-the Dockerfile default})"
+# The classic builder unless told otherwise: Debian's docker.io ships no buildx plugin, and the
+# Dockerfile needs nothing BuildKit adds.
 DOCKER_BUILDKIT="${DOCKER_BUILDKIT:-0}" docker build --quiet -f docker/Dockerfile -t "$tag" \
     --label "org.opencontainers.image.title=modelgate" --label "modelgate.model_version=$version" \
     "${build_args[@]}" . >"$log" 2>&1 || { tail -n 30 "$log" >&2; die "docker build failed (see above)"; }
