@@ -13,10 +13,17 @@ from modelgate.settings import DEFAULT_TRAINING_DATA
 from steps.service import Service, in_process
 
 ROOT = Path(__file__).resolve().parent
+pytest_plugins = ["steps.container"]
 
 
 def pytest_addoption(parser):
     parser.addoption("--base-url", default=None, help="run the REST scenarios against this deployed URL instead of in-process")
+    parser.addoption(
+        "--service",
+        choices=["in-process", "container"],
+        default="in-process",
+        help="where the REST scenarios run without --base-url: in-process (default) or the built image (testcontainers)",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +51,9 @@ def base_url(request) -> str:
     url = request.config.getoption("--base-url")
     if url:
         yield url
+        return
+    if request.config.getoption("--service") == "container":
+        yield request.getfixturevalue("service_container").url
         return
     with in_process(request.getfixturevalue("trained_model")) as url:
         yield url

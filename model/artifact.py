@@ -89,6 +89,8 @@ def read_manifest(directory: Path) -> dict:
         raise ArtifactError(f"{path}: manifest missing (train the model with: modelgate train)") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ArtifactError(f"{path}: manifest is not valid JSON ({exc})") from None
+    except OSError as exc:  # e.g. a file only root may read, copied into an image that runs as a user
+        raise ArtifactError(f"{path}: cannot read the manifest ({exc.strerror})") from None
     missing = [k for k in ("model_file", "model_sha256", "sklearn_version") if k not in manifest]
     if missing:
         raise ArtifactError(f"{path}: manifest lacks {', '.join(missing)}")
@@ -105,7 +107,10 @@ def load(directory: str | Path) -> Artifact:
         raise ArtifactError(f"{directory / MANIFEST_FILE}: model_file {name!r} must be a file in the model directory")
     if not model_path.is_file():
         raise ArtifactError(f"{model_path}: model file named by the manifest is missing")
-    actual = sha256_file(model_path)
+    try:
+        actual = sha256_file(model_path)
+    except OSError as exc:
+        raise ArtifactError(f"{model_path}: cannot read the model file ({exc.strerror})") from None
     if actual != manifest["model_sha256"]:
         raise ArtifactError(
             f"{model_path}: SHA-256 mismatch, the model file was modified or replaced "

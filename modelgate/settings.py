@@ -11,6 +11,7 @@ from modelgate import ROOT
 
 DEFAULT_MODEL_DIR = ROOT / "model" / "bundled"
 DEFAULT_TRAINING_DATA = ROOT / "data" / "weight_data.csv"
+DEFAULT_FEATURES_DIR = ROOT / "features"
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Settings:
     port: int
     workers: int
     log_level: str
+    features_dir: Path = DEFAULT_FEATURES_DIR
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Settings:
@@ -30,6 +32,7 @@ class Settings:
             port=_int(env, "MODELGATE_PORT", 8000, 0, 65535),
             workers=_int(env, "MODELGATE_WORKERS", 1, 1, 64),
             log_level=env.get("MODELGATE_LOG_LEVEL", "info").lower(),
+            features_dir=Path(env.get("MODELGATE_FEATURES_DIR", DEFAULT_FEATURES_DIR)),
         )
 
 

@@ -97,3 +97,11 @@ def test_a_broken_model_directory_says_what_is_broken(model_copy, damage, messag
     damage(model_copy)
     with pytest.raises(ArtifactError, match=message):
         artifact.load(model_copy)
+
+
+def test_an_unreadable_manifest_is_an_artifact_error_not_a_traceback(model_copy):
+    # A directory where the file should be stands in for a file the user may not read (root reads any file).
+    (model_copy / artifact.MANIFEST_FILE).unlink()
+    (model_copy / artifact.MANIFEST_FILE).mkdir()
+    with pytest.raises(ArtifactError, match="cannot read the manifest"):
+        artifact.load(model_copy)

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Build the scoring service image:  docker/build.sh [TAG]   (default modelgate:latest)
+#
+# 1. trains model/bundled from data/weight_data.csv if there is no model yet;
+# 2. prepares docker/wheelhouse on this host with pip and constraints.txt, so the build itself needs
+#    no network (agents behind TLS-intercepting proxies, air-gapped agents); WHEELHOUSE=DIR uses a
+#    wheelhouse prepared elsewhere instead, and the project's own wheel is added to it;
+# 3. checks the wheelhouse installs modelgate offline, then builds docker/Dockerfile.
+#
+# Environment: BASE_IMAGE (a Debian bookworm image with python3 + python3-venv; default: the
+# Dockerfile's), PYTHON (a Python 3.11 with pip and modelgate's dependencies; default: python3),
+# WHEELHOUSE. Exit code 2 with one line on stderr for a problem with the inputs.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+tag="${1:-modelgate:latest}"
+python="${PYTHON:-python3}"
+model_dir="model/bundled"
+training_data="data/weight_data.csv"
+wheelhouse="docker/wheelhouse"
+
+die() { echo "docker/build.sh: $*" >&2; exit 2; }
+say() { echo "docker/build.sh: $*"; }
+
+[ -f constraints.txt ] && [ -f docker/Dockerfile ] || die "run from a modelgate checkout ($root lacks constraints.txt or docker/Dockerfile)"
+command -v "$python" >/dev/null 2>&1 || die "no Python at '$python' (set PYTHON to a Python 3.11 with pip)"
+
+# 1. The model.
+if [ ! -f "$model_dir/manifest.json" ]; then
+    [ -f "$training_data" ] || die "no model in $model_dir and no training data at $training_data to train one: put a trained model (model.skops + manifest.json) in $model_dir or the training CSV at $training_data"
+    "$python" -c "import modelgate, sklearn" 2>/dev/null || die "no model in $model_dir, and '$python' cannot train one: pip install -e . (or set PYTHON)"
+    say "no model in $model_dir: training one from $training_data"
+    "$python" -m modelgate.cli train --data "$training_data" --out "$model_dir" || die "training from $training_data failed (see above)"
+fi
+
+# 2. The wheelhouse: every pinned dependency and the project's own wheel, built from this checkout.
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+if [ -n "${WHEELHOUSE:-}" ]; then
+    [ -d "$WHEELHOUSE" ] || die "WHEELHOUSE=$WHEELHOUSE is not a directory"
+    if [ "$(cd "$WHEELHOUSE" && pwd)" != "$root/$wheelhouse" ]; then
+        rm -rf "$wheelhouse" && mkdir -p "$wheelhouse"
+        cp "$WHEELHOUSE"/*.whl "$wheelhouse"/ 2>/dev/null || die "WHEELHOUSE=$WHEELHOUSE holds no wheels (*.whl)"
+    fi
+    rm -f "$wheelhouse"/modelgate-*.whl
+    say "building modelgate's wheel into $wheelhouse (dependencies from WHEELHOUSE=$WHEELHOUSE)"
+    "$python" -m pip wheel --quiet --no-deps -w "$wheelhouse" . >"$log" 2>&1 || { cat "$log" >&2; die "building modelgate's wheel failed"; }
+else
+    rm -rf "$wheelhouse" && mkdir -p "$wheelhouse"
+    say "preparing $wheelhouse with pip (constraints.txt)"
+    "$python" -m pip wheel --quiet -w "$wheelhouse" -c constraints.txt . >"$log" 2>&1 \
+        || { grep -v 'is ignored' "$log" >&2; die "pip could not prepare the wheelhouse (see above)"; }
+fi
+
+# 3. The same offline install the image does, as a dry run here: a missing or broken wheel is a
+#    clear error now rather than a failed layer later.
+if ! "$python" -m pip install --dry-run --ignore-installed --quiet --no-index --find-links "$wheelhouse" \
+        -c constraints.txt modelgate >"$log" 2>&1; then
+    grep -E '^ERROR|rror:' "$log" | head -n 5 >&2 || true
+    die "the wheelhouse $wheelhouse cannot install modelgate offline (a wheel is missing or broken); delete it and run again, or fix WHEELHOUSE"
+fi
+
+# 4. The image.
+command -v docker >/dev/null 2>&1 || die "docker is not installed"
+docker info >/dev/null 2>&1 || die "no Docker engine answers (start dockerd, or set DOCKER_HOST)"
+version="$("$python" -c "import json, sys; print(json.load(open(sys.argv[1]))['model_version'])" "$model_dir/manifest.json")"
+build_args=()
+[ -n "${BASE_IMAGE:-}" ] && build_args+=(--build-arg "BASE_IMAGE=$BASE_IMAGE")
+say "building $tag (model $version, base ${BASE_IMAGE:-the Dockerfile default})"
+# The classic builder unless told otherwise: Debian's docker.io ships no buildx plugin, and the
+# Dockerfile needs nothing BuildKit adds.
+DOCKER_BUILDKIT="${DOCKER_BUILDKIT:-0}" docker build --quiet -f docker/Dockerfile -t "$tag" \
+    --label "org.opencontainers.image.title=modelgate" --label "modelgate.model_version=$version" \
+    "${build_args[@]}" . >"$log" 2>&1 || { tail -n 30 "$log" >&2; die "docker build failed (see above)"; }
+say "built $tag ($(docker image inspect --format '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}'))"

@@ -1,0 +1,30 @@
+@container
+Feature: The service image
+  The scoring service ships as a container image and runs in the cluster as an unprivileged
+  user on a read-only file system. It becomes ready only with a verified model, and it can
+  prove the agreed weights on the spot, leaving evidence a pipeline can keep.
+
+  Scenario: The service runs as an unprivileged user
+    Given the service image is running
+    Then its process does not run as root
+
+  Scenario: The service keeps working on a read-only file system
+    Given the service image is running
+    Then nothing can be written to its file system
+    And it answers the weight of a person 138 inches tall
+
+  Scenario: Readiness names the verified model the image was built with
+    Given the service image is running
+    Then it is ready with the version of the model it was built with
+    And the image's own health check reports it healthy
+
+  Scenario: The image's self-test proves the contract and leaves JUnit evidence
+    When the image's self-test runs
+    Then the self-test passes
+    And its JUnit report, copied out of the container, records every check as passed
+
+  Scenario: A tampered model is refused
+    Given a copy of the model whose model file was altered after signing
+    When the service image starts with that model
+    Then it never becomes ready
+    And its log says the model file was modified

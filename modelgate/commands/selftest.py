@@ -1,0 +1,46 @@
+"""``modelgate selftest``: check this installation's model against the signed-off contract."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from modelgate.commands import model_arg
+from modelgate.settings import Settings
+
+
+def register(sub, settings: Settings) -> None:
+    selftest = sub.add_parser(
+        "selftest",
+        help="verify the model, score the golden cases and check the service's response shape",
+        description="Load and verify the model, check every agreed weight in features/scoring.feature and the "
+        "REST response shape (in-process). Exit code 0 only if every check passed.",
+    )
+    model_arg(selftest, settings)
+    selftest.add_argument(
+        "--features",
+        type=Path,
+        default=settings.features_dir,
+        metavar="DIR",
+        help=f"the Gherkin features holding the golden cases (default: $MODELGATE_FEATURES_DIR or {settings.features_dir})",
+    )
+    selftest.add_argument("--junit", type=Path, metavar="XML", help="write every check as JUnit XML here")
+    selftest.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from modelgate.selftest import run_selftest, write_junit
+
+    result = run_selftest(args.model, args.features)
+    if args.junit:
+        write_junit(result, args.junit)
+    if result.model_error is not None:
+        print(f"modelgate: error: selftest: {result.model_error}", file=sys.stderr)
+        return result.model_error.exit_code
+    if not result.ok:
+        print(f"modelgate: selftest: {len(result.failures)} of {len(result.cases)} checks failed", file=sys.stderr)
+        for case in result.failures:
+            print(f"  {case.name}: {(case.failures or case.errors)[0]['message']}", file=sys.stderr)
+        return 1
+    print(f"selftest: all {len(result.cases)} checks passed" + (f"; JUnit: {args.junit}" if args.junit else ""))
+    return 0

@@ -1,0 +1,138 @@
+"""Steps for the container-only scenarios: the built image, run by testcontainers."""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+import time
+import xml.etree.ElementTree as ET
+
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from model import artifact
+from steps.container import container, require_engine
+from steps.service import Service
+
+scenarios("container.feature")
+
+JUNIT_IN_IMAGE = "/app/test-result/junit_result.xml"
+
+
+@given("the service image is running", target_fixture="running")
+def running(service_container):
+    return service_container
+
+
+@then("its process does not run as root")
+def not_root(running):
+    status = running.container.exec(["cat", "/proc/1/status"]).output.decode()
+    uids = next(line.split()[1:] for line in status.splitlines() if line.startswith("Uid:"))
+    assert "0" not in uids, f"PID 1 runs with uids {uids}"
+
+
+@then("nothing can be written to its file system")
+def read_only(running):
+    for path in ("/app/model/planted", "/app/planted", "/opt/modelgate/planted"):
+        result = running.container.exec(["python3", "-c", f"open({path!r}, 'w')"])
+        assert result.exit_code != 0, f"{path} was writable"
+    info = running.container.get_wrapped_container().attrs["HostConfig"]
+    assert info["ReadonlyRootfs"] is True, info
+
+
+@then(parsers.parse("it answers the weight of a person {height:g} inches tall"))
+def answers(running, height):
+    response = Service(running.url).get("/weight", f"height={height:g}")
+    assert response.status_code == 200, response.text
+    assert list(response.json()) == ["response"] and len(response.json()["response"]) == 1, response.text
+
+
+@then("it is ready with the version of the model it was built with")
+def ready_with_built_model(running, service_image):
+    built = running.container.get_wrapped_container().image.labels.get("modelgate.model_version")
+    response = Service(running.url).get("/ready")
+    assert response.status_code == 200, response.text
+    assert response.json() == {"status": "ready", "model_version": built}, (response.text, built)
+
+
+@then("the image's own health check reports it healthy")
+def healthy(running):
+    # The HEALTHCHECK runs every 10 s inside the container, as the service user; give it three rounds.
+    deadline = time.monotonic() + 35
+    while True:
+        wrapped = running.container.get_wrapped_container()
+        wrapped.reload()
+        health = wrapped.attrs["State"].get("Health") or {}
+        if health.get("Status") == "healthy" or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert health.get("Status") == "healthy", health
+
+
+@when("the image's self-test runs", target_fixture="selftest")
+def run_selftest(service_image, tmp_path):
+    with container(service_image, command=["modelgate", "selftest", "--junit", JUNIT_IN_IMAGE]) as started:
+        code = started.wait()
+        out, err = started.get_logs()
+        copied = tmp_path / "junit_result.xml"
+        started.copy_from_container(JUNIT_IN_IMAGE, copied)
+    return {"code": code, "log": (out + err).decode(errors="replace"), "junit": copied}
+
+
+@then("the self-test passes")
+def selftest_passes(selftest):
+    assert selftest["code"] == 0, selftest["log"]
+
+
+@then("its JUnit report, copied out of the container, records every check as passed")
+def selftest_junit(selftest):
+    suite = ET.parse(selftest["junit"]).getroot().find("testsuite")
+    cases = suite.findall("testcase")
+    assert len(cases) > 3, ET.tostring(suite)
+    assert suite.get("failures") == "0" and suite.get("errors") == "0" and suite.get("skipped") == "0", ET.tostring(suite)
+    assert any(c.get("name").startswith("golden case") for c in cases)
+
+
+@given("a copy of the model whose model file was altered after signing", target_fixture="tampered")
+def tampered(tmp_path, service_image):
+    """The image's own model, copied out of it, with one byte appended to the signed model file."""
+    import docker
+
+    client = docker.from_env()
+    stopped = client.containers.create(service_image)
+    try:
+        chunks, _ = stopped.get_archive("/app/model")
+        with tarfile.open(fileobj=io.BytesIO(b"".join(chunks))) as archive:
+            archive.extractall(tmp_path, filter="data")
+    finally:
+        stopped.remove(force=True)
+    target = tmp_path / "model"
+    manifest = json.loads((target / artifact.MANIFEST_FILE).read_text())
+    with open(target / manifest["model_file"], "ab") as handle:
+        handle.write(b"\0")
+    # The service runs as an unprivileged user: it must be able to read the copy to find the tampering.
+    target.chmod(0o755)
+    for path in target.iterdir():
+        path.chmod(0o644)
+    return target
+
+
+@when("the service image starts with that model", target_fixture="refused")
+def start_tampered(service_image, tampered):
+    require_engine()
+    with container(service_image, model_dir=tampered) as started:
+        code = started.wait()
+        out, err = started.get_logs()
+    return {"code": code, "log": (out + err).decode(errors="replace")}
+
+
+@then("it never becomes ready")
+def never_ready(refused):
+    # The service refuses before it binds the port: no /ready can ever answer 200 (Kubernetes keeps it unready).
+    assert refused["code"] != 0, refused["log"]
+
+
+@then("its log says the model file was modified")
+def log_says_why(refused):
+    assert "SHA-256 mismatch" in refused["log"] and "refusing to load" in refused["log"], refused["log"]
+    assert "Traceback" not in refused["log"], refused["log"]

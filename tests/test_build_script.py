@@ -1,0 +1,70 @@
+"""``docker/build.sh`` on bad input: one clear line and a non-zero exit, before any image is built.
+
+Each test runs the real script in a scratch copy of the parts of the checkout it reads, so the
+repository's own model and wheelhouse are never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from modelgate import ROOT
+
+
+@pytest.fixture
+def checkout(tmp_path):
+    (tmp_path / "docker").mkdir()
+    shutil.copy(ROOT / "docker" / "build.sh", tmp_path / "docker" / "build.sh")
+    shutil.copy(ROOT / "docker" / "Dockerfile", tmp_path / "docker" / "Dockerfile")
+    shutil.copy(ROOT / "constraints.txt", tmp_path / "constraints.txt")
+    return tmp_path
+
+
+def build(checkout, **env):
+    return subprocess.run(
+        ["bash", str(checkout / "docker" / "build.sh"), "modelgate:never-built"],
+        env={**os.environ, "PYTHON": sys.executable, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def test_no_model_and_no_training_data(checkout):
+    done = build(checkout)
+    assert done.returncode == 2, done
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no model in model/bundled and no training data at data/weight_data.csv" in lines[0], done.stderr
+
+
+@pytest.mark.parametrize("damage", ["empty wheel", "missing wheels"])
+def test_a_broken_wheelhouse(checkout, trained_model, tmp_path, damage):
+    shutil.copytree(trained_model, checkout / "model" / "bundled")
+    wheelhouse = tmp_path / "wheels"
+    wheelhouse.mkdir()
+    if damage == "empty wheel":
+        (wheelhouse / "numpy-2.4.6-cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl").write_bytes(b"")
+    else:
+        (wheelhouse / "six-1.17.0-py2.py3-none-any.whl").write_bytes(b"not a zip")
+    # A project to build a wheel from, so the failure is the wheelhouse's and nothing else's.
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, checkout / name)
+    for package in ("modelgate", "contracts", "model", "app"):
+        skip = shutil.ignore_patterns("__pycache__", "bundled")
+        shutil.copytree(ROOT / package, checkout / package, ignore=skip, dirs_exist_ok=True)
+    done = build(checkout, WHEELHOUSE=str(wheelhouse))
+    assert done.returncode == 2, done
+    assert "cannot install modelgate offline" in done.stderr.strip().splitlines()[-1], done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_wheelhouse_that_is_not_a_directory(checkout, trained_model, tmp_path):
+    shutil.copytree(trained_model, checkout / "model" / "bundled")
+    done = build(checkout, WHEELHOUSE=str(tmp_path / "nowhere"))
+    assert done.returncode == 2 and "is not a directory" in done.stderr, done
