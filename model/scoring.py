@@ -1,0 +1,57 @@
+"""One entry point for batch scoring, whatever the engine and wherever the files live.
+
+The ``score`` command, the watcher and the Databricks job script all call :func:`score`. Local
+files go straight to the engine (the pandas engine streams, the Spark engine reads in parallel);
+URLs are staged through local temporary files by :mod:`model.storage`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from contracts.errors import ModelgateError
+from model import reports, storage
+from model.batch import BatchResult, score_file
+from model.scorer import Scorer
+
+ENGINES = ("pandas", "spark")
+
+
+def score(
+    input_path,
+    output_path,
+    scorer: Scorer,
+    *,
+    engine: str = "pandas",
+    master: str | None = None,
+    spark=None,
+    progress: bool = False,
+) -> BatchResult:
+    """Score INPUT into OUTPUT (paths or URLs); a rejected file leaves no output anywhere."""
+    if engine not in ENGINES:
+        raise ModelgateError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if str(output_path).endswith("/"):
+        raise ModelgateError(f"{output_path}: OUTPUT ends with '/'; give a file name")
+    with storage.staged_input(input_path) as local_in, storage.staged_output(output_path) as local_out:
+        if engine == "spark":
+            from model.spark_engine import score_file_spark
+
+            result = score_file_spark(local_in, local_out, scorer, spark=spark, master=master)
+        else:
+            result = score_file(local_in, local_out, scorer, progress=progress and not storage.is_url(input_path))
+    # Reports name what the user gave, not the staging files.
+    output = storage.Location(str(output_path)) if result.output else None
+    return replace(result, input=storage.Location(str(input_path)), output=output)
+
+
+def write_reports(result: BatchResult, report=None, junit=None) -> None:
+    """The JSON report and the JUnit XML, to local paths or URLs."""
+    for target, write in ((report, reports.write_json), (junit, reports.write_junit)):
+        if target is None:
+            continue
+        if storage.is_url(target):
+            with storage.staged_output(str(target)) as local:
+                write(result, local)
+        else:
+            write(result, Path(target))
