@@ -49,6 +49,7 @@ def session(master: str | None = None, conf: dict[str, str] | None = None):
     builder = SparkSession.builder.master(master or DEFAULT_MASTER).appName("modelgate")
     defaults = {
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
         # Bigger Arrow batches: each batch pays one pyarrow parse + one pandera validation.
         "spark.sql.execution.arrow.maxRecordsPerBatch": "200000",
     }

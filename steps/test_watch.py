@@ -135,14 +135,14 @@ def quarantined(places, name, line, problem):
     assert quarantine.read(name) == places["inbox"].read(name)
     report = json.loads(quarantine.read(f"{name}.report.json"))
     assert report["status"] == "rejected" and report["input"].endswith(name)
-    assert any(e["line"] == line and e["check"] == problem for e in report["failures"]["examples"]), report
+    assert any(e["line"] == line and problem in e["check"] for e in report["failures"]["examples"]), report
 
 
 @then(parsers.parse('the quarantine holds a JUnit file for "{name}" whose "{check}" check failed'))
 def quarantined_junit(places, name, check):
     root = ET.fromstring(places["quarantine"].read(f"{name}.junit.xml"))
-    failed = {case.get("name") for case in root.iter("testcase") if case.find("failure") is not None}
-    assert failed == {check}
+    failed = [case.get("name") for case in root.iter("testcase") if case.find("failure") is not None]
+    assert len(failed) == 1 and check in failed[0], failed
 
 
 @then(parsers.parse("the outbox holds {count:d} scored file"))
