@@ -79,6 +79,8 @@ def score_file_spark(input_path, output_path, scorer: Scorer, *, spark=None, mas
             _run_job(spark, source, out, header, scorer)
             parts = sorted(((_summary(p), p) for p in out.glob("part-*")), key=lambda item: item[0][0])
             result.rows = _merge(parts, result.failures)
+            if result.rows == 0 and result.ok:  # no data rows: let the pandas engine's parser judge the bare header
+                _stream(io.BytesIO(f"{header}\n".encode()), io.BytesIO(), scorer, result.failures, 1 << 20, None)
             if result.ok:
                 _concatenate(header, parts, target)
                 result.output = target
@@ -96,22 +98,22 @@ def _run_job(spark, source: Path, out: Path, header: str, scorer: Scorer) -> Non
     head_out = len(f"{header},{TARGET}\n".encode())
 
     def score_partition(batches):
-        rows, start, failures = 0, -1, Failures()
+        rows, parsed, start, failures = 0, 0, -1, Failures()
         for frame in batches:
             lines = frame["line"].tolist()
-            if rows == 0 and len(lines):
+            if start < 0 and lines:
                 start = int(frame["start"].iat[0])
                 if start == 0:
                     lines = lines[1:]  # the split at byte 0 begins with the header line
             if not lines:
                 continue
             found, out = Failures(), io.BytesIO()
-            _stream(io.BytesIO(head + b"\n".join(lines) + b"\n"), out, model.value, found, 1 << 30, None)
+            parsed += _stream(io.BytesIO(head + b"\n".join(lines) + b"\n"), out, model.value, found, 1 << 30, None)
             _absorb(failures, found, rows)
             rows += len(lines)
             if not failures:
                 yield _frame([out.getvalue()[head_out:].decode().removesuffix("\n")])
-        summary = {"start": start, "rows": rows, "counts": [[*k, n] for k, n in failures.counts.items()]}
+        summary = {"start": start, "lines": rows, "rows": parsed, "counts": [[*k, n] for k, n in failures.counts.items()]}
         yield _frame([json.dumps({**summary, "examples": [asdict(f) for f in failures.examples]})])
 
     lines = spark.read.text(str(source)).select(
@@ -154,13 +156,14 @@ def _summary(part: Path) -> tuple[int, dict, int]:
 
 
 def _merge(parts, failures: Failures) -> int:
-    """Collect every partition's failures with rows of the whole file; return the row count."""
-    rows = 0
+    """Collect every partition's failures with rows of the whole file; return the rows parsed."""
+    lines = rows = 0
     for (_, summary, _), _ in parts:
         shifted = Failures()
         shifted.counts.update({(c, k): n for c, k, n in summary["counts"]})
         shifted.examples = [Failure(**e) for e in summary["examples"]]
-        _absorb(failures, shifted, rows)
+        _absorb(failures, shifted, lines)
+        lines += summary["lines"]
         rows += summary["rows"]
     return rows
 
