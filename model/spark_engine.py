@@ -46,7 +46,9 @@ def session(master: str | None = None, conf: dict[str, str] | None = None):
         raise ModelgateError("the Spark engine needs Java 17+ (apt-get install openjdk-17-jre-headless, or set JAVA_HOME)")
     # The Python workers must run this interpreter, with the same pandas/pandera/scikit-learn.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = SparkSession.builder.master(master or DEFAULT_MASTER).appName("modelgate")
+    builder = SparkSession.builder.appName("modelgate")
+    if master or "DATABRICKS_RUNTIME_VERSION" not in os.environ:  # on Databricks the cluster is the master
+        builder = builder.master(master or DEFAULT_MASTER)
     defaults = {
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
@@ -119,7 +121,10 @@ def _run_job(spark, source: Path, out: Path, header: str, scorer: Scorer) -> Non
     lines = spark.read.text(str(source)).select(
         F.col("value").cast("binary").alias("line"), F.input_file_block_start().alias("start")
     )
-    lines.mapInPandas(score_partition, schema="value string").write.mode("overwrite").text(str(out))
+    try:
+        lines.mapInPandas(score_partition, schema="value string").write.mode("overwrite").text(str(out))
+    finally:
+        model.unpersist()
 
 
 def _frame(values: list[str]):

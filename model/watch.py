@@ -112,7 +112,11 @@ class Watcher:
 
     def poll(self) -> list[Outcome]:
         """Look once; handle every file that did not change since the previous look."""
-        current = self.inbox.listing()
+        try:
+            current = self.inbox.listing()
+        except OSError as exc:  # storage unreachable for a moment: keep watching
+            self.log(f"modelgate watch: {self.inbox.location}: {exc}; will retry")
+            return []
         ready = [
             n for n, sig in sorted(current.items()) if self._last.get(n) == sig and sig[0] > 0 and (n, *sig) not in self._done
         ]
