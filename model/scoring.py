@@ -31,13 +31,14 @@ def score(
     """Score INPUT into OUTPUT (paths or URLs); a rejected file leaves no output anywhere."""
     if engine not in ENGINES:
         raise ModelgateError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    if str(output_path).endswith("/"):
-        raise ModelgateError(f"{output_path}: OUTPUT ends with '/'; give a file name")
+    if str(output_path).endswith("/") and (engine != "spark" or storage.is_url(output_path)):
+        raise ModelgateError(f"{output_path}: OUTPUT ending with '/' (a folder of parts) needs --engine spark and a local path")
     with storage.staged_input(input_path) as local_in, storage.staged_output(output_path) as local_out:
         if engine == "spark":
             from model.spark_engine import score_file_spark
 
-            result = score_file_spark(local_in, local_out, scorer, spark=spark, master=master)
+            folder = "/" if str(output_path).endswith("/") else ""  # Path() drops it; it asks for part files
+            result = score_file_spark(local_in, f"{local_out}{folder}", scorer, spark=spark, master=master)
         else:
             result = score_file(local_in, local_out, scorer, progress=progress and not storage.is_url(input_path))
     # Reports name what the user gave, not the staging files.

@@ -63,10 +63,15 @@ def session(master: str | None = None, conf: dict[str, str] | None = None):
 
 
 def score_file_spark(input_path, output_path, scorer: Scorer, *, spark=None, master: str | None = None) -> BatchResult:
-    """Score a local CSV into a local CSV with Spark; same result and failures as ``score_file``."""
+    """Score a local CSV into a local CSV with Spark; same result and failures as ``score_file``.
+    An OUTPUT ending with '/' becomes a folder of part files, each with the header, made only on success."""
+    as_parts = str(output_path).endswith(("/", os.sep))
     source, target = Path(input_path), Path(output_path)
-    _check_paths(source, target)
-    remove_stale_temps(target)
+    if as_parts:
+        _check_folder(source, target)
+    else:
+        _check_paths(source, target)
+        remove_stale_temps(target)
     result = BatchResult(source, None)
     started = time.perf_counter()
     with open(source, "rb") as src:
@@ -84,7 +89,7 @@ def score_file_spark(input_path, output_path, scorer: Scorer, *, spark=None, mas
             if result.rows == 0 and result.ok:  # no data rows: let the pandas engine's parser judge the bare header
                 _stream(io.BytesIO(f"{header}\n".encode()), io.BytesIO(), scorer, result.failures, 1 << 20, None)
             if result.ok:
-                _concatenate(header, parts, target)
+                (_write_parts if as_parts else _concatenate)(header, parts, target)
                 result.output = target
         finally:
             shutil.rmtree(parts_dir, ignore_errors=True)
@@ -187,6 +192,35 @@ def _concatenate(header: str, parts, target: Path) -> None:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _check_folder(source: Path, target: Path) -> None:
+    if not source.is_file():
+        raise ModelgateError(f"{source}: input file not found")
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ModelgateError(f"{target}/: OUTPUT folder exists and is not empty; give a new or empty folder")
+    if not target.parent.is_dir():
+        raise ModelgateError(f"{target.parent}: output folder does not exist")
+
+
+def _write_parts(header: str, parts, target: Path) -> None:
+    """Part files (header + one partition's rows, in file order) in a temp folder renamed to ``target``."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    try:
+        scored = [(length, part) for (_, _, length), part in parts if length > 0] or [(0, None)]
+        for number, (length, part) in enumerate(scored):
+            with open(tmp / f"part-{number:05d}.csv", "wb") as dst:
+                dst.write(f"{header},{TARGET}\n".encode())
+                if part is not None:
+                    with open(part, "rb") as src:
+                        _copy(src, dst, length)
+                dst.flush()
+                os.fsync(dst.fileno())
+        if target.exists():
+            target.rmdir()  # checked empty before the run
+        os.rename(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _copy(src, dst, length: int, block: int = 8 << 20) -> None:

@@ -57,3 +57,25 @@ def test_spark_matches_pandas(tmp_path, scorer, spark, data):
         assert (tmp_path / "spark.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
     else:
         assert not (tmp_path / "spark.csv").exists()
+
+
+@pytest.mark.spark
+def test_an_output_ending_with_a_slash_is_a_folder_of_parts(tmp_path, trained_model, spark, capsys):
+    source = tmp_path / "in.csv"
+    source.write_text("height\n" + "".join(f"{55 + i % 40}.25\n" for i in range(40000)))
+    code = main(["score", str(source), f"{tmp_path}/parts/", "--engine", "spark", "--model", str(trained_model)])
+    assert code == 0, capsys.readouterr().err
+    parts = sorted((tmp_path / "parts").iterdir())
+    assert len(parts) > 1 and all(p.read_text().startswith("height,weight\n") for p in parts)
+    main(["score", str(source), str(tmp_path / "one.csv"), "--model", str(trained_model)])
+    joined = "height,weight\n" + "".join(p.read_text().split("\n", 1)[1] for p in parts)
+    assert joined == (tmp_path / "one.csv").read_text()
+    assert main(["score", str(source), f"{tmp_path}/parts/", "--engine", "spark", "--model", str(trained_model)]) == 2
+    assert "not empty" in capsys.readouterr().err
+
+
+def test_a_folder_of_parts_needs_the_spark_engine(tmp_path, trained_model, capsys):
+    source = tmp_path / "in.csv"
+    source.write_text("height\n61\n")
+    assert main(["score", str(source), f"{tmp_path}/parts/", "--model", str(trained_model)]) == 2
+    assert "needs --engine spark" in capsys.readouterr().err
