@@ -67,6 +67,8 @@ class Folder:
         """{file name: (size, change stamp)} of the visible CSV files."""
         self.fs.invalidate_cache(self.path)  # listings are cached by fsspec; a watcher must look again
         if not self.fs.isdir(self.path):
+            if storage.is_url(self.location):
+                return {}  # blob storage has no empty folders: no blob under the prefix yet
             raise ModelgateError(f"{self.location}: folder not found")
         found = {}
         for entry in self.fs.ls(self.path, detail=True):

@@ -53,3 +53,23 @@ def test_missing_credentials_are_one_line(trained_model, monkeypatch, capsys):
     code = main(["score", "abfs://c/in.csv", "abfs://c/out.csv", "--model", str(trained_model)])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "AZURE_STORAGE_CONNECTION_STRING" in err
+
+
+def test_watching_a_prefix_with_no_blobs_yet_is_not_an_error(azure_storage, trained_model, capsys):
+    container = azure_storage.new_container()
+    code = main(
+        [
+            "watch",
+            f"abfs://{container}/inbox",
+            "--outbox",
+            f"abfs://{container}/outbox",
+            "--quarantine",
+            f"abfs://{container}/quarantine",
+            "--model",
+            str(trained_model),
+            "--once",
+            "--settle",
+            "0",
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
