@@ -73,7 +73,13 @@ def score_both(batch, trained_model, spark, capsys):
         )
         _, err = capsys.readouterr()
         assert "Traceback" not in err
-        runs[engine] = {"code": code, "output": out, "report": json.loads(report.read_text()), "stderr": err}
+        runs[engine] = {
+            "code": code,
+            "output": out,
+            "report": json.loads(report.read_text()),
+            "stderr": err,
+            "junit": batch.with_name(f"junit-{engine}.xml").read_bytes(),
+        }
     return runs
 
 
@@ -114,3 +120,8 @@ def names_lines(runs, first, a, second, b):
     found = [(e["line"], e["check"]) for e in runs["spark"]["report"]["failures"]["examples"]]
     for line, check in ((first, a), (second, b)):
         assert any(got == line and check in name for got, name in found), found
+
+
+@then("both JUnit files are identical")
+def same_junit(runs):
+    assert runs["spark"]["junit"] == runs["pandas"]["junit"]
