@@ -52,6 +52,8 @@ def session(master: str | None = None, conf: dict[str, str] | None = None):
     defaults = {
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
+        # The Python workers import pandera, which imports pyspark.pandas: see modelgate/cli.py.
+        "spark.executorEnv.PYTHONWARNINGS": "ignore:PySpark does not yet fully support pandas:FutureWarning",
         # Bigger Arrow batches: each batch pays one pyarrow parse + one pandera validation.
         "spark.sql.execution.arrow.maxRecordsPerBatch": "200000",
     }
