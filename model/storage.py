@@ -2,8 +2,9 @@
 
 Local paths keep the fast path of :mod:`model.batch` (stream, temp file, rename). A URL is staged:
 the input is downloaded to a local temporary file, the output is written locally and published
-only after the whole run succeeded, by uploading to a hidden temporary name beside the target and
-moving it over the target, so a reader never sees a half-written object. Credentials come only
+only after the whole run succeeded, so a reader never sees a half-written object: on Azure by one
+upload (a blob appears only when its upload commits), elsewhere by uploading to a hidden temporary
+name beside the target and moving it over the target. Credentials come only
 from the environment (``AZURE_STORAGE_CONNECTION_STRING``, or ``AZURE_STORAGE_ACCOUNT_NAME`` with
 ``AZURE_STORAGE_ACCOUNT_KEY`` / ``AZURE_STORAGE_SAS_TOKEN``, else the default Azure credential).
 """
@@ -106,8 +107,14 @@ def staged_output(path) -> Iterator[Path]:
 
 
 def publish(local: Path, url: str) -> None:
-    """Upload ``local`` to ``url`` under a hidden temporary name, then move it into place."""
+    """Upload ``local`` to ``url`` so that readers see the old object or the whole new one, never a part."""
     fs, inside = filesystem(url)
+    if str(url).split("://", 1)[0] in _AZURE:
+        # A block blob becomes visible only when its upload is committed (Put Blob / Put Block List), so
+        # a direct upload is already all-or-nothing; a temporary name + move would add a server-side copy
+        # that adlfs does not wait for.
+        fs.put_file(str(local), inside)
+        return
     tmp = posixpath.join(posixpath.dirname(inside), f".{posixpath.basename(inside)}.partial-{uuid.uuid4().hex}")
     try:
         fs.put_file(str(local), tmp)

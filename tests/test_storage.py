@@ -14,12 +14,11 @@ from modelgate.cli import main
 
 @pytest.fixture
 def memory():
+    """fsspec's process-wide in-memory filesystem, emptied after each test."""
     fs = fsspec.filesystem("memory")
     yield fs
-    fs.rm("/", recursive=True) if fs.exists("/t") else None
     fs.store.clear()
-    fs.pseudo_dirs.clear()
-    fs.pseudo_dirs.append("")
+    fs.pseudo_dirs[:] = [""]
 
 
 def test_location_names_like_a_path():
