@@ -59,7 +59,11 @@ def session(master: str | None = None, conf: dict[str, str] | None = None):
     }
     for key, value in {**defaults, **(conf or {})}.items():
         builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # the JVM did not start (wrong Java, bad --master): one line, not a Py4J traceback
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelgateError(f"could not start Spark on {master or DEFAULT_MASTER}: {reason}") from None
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
