@@ -33,7 +33,12 @@ def score(
         raise ModelgateError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if str(output_path).endswith("/") and (engine != "spark" or storage.is_url(output_path)):
         raise ModelgateError(f"{output_path}: OUTPUT ending with '/' (a folder of parts) needs --engine spark and a local path")
-    with storage.staged_input(input_path) as local_in, storage.staged_output(output_path) as local_out:
+    staging = None
+    if engine == "spark":
+        from model.spark_engine import staging_folder
+
+        staging = staging_folder()  # a URL input must be staged where the executors can read it
+    with storage.staged_input(input_path, staging) as local_in, storage.staged_output(output_path) as local_out:
         if engine == "spark":
             from model.spark_engine import score_file_spark
 

@@ -31,6 +31,13 @@ from model.files import remove_stale_temps, temp_path_for
 from model.scorer import Scorer
 
 DEFAULT_MASTER = "local[*]"
+# Where Spark's part files and staged URL inputs go. The driver and every executor must see it under the
+# same path: the system temp folder in local mode; on Databricks a Unity Catalog volume (/Volumes/...).
+STAGING_VARIABLE = "MODELGATE_SPARK_STAGING"
+
+
+def staging_folder() -> str | None:
+    return os.environ.get(STAGING_VARIABLE) or None
 
 
 def session(master: str | None = None, conf: dict[str, str] | None = None):
@@ -85,8 +92,7 @@ def score_file_spark(input_path, output_path, scorer: Scorer, *, spark=None, mas
     result.failures.extend(problems)
     if not problems:
         spark = spark or session(master)
-        # Spark's part files live in the temp folder (local mode: driver and executors share it).
-        parts_dir = Path(tempfile.mkdtemp(prefix="modelgate-spark-"))
+        parts_dir = Path(tempfile.mkdtemp(prefix="modelgate-spark-", dir=staging_folder()))
         try:
             out = parts_dir / "parts"
             _run_job(spark, source, out, header, scorer)

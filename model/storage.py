@@ -75,16 +75,17 @@ def join(folder: str, name: str) -> str:
 
 
 @contextmanager
-def staged_input(path) -> Iterator[Path]:
-    """A local file with the contents of ``path`` (the file itself when it is local)."""
+def staged_input(path, folder: str | None = None) -> Iterator[Path]:
+    """A local file with the contents of ``path`` (the file itself when it is local), staged in
+    ``folder`` (default: the system's temporary folder)."""
     if not is_url(path):
         yield Path(path)
         return
     fs, inside = filesystem(path)
     if not fs.isfile(inside):
         raise ModelgateError(f"{path}: input file not found")
-    with tempfile.TemporaryDirectory(prefix="modelgate-in-") as folder:
-        local = Path(folder) / posixpath.basename(inside)
+    with tempfile.TemporaryDirectory(prefix="modelgate-in-", dir=folder) as staging:
+        local = Path(staging) / posixpath.basename(inside)
         fs.get_file(inside, str(local))
         yield local
 

@@ -96,6 +96,17 @@ def test_job_task_hands_each_job_parameter_to_the_script(job, score_job):
         assert parsed[name] == f"{{{{job.parameters.{name}}}}}"
 
 
+def test_job_cluster_stages_where_driver_and_executors_both_see(job):
+    from model.spark_engine import STAGING_VARIABLE
+
+    bundle = yaml.safe_load((BUNDLE / "databricks.yml").read_text())
+    (cluster,) = job["job_clusters"]
+    env = cluster["new_cluster"]["spark_env_vars"]
+    assert env[STAGING_VARIABLE] == "${var.staging}"
+    assert bundle["variables"]["staging"]["default"].startswith("/Volumes/")
+    assert not any(key.endswith(("KEY", "TOKEN", "SECRET")) and not v.startswith("{{secrets/") for key, v in env.items())
+
+
 def test_job_script_names_outputs_like_the_watcher(score_job, job):
     default_output = next(p["default"] for p in job["parameters"] if p["name"] == "output_path")
     assert default_output.endswith("/")
