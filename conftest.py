@@ -15,6 +15,9 @@ from steps.service import Service, in_process
 ROOT = Path(__file__).resolve().parent
 pytest_plugins = ["steps.container"]
 
+# Session fixtures for the external services of the spark and storage tests (started only when asked for).
+pytest_plugins = ["steps.azurite", "steps.spark_session"]
+
 
 def pytest_addoption(parser):
     parser.addoption("--base-url", default=None, help="run the REST scenarios against this deployed URL instead of in-process")

@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 
 from contracts.errors import ModelgateError
 from modelgate.commands import NAMES
 from modelgate.settings import Settings
+
+# pandera imports pyspark.pandas whenever PySpark is installed, and that warns under pandas 3 on every
+# command; modelgate never uses pyspark.pandas (the Spark engine uses mapInPandas), so it is only noise.
+PYSPARK_PANDAS_WARNING = "PySpark does not yet fully support pandas"
+warnings.filterwarnings("ignore", message=PYSPARK_PANDAS_WARNING, category=FutureWarning)
 
 
 def build_parser(settings: Settings) -> argparse.ArgumentParser:

@@ -9,7 +9,7 @@ from pathlib import Path
 from modelgate.settings import Settings
 
 # The commands in the order ``--help`` lists them; each is modelgate/commands/<name>.py.
-NAMES = ["train", "score", "serve", "selftest", "gate", "report"]
+NAMES = ["train", "score", "watch", "serve", "selftest", "gate", "report"]
 
 
 def model_arg(parser: argparse.ArgumentParser, settings: Settings) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
+from contracts.errors import ModelgateError
 from modelgate.commands import model_arg
 from modelgate.settings import Settings
 
@@ -16,34 +16,44 @@ def register(sub, settings: Settings) -> None:
         description="Stream INPUT in chunks, validate each against the batch input schema, and write OUTPUT atomically. "
         "On any contract violation nothing is written to OUTPUT, a failure report is written, and the exit code is 1.",
     )
-    score.add_argument("input", type=Path, metavar="INPUT", help="CSV file with a 'height' column (other columns pass through)")
-    score.add_argument("output", type=Path, metavar="OUTPUT", help="CSV file to write; replaced only when the whole input passed")
+    score.add_argument(
+        "input",
+        metavar="INPUT",
+        help="CSV file or URL (abfs://container/path) with a 'height' column (other columns pass through)",
+    )
+    score.add_argument("output", metavar="OUTPUT", help="CSV file or URL to write; replaced only when the whole input passed")
     model_arg(score, settings)
     score.add_argument(
         "--report",
-        type=Path,
         metavar="JSON",
         help="write the machine-readable run report here (default on failure: OUTPUT.report.json)",
     )
-    score.add_argument("--junit", type=Path, metavar="XML", help="write the contract checks as JUnit XML here")
+    score.add_argument("--junit", metavar="XML", help="write the contract checks as JUnit XML here (path or URL)")
+    score.add_argument(
+        "--engine",
+        choices=["pandas", "spark"],
+        default="pandas",
+        help="pandas: stream on this machine (default); spark: PySpark, local mode unless --master (needs modelgate[spark])",
+    )
+    score.add_argument("--master", metavar="URL", help="Spark master for --engine spark (default local[*])")
     score.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
     score.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from model import artifact, reports
-    from model.batch import score_file
+    from model import artifact
     from model.scorer import Scorer
+    from model.scoring import score, write_reports
 
     loaded = artifact.load(args.model)
     for warning in loaded.warnings:
         print(f"modelgate: warning: {warning}", file=sys.stderr)
-    result = score_file(args.input, args.output, Scorer(loaded.estimator), progress=sys.stderr.isatty() and not args.no_progress)
-    report = args.report or (None if result.ok else args.output.with_name(args.output.name + ".report.json"))
-    if report:
-        reports.write_json(result, report)
-    if args.junit:
-        reports.write_junit(result, args.junit)
+    if args.master and args.engine != "spark":
+        raise ModelgateError("--master needs --engine spark")
+    progress = sys.stderr.isatty() and not args.no_progress
+    result = score(args.input, args.output, Scorer(loaded.estimator), engine=args.engine, master=args.master, progress=progress)
+    report = args.report or (None if result.ok else f"{args.output}.report.json")
+    write_reports(result, report, args.junit)
     if result.ok:
         print(f"scored {result.rows} rows from {args.input} into {args.output} in {result.seconds:.2f} s")
         return 0

@@ -1,0 +1,63 @@
+"""One entry point for batch scoring, whatever the engine and wherever the files live.
+
+The ``score`` command, the watcher and the Databricks job script all call :func:`score`. Local
+files go straight to the engine (the pandas engine streams, the Spark engine reads in parallel);
+URLs are staged through local temporary files by :mod:`model.storage`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from contracts.errors import ModelgateError
+from model import reports, storage
+from model.batch import BatchResult, score_file
+from model.scorer import Scorer
+
+ENGINES = ("pandas", "spark")
+
+
+def score(
+    input_path,
+    output_path,
+    scorer: Scorer,
+    *,
+    engine: str = "pandas",
+    master: str | None = None,
+    spark=None,
+    progress: bool = False,
+) -> BatchResult:
+    """Score INPUT into OUTPUT (paths or URLs); a rejected file leaves no output anywhere."""
+    if engine not in ENGINES:
+        raise ModelgateError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if str(output_path).endswith("/") and (engine != "spark" or storage.is_url(output_path)):
+        raise ModelgateError(f"{output_path}: OUTPUT ending with '/' (a folder of parts) needs --engine spark and a local path")
+    staging = None
+    if engine == "spark":
+        from model.spark_engine import staging_folder
+
+        staging = staging_folder()  # a URL input must be staged where the executors can read it
+    with storage.staged_input(input_path, staging) as local_in, storage.staged_output(output_path) as local_out:
+        if engine == "spark":
+            from model.spark_engine import score_file_spark
+
+            folder = "/" if str(output_path).endswith("/") else ""  # Path() drops it; it asks for part files
+            result = score_file_spark(local_in, f"{local_out}{folder}", scorer, spark=spark, master=master)
+        else:
+            result = score_file(local_in, local_out, scorer, progress=progress and not storage.is_url(input_path))
+    # Reports name what the user gave, not the staging files.
+    output = storage.Location(str(output_path)) if result.output else None
+    return replace(result, input=storage.Location(str(input_path)), output=output)
+
+
+def write_reports(result: BatchResult, report=None, junit=None) -> None:
+    """The JSON report and the JUnit XML, to local paths or URLs."""
+    for target, write in ((report, reports.write_json), (junit, reports.write_junit)):
+        if target is None:
+            continue
+        if storage.is_url(target):
+            with storage.staged_output(str(target)) as local:
+                write(result, local)
+        else:
+            write(result, Path(target))

@@ -1,0 +1,122 @@
+"""The watcher on local folders: stability, empty files, the ledger, restarts (no Azurite needed)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from contracts.errors import ModelgateError
+from model import artifact
+from model.scorer import Scorer
+from model.watch import LEDGER_FOLDER, Watcher, output_name
+from modelgate.cli import main
+
+
+@pytest.fixture
+def folders(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    return inbox, tmp_path / "outbox", tmp_path / "quarantine"
+
+
+@pytest.fixture(scope="module")
+def scorer(trained_model):
+    return Scorer(artifact.load(trained_model).estimator)
+
+
+def watcher(folders, scorer, lines):
+    return Watcher(*folders, scorer, log=lines.append)
+
+
+def test_output_name_is_the_pipeline_rule():
+    assert output_name("r_input_file1.csv") == "r_output_file1.csv"
+    assert output_name("input_input.csv") == "output_output.csv"
+
+
+def test_a_file_still_growing_waits_for_the_next_poll(folders, scorer):
+    inbox, outbox, _ = folders
+    lines = []
+    w = watcher(folders, scorer, lines)
+    (inbox / "a_input.csv").write_text("height\n64\n")
+    assert w.poll() == []  # first sight: not yet known to be complete
+    (inbox / "a_input.csv").write_text("height\n64\n67\n")
+    assert w.poll() == []  # it changed since the last look
+    (outcome,) = w.poll()
+    assert outcome.status == "scored" and outcome.rows == 2
+    assert (outbox / "a_output.csv").read_text().count("\n") == 3
+
+
+def test_empty_files_and_other_names_are_ignored(folders, scorer):
+    inbox, outbox, quarantine = folders
+    (inbox / "empty_input.csv").write_bytes(b"")
+    (inbox / "notes.txt").write_text("height\n64\n")
+    (inbox / ".hidden.csv").write_text("height\n64\n")
+    w = watcher(folders, scorer, [])
+    assert w.run(once=True, settle=0) == []
+    assert [p.name for p in outbox.iterdir()] == [] and list(quarantine.iterdir()) == []
+
+
+def test_the_ledger_is_keyed_by_content_and_survives_a_restart(folders, scorer):
+    inbox, outbox, _ = folders
+    (inbox / "x_input.csv").write_text("height\n64\n")
+    (first,) = watcher(folders, scorer, []).run(once=True, settle=0)
+    entries = list((outbox / LEDGER_FOLDER).glob("*.json"))
+    assert [e.stem for e in entries] == [first.digest]
+    assert json.loads(entries[0].read_text())["status"] == "scored"
+    (inbox / "y_input.csv").write_text("height\n64\n")  # same content, new name
+    again = watcher(folders, scorer, []).run(once=True, settle=0)  # a new process: knows only the ledger
+    assert sorted(o.status for o in again) == ["duplicate", "duplicate"]
+    assert not (outbox / "y_output.csv").exists()
+
+
+def test_a_crash_before_the_ledger_entry_means_a_rerun_not_a_loss(folders, scorer, monkeypatch):
+    inbox, outbox, _ = folders
+    (inbox / "z_input.csv").write_text("height\n64\n")
+    w = watcher(folders, scorer, [])
+
+    def crash(*_):
+        raise OSError("killed")
+
+    monkeypatch.setattr(w, "_record", crash)
+    logged = []
+    w.log = logged.append
+    assert w.run(once=True, settle=0) == []
+    assert "will retry" in logged[-1]
+    (outcome,) = watcher(folders, scorer, []).run(once=True, settle=0)
+    assert outcome.status == "scored"
+    assert (outbox / "z_output.csv").exists()
+
+
+def test_a_second_bad_file_with_the_same_name_keeps_both(folders, scorer):
+    inbox, _, quarantine = folders
+    (inbox / "b_input.csv").write_text("height\n-1\n")
+    watcher(folders, scorer, []).run(once=True, settle=0)
+    (inbox / "b_input.csv").write_text("height\n-2\n")
+    watcher(folders, scorer, []).run(once=True, settle=0)
+    kept = sorted(p.name for p in quarantine.iterdir() if p.suffix == ".csv")
+    assert len(kept) == 2 and "b_input.csv" in kept
+
+
+def test_the_three_folders_must_differ(tmp_path, scorer):
+    with pytest.raises(ModelgateError, match="three different folders"):
+        Watcher(tmp_path, tmp_path, tmp_path / "q", scorer)
+
+
+def test_watch_command_reports_usage_errors_in_one_line(tmp_path, trained_model, capsys):
+    code = main(
+        [
+            "watch",
+            str(tmp_path / "missing"),
+            "--outbox",
+            str(tmp_path / "o"),
+            "--quarantine",
+            str(tmp_path / "q"),
+            "--model",
+            str(trained_model),
+            "--once",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("modelgate: error: ") and "folder not found" in err and err.count("\n") == 1
