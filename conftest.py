@@ -13,10 +13,9 @@ from modelgate.settings import DEFAULT_TRAINING_DATA
 from steps.service import Service, in_process
 
 ROOT = Path(__file__).resolve().parent
-pytest_plugins = ["steps.container"]
-
-# Session fixtures for the external services of the spark and storage tests (started only when asked for).
-pytest_plugins = ["steps.azurite", "steps.spark_session"]
+# Session fixtures for the built image and the external services of the spark and storage tests
+# (each started only when a test asks for it).
+pytest_plugins = ["steps.container", "steps.azurite", "steps.spark_session"]
 
 
 def pytest_addoption(parser):
