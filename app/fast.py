@@ -41,14 +41,16 @@ def parse_query(query: bytes) -> list[float] | None:
 
 
 class FastWeight:
-    def __init__(self, app, state: ModelState):
-        self.app, self.state = app, state
+    def __init__(self, app, state: ModelState, metrics=None):
+        self.app, self.state, self.metrics = app, state, metrics
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["path"] == "/weight" and scope["method"] == "GET" and self.state.ready:
             heights = parse_query(scope["query_string"])
             if heights is not None:
                 body = json.dumps({"response": self.state.scorer.predict_list(heights)}, separators=(",", ":")).encode()
+                if self.metrics is not None:
+                    self.metrics.predictions.inc(len(heights))
                 await send(
                     {
                         "type": "http.response.start",

@@ -1,4 +1,4 @@
-"""The FastAPI service: ``/weight`` (GET and POST), ``/health``, ``/ready``, ``/metadata``."""
+"""The FastAPI service: ``/weight`` (GET and POST), ``/health``, ``/ready``, ``/metadata``, ``/metrics``."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from typing import Annotated
 
 from fastapi import FastAPI, Query
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 
 import modelgate
 from app.errors import error_body, validation_error
 from app.fast import FastWeight
+from app.limits import BodyLimit
+from app.observe import Metrics, Observe
 from app.state import ModelState
 from contracts.ranges import HEIGHT, MAX_HEIGHTS_PER_REQUEST
 from contracts.response import ErrorResponse, Height, WeightRequest, WeightResponse
@@ -22,9 +25,12 @@ ERRORS = {
     422: {"model": ErrorResponse, "description": f"A height is missing or not {HEIGHT.describe()}."},
     503: {"model": ErrorResponse, "description": "The model is not loaded and verified."},
 }
+TOO_LARGE = {413: {"model": ErrorResponse, "description": "The request body is larger than the configured limit."}}
 
 
-def create_api(state: ModelState) -> FastAPI:
+def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
+    metrics = metrics or Metrics()
+
     @asynccontextmanager
     async def lifespan(_: FastAPI):
         if not state.ready:
@@ -42,7 +48,9 @@ def create_api(state: ModelState) -> FastAPI:
     def score(heights: list[float]):
         if not state.ready:
             return JSONResponse(error_body(["model"], state.reason, "model_not_ready"), status_code=503)
-        return {"response": state.scorer.predict_list(heights)}
+        weights = state.scorer.predict_list(heights)
+        metrics.predictions.inc(len(weights))
+        return {"response": weights}
 
     @api.get("/weight", response_model=WeightResponse, responses=ERRORS, summary="Weights for heights in the query")
     def get_weight(
@@ -53,7 +61,7 @@ def create_api(state: ModelState) -> FastAPI:
     ):
         return score(height)
 
-    @api.post("/weight", response_model=WeightResponse, responses=ERRORS, summary="Weights for a list of heights")
+    @api.post("/weight", response_model=WeightResponse, responses=ERRORS | TOO_LARGE, summary="Weights for a list of heights")
     def post_weight(body: WeightRequest):
         return score(body.height)
 
@@ -73,10 +81,22 @@ def create_api(state: ModelState) -> FastAPI:
             return JSONResponse(error_body(["model"], state.reason, "model_not_ready"), status_code=503)
         return state.artifact.manifest
 
+    @api.get(
+        "/metrics",
+        summary="Prometheus metrics: requests and latency by endpoint and status, predictions",
+        response_class=Response,
+        responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}}},
+    )
+    def prometheus():
+        return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
     return api
 
 
-def create_app(model_dir: Path | None = None):
-    """The ASGI app: FastAPI behind the ``GET /weight`` fast path, sharing one model state."""
-    state = ModelState(model_dir or Settings.from_env().model_dir)
-    return FastWeight(create_api(state), state)
+def create_app(model_dir: Path | None = None, settings: Settings | None = None):
+    """The ASGI app: FastAPI behind the ``GET /weight`` fast path, sharing one model state, behind
+    the body limit and, outermost, request ids and metrics (so both paths are observed)."""
+    settings = settings or Settings.from_env()
+    state, metrics = ModelState(model_dir or settings.model_dir), Metrics()
+    fast = FastWeight(create_api(state, metrics), state, metrics)
+    return Observe(BodyLimit(fast, settings.max_body_bytes), metrics, access_log=settings.access_log)
