@@ -12,9 +12,9 @@ import json
 import re
 
 from app.state import ModelState
-from contracts.ranges import FEATURE, HEIGHT, MAX_HEIGHTS_PER_REQUEST
+from contracts.ranges import FEATURE, HEIGHT, MAX_HEIGHTS_PER_REQUEST, NUMBER_TEXT
 
-_NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(NUMBER_TEXT.encode())
 _PREFIX = FEATURE.encode() + b"="
 _HEADERS = [(b"content-type", b"application/json")]
 

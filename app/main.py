@@ -10,9 +10,10 @@ from fastapi import FastAPI, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
+from starlette.exceptions import HTTPException
 
 import modelgate
-from app.errors import error_body, validation_error
+from app.errors import error_body, http_error, validation_error
 from app.fast import FastWeight
 from app.limits import BodyLimit
 from app.observe import Metrics, Observe
@@ -44,6 +45,7 @@ def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     api.add_exception_handler(RequestValidationError, validation_error)
+    api.add_exception_handler(HTTPException, http_error)
 
     def score(heights: list[float]):
         if not state.ready:
