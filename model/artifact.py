@@ -89,6 +89,8 @@ def read_manifest(directory: Path) -> dict:
         raise ArtifactError(f"{path}: manifest missing (train the model with: modelgate train)") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ArtifactError(f"{path}: manifest is not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise ArtifactError(f"{path}: manifest must be a JSON object, got {type(manifest).__name__}")
     missing = [k for k in ("model_file", "model_sha256", "sklearn_version") if k not in manifest]
     if missing:
         raise ArtifactError(f"{path}: manifest lacks {', '.join(missing)}")
