@@ -55,7 +55,8 @@ def reference(large_input, trained_model, tmp_path_factory) -> tuple[bytes, floa
     output = tmp_path_factory.mktemp("reference") / "out.csv"
     started = time.monotonic()
     proc = _score(large_input, output, trained_model)
-    assert proc.wait(timeout=600) == 0, proc.stderr.read()
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
     return output.read_bytes(), time.monotonic() - started
 
 
@@ -73,7 +74,7 @@ def test_sigkill_at_random_points_leaves_no_or_complete_output_and_a_rerun_is_id
         proc = _score(large_input, output, trained_model)
         time.sleep(duration * fraction)
         proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
+        proc.communicate(timeout=60)
         if output.exists():
             assert output.read_bytes() == expected, f"killed at {fraction:.2f} of a run: OUTPUT exists but is not the full result"
         outcomes.append((round(fraction, 2), proc.returncode, output.exists()))
@@ -81,7 +82,8 @@ def test_sigkill_at_random_points_leaves_no_or_complete_output_and_a_rerun_is_id
     output.unlink(missing_ok=True)
     # The rerun removes every temporary the killed runs left and writes the same bytes.
     proc = _score(large_input, output, trained_model)
-    assert proc.wait(timeout=600) == 0, proc.stderr.read()
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
     assert output.read_bytes() == expected
     assert _temporaries(tmp_path) == []
     assert large_input.read_bytes() == source_before
