@@ -96,10 +96,10 @@ def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
 
 
 def create_app(model_dir: Path | None = None, settings: Settings | None = None):
-    """The ASGI app: FastAPI behind the ``GET /weight`` fast path, sharing one model state, behind
-    the body limit and, outermost, request ids and metrics (so both paths are observed)."""
+    """The ASGI app: the ``GET /weight`` fast path in front of request ids and metrics, the body
+    limit and FastAPI, all sharing one model state and one metrics registry."""
     settings = settings or Settings.from_env()
     state, metrics = ModelState(model_dir or settings.model_dir), Metrics()
     # The body limit sits behind the fast path, which only takes GETs: it costs the hot request nothing.
-    api = BodyLimit(create_api(state, metrics), settings.max_body_bytes)
-    return Observe(FastWeight(api, state, metrics), metrics, access_log=settings.access_log)
+    api = Observe(BodyLimit(create_api(state, metrics), settings.max_body_bytes), metrics, access_log=settings.access_log)
+    return FastWeight(api, state, metrics)
