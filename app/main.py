@@ -26,6 +26,14 @@ ERRORS = {
     422: {"model": ErrorResponse, "description": f"A height is missing or not {HEIGHT.describe()}."},
     503: {"model": ErrorResponse, "description": "The model is not loaded and verified."},
 }
+# Found by fuzzing a real server: a URL of thousands of heights exceeds the HTTP parser's limit, and
+# the server itself (not this app) answers 400 in plain text. Documented so clients know to POST.
+URL_TOO_LONG = {
+    400: {
+        "description": "The server could not parse the request, e.g. a URL longer than about 80 KB; send many heights with POST.",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    }
+}
 TOO_LARGE = {413: {"model": ErrorResponse, "description": "The request body is larger than the configured limit."}}
 
 
@@ -54,7 +62,7 @@ def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
         metrics.predictions.inc(len(weights))
         return {"response": weights}
 
-    @api.get("/weight", response_model=WeightResponse, responses=ERRORS, summary="Weights for heights in the query")
+    @api.get("/weight", response_model=WeightResponse, responses=ERRORS | URL_TOO_LONG, summary="Weights for query heights")
     def get_weight(
         height: Annotated[
             list[Height],
