@@ -1,8 +1,10 @@
 """Fault injection for batch scoring: SIGKILL mid-write, and a full disk under OUTPUT.
 
-Promises checked: after a kill, OUTPUT either does not exist or is the complete, valid result; the
-next run removes the killed run's temporaries and writes output byte-identical to an uninterrupted
-run. A full disk is one clear line, the input intact, no output and no temporary.
+Each kill waits until the run's own temporary holds a seeded random share of the output, so it
+lands while the run is writing, whatever the machine's speed. Promises checked: after a kill,
+OUTPUT either does not exist or is the complete, valid result; the next run removes the killed
+runs' temporaries and writes output byte-identical to an uninterrupted run. A full disk is one
+clear line, the input intact, no output and no temporary.
 """
 
 from __future__ import annotations
@@ -60,27 +62,38 @@ def reference(large_input, trained_model, tmp_path_factory) -> tuple[bytes, floa
     return output.read_bytes(), time.monotonic() - started
 
 
+def _kill_mid_write(source: Path, output: Path, model: Path, fraction: float, full_size: int) -> bool:
+    """Start a run, wait until its own temporary holds ``fraction`` of the output, SIGKILL it.
+    Returns whether the kill landed while it was writing (its temporary is still there)."""
+    proc = _score(source, output, model)
+    mine = f".{output.name}{TEMP_MARK}{proc.pid}-"
+    deadline = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < deadline:
+        temps = [p for p in output.parent.iterdir() if p.name.startswith(mine)]
+        if temps and temps[0].exists() and temps[0].stat().st_size >= fraction * full_size:
+            break
+        time.sleep(0.002)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    return any(p.name.startswith(mine) for p in output.parent.iterdir())
+
+
 def test_sigkill_at_random_points_leaves_no_or_complete_output_and_a_rerun_is_identical(
     large_input, trained_model, reference, tmp_path
 ):
-    expected, duration = reference
+    expected, _ = reference
     source_before = large_input.read_bytes()
     output = tmp_path / "out.csv"
     rng = random.Random(1066)
     outcomes = []
-    # Points spread over the whole run, the last past its end (the kill then finds a finished run).
-    for fraction in [*sorted(rng.uniform(0.1, 1.0) for _ in range(KILLS - 1)), 1.5]:
+    for fraction in sorted(rng.uniform(0.0, 0.95) for _ in range(KILLS)):
         output.unlink(missing_ok=True)
-        proc = _score(large_input, output, trained_model)
-        time.sleep(duration * fraction)
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=60)
+        mid_write = _kill_mid_write(large_input, output, trained_model, fraction, len(expected))
         if output.exists():
-            assert output.read_bytes() == expected, f"killed at {fraction:.2f} of a run: OUTPUT exists but is not the full result"
-        mid_write = any(f"{TEMP_MARK}{proc.pid}-" in name for name in _temporaries(tmp_path))
+            assert output.read_bytes() == expected, f"killed at {fraction:.2f} of the output: OUTPUT is not the full result"
         outcomes.append((round(fraction, 2), output.exists(), mid_write))
-    # At least one kill must have hit a run while it was writing (that run's temporary is left behind).
-    assert any(not exists and mid_write for _, exists, mid_write in outcomes), f"no kill landed mid-write: {outcomes}"
+    # The kills must really have hit runs while they were writing (each run's own temporary is left).
+    assert sum(mid_write and not exists for _, exists, mid_write in outcomes) >= KILLS - 1, outcomes
     output.unlink(missing_ok=True)
     # The rerun removes every temporary the killed runs left and writes the same bytes.
     proc = _score(large_input, output, trained_model)
@@ -111,20 +124,20 @@ def _check_disk_full(source: Path, full: Path, model: Path, capsys) -> None:
     assert source.read_bytes() == before
 
 
-def test_a_full_disk_under_output_is_one_clear_line(tmp_path, trained_model, capsys, record_property):
+def test_a_full_disk_under_output_is_one_clear_line(tmp_path, trained_model, capsys, record_testsuite_property):
     """On a real 64 KiB tmpfs when this process may mount one; otherwise ENOSPC is simulated at the writer."""
     source = tmp_path / "in.csv"
     source.write_text("height\n" + "72.5\n" * 50_000)  # ~250 KB of input, ~600 KB of output
     full = tmp_path / f"full-{uuid.uuid4().hex[:6]}"
     full.mkdir()
     if _mount_tmpfs(full):
-        record_property("disk_full", "tmpfs 64k")
+        record_testsuite_property("disk_full", "tmpfs 64k")
         try:
             _check_disk_full(source, full, trained_model, capsys)
         finally:
             subprocess.run(["umount", str(full)], check=False)
     else:
-        record_property("disk_full", "simulated ENOSPC (mount not permitted)")
+        record_testsuite_property("disk_full", "simulated ENOSPC (mount not permitted)")
         _simulate_enospc(source, full, trained_model, capsys)
 
 
