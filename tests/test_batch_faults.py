@@ -94,6 +94,14 @@ def test_sigkill_at_random_points_leaves_no_or_complete_output_and_a_rerun_is_id
         outcomes.append((round(fraction, 2), output.exists(), mid_write))
     # The kills must really have hit runs while they were writing (each run's own temporary is left).
     assert sum(mid_write and not exists for _, exists, mid_write in outcomes) >= KILLS - 1, outcomes
+    # A kill the moment OUTPUT appears (the rename is done, the process is still running): complete.
+    output.unlink(missing_ok=True)
+    proc = _score(large_input, output, trained_model)
+    while proc.poll() is None and not output.exists():
+        time.sleep(0.001)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    assert output.read_bytes() == expected
     output.unlink(missing_ok=True)
     # The rerun removes every temporary the killed runs left and writes the same bytes.
     proc = _score(large_input, output, trained_model)
