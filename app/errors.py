@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from contracts.ranges import FEATURE, HEIGHT, MAX_HEIGHTS_PER_REQUEST
 
@@ -39,3 +40,11 @@ async def validation_error(_: Request, exc: RequestValidationError) -> JSONRespo
         msg, kind = _message(error)
         detail.append({"loc": list(error.get("loc", ())), "msg": msg, "type": kind})
     return JSONResponse({"detail": detail}, status_code=422)
+
+
+async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+    """Starlette's own HTTP errors in the same shape. FastAPI answers a body it cannot decode
+    (not UTF-8) with a bare 400; for this service that is bad input like any other: a 422."""
+    if exc.status_code == 400:
+        return JSONResponse(error_body(["body"], f"request body must be UTF-8 JSON; {USAGE}", "json_invalid"), status_code=422)
+    return JSONResponse(error_body(["request"], str(exc.detail), "http_error"), status_code=exc.status_code, headers=exc.headers)

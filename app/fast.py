@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 from app.state import ModelState
-from contracts.ranges import FEATURE, HEIGHT, MAX_HEIGHTS_PER_REQUEST
+from contracts.ranges import FEATURE, HEIGHT, MAX_HEIGHTS_PER_REQUEST, NUMBER_TEXT
 
-_NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(NUMBER_TEXT.encode())
 _PREFIX = FEATURE.encode() + b"="
 _HEADERS = [(b"content-type", b"application/json")]
 
@@ -41,21 +42,27 @@ def parse_query(query: bytes) -> list[float] | None:
 
 
 class FastWeight:
-    def __init__(self, app, state: ModelState):
-        self.app, self.state = app, state
+    """Outermost ASGI layer. ``app`` is everything else (``app.observe.Observe`` in front of FastAPI);
+    the fast path uses its request ids and metrics inline, so it is observed like every other path."""
+
+    def __init__(self, app, state: ModelState, metrics=None):
+        self.app, self.state, self.metrics = app, state, metrics
+        self.observe = app if hasattr(type(app), "request_id_for") else None
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["path"] == "/weight" and scope["method"] == "GET" and self.state.ready:
+            started = time.perf_counter()
             heights = parse_query(scope["query_string"])
             if heights is not None:
                 body = json.dumps({"response": self.state.scorer.predict_list(heights)}, separators=(",", ":")).encode()
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 200,
-                        "headers": [*_HEADERS, (b"content-length", str(len(body)).encode())],
-                    }
-                )
+                headers = [*_HEADERS, (b"content-length", str(len(body)).encode())]
+                if self.observe is not None:
+                    headers.append((b"x-request-id", self.observe.request_id_for(scope)))
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
+                if self.metrics is not None:
+                    self.metrics.predictions.inc(len(heights))
+                if self.observe is not None:
+                    self.observe.record(scope, 200, time.perf_counter() - started)
                 return
         await self.app(scope, receive, send)

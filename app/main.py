@@ -1,4 +1,4 @@
-"""The FastAPI service: ``/weight`` (GET and POST), ``/health``, ``/ready``, ``/metadata``."""
+"""The FastAPI service: ``/weight`` (GET and POST), ``/health``, ``/ready``, ``/metadata``, ``/metrics``."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ from typing import Annotated
 
 from fastapi import FastAPI, Query
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
+from starlette.exceptions import HTTPException
 
 import modelgate
-from app.errors import error_body, validation_error
+from app.errors import error_body, http_error, validation_error
 from app.fast import FastWeight
+from app.limits import BodyLimit
+from app.observe import Metrics, Observe
 from app.state import ModelState
 from contracts.ranges import HEIGHT, MAX_HEIGHTS_PER_REQUEST
 from contracts.response import ErrorResponse, Height, WeightRequest, WeightResponse
@@ -22,9 +26,20 @@ ERRORS = {
     422: {"model": ErrorResponse, "description": f"A height is missing or not {HEIGHT.describe()}."},
     503: {"model": ErrorResponse, "description": "The model is not loaded and verified."},
 }
+# Found by fuzzing a real server: a URL of thousands of heights exceeds the HTTP parser's limit, and
+# the server itself (not this app) answers 400 in plain text. Documented so clients know to POST.
+URL_TOO_LONG = {
+    400: {
+        "description": "The server could not parse the request, e.g. a URL longer than about 80 KB; send many heights with POST.",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    }
+}
+TOO_LARGE = {413: {"model": ErrorResponse, "description": "The request body is larger than the configured limit."}}
 
 
-def create_api(state: ModelState) -> FastAPI:
+def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
+    metrics = metrics or Metrics()
+
     @asynccontextmanager
     async def lifespan(_: FastAPI):
         if not state.ready:
@@ -38,13 +53,16 @@ def create_api(state: ModelState) -> FastAPI:
         lifespan=lifespan,
     )
     api.add_exception_handler(RequestValidationError, validation_error)
+    api.add_exception_handler(HTTPException, http_error)
 
     def score(heights: list[float]):
         if not state.ready:
             return JSONResponse(error_body(["model"], state.reason, "model_not_ready"), status_code=503)
-        return {"response": state.scorer.predict_list(heights)}
+        weights = state.scorer.predict_list(heights)
+        metrics.predictions.inc(len(weights))
+        return {"response": weights}
 
-    @api.get("/weight", response_model=WeightResponse, responses=ERRORS, summary="Weights for heights in the query")
+    @api.get("/weight", response_model=WeightResponse, responses=ERRORS | URL_TOO_LONG, summary="Weights for query heights")
     def get_weight(
         height: Annotated[
             list[Height],
@@ -53,7 +71,7 @@ def create_api(state: ModelState) -> FastAPI:
     ):
         return score(height)
 
-    @api.post("/weight", response_model=WeightResponse, responses=ERRORS, summary="Weights for a list of heights")
+    @api.post("/weight", response_model=WeightResponse, responses=ERRORS | TOO_LARGE, summary="Weights for a list of heights")
     def post_weight(body: WeightRequest):
         return score(body.height)
 
@@ -73,10 +91,23 @@ def create_api(state: ModelState) -> FastAPI:
             return JSONResponse(error_body(["model"], state.reason, "model_not_ready"), status_code=503)
         return state.artifact.manifest
 
+    @api.get(
+        "/metrics",
+        summary="Prometheus metrics: requests and latency by endpoint and status, predictions",
+        response_class=Response,
+        responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}}},
+    )
+    def prometheus():
+        return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
     return api
 
 
-def create_app(model_dir: Path | None = None):
-    """The ASGI app: FastAPI behind the ``GET /weight`` fast path, sharing one model state."""
-    state = ModelState(model_dir or Settings.from_env().model_dir)
-    return FastWeight(create_api(state), state)
+def create_app(model_dir: Path | None = None, settings: Settings | None = None):
+    """The ASGI app: the ``GET /weight`` fast path in front of request ids and metrics, the body
+    limit and FastAPI, all sharing one model state and one metrics registry."""
+    settings = settings or Settings.from_env()
+    state, metrics = ModelState(model_dir or settings.model_dir), Metrics()
+    # The body limit sits behind the fast path, which only takes GETs: it costs the hot request nothing.
+    api = Observe(BodyLimit(create_api(state, metrics), settings.max_body_bytes), metrics, access_log=settings.access_log)
+    return FastWeight(api, state, metrics)

@@ -35,6 +35,10 @@ MAX_HEIGHTS_PER_REQUEST = 10_000
 # Weights the model answers are rounded to this many decimals, in every channel.
 WEIGHT_DECIMALS = 4
 
+# A height written as text (a query value) must be a plain decimal number. Python's float() also
+# takes "1_0", "١٢" or "infinity"; the batch reader does not, so neither does the service.
+NUMBER_TEXT = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+
 FEATURE = "height"
 TARGET = "weight"
 

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
-from contracts.ranges import HEIGHT, MAX_HEIGHTS_PER_REQUEST
+from contracts.ranges import HEIGHT, MAX_HEIGHTS_PER_REQUEST, NUMBER_TEXT
 
-Height = Annotated[
-    float,
-    Field(
-        gt=HEIGHT.low,
-        le=HEIGHT.high,
-        allow_inf_nan=False,
-        description=f"Height in {HEIGHT.unit}: {HEIGHT.describe()}.",
-        examples=[138],
-    ),
-]
+_NUMBER = re.compile(NUMBER_TEXT)
+
+
+def _plain_number(value: object) -> object:
+    if isinstance(value, str) and not _NUMBER.fullmatch(value.strip()):
+        raise ValueError(HEIGHT.message(value))
+    return value
+
+
+_HEIGHT_FIELD = Field(
+    gt=HEIGHT.low,
+    le=HEIGHT.high,
+    allow_inf_nan=False,
+    description=f"Height in {HEIGHT.unit}: {HEIGHT.describe()}.",
+    examples=[138],
+)
+
+# A query value is text: it must read as a plain decimal number.
+Height = Annotated[float, _HEIGHT_FIELD, BeforeValidator(_plain_number)]
+
+# A JSON body carries numbers as numbers: a string ("72") or a boolean (true) is not a height.
+JsonHeight = Annotated[float, Strict(), _HEIGHT_FIELD]
 
 
 class WeightRequest(BaseModel):
@@ -25,7 +38,7 @@ class WeightRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    height: list[Height] = Field(
+    height: list[JsonHeight] = Field(
         min_length=1,
         max_length=MAX_HEIGHTS_PER_REQUEST,
         description=f"1 to {MAX_HEIGHTS_PER_REQUEST} heights in {HEIGHT.unit}.",

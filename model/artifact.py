@@ -91,6 +91,8 @@ def read_manifest(directory: Path) -> dict:
         raise ArtifactError(f"{path}: manifest is not valid JSON ({exc})") from None
     except OSError as exc:  # e.g. a file only root may read, copied into an image that runs as a user
         raise ArtifactError(f"{path}: cannot read the manifest ({exc.strerror})") from None
+    if not isinstance(manifest, dict):
+        raise ArtifactError(f"{path}: manifest must be a JSON object, got {type(manifest).__name__}")
     missing = [k for k in ("model_file", "model_sha256", "sklearn_version") if k not in manifest]
     if missing:
         raise ArtifactError(f"{path}: manifest lacks {', '.join(missing)}")

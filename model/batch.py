@@ -64,6 +64,10 @@ def score_file(input_path, output_path, scorer: Scorer, *, block_size: int = BLO
         if result.ok:
             os.replace(tmp, target)
             result.output = target
+    except OSError as exc:  # disk full, quota, I/O error: the temporary goes, OUTPUT is untouched
+        if exc.filename is not None and Path(exc.filename) == source:
+            raise ModelgateError(f"{source}: cannot read input: {exc.strerror}") from None
+        raise ModelgateError(f"{target}: cannot write output: {exc.strerror or exc}; no output written") from None
     finally:
         tmp.unlink(missing_ok=True)
     result.seconds = time.perf_counter() - started
@@ -145,6 +149,12 @@ def _stream(src, dst, scorer, failures: Failures, block_size: int, bar) -> int:
         except pa.ArrowInvalid as exc:
             failures.add(Failure(None, "csv", _arrow_reason(exc), _arrow_row(exc, rows)))
             break
+        # Values never hold a newline (newlines_in_values is off) unless a quote was left open: pyarrow
+        # then swallows the rest of the file into one value, and the rows in it would go unscored.
+        if any(pc.any(pc.match_substring(column, "\n")).as_py() for column in batch.columns):
+            reason = "unterminated quote: a quoted value runs to the end of the file"
+            failures.add(Failure(None, "csv", reason, rows + batch.num_rows))
+            break
         heights = _heights(batch.column(FEATURE), rows, failures, skipped)
         if not failures:
             weights = scorer.predict(heights)
@@ -218,6 +228,11 @@ def _arrow_reason(exc: Exception) -> str:
     text = str(exc).splitlines()[0]
     if "UTF8" in text or "utf8" in text.lower():
         return "not UTF-8 text; save the file as UTF-8"
+    if text.startswith("Empty CSV file"):
+        return "header only: no data rows to score"
+    if "straddl" in text:
+        # pyarrow holds a row across at most two read blocks: 16 MiB with the default block size.
+        return "a line is too long (more than two read blocks, 16 MiB by default): not a file of heights"
     return text
 
 

@@ -12,6 +12,7 @@ from modelgate import ROOT
 DEFAULT_MODEL_DIR = ROOT / "model" / "bundled"
 DEFAULT_TRAINING_DATA = ROOT / "data" / "weight_data.csv"
 DEFAULT_FEATURES_DIR = ROOT / "features"
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,13 @@ class Settings:
     workers: int
     log_level: str
     features_dir: Path = DEFAULT_FEATURES_DIR
+    # Service hygiene: the largest request body accepted (413 beyond), how long an idle
+    # keep-alive connection is held, how long SIGTERM waits for in-flight requests, and
+    # whether every request gets a JSON access-log line (off by default: it costs throughput).
+    max_body_bytes: int = 1 << 20
+    keep_alive_timeout: int = 5
+    graceful_timeout: int = 30
+    access_log: bool = False
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Settings:
@@ -31,8 +39,12 @@ class Settings:
             host=env.get("MODELGATE_HOST", "127.0.0.1"),
             port=_int(env, "MODELGATE_PORT", 8000, 0, 65535),
             workers=_int(env, "MODELGATE_WORKERS", 1, 1, 64),
-            log_level=env.get("MODELGATE_LOG_LEVEL", "info").lower(),
             features_dir=Path(env.get("MODELGATE_FEATURES_DIR", DEFAULT_FEATURES_DIR)),
+            log_level=_choice(env, "MODELGATE_LOG_LEVEL", "info", LOG_LEVELS),
+            max_body_bytes=_int(env, "MODELGATE_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20),
+            keep_alive_timeout=_int(env, "MODELGATE_KEEP_ALIVE_TIMEOUT", 5, 1, 300),
+            graceful_timeout=_int(env, "MODELGATE_GRACEFUL_TIMEOUT", 30, 1, 600),
+            access_log=_choice(env, "MODELGATE_ACCESS_LOG", "0", ("0", "1", "true", "false")) in ("1", "true"),
         )
 
 
@@ -46,4 +58,11 @@ def _int(env, name: str, default: int, low: int, high: int) -> int:
         raise ModelgateError(f"{name}={raw!r}: must be a whole number from {low} to {high}") from None
     if not low <= value <= high:
         raise ModelgateError(f"{name}={raw!r}: must be from {low} to {high}")
+    return value
+
+
+def _choice(env, name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name, default).lower()
+    if value not in allowed:
+        raise ModelgateError(f"{name}={value!r}: must be one of {', '.join(allowed)}")
     return value

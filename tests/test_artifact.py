@@ -105,3 +105,52 @@ def test_an_unreadable_manifest_is_an_artifact_error_not_a_traceback(model_copy)
     (model_copy / artifact.MANIFEST_FILE).mkdir()
     with pytest.raises(ArtifactError, match="cannot read the manifest"):
         artifact.load(model_copy)
+
+
+# Added for issue 6 (supply chain): the remaining ways a model directory can lie.
+
+
+@pytest.mark.parametrize("elsewhere", ["/etc/passwd", "sub/model.skops", "..", ""])
+def test_every_model_file_outside_the_folder_is_refused(model_copy, elsewhere):
+    manifest = _manifest(model_copy)
+    manifest["model_file"] = elsewhere
+    _write_manifest(model_copy, manifest)
+    with pytest.raises(ArtifactError, match=r"must be a file in the model directory|model file named by the manifest is missing"):
+        artifact.load(model_copy)
+
+
+@pytest.mark.parametrize("text", ["null", "[]", '"model_file"', "42"])
+def test_a_manifest_that_is_not_an_object_is_refused(model_copy, text):
+    (model_copy / artifact.MANIFEST_FILE).write_text(text)
+    with pytest.raises(ArtifactError, match="manifest"):
+        artifact.load(model_copy)
+
+
+def test_a_corrupt_model_file_with_a_matching_digest_is_refused(model_copy):
+    path = model_copy / artifact.MODEL_FILE
+    path.write_bytes(b"PK\x03\x04 not really a skops zip")
+    manifest = _manifest(model_copy)
+    manifest["model_sha256"] = artifact.sha256_file(path)
+    _write_manifest(model_copy, manifest)
+    with pytest.raises(ArtifactError, match="not a readable skops model"):
+        artifact.load(model_copy)
+
+
+def test_the_same_major_version_does_not_warn(model_copy):
+    manifest = _manifest(model_copy)
+    manifest["sklearn_version"] = artifact.sklearn.__version__.split(".")[0] + ".0.0"
+    _write_manifest(model_copy, manifest)
+    assert artifact.load(model_copy).warnings == []
+
+
+def test_the_version_warning_reaches_the_batch_user(model_copy, tmp_path, capsys):
+    from modelgate.cli import main
+
+    manifest = _manifest(model_copy)
+    manifest["sklearn_version"] = "0.24.2"
+    _write_manifest(model_copy, manifest)
+    source = tmp_path / "in.csv"
+    source.write_text("height\n72\n")
+    assert main(["score", str(source), str(tmp_path / "out.csv"), "--model", str(model_copy)]) == 0
+    err = capsys.readouterr().err
+    assert "modelgate: warning: model was trained with scikit-learn 0.24.2" in err and artifact.sklearn.__version__ in err

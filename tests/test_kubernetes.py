@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 
@@ -11,14 +12,19 @@ import yaml
 from modelgate import ROOT
 
 MANIFEST = ROOT / "docker" / "kubernetes-deployment.yaml"
-TOKENS = {"__IMAGE__": "registry.example.com/modelgate:1.0.0", "__SERVICE_NAME__": "modelgate-scoring"}
+VALUES = {"IMAGE": "registry.example.com/modelgate:1.0.0", "SERVICE_NAME": "modelgate-scoring"}
+
+
+def _replace_tokens():
+    """The release pipeline's own token replacement, so the manifest and the pipeline cannot drift apart."""
+    spec = importlib.util.spec_from_file_location("replace_tokens", ROOT / "pipelines" / "replace_tokens.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.replace_tokens
 
 
 def rendered() -> str:
-    text = MANIFEST.read_text()
-    for token, value in TOKENS.items():
-        text = text.replace(token, value)
-    return text
+    return _replace_tokens()(MANIFEST.read_text(), VALUES)
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +46,9 @@ def test_a_deployment_and_a_service(documents):
 
 def test_image_and_name_are_tokens_for_the_release_pipeline():
     text = MANIFEST.read_text()
-    assert "image: __IMAGE__" in text and "name: __SERVICE_NAME__" in text
-    assert "__" not in rendered()
+    assert 'image: "#{IMAGE}#"' in text and 'name: "#{SERVICE_NAME}#"' in text
+    assert "#{" not in rendered()
+    assert VALUES["IMAGE"] in rendered()
 
 
 def test_the_service_selects_the_deployments_pods(documents):

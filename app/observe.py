@@ -1,0 +1,145 @@
+"""Request ids, Prometheus metrics and the optional access log, for every request on every path.
+
+``Observe`` wraps FastAPI and the body limit (so their answers, 413s included, are counted and
+carry an ``X-Request-ID``); the ``GET /weight`` fast path calls the same two helpers inline, so both
+paths are observed alike. On the hot path the work per request is a header scan and a few
+additions to plain counters. The
+JSON access line is off unless asked for (``MODELGATE_ACCESS_LOG=1`` / ``--access-log``): it
+costs about a third of the fast path's throughput (bench/README.md).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import re
+import time
+from bisect import bisect_left
+
+from prometheus_client import CollectorRegistry, Counter, generate_latest
+from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily
+
+from app.logs import request_id
+
+log = logging.getLogger("modelgate.access")
+
+# Label values are bounded so a client cannot grow the metrics without limit.
+ENDPOINTS = frozenset({"/weight", "/health", "/ready", "/metadata", "/metrics", "/docs", "/redoc", "/openapi.json"})
+METHODS = frozenset({"GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"})
+# An incoming id is echoed only if it is short and plain, so it cannot inject into logs or headers.
+_VALID_ID = re.compile(rb"[A-Za-z0-9._:/+=-]{1,128}")
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+
+
+class Metrics:
+    """One registry per app (tests build many apps in one process).
+
+    Request counts and latencies are kept in plain Python numbers and turned into Prometheus
+    families only when scraped: prometheus-client's locked per-sample updates cost several times
+    more per request than the fast path can spare. ``observe`` runs only on the event loop, so
+    it needs no lock; predictions are also counted from FastAPI's thread pool, so they use
+    prometheus-client's (thread-safe) Counter.
+    """
+
+    def __init__(self):
+        self.registry = CollectorRegistry()
+        self.predictions = Counter("modelgate_predictions", "Heights scored (one per weight answered)", registry=self.registry)
+        self._requests: dict[tuple, list] = {}  # (endpoint, method, status) -> [count, sum, per-bucket counts]
+        self.registry.register(_RequestCollector(self._requests))
+
+    def observe(self, endpoint: str, method: str, status: int, seconds: float) -> None:
+        row = self._requests.get((endpoint, method, status))
+        if row is None:
+            row = self._requests[(endpoint, method, status)] = [0, 0.0, [0] * (len(LATENCY_BUCKETS) + 1)]
+        row[0] += 1
+        row[1] += seconds
+        row[2][bisect_left(LATENCY_BUCKETS, seconds)] += 1
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class _RequestCollector:
+    LABELS = ("endpoint", "method", "status")
+
+    def __init__(self, requests: dict):
+        self.requests = requests
+
+    def collect(self):
+        count = CounterMetricFamily(
+            "modelgate_http_requests", "HTTP requests answered, by endpoint, method and status", labels=self.LABELS
+        )
+        latency = HistogramMetricFamily(
+            "modelgate_http_request_duration_seconds",
+            "Time from request to the end of the response, by endpoint, method and status",
+            labels=self.LABELS,
+        )
+        for (endpoint, method, status), (n, total, buckets) in list(self.requests.items()):
+            labels = [endpoint, method, str(status)]
+            count.add_metric(labels, n)
+            cumulative = list(itertools.accumulate(buckets))
+            bounds = [*(f"{b:g}" for b in LATENCY_BUCKETS), "+Inf"]
+            latency.add_metric(labels, list(zip(bounds, cumulative)), total)
+        yield count
+        yield latency
+
+
+class Observe:
+    """ASGI layer for every request the fast path does not answer: request id in and out, metrics,
+    optional access log. The fast path uses ``request_id_for`` and ``record`` inline instead of
+    going through this layer: a wrapper coroutine and a ``send`` closure per request measurably
+    cost the hot request throughput."""
+
+    def __init__(self, app, metrics: Metrics, *, access_log: bool = False):
+        self.app, self.metrics, self.access_log = app, metrics, access_log
+        # Generated ids: a random per-process prefix and a counter (unique, and far cheaper than uuid4).
+        self._prefix = os.urandom(4).hex()
+        self._counter = itertools.count(1)
+
+    def __getattr__(self, name):  # state, api, ... of the wrapped app, for tests and tools
+        return getattr(self.app, name)
+
+    def request_id_for(self, scope) -> bytes:
+        """The caller's ``X-Request-ID`` if it is plain and short, else a fresh one."""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                if _VALID_ID.fullmatch(value):
+                    return value
+                break
+        return f"{self._prefix}-{next(self._counter):x}".encode()
+
+    def record(self, scope, status: int, seconds: float) -> None:
+        path, method = scope["path"], scope["method"]
+        self.metrics.observe(path if path in ENDPOINTS else "other", method if method in METHODS else "other", status, seconds)
+        if self.access_log or status >= 500:
+            log.log(
+                logging.WARNING if status >= 500 else logging.INFO,
+                "%s %s %d",
+                method,
+                path,
+                status,
+                extra={"status": status, "ms": round(seconds * 1000, 3), "client": (scope.get("client") or ("",))[0]},
+            )
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = self.request_id_for(scope)
+        token = request_id.set(rid.decode())
+        status = 500  # what the server answers if the app raises before it starts a response
+        started = time.perf_counter()
+
+        async def send_with_id(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", rid)]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            self.record(scope, status, time.perf_counter() - started)
+            request_id.reset(token)

@@ -1,0 +1,107 @@
+"""The fuzz target: the service's own OpenAPI schema, served in-process or at ``--base-url``.
+
+In-process (default) schemathesis calls the ASGI app directly, with a model trained for the
+session. ``pytest fuzz --base-url http://127.0.0.1:8000`` fuzzes any running deployment instead,
+e.g. the Docker image (``docker run -p 8000:8000 …``); the same checks apply.
+"""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+
+from app.main import create_app
+from model import artifact
+from model.scorer import Scorer
+
+
+class RequestCount:
+    def __init__(self):
+        self.by_operation: dict[str, int] = {}
+
+    def add(self, label: str) -> None:
+        self.by_operation[label] = self.by_operation.get(label, 0) + 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_operation.values())
+
+
+@pytest.fixture(scope="session")
+def request_count() -> RequestCount:
+    return RequestCount()
+
+
+@pytest.fixture(scope="session")
+def scorer(trained_model) -> Scorer:
+    return Scorer(artifact.load(trained_model).estimator)
+
+
+@pytest.fixture(scope="session")
+def target(request, trained_model) -> tuple[str | None, object | None]:
+    """(base URL, None) for a deployment, or (None, ASGI app) in-process."""
+    url = request.config.getoption("--base-url")
+    if url:
+        return url.rstrip("/"), None
+    app = create_app(trained_model)
+    app.state.load()  # schemathesis calls the app without running its lifespan
+    return None, app
+
+
+@pytest.fixture(scope="session")
+def api_schema(target):
+    url, app = target
+    return schemathesis.openapi.from_url(f"{url}/openapi.json") if url else schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
+class _Client:
+    """GET/POST against the target: a requests session for a URL, Starlette's TestClient in-process."""
+
+    def __init__(self, url, app):
+        if url:
+            import requests
+
+            self._session, self._base, self._timeout = requests.Session(), url, {"timeout": 30}
+        else:
+            from fastapi.testclient import TestClient
+
+            self._session, self._base, self._timeout = TestClient(app), "", {}
+
+    def get(self, path: str):
+        return self._session.get(self._base + path, **self._timeout)
+
+    def post(self, path: str, body: str):
+        headers = {"content-type": "application/json"}
+        if self._timeout:
+            return self._session.post(self._base + path, data=body.encode(), headers=headers, **self._timeout)
+        return self._session.post(path, content=body.encode(), headers=headers)
+
+
+@pytest.fixture(scope="session")
+def http(target) -> _Client:
+    return _Client(*target)
+
+
+@pytest.fixture(scope="session")
+def manifest(trained_model, target) -> dict:
+    url, _ = target
+    if url:  # a deployment: the coefficients of the model it says it serves
+        import requests
+
+        return requests.get(f"{url}/metadata", timeout=30).json()
+    return artifact.load(trained_model).manifest
+
+
+_COUNT: list[RequestCount] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_count(request_count):
+    _COUNT.append(request_count)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _COUNT and _COUNT[0].total:
+        count = _COUNT[0]
+        per = ", ".join(f"{op} {n}" for op, n in sorted(count.by_operation.items()))
+        terminalreporter.write_line(f"schemathesis: {count.total} generated requests ({per})")

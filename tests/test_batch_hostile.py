@@ -1,0 +1,102 @@
+"""A catalogue of hostile CSV inputs to ``modelgate score``, each a named case with its expected outcome.
+
+Every case runs the real command (in-process) and checks the same promises: accepted files give
+exactly the expected output; rejected files give exit code 1, a first stderr line that summarises
+the rejection, the rule that was broken, no traceback, no OUTPUT and no temporary left; the input
+is never changed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+
+from modelgate.cli import main
+
+
+@dataclass(frozen=True)
+class Hostile:
+    content: bytes
+    output: bytes | None = None  # accepted: the exact OUTPUT
+    problem: str | None = None  # rejected: the rule named in the message
+
+
+LONG = b"x" * (1 << 20)
+W72, W60, W605 = "170.075", "110.398", "112.8846"  # the agreed weights (features/scoring.feature) and one more
+
+CATALOGUE = {
+    "empty file": Hostile(b"", problem="empty file: expected a header line naming 'height'"),
+    "only blank lines": Hostile(b"\n\n\n", problem="empty file"),
+    "header only": Hostile(b"height\n", problem="header only: no data rows to score"),
+    "wrong header": Hostile(b"size\n72\n", problem="column 'height' is missing"),
+    "height in another case": Hostile(b"Height\n72\n", problem="column 'height' is missing"),
+    "extra columns pass through": Hostile(
+        b"id,height,site\nA,72,n\nB,60,s\n", output=f"id,height,site,weight\nA,72,n,{W72}\nB,60,s,{W60}\n".encode()
+    ),
+    "duplicate height columns": Hostile(b"height,height\n72,60\n", problem="column 'height' is twice or more"),
+    "duplicate other columns": Hostile(b"height,id,id\n72,1,2\n", problem="duplicate column names"),
+    "a weight column already": Hostile(b"height,weight\n72,1\n", problem="already has a 'weight' column"),
+    "UTF-8 byte order mark": Hostile(b"\xef\xbb\xbfheight\n72\n", output=f"height,weight\n72,{W72}\n".encode()),
+    "CRLF line endings": Hostile(b"height\r\n72\r\n60\r\n", output=f"height,weight\n72,{W72}\n60,{W60}\n".encode()),
+    "no newline at the end": Hostile(b"height\n72", output=f"height,weight\n72,{W72}\n".encode()),
+    "quoted numbers": Hostile(b'height\n"72"\n"60.5"\n', output=f"height,weight\n72,{W72}\n60.5,{W605}\n".encode()),
+    "thousands separator, quoted": Hostile(b'height\n"1,000"\n', problem="is_number, got '1,000'"),
+    "thousands separator, unquoted": Hostile(b"height\n1,000\n", problem="2 fields, expected 1"),
+    "decimal comma": Hostile(b'height\n"72,5"\n', problem="is_number"),
+    "NaN": Hostile(b"height\nNaN\n", problem="not_nullable, got nan"),
+    "inf": Hostile(b"height\ninf\n", problem="at most 300 inches, got inf"),
+    "-inf": Hostile(b"height\n-inf\n", problem="greater than 0 inches, got -inf"),
+    "-0": Hostile(b"height\n-0\n", problem="greater than 0 inches, got -0.0"),
+    "1e400 (overflows to inf)": Hostile(b"height\n1e400\n", problem="at most 300 inches, got inf"),
+    "1e-400 (underflows to 0)": Hostile(b"height\n1e-400\n", problem="greater than 0 inches"),
+    "hex number": Hostile(b"height\n0x48\n", problem="is_number"),
+    "NUL byte in a value": Hostile(b"height\n7\x002\n", problem="is_number"),
+    "very long line (1 MiB), passed through": Hostile(
+        b"height,note\n72," + LONG + b"\n", output=b"height,note,weight\n72," + LONG + f",{W72}\n".encode()
+    ),
+    "line longer than two read blocks (20 MiB)": Hostile(b"height,note\n72," + LONG * 20 + b"\n", problem="a line is too long"),
+    "very long number (1 MiB of digits)": Hostile(b"height\n" + b"7" * (1 << 20) + b"\n", problem="at most 300 inches"),
+    "non-UTF-8 bytes in a row": Hostile(b"height,name\n72,caf\xe9\n", problem="not UTF-8 text"),
+    "non-UTF-8 bytes in the header": Hostile(b"h\xe9ight\n72\n", problem="header is not UTF-8 text"),
+    "UTF-16 file": Hostile("height\n72\n".encode("utf-16"), problem="not UTF-8 text"),
+    "unterminated quote": Hostile(b'height,note\n72,"open\n60,x\n', problem="unterminated quote"),
+}
+
+
+@pytest.mark.parametrize("name", list(CATALOGUE))
+def test_hostile_input(name, tmp_path, trained_model, capsys):
+    case = CATALOGUE[name]
+    source, output = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_bytes(case.content)
+    code = main(["score", str(source), str(output), "--model", str(trained_model), "--no-progress"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert source.read_bytes() == case.content, "the input was changed"
+    assert not [p.name for p in tmp_path.iterdir() if ".partial-" in p.name], "a temporary was left behind"
+    if case.output is not None:
+        assert code == 0, err
+        assert output.read_bytes() == case.output
+        return
+    assert code == 1, (out, err)
+    assert not output.exists(), "a rejected input left an output"
+    first = err.splitlines()[0]
+    assert first.startswith(f"modelgate: {source}: rejected, ") and "no output written" in first, first
+    assert case.problem in err, err
+    report = json.loads((tmp_path / "out.csv.report.json").read_text())
+    assert report["status"] == "rejected" and report["failures"]["total"] >= 1
+
+
+def test_a_million_bad_rows_are_counted_exactly_and_the_report_is_capped(tmp_path, trained_model, capsys):
+    source, output = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_bytes(b"height\n" + b"-1\n" * 999_990 + b"tall\n" * 10)
+    assert main(["score", str(source), str(output), "--model", str(trained_model), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[0].endswith("rejected, 1000000 contract violation(s); no output written")
+    assert len(err.splitlines()) < 20, "the terminal summary must stay short"
+    failures = json.loads((tmp_path / "out.csv.report.json").read_text())["failures"]
+    assert failures["total"] == 1_000_000
+    assert {(c["check"], c["count"]) for c in failures["by_check"]} == {("greater than 0 inches", 999_990), ("is_number", 10)}
+    assert len(failures["examples"]) == failures["examples_capped_at"] == 100
+    assert not output.exists()
