@@ -14,8 +14,7 @@ import subprocess
 import sys
 import time
 
-import numpy as np
-from common import OUT, ROOT, trained_model
+from common import OUT, ROOT, make_input, trained_model
 
 BASELINE = """
 import sys, pyarrow as pa, pyarrow.compute as pc, pyarrow.csv as csv
@@ -29,18 +28,6 @@ with open(sys.argv[2], "wb") as sink:
         writer.write_batch(table)
     writer.close()
 """
-
-
-def make_input(rows: int):
-    path = OUT / f"heights-{rows}.csv"
-    if not path.exists():
-        rng = np.random.default_rng(0)
-        with open(path, "w") as sink:
-            sink.write("height\n")
-            for start in range(0, rows, 1_000_000):
-                heights = rng.integers(500, 1400, min(1_000_000, rows - start)) / 10
-                sink.write("\n".join(f"{h:g}" for h in heights.tolist()) + "\n")
-    return path
 
 
 def measure(args: list[str]) -> tuple[float, float]:

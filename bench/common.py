@@ -23,6 +23,22 @@ def trained_model() -> Path:
     return model
 
 
+def make_input(rows: int) -> Path:
+    """heights-<rows>.csv under bench/out/: one seeded height column, written once and reused."""
+    import numpy as np
+
+    path = OUT / f"heights-{rows}.csv"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        rng = np.random.default_rng(0)
+        with open(path, "w") as sink:
+            sink.write("height\n")
+            for start in range(0, rows, 1_000_000):
+                heights = rng.integers(500, 1400, min(1_000_000, rows - start)) / 10
+                sink.write("\n".join(f"{h:g}" for h in heights.tolist()) + "\n")
+    return path
+
+
 @contextmanager
 def server(args: list[str], url: str, env: dict | None = None):
     """Start a server process; wait until ``url`` answers; stop it afterwards."""

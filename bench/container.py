@@ -130,11 +130,15 @@ def main() -> int:
     OUT.mkdir(exist_ok=True)
     (OUT / "container.json").write_text(json.dumps(figures, indent=2) + "\n")
     print(f"| image size | {figures['size_mb']} MB |")
-    print(f"| cold start, container start -> /ready 200 (median of {len(starts)}) | {statistics.median(starts):.2f} s "
-          f"(min {min(starts):.2f}, max {max(starts):.2f}) |")
-    print(f"| {args.connections} connections for {args.duration} s | {loaded['requests_per_s']:.0f} requests/s, "
-          f"p50 {loaded['p50']}, p99 {loaded['p99']}, {loaded['non_2xx']} non-2xx, socket errors: {loaded['socket_errors']}, "
-          f"restarts {loaded['restarts']}, running after: {loaded['running']} |")
+    print(
+        f"| cold start, container start -> /ready 200 (median of {len(starts)}) | {statistics.median(starts):.2f} s "
+        f"(min {min(starts):.2f}, max {max(starts):.2f}) |"
+    )
+    print(
+        f"| {args.connections} connections for {args.duration} s | {loaded['requests_per_s']:.0f} requests/s, "
+        f"p50 {loaded['p50']}, p99 {loaded['p99']}, {loaded['non_2xx']} non-2xx, socket errors: {loaded['socket_errors']}, "
+        f"restarts {loaded['restarts']}, running after: {loaded['running']} |"
+    )
     ok = loaded["non_2xx"] == 0 and loaded["socket_errors"] == "none" and loaded["restarts"] == 0 and loaded["running"]
     return 0 if ok else 1
 

@@ -17,34 +17,10 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-import numpy as np
+from common import OUT, ROOT, make_input, trained_model
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
-
-
-def make_input(rows: int) -> Path:
-    """heights-<rows>.csv: one height column, seeded (the same file bench/batch.py uses)."""
-    path = OUT / f"heights-{rows}.csv"
-    if not path.exists():
-        OUT.mkdir(parents=True, exist_ok=True)
-        rng = np.random.default_rng(0)
-        with open(path, "w") as sink:
-            sink.write("height\n")
-            for start in range(0, rows, 1_000_000):
-                heights = rng.integers(500, 1400, min(1_000_000, rows - start)) / 10
-                sink.write("\n".join(f"{h:g}" for h in heights.tolist()) + "\n")
-    return path
-
-
-def trained_model() -> Path:
-    model = OUT / "model"
-    if not (model / "manifest.json").exists():
-        subprocess.run([sys.executable, "-m", "modelgate.cli", "train", "--out", str(model)], check=True, cwd=ROOT)
-    return model
 
 
 def main() -> None:

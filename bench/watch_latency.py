@@ -22,7 +22,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from spark_batch import OUT, ROOT, trained_model
+from common import OUT, ROOT, trained_model
 
 
 class LocalFolders:
