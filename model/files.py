@@ -12,6 +12,10 @@ from typing import IO
 
 TEMP_MARK = ".partial-"
 
+# mkstemp creates files 0600; a published file gets the mode open() would have given it.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 def sha256_file(path: str | os.PathLike, block: int = 1 << 20) -> str:
     digest = hashlib.sha256()
@@ -24,6 +28,7 @@ def sha256_file(path: str | os.PathLike, block: int = 1 << 20) -> str:
 def temp_path_for(target: Path) -> Path:
     """A unique temporary name beside ``target`` (same filesystem, so the final rename is atomic)."""
     fd, name = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARK}{os.getpid()}-", dir=target.parent)
+    os.fchmod(fd, 0o666 & ~_UMASK)
     os.close(fd)
     return Path(name)
 

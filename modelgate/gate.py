@@ -148,4 +148,3 @@ def write_junit(verdict: Verdict, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic_writer(out, "w") as handle:
         handle.write(xml)
-    out.chmod(0o644)  # the temporary file was private; CI publishes this one

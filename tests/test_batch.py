@@ -88,3 +88,11 @@ def test_the_input_is_never_written(tmp_path, scorer):
     os.chmod(source, 0o444)
     assert score_file(source, tmp_path / "out.csv", scorer).ok
     assert source.read_text() == "height\n72\n"
+
+
+def test_a_published_output_gets_the_usual_file_mode(tmp_path, scorer):
+    source = write(tmp_path / "in.csv", "height\n72\n")
+    assert score_file(source, tmp_path / "out.csv", scorer).ok
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "out.csv").stat().st_mode & 0o777 == 0o666 & ~umask

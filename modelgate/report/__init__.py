@@ -19,5 +19,4 @@ def build(sources: Sources, out: Path) -> Inputs:
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic_writer(out, "w") as handle:
         handle.write(render(inputs, generated))
-    out.chmod(0o644)  # the temporary file was private; the page is meant to be shared
     return inputs
