@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from app.fast import parse_query
+from app.fast import encode, parse_query
 from app.main import create_app
 from model import artifact
 from model.scorer import Scorer
@@ -72,3 +74,20 @@ def test_the_openapi_schema_declares_the_height_range_and_errors(trained_model):
     assert {"200", "422", "503"} <= set(operation["responses"])
     items = operation["parameters"][0]["schema"]["items"]
     assert items["exclusiveMinimum"] == 0 and items["maximum"] == 300
+
+
+def test_the_pure_python_path_equals_numpy_bit_for_bit(estimator):
+    rng = np.random.default_rng(11)
+    # Everywhere in range, and densely where the weight crosses zero (signed zeros, halfway cases).
+    root = -estimator.intercept_ / estimator.coef_[0]
+    heights = np.concatenate([rng.uniform(1e-6, 300, 100_000), root + rng.uniform(-1e-4, 1e-4, 10_000)])
+    scorer = Scorer(estimator)
+    expected = scorer.predict(heights)
+    got = np.array(scorer.predict_list(heights.tolist()))
+    assert np.array_equal(got, expected)
+    assert np.array_equal(np.signbit(got), np.signbit(expected))
+
+
+@pytest.mark.parametrize("weights", [[498.2981], [0.1, -0.0, 1e16, 123456.7891, 5e-324], []])
+def test_the_fast_encoder_writes_what_json_writes(weights):
+    assert encode(weights) == json.dumps({"response": weights}, separators=(",", ":")).encode()
