@@ -57,8 +57,10 @@ def _alive(pid: int) -> bool:
 
 @contextmanager
 def atomic_writer(target: Path, mode: str = "wb") -> Iterator[IO]:
-    """Write to a temporary file beside ``target``; rename over it only if the block succeeds."""
+    """Write to a temporary file beside ``target``; rename over it only if the block succeeds.
+    Temporaries that killed writers left beside ``target`` are removed first."""
     target = Path(target)
+    remove_stale_temps(target)
     tmp = temp_path_for(target)
     try:
         with open(tmp, mode) as handle:

@@ -17,6 +17,7 @@ are local paths or fsspec URLs (``abfs://container/folder``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
 import tempfile
@@ -82,6 +83,13 @@ class Folder:
         target = posixpath.join(self.path, name)
         self.fs.invalidate_cache(posixpath.dirname(target))
         return self.fs.exists(target)
+
+    def digest(self, name: str) -> str:
+        sha = hashlib.sha256()
+        with self.fs.open(posixpath.join(self.path, name), "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                sha.update(chunk)
+        return sha.hexdigest()
 
     def fetch(self, name: str, local: Path) -> None:
         self.fs.get_file(posixpath.join(self.path, name), str(local))
@@ -166,7 +174,9 @@ class Watcher:
             return outcome
 
     def _quarantine(self, name: str, local: Path, digest: str, result) -> Outcome:
-        kept = name if not self.quarantine.exists(name) else f"{Path(name).stem}.{digest[:12]}{Path(name).suffix}"
+        # A rerun after a crash finds its own copy under NAME: keep that name rather than add a second copy.
+        taken = self.quarantine.exists(name) and self.quarantine.digest(name) != digest
+        kept = f"{Path(name).stem}.{digest[:12]}{Path(name).suffix}" if taken else name
         target = self.quarantine.url(kept)
         storage.write_file(local, target)
         result.input = storage.Location(self.inbox.url(name))

@@ -88,6 +88,21 @@ def test_a_crash_before_the_ledger_entry_means_a_rerun_not_a_loss(folders, score
     assert (outbox / "z_output.csv").exists()
 
 
+def test_a_crash_after_quarantining_reruns_into_the_same_copy(folders, scorer, monkeypatch):
+    inbox, _, quarantine = folders
+    (inbox / "q_input.csv").write_text("height\n-1\n")
+    w = watcher(folders, scorer, [])
+
+    def crash(*_):
+        raise OSError("killed")
+
+    monkeypatch.setattr(w, "_record", crash)
+    assert w.run(once=True, settle=0) == []  # the copy and its reports are there, the ledger entry is not
+    (outcome,) = watcher(folders, scorer, []).run(once=True, settle=0)
+    assert outcome.status == "quarantined"
+    assert sorted(p.name for p in quarantine.iterdir()) == ["q_input.csv", "q_input.csv.junit.xml", "q_input.csv.report.json"]
+
+
 def test_a_second_bad_file_with_the_same_name_keeps_both(folders, scorer):
     inbox, _, quarantine = folders
     (inbox / "b_input.csv").write_text("height\n-1\n")
