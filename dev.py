@@ -2,7 +2,7 @@
 """Bootstrap for a fresh machine with only Python >= 3.11: the README's two commands.
 
     python3 dev.py serve   # set up .venv, train the bundled model if needed, serve it on :8000
-    python3 dev.py test    # set up .venv with tox, run the whole chain (tox -m chain), end with the gate's verdict
+    python3 dev.py test    # set up .venv, tox and the test services; run the chain (tox -m chain); print the verdict
 
 Extra arguments go to ``modelgate serve`` or to tox.
 """
@@ -48,8 +48,26 @@ def serve(args: list[str]) -> None:
     os.execv(modelgate, [str(modelgate), "serve", *args])
 
 
+def services() -> None:
+    """Install and start what the chain needs, with the scripts CI uses (.ci/setup/*.sh: a Docker engine and
+    base image, Java, Azurite, Chromium; each installs only what is missing), and take the environment they
+    export. MODELGATE_NO_SETUP=1 skips this: the tests needing a missing service then skip and say why, and
+    the gate names their suites."""
+    if os.environ.get("MODELGATE_NO_SETUP") == "1":
+        return
+    script = 'set -euo pipefail; for step in .ci/setup/*.sh; do echo "== setup: $step"; source "$step"; done >&2; env -0'
+    done = subprocess.run(["bash", "-c", script], cwd=ROOT, stdout=subprocess.PIPE, check=False)
+    if done.returncode:
+        sys.exit(
+            f"dev.py: setting up the test services failed (exit {done.returncode}, see above); they need root and "
+            "the Debian/npm registries. MODELGATE_NO_SETUP=1 runs the chain without them."
+        )
+    os.environ.update(item.split("=", 1) for item in done.stdout.decode().split("\0") if "=" in item)
+
+
 def test(args: list[str]) -> None:
     ensure_venv("tox")
+    services()
     if args:
         os.execv(BIN / "tox", [str(BIN / "tox"), *args])
     code = subprocess.run([str(BIN / "tox"), "run", "-m", "chain"], cwd=ROOT, check=False).returncode
