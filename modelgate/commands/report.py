@@ -7,6 +7,7 @@ from pathlib import Path
 
 from contracts.errors import ModelgateError
 from modelgate import ROOT
+from modelgate.commands import model_arg
 from modelgate.settings import DEFAULT_TRAINING_DATA, Settings
 
 
@@ -37,13 +38,7 @@ def register(sub, settings: Settings) -> None:
     report.add_argument(
         "--gate", type=Path, default=Path("reports/gate.xml"), metavar="XML", help="the gate's verdict (default: %(default)s)"
     )
-    report.add_argument(
-        "--model",
-        type=Path,
-        default=settings.model_dir,
-        metavar="DIR",
-        help=f"model directory with manifest.json (default: $MODELGATE_MODEL_DIR or {settings.model_dir})",
-    )
+    model_arg(report, settings)
     report.add_argument(
         "--data", type=Path, default=DEFAULT_TRAINING_DATA, metavar="CSV", help="the model's training data, for the plots"
     )
