@@ -36,6 +36,13 @@ def _write_manifest(directory, manifest):
     (directory / artifact.MANIFEST_FILE).write_text(json.dumps(manifest))
 
 
+def _sign(directory):
+    """Record the model file's current digest in the manifest, as an attacker with write access would."""
+    manifest = _manifest(directory)
+    manifest["model_sha256"] = artifact.sha256_file(directory / artifact.MODEL_FILE)
+    _write_manifest(directory, manifest)
+
+
 def test_load_verifies_and_returns_the_estimator(trained_model):
     loaded = artifact.load(trained_model)
     assert loaded.estimator.n_features_in_ == 1
@@ -69,9 +76,7 @@ def test_a_manifest_pointing_elsewhere_is_refused(model_copy):
 def test_an_untrusted_type_is_refused_even_with_a_matching_digest(model_copy):
     path = model_copy / artifact.MODEL_FILE
     sio.dump(Impostor(), path)
-    manifest = _manifest(model_copy)
-    manifest["model_sha256"] = artifact.sha256_file(path)
-    _write_manifest(model_copy, manifest)
+    _sign(model_copy)
     with pytest.raises(ArtifactError, match="untrusted type"):
         artifact.load(model_copy)
 
@@ -129,9 +134,7 @@ def test_a_manifest_that_is_not_an_object_is_refused(model_copy, text):
 def test_a_corrupt_model_file_with_a_matching_digest_is_refused(model_copy):
     path = model_copy / artifact.MODEL_FILE
     path.write_bytes(b"PK\x03\x04 not really a skops zip")
-    manifest = _manifest(model_copy)
-    manifest["model_sha256"] = artifact.sha256_file(path)
-    _write_manifest(model_copy, manifest)
+    _sign(model_copy)
     with pytest.raises(ArtifactError, match="not a readable skops model"):
         artifact.load(model_copy)
 

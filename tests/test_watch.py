@@ -70,15 +70,20 @@ def test_the_ledger_is_keyed_by_content_and_survives_a_restart(folders, scorer):
     assert not (outbox / "y_output.csv").exists()
 
 
-def test_a_crash_before_the_ledger_entry_means_a_rerun_not_a_loss(folders, scorer, monkeypatch):
-    inbox, outbox, _ = folders
-    (inbox / "z_input.csv").write_text("height\n64\n")
-    w = watcher(folders, scorer, [])
+def crashing_before_the_ledger(w, monkeypatch):
+    """A watcher that dies (OSError) when it would write a ledger entry: a crash after the output."""
 
     def crash(*_):
         raise OSError("killed")
 
     monkeypatch.setattr(w, "_record", crash)
+    return w
+
+
+def test_a_crash_before_the_ledger_entry_means_a_rerun_not_a_loss(folders, scorer, monkeypatch):
+    inbox, outbox, _ = folders
+    (inbox / "z_input.csv").write_text("height\n64\n")
+    w = crashing_before_the_ledger(watcher(folders, scorer, []), monkeypatch)
     logged = []
     w.log = logged.append
     assert w.run(once=True, settle=0) == []
@@ -91,12 +96,7 @@ def test_a_crash_before_the_ledger_entry_means_a_rerun_not_a_loss(folders, score
 def test_a_crash_after_quarantining_reruns_into_the_same_copy(folders, scorer, monkeypatch):
     inbox, _, quarantine = folders
     (inbox / "q_input.csv").write_text("height\n-1\n")
-    w = watcher(folders, scorer, [])
-
-    def crash(*_):
-        raise OSError("killed")
-
-    monkeypatch.setattr(w, "_record", crash)
+    w = crashing_before_the_ledger(watcher(folders, scorer, []), monkeypatch)
     assert w.run(once=True, settle=0) == []  # the copy and its reports are there, the ledger entry is not
     (outcome,) = watcher(folders, scorer, []).run(once=True, settle=0)
     assert outcome.status == "quarantined"
