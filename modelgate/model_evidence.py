@@ -56,7 +56,8 @@ def label(version: str, sha256: str) -> str:
 def judge(suite: Suite, release: ReleaseModel | None, must_name: bool) -> str | None:
     """Why ``suite``'s evidence does not bind it to ``release`` (or, without one, to a single model), or None."""
     if not suite.models:
-        return f"suite {suite.name!r} tests a model but names none (no {MODEL_SHA256} or {MODEL_VERSION} property)" if must_name else None
+        missing = f"suite {suite.name!r} tests a model but names none (no {MODEL_SHA256} or {MODEL_VERSION} property)"
+        return missing if must_name else None
     if release is None:
         names = sorted({label(c.version, c.sha256) for c in suite.models})
         return None if len(names) == 1 else f"suite {suite.name!r} names several models: {', '.join(names)}"
@@ -85,4 +86,3 @@ def _same(claim: ModelClaim, release: ReleaseModel) -> bool:
         return not claim.version or claim.version == release.version
     # Only versions can be compared; a claim with a digest alone cannot be checked against a bare version.
     return bool(claim.version) and claim.version == release.version
-

@@ -45,9 +45,7 @@ def register(sub, settings: Settings) -> None:
         help="the model being released (a folder with manifest.json, checked against its model file): "
         "every suite that names a model must name this one",
     )
-    release.add_argument(
-        "--model-version", metavar="V", help="the released model's version, for a model that is not on disk"
-    )
+    release.add_argument("--model-version", metavar="V", help="the released model's version, for a model that is not on disk")
     gate.add_argument(
         "--model-suites",
         nargs="+",
