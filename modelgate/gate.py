@@ -1,9 +1,11 @@
 """The release gate: turn a folder of JUnit XML files into one pass/fail decision with its reasons.
 
 It passes only if every file is well-formed JUnit, at least one test ran, no test failed or
-errored, and every required suite is present and ran a test. Missing evidence is a failure,
-never a pass: an empty folder, only skipped tests, a truncated file, a file that is not JUnit
-or an absent required suite each fail the gate with a one-line reason.
+errored, no suite claims a failure its cases do not show, every required suite is present and ran a
+test, and (given the release's model) every suite that names a model names that one. Missing evidence
+is a failure, never a pass: an empty folder, only skipped tests, a truncated file, a file that is not
+JUnit, an absent required suite or a model suite that names no model each fail the gate with a
+one-line reason. How each producer's JUnit is read is ``modelgate.junit``'s business.
 """
 
 from __future__ import annotations
@@ -11,12 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from junit_xml import TestCase, TestSuite, to_xml_report_string
-
-from model.files import atomic_writer
 from modelgate.junit import Suite, find_files, read_suite
+from modelgate.model_evidence import ReleaseModel, agree, judge, label, release_from_folder
 
-MAX_LISTED_FAILURES = 50  # a broken build can fail thousands of cases; the log needs the first ones
+MAX_NAMED_FLAKY = 5  # the verdict line names the flaky tests, up to this many
 
 
 @dataclass
@@ -26,6 +26,7 @@ class Verdict:
     suites: list[Suite] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     checks: list[tuple[str, str | None]] = field(default_factory=list)  # (check, why it failed or None)
+    release: ReleaseModel | None = None
 
     @property
     def passed(self) -> bool:
@@ -42,16 +43,41 @@ class Verdict:
 
     def summary(self) -> str:
         """The one line that ends the gate's output."""
-        if self.passed:
-            ran = sum(s.ran for s in self.suites)
-            return f"gate: PASSED: {len(self.suites)} suite(s), {ran} test(s) ran, none failed or errored"
-        return "gate: FAILED: " + "; ".join(self.reasons)
+        if not self.passed:
+            return "gate: FAILED: " + "; ".join(self.reasons)
+        ran = sum(s.ran for s in self.suites)
+        line = f"gate: PASSED: {len(self.suites)} suite(s), {ran} test(s) ran, none failed or errored"
+        flaky = [(s.name, c) for s in self.readable for c in s.flaky]
+        if flaky:
+            named = ", ".join(f"[{name}] {c.title}" for name, c in flaky[:MAX_NAMED_FLAKY])
+            more = f" and {len(flaky) - MAX_NAMED_FLAKY} more" if len(flaky) > MAX_NAMED_FLAKY else ""
+            line += f"; {len(flaky)} flaky (passed only on a rerun): {named}{more}"
+        if self.release:
+            line += f"; evidence for model {label(self.release.version, self.release.sha256)}"
+        return line
 
 
-def evaluate(folder: Path, required: list[str] = (), exclude: tuple[Path, ...] = ()) -> Verdict:
-    """Read every JUnit file under ``folder`` (but the ``exclude``d ones) and decide."""
+def evaluate(
+    folder: Path,
+    required: list[str] = (),
+    exclude: tuple[Path, ...] = (),
+    *,
+    fail_on_flaky: bool = False,
+    model_dir: Path | None = None,
+    model_version: str | None = None,
+    model_suites: list[str] = (),
+) -> Verdict:
+    """Read every JUnit file under ``folder`` (but the ``exclude``d ones) and decide.
+
+    ``model_dir`` (a model folder) or ``model_version`` names the model being released; ``model_suites``
+    are the suites that test a model and so must name the one they tested."""
     folder = Path(folder)
     verdict = Verdict(folder, list(dict.fromkeys(required)))
+    if model_dir is not None:
+        verdict.release, problem = release_from_folder(model_dir)
+        verdict.check("release model identified", problem)
+    elif model_version:
+        verdict.release = ReleaseModel(model_version)
     if not folder.is_dir():
         verdict.check("results folder exists", f"no test results: {folder} is not a folder")
         return verdict
@@ -64,9 +90,29 @@ def evaluate(folder: Path, required: list[str] = (), exclude: tuple[Path, ...] =
         verdict.check("at least one test ran", _nothing_ran(verdict))
     failed = [case for suite in verdict.readable for case in suite.failed]
     verdict.check("no test failed or errored", _failures(failed))
+    claims = [s.unexplained[0] for s in verdict.readable if s.unexplained]  # each names its file
+    verdict.check("no failure claimed that no test case shows", "; ".join(claims) or None)
+    if fail_on_flaky:
+        verdict.check("no flaky test (--fail-on-flaky)", _flaky(verdict))
     for wanted in verdict.required:
         verdict.check(f"required suite present: {wanted}", _absent(verdict, wanted))
+    _evidence(verdict, list(dict.fromkeys(model_suites)), model_dir is not None or bool(model_version))
     return verdict
+
+
+def _evidence(verdict: Verdict, model_suites: list[str], release_given: bool) -> None:
+    """One check per suite that names a model or must name one; the release's model, if given, is the measure."""
+    if release_given and verdict.release is None:
+        return  # the release's model could not be identified: already one reason
+    for wanted in model_suites:
+        if not any(s.answers_to(wanted) for s in verdict.suites):
+            verdict.check(f"model evidence: {wanted}", f"model suite {wanted!r} is missing, so no model is named")
+    must = {s.name for s in verdict.readable if any(s.answers_to(w) for w in model_suites)}
+    for suite in verdict.readable:
+        if suite.models or suite.name in must:
+            verdict.check(f"model evidence: {suite.name}", judge(suite, verdict.release, suite.name in must))
+    if verdict.release is None:
+        verdict.check("one model across suites", agree(verdict.readable))
 
 
 def _nothing_ran(verdict: Verdict) -> str | None:
@@ -93,6 +139,14 @@ def _failures(failed) -> str | None:
     return f"{' and '.join(c for c in counts if c)} (in {suites})"
 
 
+def _flaky(verdict: Verdict) -> str | None:
+    flaky = [(s.name, c) for s in verdict.readable for c in s.flaky]
+    if not flaky:
+        return None
+    suites = ", ".join(dict.fromkeys(name for name, _ in flaky))
+    return f"{len(flaky)} flaky test(s) passed only on a rerun, and --fail-on-flaky counts that as failing (in {suites})"
+
+
 def _absent(verdict: Verdict, wanted: str) -> str | None:
     matches = [s for s in verdict.suites if s.answers_to(wanted)]
     if not matches:
@@ -102,49 +156,3 @@ def _absent(verdict: Verdict, wanted: str) -> str | None:
     if not any(s.ran for s in matches):
         return f"required suite {wanted!r} ran no test"
     return None
-
-
-def table(verdict: Verdict) -> list[str]:
-    """A per-suite table, then the failing cases and unreadable files, as printable lines."""
-    rows = [("suite", "tests", "passed", "failures", "errors", "skipped", "time")]
-    for s in verdict.suites:
-        if s.problem:
-            rows.append((s.name, "-", "-", "-", "-", "-", "unreadable"))
-            continue
-        passed = s.count("passed")
-        counts = (s.tests, passed, s.count("failure"), s.count("error"), s.count("skipped"))
-        rows.append((s.name, *map(str, counts), f"{s.time:.1f}s"))
-    rows.extend(
-        (w, "-", "-", "-", "-", "-", "MISSING") for w in verdict.required if not any(s.answers_to(w) for s in verdict.suites)
-    )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = [
-        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))) for row in rows
-    ]
-    lines.insert(1, "-" * len(lines[0]))
-    failed = [(s.name, c) for s in verdict.readable for c in s.failed]
-    if failed:
-        lines += ["", f"failing test cases ({len(failed)}):"]
-        lines += [f"  [{name}] {c.title}: {c.outcome}: {c.message}" for name, c in failed[:MAX_LISTED_FAILURES]]
-        if len(failed) > MAX_LISTED_FAILURES:
-            lines.append(f"  ... and {len(failed) - MAX_LISTED_FAILURES} more")
-    unreadable = [s.problem for s in verdict.suites if s.problem]
-    if unreadable:
-        lines += ["", "unreadable result files:", *(f"  {p}" for p in unreadable)]
-    return lines
-
-
-def write_junit(verdict: Verdict, out: Path) -> None:
-    """The gate's own verdict as JUnit, one test case per check, so the pipeline can publish it too."""
-    cases = []
-    for name, problem in verdict.checks:
-        case = TestCase(name=name, classname="modelgate.gate", file=str(verdict.folder))
-        if problem:
-            case.add_failure_info(message=problem)
-        cases.append(case)
-    # The verdict line rides along as the suite's output, for readers of the file (dev.py prints it).
-    xml = to_xml_report_string([TestSuite("gate", cases, timestamp=None, stdout=verdict.summary())])
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_writer(out, "w") as handle:
-        handle.write(xml)

@@ -45,7 +45,8 @@ def test_green_results_pass_with_a_table_per_suite(green, capsys):
     assert code == 0, err
     assert "gate: PASSED: 3 suite(s), 4 test(s) ran, none failed or errored" in out
     header, _, *rows = out.splitlines()
-    assert header.split() == ["suite", "tests", "passed", "failures", "errors", "skipped", "time"]
+    # issue 9 added the flaky and model columns
+    assert header.split() == ["suite", "tests", "passed", "failures", "errors", "skipped", "flaky", "time", "model"]
     assert [r.split()[:6] for r in rows[:3]] == [
         ["bdd", "2", "1", "0", "0", "1"],
         ["lint", "1", "1", "0", "0", "0"],
@@ -126,6 +127,11 @@ def test_a_failure_with_a_teardown_error_is_one_failing_case_not_an_unreadable_f
 def test_a_file_claiming_failures_it_does_not_list_fails(green, capsys):
     suite(green, "unit", case("test_a"), failures=2)
     assert "claims 2 failures but lists 0" in one_line_failure(capsys, green)
+    # issue 9: the file is readable, so it keeps its row, with the disagreement as a warning on it
+    out = gate(capsys, green)[1]
+    row = next(line for line in out.splitlines() if line.startswith("unit "))
+    assert row.split()[:7] == ["unit", "1", "1", "0", "0", "0", "0"] and "WARNING: " in row and "failures=2" in row
+    assert "unreadable" not in out
 
 
 def test_a_suite_can_be_required_by_its_testsuite_name(green, capsys):

@@ -1,0 +1,140 @@
+"""Evidence bound to the artifact: suites name the model they tested (``model_sha256``/``model_version``
+properties of a ``<testsuite>``), and ``modelgate gate --model``/``--model-version`` fails a release whose
+evidence came from another model; plus the flaky rule (``--fail-on-flaky``)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from modelgate.cli import main
+
+FLAKY = Path(__file__).parent / "junit_corpus" / "surefire" / "TEST-com.example.FlakyClockTest.xml"
+RELEASE = "9f8e7d6c5b4a"
+
+
+def suite_xml(name: str, **props: str) -> str:
+    properties = "".join(f'<property name="{k}" value="{v}"/>' for k, v in props.items())
+    # the model is recorded on a nested suite, as a merged or per-class file would hold it
+    return (
+        f'<testsuites><testsuite name="{name}" tests="1"><testsuite name="{name}.inner" tests="1">'
+        f'<properties><property name="python" value="3.11"/>{properties}</properties>'
+        f'<testcase classname="c" name="t" time="0.1"/></testsuite></testsuite></testsuites>'
+    )
+
+
+@pytest.fixture
+def model_dir(tmp_path) -> tuple[Path, str]:
+    """A model folder as `modelgate train` leaves it; the digest computed here, not by the code under test."""
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "model.skops").write_bytes(b"not really skops, only bytes to hash")
+    digest = hashlib.sha256(b"not really skops, only bytes to hash").hexdigest()
+    manifest = {"model_version": RELEASE, "model_sha256": digest, "model_file": "model.skops"}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return folder, digest
+
+
+@pytest.fixture
+def results(tmp_path) -> Path:
+    folder = tmp_path / "junit"
+    folder.mkdir()
+    (folder / "unit.xml").write_text(suite_xml("unit"))  # tests no model: it names none and need not
+    return folder
+
+
+def gate(capsys, *args) -> tuple[int, str, str]:
+    code = main(["gate", *map(str, args)])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_a_suite_that_tested_the_released_model_passes_and_shows_it(results, model_dir, capsys):
+    folder, digest = model_dir
+    (results / "bdd.xml").write_text(suite_xml("bdd", model_sha256=digest, model_version=RELEASE))
+    code, out, err = gate(capsys, results, "--model", folder, "--model-suites", "bdd")
+    assert code == 0, err
+    assert f"evidence for model {RELEASE}" in out
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[2:] if line.strip()}
+    assert rows["bdd"][8] == RELEASE and rows["unit"][8] == "-"  # the model column
+
+
+def test_a_suite_that_tested_another_model_fails_naming_both_versions(results, model_dir, capsys):
+    folder, _ = model_dir
+    (results / "bdd.xml").write_text(suite_xml("bdd", model_sha256="ab" * 32, model_version="1a2b3c4d5e6f"))
+    code, _, err = gate(capsys, results, "--model", folder)
+    assert code == 1
+    assert f"suite 'bdd' tested model 1a2b3c4d5e6f, but the release is model {RELEASE}" in err
+
+
+def test_same_version_from_another_file_fails_naming_both_digests(results, model_dir, capsys):
+    folder, digest = model_dir
+    (results / "bdd.xml").write_text(suite_xml("bdd", model_sha256="cd" * 32, model_version=RELEASE))
+    code, _, err = gate(capsys, results, "--model", folder)
+    assert code == 1 and f"(sha256:{'cd' * 6})" in err and f"(sha256:{digest[:12]})" in err
+
+
+def test_a_model_suite_that_names_no_model_fails(results, model_dir, capsys):
+    folder, _ = model_dir
+    (results / "bdd.xml").write_text(suite_xml("bdd"))
+    code, _, err = gate(capsys, results, "--model", folder, "--model-suites", "bdd", "selftest")
+    assert code == 1
+    assert "suite 'bdd' tests a model but names none" in err
+    assert "model suite 'selftest' is missing" in err
+
+
+def test_a_model_not_on_disk_is_compared_by_version(results, capsys):
+    (results / "container.xml").write_text(suite_xml("container", model_version=RELEASE))
+    assert gate(capsys, results, "--model-version", RELEASE, "--model-suites", "container")[0] == 0
+    code, _, err = gate(capsys, results, "--model-version", "000000000000")
+    assert code == 1 and f"tested model {RELEASE}, but the release is model 000000000000" in err
+    # a digest alone cannot be checked against a bare version: not proven is not passed
+    (results / "container.xml").write_text(suite_xml("container", model_sha256="ef" * 32))
+    assert gate(capsys, results, "--model-version", RELEASE)[0] == 1
+
+
+def test_a_model_folder_whose_file_does_not_match_its_manifest_fails(results, model_dir, capsys):
+    folder, _ = model_dir
+    (folder / "model.skops").write_bytes(b"swapped after signing")
+    code, _, err = gate(capsys, results, "--model", folder)
+    assert code == 1 and err.count("\n") == 1
+    assert "release model:" in err and "not the manifest's" in err
+
+
+def test_a_model_folder_without_a_manifest_fails_in_one_line(results, tmp_path, capsys):
+    code, _, err = gate(capsys, results, "--model", tmp_path / "nowhere")
+    assert code == 1 and err.count("\n") == 1 and "release model: no manifest.json in" in err
+
+
+def test_without_a_release_model_the_suites_must_agree(results, capsys):
+    (results / "bdd.xml").write_text(suite_xml("bdd", model_version="1a2b3c4d5e6f"))
+    (results / "selftest.xml").write_text(suite_xml("selftest", model_version=RELEASE))
+    code, _, err = gate(capsys, results)
+    assert code == 1 and "suites name different models: bdd (1a2b3c4d5e6f), selftest (9f8e7d6c5b4a)" in err
+
+
+def test_the_verdict_junit_has_one_case_per_evidence_check(results, model_dir, capsys):
+    folder, _ = model_dir
+    (results / "bdd.xml").write_text(suite_xml("bdd", model_version="1a2b3c4d5e6f"))
+    out_file = results.parent / "gate.xml"
+    assert gate(capsys, results, "--model", folder, "--model-suites", "bdd", "--junit", out_file)[0] == 1
+    cases = {c.get("name"): c.find("failure") for c in ET.parse(out_file).getroot().iter("testcase")}
+    assert cases["release model identified"] is None
+    assert "tested model 1a2b3c4d5e6f" in cases["model evidence: bdd"].get("message")
+    assert "model evidence: unit" not in cases  # names no model and need not
+
+
+def test_a_flaky_pass_is_counted_listed_and_named_and_fails_on_request(tmp_path, capsys):
+    shutil.copyfile(FLAKY, tmp_path / "unit.xml")
+    code, out, _ = gate(capsys, tmp_path)
+    assert code == 0
+    assert "1 flaky (passed only on a rerun): [unit] com.example.FlakyClockTest::ticksOncePerSecond" in out
+    assert "[unit] com.example.FlakyClockTest::ticksOncePerSecond: flaky: expected: <1> but was: <2>" in out
+    code, _, err = gate(capsys, tmp_path, "--fail-on-flaky")
+    assert code == 1 and "1 flaky test(s) passed only on a rerun" in err and "(in unit)" in err
