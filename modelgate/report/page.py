@@ -165,7 +165,7 @@ def _quality(inputs: Inputs) -> str:
             where = "inside" if inputs.band.contains(r2) else "outside"
             verdict = f"The model's R² on its training data is <b>{r2:.3f}</b>, {where} the agreed band {low:g} – {high:g}"
             verdict += " (quality.feature)."
-        parts.append(f'<p class="lead">{verdict}</p><div class="gauge">{plots.r2_gauge(low, high, r2)}</div>')
+        parts.append(f'<p class="lead">{verdict}</p><div class="gauge">{plots.r2_gauge(inputs.band, r2)}</div>')
     coefficients = (inputs.manifest or {}).get("coefficients")
     if inputs.heights is not None and coefficients:
         residuals = inputs.weights - inputs.fitted
