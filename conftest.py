@@ -1,15 +1,25 @@
-"""Shared fixtures and ``Given`` steps for the Gherkin features and the unit tests."""
+"""Shared fixtures and ``Given`` steps for the Gherkin features and the unit tests.
+
+The suites that test a model (the features, the fuzz tests) judge the model under test: the one being
+released, ``model/bundled`` (trained from the bundled data only if it is missing), the one given with
+``--model DIR``, or with ``--service container`` the image's own. Its identity is recorded as the
+JUnit suite's properties (``contracts.evidence``), so the release gate can tell which model a result
+is about. Unit tests keep their own freshly trained model (``trained_model``) and record none.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from pytest_bdd import given
 
+from contracts.evidence import model_properties
 from contracts.golden import golden_cases
+from model import artifact
 from model.train import train
-from modelgate.settings import DEFAULT_TRAINING_DATA
+from modelgate.settings import DEFAULT_MODEL_DIR, DEFAULT_TRAINING_DATA
 from steps.service import Service, in_process
 
 ROOT = Path(__file__).resolve().parent
@@ -26,6 +36,21 @@ def pytest_addoption(parser):
         default="in-process",
         help="where the REST scenarios run without --base-url: in-process (default) or the built image (testcontainers)",
     )
+    parser.addoption(
+        "--model",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"the model the features judge (default: the image's with --service container, else {DEFAULT_MODEL_DIR}, "
+        "trained from the bundled data if missing)",
+    )
+    parser.addoption(
+        "--training-data",
+        type=Path,
+        default=DEFAULT_TRAINING_DATA,
+        metavar="CSV",
+        help=f"the training data the model's record names, for the quality scenarios (default: {DEFAULT_TRAINING_DATA})",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -35,17 +60,45 @@ def features_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def golden(features_dir):
-    """{height: agreed weight} and the tolerance, read from scoring.feature."""
-    cases, tolerance = golden_cases(features_dir)
-    return {case.height: case.weight for case in cases}, tolerance
+    """{height: GoldenCase} in the order of scoring.feature."""
+    return {case.height: case for case in golden_cases(features_dir)}
 
 
 @pytest.fixture(scope="session")
 def trained_model(tmp_path_factory) -> Path:
-    """The bundled model, trained once per session from the bundled data (the repo is not touched)."""
+    """A model trained for this session from the bundled data (the repo is not touched): for unit tests."""
     out = tmp_path_factory.mktemp("model")
     train(DEFAULT_TRAINING_DATA, out)
     return out
+
+
+def bundled_model() -> Path:
+    """``model/bundled``, trained from the bundled data first if there is none (never replaced)."""
+    if not (DEFAULT_MODEL_DIR / artifact.MANIFEST_FILE).is_file():
+        train(DEFAULT_TRAINING_DATA, DEFAULT_MODEL_DIR)
+    return DEFAULT_MODEL_DIR
+
+
+@pytest.fixture(scope="session")
+def model_under_test(request, record_testsuite_property) -> Path:
+    """The model directory the features judge; its SHA-256 and version go into the suite's JUnit properties."""
+    given_dir = request.config.getoption("--model")
+    if given_dir is not None:
+        directory = given_dir
+    elif request.config.getoption("--service") == "container" and not request.config.getoption("--base-url"):
+        directory = request.getfixturevalue("image_model")
+    else:
+        directory = bundled_model()
+    manifest = artifact.read_manifest(directory)
+    for name, value in model_properties(manifest).items():
+        record_testsuite_property(name, value)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def manifest_on_disk(model_under_test) -> dict:
+    """The model under test's manifest, as the file says (the expected values of /ready and /metadata)."""
+    return json.loads((model_under_test / artifact.MANIFEST_FILE).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
@@ -57,10 +110,10 @@ def base_url(request) -> str:
     if request.config.getoption("--service") == "container":
         yield request.getfixturevalue("service_container").url
         return
-    with in_process(request.getfixturevalue("trained_model")) as url:
+    with in_process(request.getfixturevalue("model_under_test")) as url:
         yield url
 
 
 @given("the scoring service is running", target_fixture="service")
-def service(base_url) -> Service:
+def service(base_url, model_under_test) -> Service:
     return Service(base_url)

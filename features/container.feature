@@ -21,7 +21,7 @@ Feature: The service image
   Scenario: The image's self-test proves the contract and leaves JUnit evidence
     When the image's self-test runs
     Then the self-test passes
-    And its JUnit report, copied out of the container, records every check as passed
+    And its JUnit report, copied out of the container, records every check as passed for the image's model
 
   Scenario: A tampered model is refused
     Given a copy of the model whose model file was altered after signing

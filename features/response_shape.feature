@@ -16,7 +16,7 @@ Feature: Response shape
   Scenario Outline: A bad height in the query is refused with the allowed range
     When a client asks for the weight with the query "<query>"
     Then the response status is 422
-    And the error names the height and the allowed range
+    And the error names the height and the range "greater than 0 and at most 300 inches"
     And the body has no empty, null or NA values
 
     Examples: Bad heights
@@ -35,7 +35,7 @@ Feature: Response shape
   Scenario Outline: A bad request body is refused with the allowed range
     When a client posts the body '<body>'
     Then the response status is 422
-    And the error names the height and the allowed range
+    And the error names the height and the range "greater than 0 and at most 300 inches"
     And the body has no empty, null or NA values
 
     Examples: Bad bodies

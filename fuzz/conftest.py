@@ -1,7 +1,8 @@
 """The fuzz target: the service's own OpenAPI schema, served in-process or at ``--base-url``.
 
-In-process (default) schemathesis calls the ASGI app directly, with a model trained for the
-session. ``pytest fuzz --base-url http://127.0.0.1:8000`` fuzzes any running deployment instead,
+In-process (default) schemathesis calls the ASGI app directly, serving the model under test
+(``model/bundled`` or ``--model DIR``, see the root conftest). ``pytest fuzz --base-url http://127.0.0.1:8000``
+fuzzes any running deployment instead,
 e.g. the Docker image (``docker run -p 8000:8000 …``); the same checks apply.
 """
 
@@ -33,17 +34,17 @@ def request_count() -> RequestCount:
 
 
 @pytest.fixture(scope="session")
-def scorer(trained_model) -> Scorer:
-    return Scorer(artifact.load(trained_model).estimator)
+def scorer(model_under_test) -> Scorer:
+    return Scorer(artifact.load(model_under_test).estimator)
 
 
 @pytest.fixture(scope="session")
-def target(request, trained_model) -> tuple[str | None, object | None]:
+def target(request, model_under_test) -> tuple[str | None, object | None]:
     """(base URL, None) for a deployment, or (None, ASGI app) in-process."""
     url = request.config.getoption("--base-url")
     if url:
         return url.rstrip("/"), None
-    app = create_app(trained_model)
+    app = create_app(model_under_test)
     app.state.load()  # schemathesis calls the app without running its lifespan
     return None, app
 
@@ -83,13 +84,13 @@ def http(target) -> _Client:
 
 
 @pytest.fixture(scope="session")
-def manifest(trained_model, target) -> dict:
+def manifest(model_under_test, target) -> dict:
     url, _ = target
     if url:  # a deployment: the coefficients of the model it says it serves
         import requests
 
         return requests.get(f"{url}/metadata", timeout=30).json()
-    return artifact.load(trained_model).manifest
+    return artifact.load(model_under_test).manifest
 
 
 _COUNT: list[RequestCount] = []

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from contracts.golden import GoldenCase
 from contracts.ranges import HEIGHT, NUMBER_TEXT
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -39,9 +40,11 @@ def _is_number(text: str) -> bool:
     return bool(re.fullmatch(NUMBER_TEXT, text.strip()))
 
 
-def _expected(manifest: dict, height: float) -> float:
+def _expected(manifest: dict, golden: dict, height: float) -> GoldenCase:
+    """The line's weight at ``height``, held to the agreed tolerance (the same comparison as the golden cases)."""
     coefficients = manifest["coefficients"]
-    return coefficients["intercept"] + coefficients["slope"] * height
+    tolerance = next(iter(golden.values())).tolerance
+    return GoldenCase(height, coefficients["intercept"] + coefficients["slope"] * height, tolerance)
 
 
 def _assert_422(response) -> None:
@@ -56,9 +59,8 @@ def test_any_height_in_range_scores_to_the_line_on_get(http, manifest, golden, h
     query = "&".join(f"height={h!r}" for h in heights) + ("&ignored=1" if extra else "")  # fast path / FastAPI
     response = http.get(f"/weight?{query}")
     assert response.status_code == 200, response.text
-    tolerance = golden[1]
     for height, answer in zip(heights, response.json()["response"], strict=True):
-        assert abs(answer - _expected(manifest, height)) <= tolerance, (height, answer)
+        assert _expected(manifest, golden, height).met_by(answer), (height, answer)
 
 
 @SETTINGS
@@ -67,7 +69,7 @@ def test_any_height_in_range_scores_to_the_line_on_post(http, manifest, golden, 
     response = http.post("/weight", json.dumps({"height": heights}))
     assert response.status_code == 200, response.text
     for height, answer in zip(heights, response.json()["response"], strict=True):
-        assert abs(answer - _expected(manifest, height)) <= golden[1], (height, answer)
+        assert _expected(manifest, golden, height).met_by(answer), (height, answer)
 
 
 @SETTINGS

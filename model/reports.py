@@ -37,7 +37,8 @@ def write_json(result: BatchResult, path: Path) -> None:
         handle.write("\n")
 
 
-def write_junit(result: BatchResult, path: Path, suite: str = "batch-contract") -> None:
+def write_junit(result: BatchResult, path: Path, suite: str = "batch-contract", properties: dict[str, str] | None = None) -> None:
+    """One test case per rule; ``properties`` (the model that scored, see ``contracts.evidence``) go on the suite."""
     by_check: dict[str, list] = {}
     for (column, check), count in result.failures.counts.items():
         by_check.setdefault(check, []).append((column, count))
@@ -51,7 +52,7 @@ def write_junit(result: BatchResult, path: Path, suite: str = "batch-contract") 
             count = sum(n for _, n in by_check[name])
             case.add_failure_info(message=f"{count} row(s) fail {name}", output="\n".join(examples))
         cases.append(case)
-    xml = to_xml_report_string([TestSuite(suite, cases, timestamp=None)])
+    xml = to_xml_report_string([TestSuite(suite, cases, timestamp=None, properties=properties or None)])
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with atomic_writer(Path(path), "w") as handle:
         handle.write(xml)

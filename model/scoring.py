@@ -8,6 +8,7 @@ URLs are staged through local temporary files by :mod:`model.storage`.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from contracts.errors import ModelgateError
@@ -51,9 +52,10 @@ def score(
     return replace(result, input=storage.Location(str(input_path)), output=output)
 
 
-def write_reports(result: BatchResult, report=None, junit=None) -> None:
-    """The JSON report and the JUnit XML, to local paths or URLs."""
-    for target, write in ((report, reports.write_json), (junit, reports.write_junit)):
+def write_reports(result: BatchResult, report=None, junit=None, properties: dict[str, str] | None = None) -> None:
+    """The JSON report and the JUnit XML (with ``properties`` on its suite), to local paths or URLs."""
+    write_junit = partial(reports.write_junit, properties=properties)
+    for target, write in ((report, reports.write_json), (junit, write_junit)):
         if target is None:
             continue
         if storage.is_url(target):

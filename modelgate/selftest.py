@@ -1,8 +1,10 @@
 """The in-image self-test: is this model, in this installation, the one the business signed off?
 
-It loads and verifies the model, scores every golden case from ``features/scoring.feature`` and asks
-the real app (in-process, over ASGI: no port, no test client in the image) for a good and a bad
-answer, checking the response shape. Every check is a JUnit test case, so a pipeline can gate on it.
+It loads and verifies the model, checks its recorded R² against the band of ``features/quality.feature``,
+scores every golden case from ``features/scoring.feature`` and asks the real app (in-process, over
+ASGI: no port, no test client in the image) for a good and a bad answer, checking the response shape.
+Every check is a JUnit test case, so a pipeline can gate on it; the suite's properties name the model
+checked (``contracts.evidence``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from pathlib import Path
 from junit_xml import TestCase, TestSuite, to_xml_report_string
 
 from contracts.errors import ModelgateError
-from contracts.golden import golden_cases
+from contracts.evidence import model_properties
+from contracts.golden import Band, GoldenCase, golden_cases, r2_band
 from contracts.ranges import FEATURE, HEIGHT, WEIGHT_DECIMALS
 from contracts.response import WeightResponse
 from model import artifact
@@ -36,6 +39,7 @@ class CheckFailed(AssertionError):
 class Result:
     cases: list[TestCase] = field(default_factory=list)
     model_error: ModelgateError | None = None
+    properties: dict[str, str] = field(default_factory=dict)  # the model checked, for the JUnit suite
 
     @property
     def failures(self) -> list[TestCase]:
@@ -65,21 +69,29 @@ def run_selftest(model_dir: Path, features_dir: Path) -> Result:
         result.model_error = exc
         result.cases.append(TestCase(name="model loads and verifies", classname=SUITE))
         result.cases[-1].add_failure_info(message=str(exc))
-        for name in ("golden cases", "response shape"):
+        for name in ("R² band", "golden cases", "response shape"):
             result.cases.append(TestCase(name=name, classname=SUITE))
             result.cases[-1].add_skipped_info(message="the model did not load")
         return result
     result.cases.append(TestCase(name="model loads and verifies", classname=SUITE, stdout=f"model {loaded.version}"))
+    result.properties = model_properties(loaded.manifest)
     scorer = Scorer(loaded.estimator)
 
     try:
-        cases, tolerance = golden_cases(features_dir)
-    except (OSError, LookupError, ValueError, IndexError) as exc:
+        band = r2_band(features_dir)
+    except (OSError, LookupError, ValueError) as exc:
+        problem = f"cannot read the R² band from {features_dir}: {exc}"
+        check("R² band", lambda: _raise(problem))
+    else:
+        check("R² band: the recorded R² on the training data", lambda: _band(loaded.manifest, band))
+    try:
+        cases = golden_cases(features_dir)
+    except (OSError, LookupError, ValueError) as exc:
         problem = f"cannot read the golden cases from {features_dir}: {exc}"
         check("golden cases", lambda: _raise(problem))
     else:
         for case in cases:
-            check(f"golden case: height {case.height:g}", lambda c=case: _golden(scorer, c, tolerance))
+            check(f"golden case: height {case.height:g}", lambda c=case: _golden(scorer, c))
 
     responses = _ask_app(model_dir)
     check("response shape: GET /weight", lambda: _good_answer(responses["good"], scorer))
@@ -92,10 +104,18 @@ def _raise(message: str) -> None:
     raise CheckFailed(message)
 
 
-def _golden(scorer: Scorer, case, tolerance: float) -> None:
+def _band(manifest: dict, band: Band) -> None:
+    r2 = manifest.get("metrics", {}).get("r2_train")
+    if not isinstance(r2, float | int) or isinstance(r2, bool):
+        raise CheckFailed(f"the model's record states no R² on its training data (metrics.r2_train: {r2!r})")
+    if not band.contains(r2):
+        raise CheckFailed(f"recorded R² {r2:.4f} is outside the agreed band {band.low:g} – {band.high:g}")
+
+
+def _golden(scorer: Scorer, case: GoldenCase) -> None:
     (got,) = scorer.predict_list([case.height])
-    if abs(got - case.weight) > tolerance:
-        raise CheckFailed(f"height {case.height:g}: model says {got}, agreed {case.weight} ± {tolerance}")
+    if not case.met_by(got):
+        raise CheckFailed(f"height {case.height:g}: model says {got}, agreed {case.weight} ± {case.tolerance:g}")
 
 
 def _good_answer(answer: tuple[int, dict], scorer: Scorer) -> None:
@@ -176,4 +196,4 @@ def write_junit(result: Result, path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_writer(path, "w") as handle:
-        handle.write(to_xml_report_string([TestSuite(SUITE, result.cases, timestamp=None)]))
+        handle.write(to_xml_report_string([TestSuite(SUITE, result.cases, timestamp=None, properties=result.properties or None)]))

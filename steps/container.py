@@ -8,9 +8,11 @@ built elsewhere instead of building one.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+import tarfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +90,27 @@ def service_image() -> str:
     if done.returncode:
         pytest.fail(f"docker/build.sh {TEST_TAG} failed ({done.returncode}):\n{done.stdout}{done.stderr}", pytrace=False)
     return TEST_TAG
+
+
+def copy_model_out(image: str, dest: Path) -> Path:
+    """The image's model folder (/app/model), copied to ``dest``/model without starting the image."""
+    import docker
+
+    client = docker.from_env()
+    stopped = client.containers.create(image)
+    try:
+        chunks, _ = stopped.get_archive("/app/model")
+        with tarfile.open(fileobj=io.BytesIO(b"".join(chunks))) as archive:
+            archive.extractall(dest, filter="data")
+    finally:
+        stopped.remove(force=True)
+    return dest / "model"
+
+
+@pytest.fixture(scope="session")
+def image_model(service_image, tmp_path_factory) -> Path:
+    """The model the image under test ships, read from the image itself (the container suite's model under test)."""
+    return copy_model_out(service_image, tmp_path_factory.mktemp("image-model"))
 
 
 @pytest.fixture(scope="session")

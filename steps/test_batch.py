@@ -29,14 +29,14 @@ def batch_file(tmp_path, lines=""):
 
 
 @when("the file is scored", target_fixture="run")
-def score(batch, trained_model, capsys):
+def score(batch, model_under_test, capsys):
     code = main(
         [
             "score",
             str(batch["input"]),
             str(batch["output"]),
             "--model",
-            str(trained_model),
+            str(model_under_test),
             "--report",
             str(batch["report"]),
             "--junit",
@@ -63,10 +63,9 @@ def output_columns(batch, column):
 
 @then("each weight is the agreed weight for its height")
 def agreed_weights(batch, golden):
-    agreed, tolerance = golden
     scored = pd.read_csv(batch["output"])
     for height, weight in zip(scored["height"], scored["weight"]):
-        assert abs(weight - agreed[height]) <= tolerance, (height, weight)
+        assert golden[height].met_by(weight), (height, weight, golden[height])
 
 
 @then(parsers.parse('the scoring is rejected, naming {where} and "{problem}"'))

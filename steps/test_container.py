@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
-import tarfile
 import time
 import xml.etree.ElementTree as ET
 
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from model import artifact
-from steps.container import container, require_engine
+from steps.container import container, copy_model_out, require_engine
 from steps.service import Service
 
 scenarios("container.feature")
@@ -20,7 +18,7 @@ JUNIT_IN_IMAGE = "/app/test-result/junit_result.xml"
 
 
 @given("the service image is running", target_fixture="running")
-def running(service_container):
+def running(service_container, model_under_test):
     return service_container
 
 
@@ -48,11 +46,12 @@ def answers(running, height):
 
 
 @then("it is ready with the version of the model it was built with")
-def ready_with_built_model(running, service_image):
+def ready_with_built_model(running, service_image, manifest_on_disk):
     built = running.container.get_wrapped_container().image.labels.get("modelgate.model_version")
     response = Service(running.url).get("/ready")
     assert response.status_code == 200, response.text
     assert response.json() == {"status": "ready", "model_version": built}, (response.text, built)
+    assert built == manifest_on_disk["model_version"], (built, manifest_on_disk["model_version"])
 
 
 @then("the image's own health check reports it healthy")
@@ -84,29 +83,22 @@ def selftest_passes(selftest):
     assert selftest["code"] == 0, selftest["log"]
 
 
-@then("its JUnit report, copied out of the container, records every check as passed")
-def selftest_junit(selftest):
+@then("its JUnit report, copied out of the container, records every check as passed for the image's model")
+def selftest_junit(selftest, manifest_on_disk):
     suite = ET.parse(selftest["junit"]).getroot().find("testsuite")
     cases = suite.findall("testcase")
     assert len(cases) > 3, ET.tostring(suite)
     assert suite.get("failures") == "0" and suite.get("errors") == "0" and suite.get("skipped") == "0", ET.tostring(suite)
     assert any(c.get("name").startswith("golden case") for c in cases)
+    properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    expected = {"model_sha256": manifest_on_disk["model_sha256"], "model_version": manifest_on_disk["model_version"]}
+    assert properties == expected, (properties, expected)
 
 
 @given("a copy of the model whose model file was altered after signing", target_fixture="tampered")
 def tampered(tmp_path, service_image):
     """The image's own model, copied out of it, with one byte appended to the signed model file."""
-    import docker
-
-    client = docker.from_env()
-    stopped = client.containers.create(service_image)
-    try:
-        chunks, _ = stopped.get_archive("/app/model")
-        with tarfile.open(fileobj=io.BytesIO(b"".join(chunks))) as archive:
-            archive.extractall(tmp_path, filter="data")
-    finally:
-        stopped.remove(force=True)
-    target = tmp_path / "model"
+    target = copy_model_out(service_image, tmp_path)
     manifest = json.loads((target / artifact.MANIFEST_FILE).read_text())
     with open(target / manifest["model_file"], "ab") as handle:
         handle.write(b"\0")

@@ -1,56 +1,88 @@
-"""Steps for the model-quality feature: the R² band and the manifest's record."""
+"""Steps for the model-quality feature: the model under test's record against the agreed band and
+against the least-squares line computed here from its training data (``steps/least_squares.py``)."""
 
 from __future__ import annotations
 
-import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from pytest_bdd import given, parsers, scenarios, then, when
 
+from contracts.golden import Band
 from model import artifact
-from model.files import sha256_file
 from model.scorer import Scorer
-from model.train import fit, read_training, train
-from modelgate.settings import DEFAULT_TRAINING_DATA
+from model.train import train
+from steps.least_squares import Line, fit_line, read_pairs, sha256
 
 scenarios("quality.feature")
 
 PROBE = np.linspace(1, 300, 600)
+# Two computations of the same least-squares line in float64 agree far closer than this; √R² for R²
+# (0.9 for 0.81) or another fit is off by orders of magnitude more.
+CLOSE = 1e-9
 
 
-@given("the model trained on the bundled training data", target_fixture="manifest")
-def manifest(trained_model):
-    return json.loads((trained_model / artifact.MANIFEST_FILE).read_text())
+@dataclass
+class UnderTest:
+    directory: Path
+    manifest: dict
+    data: Path
+    line: Line
 
 
-@then(parsers.parse("its R² on the training data is between {low:g} and {high:g}"))
-def r2_in_band(manifest, low, high):
-    r2 = manifest["metrics"]["r2_train"]
-    assert low <= r2 <= high, f"R² {r2:.4f} is outside the agreed band [{low}, {high}]"
+@given("the model under test and the training data its record names", target_fixture="under_test")
+def under_test(model_under_test, manifest_on_disk, request) -> UnderTest:
+    data = request.config.getoption("--training-data")
+    named = manifest_on_disk["training_data"]
+    assert data.name == named["file"], f"the model was trained on {named['file']}, --training-data is {data}"
+    assert sha256(data) == named["sha256"], f"{data} is not the file the model was trained on (SHA-256 differs)"
+    return UnderTest(model_under_test, manifest_on_disk, data, fit_line(read_pairs(data)))
+
+
+@then(parsers.parse("its recorded R² on the training data is between {low:g} and {high:g}"))
+def r2_in_band(under_test, low, high):
+    r2 = under_test.manifest["metrics"]["r2_train"]
+    assert Band(low, high).contains(r2), f"R² {r2:.4f} is outside the agreed band [{low}, {high}]"
 
 
 @then("its record names the training data with its row count and fingerprint")
-def record_names_data(manifest):
-    data = manifest["training_data"]
-    assert data["file"] == DEFAULT_TRAINING_DATA.name
-    assert data["sha256"] == sha256_file(DEFAULT_TRAINING_DATA)
-    assert data["rows"] == len(read_training(DEFAULT_TRAINING_DATA))
+def record_names_data(under_test):
+    data = under_test.manifest["training_data"]
+    assert data["file"] == under_test.data.name
+    assert data["sha256"] == sha256(under_test.data)
+    assert data["rows"] == under_test.line.rows
 
 
-@then("the R² in its record matches the R² recomputed from the training data")
-def r2_recomputed(manifest):
-    _, metrics = fit(read_training(DEFAULT_TRAINING_DATA))
-    assert abs(manifest["metrics"]["r2_train"] - metrics["r2_train"]) < 1e-12
+@then("the R² in its record matches the R² of the least-squares line through the training data")
+def r2_recomputed(under_test):
+    recorded, expected = under_test.manifest["metrics"]["r2_train"], under_test.line.r2
+    assert math.isclose(recorded, expected, rel_tol=CLOSE), f"recorded R² {recorded!r}, least squares gives {expected!r}"
+
+
+@then("its coefficients are those of the least-squares line through the training data")
+def coefficients(under_test):
+    line = under_test.line
+    estimator = artifact.load(under_test.directory).estimator
+    found = {
+        "recorded": (under_test.manifest["coefficients"]["intercept"], under_test.manifest["coefficients"]["slope"]),
+        "model file": (float(estimator.intercept_), float(estimator.coef_[0])),
+    }
+    for where, (intercept, slope) in found.items():
+        problem = f"{where} (intercept, slope) {(intercept, slope)}, least squares {(line.intercept, line.slope)}"
+        assert math.isclose(intercept, line.intercept, rel_tol=CLOSE), problem
+        assert math.isclose(slope, line.slope, rel_tol=CLOSE), problem
 
 
 @when("the model is trained again on the same data", target_fixture="retrained")
-def retrain(tmp_path):
-    train(DEFAULT_TRAINING_DATA, tmp_path)
+def retrain(under_test, tmp_path):
+    train(under_test.data, tmp_path)
     return tmp_path
 
 
 @then("both models give the same weights and carry the same version")
-def same_models(trained_model, retrained):
-    first, second = artifact.load(trained_model), artifact.load(retrained)
+def same_models(under_test, retrained):
+    first, second = artifact.load(under_test.directory), artifact.load(retrained)
     assert first.version == second.version
     assert np.array_equal(Scorer(first.estimator).predict(PROBE), Scorer(second.estimator).predict(PROBE))

@@ -50,7 +50,7 @@ def generated_bad(tmp_path, rows, first, a, second, b):
 
 
 @when("it is scored by the default engine and by the Spark engine", target_fixture="runs")
-def score_both(batch, trained_model, spark, capsys):
+def score_both(batch, model_under_test, spark, capsys):
     runs = {}
     for engine in ("pandas", "spark"):
         out = batch.with_name(f"output-{engine}.csv")
@@ -63,7 +63,7 @@ def score_both(batch, trained_model, spark, capsys):
                 "--engine",
                 engine,
                 "--model",
-                str(trained_model),
+                str(model_under_test),
                 "--report",
                 str(report),
                 "--junit",

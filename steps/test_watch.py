@@ -68,8 +68,7 @@ def drop_lines(places, name, lines):
 
 @when(parsers.parse('"{name}" with the agreed heights is dropped into the inbox'))
 def drop_agreed(places, name, golden):
-    agreed, _ = golden
-    places["inbox"].put(name, ("height\n" + "".join(f"{h:g}\n" for h in agreed)).encode())
+    places["inbox"].put(name, ("height\n" + "".join(f"{h:g}\n" for h in golden)).encode())
 
 
 @when(parsers.parse('an empty "{name}" is dropped into the inbox'))
@@ -86,7 +85,7 @@ def drop_again(places, copy):
 
 @when("the watcher looks once", target_fixture="look")
 @when("the watcher is started again and looks once", target_fixture="look")
-def look_once(places, trained_model, capsys):
+def look_once(places, model_under_test, capsys):
     # Every look is a fresh ``modelgate watch --once``: all it knows of earlier runs is its ledger.
     code = main(
         [
@@ -97,7 +96,7 @@ def look_once(places, trained_model, capsys):
             "--quarantine",
             places["quarantine"].location,
             "--model",
-            str(trained_model),
+            str(model_under_test),
             "--once",
             "--settle",
             "0",
@@ -111,17 +110,15 @@ def look_once(places, trained_model, capsys):
 
 @then(parsers.parse('the outbox holds "{name}" with the agreed weight for each height'))
 def outbox_agreed(places, name, golden):
-    agreed, tolerance = golden
     scored = pd.read_csv(pd.io.common.BytesIO(places["outbox"].read(name)))
-    assert list(scored["height"]) == list(agreed)
+    assert list(scored["height"]) == list(golden)
     for height, weight in zip(scored["height"], scored["weight"]):
-        assert abs(weight - agreed[height]) <= tolerance, (height, weight)
+        assert golden[height].met_by(weight), (height, weight, golden[height])
 
 
 @then(parsers.parse('"{name}" is still in the inbox, unchanged'))
 def inbox_unchanged(places, name, golden):
-    agreed, _ = golden
-    assert places["inbox"].read(name) == ("height\n" + "".join(f"{h:g}\n" for h in agreed)).encode()
+    assert places["inbox"].read(name) == ("height\n" + "".join(f"{h:g}\n" for h in golden)).encode()
 
 
 @then(parsers.parse('the outbox holds no "{name}"'))

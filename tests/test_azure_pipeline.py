@@ -1,7 +1,8 @@
 """The Azure DevOps pipeline's gating properties, read from the YAML: every test step is followed by a
 publish step that fails on failed or missing results, the gate requires every published suite, the
 release stages depend on the gate and run only from main, the image is pushed only after its tests,
-and no secret is written inline. Each check is also shown to catch a broken pipeline."""
+and no secret is written inline (the model's path through the pipeline: test_azure_pipeline_model.py).
+Each check is also shown to catch a broken pipeline."""
 
 from __future__ import annotations
 
@@ -164,13 +165,22 @@ def test_no_secret_is_written_in_the_pipeline():
     assert all(g.get("group") for g in load()["variables"] if "group" in g)
 
 
+def _test_steps(p: dict) -> list[dict]:
+    """The Test stage's steps (a broken copy is edited through this list)."""
+    return next(s for s in p["stages"] if s["stage"] == "Test")["jobs"][0]["steps"]
+
+
+def _first_publish(p: dict) -> int:
+    return next(i for i, s in enumerate(_test_steps(p)) if s.get("task") == "PublishTestResults@2")
+
+
 @pytest.mark.parametrize(
     ("break_it", "found"),
     [
-        (lambda p: p["stages"][0]["jobs"][0]["steps"].pop(3), "is not followed by PublishTestResults@2"),
-        (lambda p: p["stages"][0]["jobs"][0]["steps"][3]["inputs"].update(failTaskOnFailedTests=False), "failTaskOnFailedTests"),
-        (lambda p: p["stages"][0]["jobs"][0]["steps"][3]["inputs"].update(testResultsFiles="**/*.xml"), "name the file"),
-        (lambda p: p["stages"][0]["jobs"][0]["steps"][3].pop("condition"), "succeededOrFailed()"),
+        (lambda p: _test_steps(p).pop(_first_publish(p)), "is not followed by PublishTestResults@2"),
+        (lambda p: _test_steps(p)[_first_publish(p)]["inputs"].update(failTaskOnFailedTests=False), "failTaskOnFailedTests"),
+        (lambda p: _test_steps(p)[_first_publish(p)]["inputs"].update(testResultsFiles="**/*.xml"), "name the file"),
+        (lambda p: _test_steps(p)[_first_publish(p)].pop("condition"), "succeededOrFailed()"),
     ],
 )
 def test_the_publish_check_catches_a_broken_pipeline(pipeline, break_it, found):
@@ -185,7 +195,7 @@ def test_the_release_and_secret_checks_catch_a_broken_pipeline(pipeline):
     release["dependsOn"], release["condition"] = ["Test"], "succeeded()"
     assert len(release_problems(broken)) == 2
     broken["variables"].append({"name": "acrPassword", "value": "hunter2"})
-    broken["stages"][0]["jobs"][0]["steps"][0]["env"] = {"STORAGE": "DefaultEndpointsProtocol=https;AccountKey=abc"}
+    _test_steps(broken)[0]["env"] = {"STORAGE": "DefaultEndpointsProtocol=https;AccountKey=abc"}
     assert len(secret_problems(broken)) == 2
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -29,6 +32,30 @@ def test_train_writes_a_model_that_scores(tmp_path, capsys):
     source.write_text("height\n138\n")
     assert main(["score", str(source), str(tmp_path / "out.csv"), "--model", str(tmp_path / "m")]) == 0
     assert (tmp_path / "out.csv").read_text() == "height,weight\n138,500\n"
+
+
+def test_score_junit_names_the_model_that_scored(trained_model, tmp_path, capsys):
+    source = tmp_path / "in.csv"
+    source.write_text("height\n138\n")
+    junit = tmp_path / "batch.xml"
+    assert main(["score", str(source), str(tmp_path / "out.csv"), "--model", str(trained_model), "--junit", str(junit)]) == 0
+    manifest = json.loads((trained_model / "manifest.json").read_text())
+    properties = {p.get("name"): p.get("value") for p in ET.parse(junit).getroot().iter("property")}
+    assert properties == {"model_sha256": manifest["model_sha256"], "model_version": manifest["model_version"]}
+
+
+def test_train_if_missing_keeps_a_model_that_is_there_and_verifies_it(trained_model, tmp_path, capsys):
+    model = tmp_path / "m"
+    shutil.copytree(trained_model, model)
+    before = (model / "model.skops").read_bytes()
+    assert main(["train", "--out", str(model), "--if-missing"]) == 0
+    assert "kept the model" in capsys.readouterr().out and (model / "model.skops").read_bytes() == before
+    assert main(["train", "--out", str(tmp_path / "new"), "--if-missing"]) == 0
+    assert (tmp_path / "new" / "manifest.json").is_file()
+    with open(model / "model.skops", "ab") as handle:
+        handle.write(b"\0")
+    assert main(["train", "--out", str(model), "--if-missing"]) == 2
+    assert "SHA-256 mismatch" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -110,8 +110,10 @@ def test_a_complete_report_shows_the_agreed_numbers_from_the_features(tmp_path, 
     args += ["--model", trained_model]
     assert main(["report", "--out", str(out), *map(str, args)]) == 0, capsys.readouterr().err
     html = out.read_text()
-    cases, tolerance = golden_cases(ROOT / "features")
-    low, high = r2_band(ROOT / "features")
+    cases = golden_cases(ROOT / "features")
+    tolerance = cases[0].tolerance
+    band = r2_band(ROOT / "features")
+    low, high = band.low, band.high
     assert "Release gate passed" in html and "incomplete" not in html
     assert f"Tolerance ± {tolerance:g} pounds" in html
     assert f"agreed band {low:g} – {high:g}" in html

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
+
+import pytest
 
 from contracts.golden import golden_cases
 from modelgate.cli import main
@@ -45,7 +48,7 @@ def test_a_moved_golden_weight_fails_its_case(trained_model, features_dir, tmp_p
     features = tmp_path / "features"
     shutil.copytree(features_dir, features)
     scoring = features / "scoring.feature"
-    case = golden_cases(features_dir)[0][-1]
+    case = golden_cases(features_dir)[-1]
     row = re.compile(rf"^(\s*\|\s*{case.height:g}\s*\|\s*){re.escape(str(case.weight))}", re.MULTILINE)
     moved = round(case.weight + 0.1, 4)
     scoring.write_text(row.sub(rf"\g<1>{moved}", scoring.read_text()))
@@ -59,3 +62,30 @@ def test_a_moved_golden_weight_fails_its_case(trained_model, features_dir, tmp_p
 def test_missing_features_are_a_failed_check_not_a_crash(trained_model, tmp_path, capsys):
     assert main(["selftest", "--model", str(trained_model), "--features", str(tmp_path / "none")]) == 1
     assert "cannot read the golden cases" in capsys.readouterr().err
+
+
+def test_the_junit_names_the_model_it_checked(trained_model, features_dir, tmp_path):
+    junit = tmp_path / "junit.xml"
+    assert main(["selftest", "--model", str(trained_model), "--features", str(features_dir), "--junit", str(junit)]) == 0
+    manifest = json.loads((trained_model / "manifest.json").read_text())
+    properties = {p.get("name"): p.get("value") for p in _suite(junit).iter("property")}
+    assert properties == {"model_sha256": manifest["model_sha256"], "model_version": manifest["model_version"]}
+    assert "R² band: the recorded R² on the training data" in [c.get("name") for c in _suite(junit).findall("testcase")]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda m: m["metrics"].update(r2_train=m["metrics"]["r2_train"] ** 0.5 + 0.1), "is outside the agreed band 0.6 – 0.95"),
+        (lambda m: m["metrics"].pop("r2_train"), "states no R² on its training data"),
+    ],
+)
+def test_a_recorded_r2_outside_the_band_fails_its_check(trained_model, features_dir, tmp_path, capsys, edit, message):
+    model = tmp_path / "model"
+    shutil.copytree(trained_model, model)
+    manifest = json.loads((model / "manifest.json").read_text())
+    edit(manifest)
+    (model / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["selftest", "--model", str(model), "--features", str(features_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "1 of" in err and "R² band: the recorded R² on the training data: " in err and message in err, err

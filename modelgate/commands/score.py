@@ -28,7 +28,11 @@ def register(sub, settings: Settings) -> None:
         metavar="JSON",
         help="write the machine-readable run report here (default on failure: OUTPUT.report.json)",
     )
-    score.add_argument("--junit", metavar="XML", help="write the contract checks as JUnit XML here (path or URL)")
+    score.add_argument(
+        "--junit",
+        metavar="XML",
+        help="write the contract checks as JUnit XML here (path or URL); its suite names the model (model_sha256, model_version)",
+    )
     score.add_argument(
         "--engine",
         choices=["pandas", "spark"],
@@ -41,6 +45,7 @@ def register(sub, settings: Settings) -> None:
 
 
 def run(args) -> int:
+    from contracts.evidence import model_properties
     from model import artifact
     from model.scorer import Scorer
     from model.scoring import score, write_reports
@@ -53,7 +58,7 @@ def run(args) -> int:
     progress = sys.stderr.isatty() and not args.no_progress
     result = score(args.input, args.output, Scorer(loaded.estimator), engine=args.engine, master=args.master, progress=progress)
     report = args.report or (None if result.ok else f"{args.output}.report.json")
-    write_reports(result, report, args.junit)
+    write_reports(result, report, args.junit, properties=model_properties(loaded.manifest))
     if result.ok:
         print(f"scored {result.rows} rows from {args.input} into {args.output} in {result.seconds:.2f} s")
         return 0

@@ -28,12 +28,23 @@ def register(sub, settings: Settings) -> None:
         metavar="DIR",
         help=f"model directory to write (default: {settings.model_dir})",
     )
+    train.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="train only if DIR holds no model yet; a model already there is verified and kept (the release chain's first step)",
+    )
     train.set_defaults(run=run)
 
 
 def run(args) -> int:
+    from model import artifact
     from model.train import train
 
+    if args.if_missing and (args.out / artifact.MANIFEST_FILE).exists():
+        kept = artifact.load(args.out)
+        digest = kept.manifest["model_sha256"][:12]
+        print(f"kept the model in {args.out}/ (model {kept.version}, SHA-256 {digest}…): not retrained")
+        return 0
     manifest = train(args.data, args.out)
     metrics = manifest["metrics"]
     print(

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from contracts.errors import ModelgateError
-from contracts.golden import GoldenCase, golden_cases, r2_band
+from contracts.golden import Band, GoldenCase, golden_cases, r2_band
 from modelgate.gate import Verdict, evaluate
 from modelgate.junit import read_suite
 from modelgate.report.scenarios import Feature, apply_results, load_results, parse_features
@@ -35,8 +35,7 @@ class Inputs:
     sources: Sources
     features: list[Feature] = field(default_factory=list)
     golden: list[GoldenCase] = field(default_factory=list)
-    tolerance: float | None = None
-    band: tuple[float, float] | None = None
+    band: Band | None = None
     manifest: dict | None = None
     predicted_golden: list[float] | None = None
     heights: np.ndarray | None = None
@@ -47,6 +46,11 @@ class Inputs:
     gate_passed: bool | None = None
     gate_reasons: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+
+    @property
+    def tolerance(self) -> float | None:
+        """The agreed tolerance (one step states it for every case), for the page's text."""
+        return self.golden[0].tolerance if self.golden else None
 
 
 def gather(sources: Sources) -> Inputs:
@@ -65,12 +69,12 @@ def _features(inputs: Inputs) -> None:
         inputs.missing.append(f"features: no *.feature files under {src.features}")
         return
     try:
-        inputs.golden, inputs.tolerance = golden_cases(src.features)
-    except (LookupError, OSError, ValueError, IndexError) as exc:
+        inputs.golden = golden_cases(src.features)
+    except (LookupError, OSError, ValueError) as exc:
         inputs.missing.append(f"agreed weights: {exc}")
     try:
         inputs.band = r2_band(src.features)
-    except (LookupError, OSError) as exc:
+    except (LookupError, OSError, ValueError) as exc:
         inputs.missing.append(f"R² band: {exc}")
     found = [p for p in src.cucumber if p.is_file()]
     if not found:

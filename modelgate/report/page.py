@@ -87,13 +87,13 @@ def _tiles(inputs: Inputs) -> str:
         tiles.append(_tile("none", "–", "agreed weights met", "no model to check them against"))
     r2 = (inputs.manifest or {}).get("metrics", {}).get("r2_train")
     if r2 is not None and inputs.band:
-        inside = inputs.band[0] <= r2 <= inputs.band[1]
+        inside = inputs.band.contains(r2)
         tiles.append(
             _tile(
                 "passed" if inside else "failed",
                 f"{r2:.3f}",
                 "R² on training data",
-                f"agreed band {inputs.band[0]:g} – {inputs.band[1]:g}",
+                f"agreed band {inputs.band.low:g} – {inputs.band.high:g}",
             )
         )
     else:
@@ -124,11 +124,7 @@ def _missing(inputs: Inputs) -> str:
 
 def _golden_rows(inputs: Inputs) -> list[tuple[float, float, float | None, bool]]:
     predicted = inputs.predicted_golden or [None] * len(inputs.golden)
-    tolerance = inputs.tolerance or 0.0
-    # A float difference of exactly the tolerance (0.0001 as 1.00000000005e-4) still meets it.
-    return [
-        (c.height, c.weight, p, p is not None and abs(p - c.weight) <= tolerance + 1e-9) for c, p in zip(inputs.golden, predicted)
-    ]
+    return [(c.height, c.weight, p, p is not None and c.met_by(p)) for c, p in zip(inputs.golden, predicted)]
 
 
 def _golden(inputs: Inputs) -> str:
@@ -162,14 +158,14 @@ def _quality(inputs: Inputs) -> str:
     r2 = metrics.get("r2_train")
     parts = []
     if inputs.band:
-        low, high = inputs.band
+        low, high = inputs.band.low, inputs.band.high
         if r2 is None:
             verdict = "No model record, so the model's R² is unknown."
         else:
-            where = "inside" if low <= r2 <= high else "outside"
+            where = "inside" if inputs.band.contains(r2) else "outside"
             verdict = f"The model's R² on its training data is <b>{r2:.3f}</b>, {where} the agreed band {low:g} – {high:g}"
             verdict += " (quality.feature)."
-        parts.append(f'<p class="lead">{verdict}</p><div class="gauge">{plots.r2_gauge(low, high, r2)}</div>')
+        parts.append(f'<p class="lead">{verdict}</p><div class="gauge">{plots.r2_gauge(inputs.band, r2)}</div>')
     coefficients = (inputs.manifest or {}).get("coefficients")
     if inputs.heights is not None and coefficients:
         residuals = inputs.weights - inputs.fitted

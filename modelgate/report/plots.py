@@ -11,6 +11,8 @@ from html import escape
 
 import numpy as np
 
+from contracts.golden import Band
+
 INK, MUTED, GRID = "#1f2a44", "#6b7385", "#e6e9ef"
 POINT, LINE, AGREED, WARN = "#3b6fd8", "#e0762b", "#159a6b", "#c23b3b"
 
@@ -129,9 +131,10 @@ def residual_plot(heights: np.ndarray, residuals: np.ndarray) -> str:
     return chart.svg("residuals by height")
 
 
-def r2_gauge(low: float, high: float, value: float | None, width=520, height=70) -> str:
+def r2_gauge(band: Band, value: float | None, width=520, height=70) -> str:
     """A 0-1 scale with the agreed band shaded and a marker where the model's R² falls."""
     left, right, bar_y = 16, width - 16, 26
+    low, high = band.low, band.high
 
     def x(v: float) -> float:
         return left + max(0.0, min(1.0, v)) * (right - left)
@@ -144,7 +147,7 @@ def r2_gauge(low: float, high: float, value: float | None, width=520, height=70)
     ticks = [low, high, *(end for end in (0, 1) if min(abs(end - low), abs(end - high)) > 0.08)]
     parts += [f'<text x="{x(t):.1f}" y="{bar_y + 30}" text-anchor="middle">{t:g}</text>' for t in ticks]
     if value is not None:
-        color = AGREED if low <= value <= high else WARN
+        color = AGREED if band.contains(value) else WARN
         parts.append(f'<path d="M{x(value):.1f} {bar_y - 2}l-7 -12h14z" fill="{color}"/>')
         parts.append(
             f'<text x="{x(value):.1f}" y="{bar_y - 17}" text-anchor="middle" fill="{color}" font-weight="700">{value:.3f}</text>'
