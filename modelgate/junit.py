@@ -20,11 +20,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contracts.evidence import MODEL_SHA256, MODEL_VERSION
 from modelgate.junit_counts import compare
 
 OUTCOMES = ("failure", "error", "skipped")
-MODEL_SHA256 = "model_sha256"  # <property> names a suite records the model it tested under
-MODEL_VERSION = "model_version"
 _SKIPPED_STATUS = {"disabled", "skipped", "notrun"}  # status=; googletest and CTest write "notrun"
 _SKIPPED_RESULT = {"skipped", "suppressed"}  # googletest: result="suppressed" for DISABLED_ tests
 _FAILED_STATUS = {"fail": "failure", "failed": "failure", "failure": "failure", "error": "error", "errored": "error"}
