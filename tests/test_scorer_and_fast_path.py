@@ -7,9 +7,12 @@ import json
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
+from sklearn.linear_model import LinearRegression
+from sklearn.tree import DecisionTreeRegressor
 
 from app.fast import FastWeight, encode, parse_query
 from app.main import create_app
@@ -18,6 +21,7 @@ from app.state import ModelState
 from contracts.ranges import MAX_HEIGHTS_PER_REQUEST
 from model import artifact
 from model.scorer import Scorer
+from modelgate.settings import DEFAULT_TRAINING_DATA
 
 
 @pytest.fixture(scope="module")
@@ -187,3 +191,29 @@ def test_a_fast_answer_is_observed_like_any_other(ready_state):
     assert samples[("modelgate_http_requests_total", "/weight")] == 1
     # The recorded latency is this request's: positive and no longer than the test saw it take.
     assert 0 < samples[("modelgate_http_request_duration_seconds_sum", "/weight")] <= took
+
+
+def _training_xy():
+    frame = pd.read_csv(DEFAULT_TRAINING_DATA)
+    return frame[["height"]].to_numpy(dtype="float64"), frame["weight"].to_numpy(dtype="float64")
+
+
+def test_a_model_that_is_not_a_plain_line_is_scored_through_its_own_predict():
+    estimator = DecisionTreeRegressor(max_depth=3, random_state=0).fit(*_training_xy())
+    heights = [62.5, 72.0, 138.0]
+    expected = np.round(estimator.predict(np.array(heights).reshape(-1, 1)), 4).tolist()
+    scorer = Scorer(estimator)
+    assert scorer.predict_list(heights) == expected
+    assert scorer.predict(np.array(heights)).tolist() == expected
+
+
+def test_a_plain_line_is_scored_without_sklearn_per_call_checks():
+    # The reason for the closed form (see Scorer): sklearn's predict is never called for one height.
+    estimator = LinearRegression().fit(*_training_xy())
+    line = float(estimator.intercept_) + float(estimator.coef_[0]) * 72.0
+
+    def refuse(_):
+        raise AssertionError("LinearRegression.predict called on the hot path")
+
+    estimator.predict = refuse
+    assert Scorer(estimator).predict_list([72.0]) == [pytest.approx(line, abs=5e-5)]
