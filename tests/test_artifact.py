@@ -82,6 +82,18 @@ def test_a_manifest_pointing_elsewhere_is_refused(model_copy):
         artifact.load(model_copy)
 
 
+class Accomplice(Impostor):
+    """A second untrusted type, so the refusal must name both."""
+
+
+def test_every_untrusted_type_is_named(model_copy):
+    sio.dump([Impostor(), Accomplice()], model_copy / artifact.MODEL_FILE)
+    _sign(model_copy)
+    named = r"untrusted type\(s\) tests\.test_artifact\.Accomplice, tests\.test_artifact\.Impostor;"
+    with pytest.raises(ArtifactError, match=named):
+        artifact.load(model_copy)
+
+
 def test_an_untrusted_type_is_refused_even_with_a_matching_digest(model_copy):
     path = model_copy / artifact.MODEL_FILE
     sio.dump(Impostor(), path)
@@ -232,12 +244,13 @@ def test_a_model_that_is_not_a_fitted_one_feature_regressor_is_refused(model_cop
         artifact.load(model_copy)
 
 
-@pytest.mark.parametrize("key", ["model_file", "model_sha256", "sklearn_version"])
-def test_a_manifest_without_a_required_field_names_it(model_copy, key):
+@pytest.mark.parametrize("keys", [["model_file"], ["model_sha256"], ["sklearn_version"], ["model_sha256", "sklearn_version"]])
+def test_a_manifest_without_a_required_field_names_each(model_copy, keys):
     manifest = _manifest(model_copy)
-    del manifest[key]
+    for key in keys:
+        del manifest[key]
     _write_manifest(model_copy, manifest)
-    with pytest.raises(ArtifactError, match=f"manifest lacks {key}$"):
+    with pytest.raises(ArtifactError, match=f"manifest lacks {', '.join(keys)}$"):
         artifact.load(model_copy)
 
 
