@@ -27,9 +27,7 @@ KILLED = {"killed", "timeout", "caught by type check"}
 def mutated_modules(root: Path = ROOT) -> list[Path]:
     """The source files mutmut mutates, as paths relative to ``root`` (mutmut's own rule: fnmatch on the path)."""
     config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
-    files = sorted(
-        path.relative_to(root) for source in config["source_paths"] for path in (root / source).rglob("*.py")
-    )
+    files = sorted(path.relative_to(root) for source in config["source_paths"] for path in (root / source).rglob("*.py"))
     return [path for path in files if any(fnmatch.fnmatch(str(path), pattern) for pattern in config["only_mutate"])]
 
 

@@ -72,4 +72,3 @@ def test_the_batch_schemas_hold_the_contract_bounds_exactly():
     assert [(f.column, f.row) for f in run_schema(BATCH_OUTPUT, answers)] == [("weight", 2)]
     training = pd.DataFrame({"height": [70.0, 71.0], "weight": [150.0, 0.0]})
     assert [(f.column, f.row) for f in run_schema(TRAINING, training)] == [("weight", 2)]
-
