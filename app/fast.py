@@ -54,20 +54,29 @@ class FastWeight:
         self.app, self.state, self.metrics = app, state, metrics
         self.observe = app if hasattr(type(app), "request_id_for") else None
 
-    async def __call__(self, scope, receive, send):
-        if scope["type"] == "http" and scope["path"] == "/weight" and scope["method"] == "GET" and self.state.ready:
-            started = time.perf_counter()
-            heights = parse_query(scope["query_string"])
-            if heights is not None:
-                body = encode(self.state.scorer.predict_list(heights))
-                headers = [*_HEADERS, (b"content-length", str(len(body)).encode())]
-                if self.observe is not None:
-                    headers.append((b"x-request-id", self.observe.request_id_for(scope)))
-                await send({"type": "http.response.start", "status": 200, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
-                if self.metrics is not None:
-                    self.metrics.predictions.inc(len(heights))
-                if self.observe is not None:
-                    self.observe.record(scope, 200, time.perf_counter() - started)
-                return
-        await self.app(scope, receive, send)
+    # uvicorn tells an app from an app factory by calling it with no arguments and expecting a TypeError. This entry
+    # keeps its own signature under mutation testing (mutmut wraps each function it mutates in an (*args) trampoline,
+    # which that probe would take for a factory), so the fast path itself is ``answer``.
+    async def __call__(self, scope, receive, send):  # pragma: no mutate block
+        if not await self.answer(scope, send):
+            await self.app(scope, receive, send)
+
+    async def answer(self, scope, send) -> bool:
+        """Answer a request the fast path can fully validate; False (nothing sent) for any other."""
+        if not (scope["type"] == "http" and scope["path"] == "/weight" and scope["method"] == "GET" and self.state.ready):
+            return False
+        started = time.perf_counter()
+        heights = parse_query(scope["query_string"])
+        if heights is None:
+            return False
+        body = encode(self.state.scorer.predict_list(heights))
+        headers = [*_HEADERS, (b"content-length", str(len(body)).encode())]
+        if self.observe is not None:
+            headers.append((b"x-request-id", self.observe.request_id_for(scope)))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        if self.metrics is not None:
+            self.metrics.predictions.inc(len(heights))
+        if self.observe is not None:
+            self.observe.record(scope, 200, time.perf_counter() - started)
+        return True

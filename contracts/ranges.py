@@ -41,14 +41,3 @@ NUMBER_TEXT = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 
 FEATURE = "height"
 TARGET = "weight"
-
-
-def parse_height(text: str) -> float:
-    """Parse one height given as text; raise ``ValueError`` with the contract's message if invalid."""
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        raise ValueError(HEIGHT.message(text)) from None
-    if not HEIGHT.contains(value):
-        raise ValueError(HEIGHT.message(text))
-    return value

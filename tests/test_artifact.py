@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+import importlib
 import json
+import platform
 import shutil
+from datetime import UTC, datetime
 
+import numpy as np
 import pytest
+import skops
 import skops.io as sio
+from sklearn.linear_model import LinearRegression
 
 from model import artifact
 from model.artifact import ArtifactError
+from model.train import train
+from modelgate.settings import DEFAULT_TRAINING_DATA
 
 
 @pytest.fixture
@@ -70,6 +79,18 @@ def test_a_manifest_pointing_elsewhere_is_refused(model_copy):
     manifest["model_file"] = "../other.skops"
     _write_manifest(model_copy, manifest)
     with pytest.raises(ArtifactError, match="must be a file in the model directory"):
+        artifact.load(model_copy)
+
+
+class Accomplice(Impostor):
+    """A second untrusted type, so the refusal must name both."""
+
+
+def test_every_untrusted_type_is_named(model_copy):
+    sio.dump([Impostor(), Accomplice()], model_copy / artifact.MODEL_FILE)
+    _sign(model_copy)
+    named = r"untrusted type\(s\) tests\.test_artifact\.Accomplice, tests\.test_artifact\.Impostor;"
+    with pytest.raises(ArtifactError, match=named):
         artifact.load(model_copy)
 
 
@@ -157,3 +178,83 @@ def test_the_version_warning_reaches_the_batch_user(model_copy, tmp_path, capsys
     assert main(["score", str(source), str(tmp_path / "out.csv"), "--model", str(model_copy)]) == 0
     err = capsys.readouterr().err
     assert "modelgate: warning: model was trained with scikit-learn 0.24.2" in err and artifact.sklearn.__version__ in err
+
+
+# Added for issue 9 (mutation testing): what save writes, checked against facts computed here.
+
+
+def _least_squares(path):
+    """Slope and intercept of the training CSV by the closed form, independently of model/train.py."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = [(float(r["height"]), float(r["weight"])) for r in csv.DictReader(handle)]
+    x, y = np.array(rows).T
+    slope = ((x - x.mean()) * (y - y.mean())).sum() / ((x - x.mean()) ** 2).sum()
+    return slope, y.mean() - slope * x.mean()
+
+
+def test_a_saved_manifest_says_what_was_trained_with_what_and_when(tmp_path):
+    out = tmp_path / "not" / "yet" / "there"
+    before = datetime.now(UTC).replace(microsecond=0)
+    manifest = train(DEFAULT_TRAINING_DATA, out)
+    after = datetime.now(UTC)
+    assert _manifest(out) == manifest
+    assert set(manifest) == {
+        "manifest_version", "model_version", "model_file", "model_sha256", "model_type", "features", "target",
+        "coefficients", "metrics", "training_data", "sklearn_version", "skops_version", "python_version", "created_at",
+    }  # fmt: skip
+    assert manifest["manifest_version"] == 1
+    header = DEFAULT_TRAINING_DATA.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert [*manifest["features"], manifest["target"]] == header
+    slope, intercept = _least_squares(DEFAULT_TRAINING_DATA)
+    assert manifest["coefficients"] == pytest.approx({"slope": slope, "intercept": intercept}, rel=1e-9)
+    module, _, name = manifest["model_type"].rpartition(".")
+    assert type(artifact.load(out).estimator) is getattr(importlib.import_module(module), name)
+    assert (manifest["skops_version"], manifest["python_version"]) == (skops.__version__, platform.python_version())
+    created = datetime.fromisoformat(manifest["created_at"])
+    assert created.tzinfo is not None and before <= created <= after
+
+
+def test_the_model_version_names_what_the_model_computes(tmp_path):
+    training = {"file": "w.csv", "sha256": "0" * 64, "rows": 3}
+    heights = [[60.0], [70.0], [80.0]]
+    line = LinearRegression().fit(heights, [100.0, 150.0, 200.0])
+    steeper = LinearRegression().fit(heights, [100.0, 150.0, 201.0])
+
+    def version(estimator, name, data=training):
+        return artifact.save(estimator, tmp_path / name, training=data, metrics={})["model_version"]
+
+    same = version(line, "a")
+    assert version(line, "b") == same
+    assert len({same, version(steeper, "c"), version(line, "d", {**training, "sha256": "1" * 64})}) == 3
+
+
+def test_load_returns_the_directory_it_verified(trained_model):
+    assert artifact.load(str(trained_model)).directory == trained_model
+
+
+UNFITTED = LinearRegression()
+TWO_FEATURES = LinearRegression().fit([[1.0, 2.0], [2.0, 1.0], [3.0, 3.0]], [1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("estimator", [UNFITTED, TWO_FEATURES], ids=["unfitted", "two features"])
+def test_a_model_that_is_not_a_fitted_one_feature_regressor_is_refused(model_copy, estimator):
+    sio.dump(estimator, model_copy / artifact.MODEL_FILE)
+    _sign(model_copy)
+    with pytest.raises(ArtifactError, match="not a fitted one-feature scikit-learn regressor"):
+        artifact.load(model_copy)
+
+
+@pytest.mark.parametrize("keys", [["model_file"], ["model_sha256"], ["sklearn_version"], ["model_sha256", "sklearn_version"]])
+def test_a_manifest_without_a_required_field_names_each(model_copy, keys):
+    manifest = _manifest(model_copy)
+    for key in keys:
+        del manifest[key]
+    _write_manifest(model_copy, manifest)
+    with pytest.raises(ArtifactError, match=f"manifest lacks {', '.join(keys)}$"):
+        artifact.load(model_copy)
+
+
+def test_a_manifest_that_is_a_list_says_so(model_copy):
+    (model_copy / artifact.MANIFEST_FILE).write_text("[]")
+    with pytest.raises(ArtifactError, match="must be a JSON object, got list"):
+        artifact.load(model_copy)

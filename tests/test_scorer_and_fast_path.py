@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 
 import numpy as np
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
+from sklearn.linear_model import LinearRegression
+from sklearn.tree import DecisionTreeRegressor
 
-from app.fast import encode, parse_query
+from app.fast import FastWeight, encode, parse_query
 from app.main import create_app
+from app.observe import Metrics, Observe
+from app.state import ModelState
+from contracts.ranges import MAX_HEIGHTS_PER_REQUEST
 from model import artifact
 from model.scorer import Scorer
+from modelgate.settings import DEFAULT_TRAINING_DATA
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +101,119 @@ def test_the_pure_python_path_equals_numpy_bit_for_bit(estimator):
 @pytest.mark.parametrize("weights", [[498.2981], [0.1, -0.0, 1e16, 123456.7891, 5e-324], []])
 def test_the_fast_encoder_writes_what_json_writes(weights):
     assert encode(weights) == json.dumps({"response": weights}, separators=(",", ":")).encode()
+
+
+def test_the_fast_path_takes_as_many_heights_as_the_contract_allows_and_no_more():
+    assert parse_query(b"&".join([b"height=70"] * MAX_HEIGHTS_PER_REQUEST)) == [70.0] * MAX_HEIGHTS_PER_REQUEST
+    assert parse_query(b"&".join([b"height=70"] * (MAX_HEIGHTS_PER_REQUEST + 1))) is None
+
+
+class Fallback:
+    """Stands in for everything behind the fast path: notes what reached it and answers 418, so a test sees who answered."""
+
+    def __init__(self):
+        self.seen = []
+
+    async def __call__(self, scope, receive, send):
+        self.seen.append((scope["method"], scope["path"]))
+        await send({"type": "http.response.start", "status": 418, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+
+def _ask(app, method="GET", path="/weight", query=b"", headers=()):
+    """One request through an ASGI app, as a server sends it; the messages the app sent back."""
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": path, "query_string": query, "headers": list(headers)}
+    asyncio.run(app(scope, receive, send))
+    return sent
+
+
+@pytest.fixture(scope="module")
+def ready_state(trained_model):
+    state = ModelState(trained_model)
+    state.load()
+    return state
+
+
+def test_the_fast_path_answers_a_plain_weight_request_itself(ready_state, golden):
+    weights, tolerance = golden
+    height, weight = next(iter(weights.items()))
+    behind = Fallback()
+    start, body = _ask(FastWeight(behind, ready_state), query=f"height={height:g}".encode())
+    assert behind.seen == []
+    assert start["status"] == 200
+    # ASGI header names are lower-case bytes; the length is the body's own.
+    assert start["headers"] == [(b"content-type", b"application/json"), (b"content-length", str(len(body["body"])).encode())]
+    assert json.loads(body["body"])["response"] == pytest.approx([weight], abs=tolerance)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "query"),
+    [
+        ("POST", "/weight", b"height=138"),
+        ("GET", "/health", b""),
+        ("GET", "/weight", b"height=0"),
+        ("GET", "/Weight", b"height=138"),
+    ],
+)
+def test_everything_else_is_left_to_the_app_behind(ready_state, method, path, query):
+    behind = Fallback()
+    assert _ask(FastWeight(behind, ready_state), method, path, query)[0]["status"] == 418
+    assert behind.seen == [(method, path)]
+
+
+def test_a_service_not_ready_leaves_even_a_plain_request_to_the_app_behind(tmp_path):
+    behind = Fallback()
+    _ask(FastWeight(behind, ModelState(tmp_path / "absent")), query=b"height=138")
+    assert behind.seen == [("GET", "/weight")]
+
+
+def test_a_fast_answer_is_observed_like_any_other(ready_state):
+    metrics = Metrics()
+    app = FastWeight(Observe(Fallback(), metrics), ready_state, metrics)
+    started = time.perf_counter()
+    start, _ = _ask(app, query=b"height=62.5&height=72", headers=[(b"x-request-id", b"abc-123")])
+    took = time.perf_counter() - started
+    assert (b"x-request-id", b"abc-123") in start["headers"]
+    samples = {
+        (sample.name, sample.labels.get("endpoint")): sample.value
+        for family in text_string_to_metric_families(metrics.render().decode())
+        for sample in family.samples
+    }
+    assert samples[("modelgate_predictions_total", None)] == 2
+    assert samples[("modelgate_http_requests_total", "/weight")] == 1
+    # The recorded latency is this request's: positive and no longer than the test saw it take.
+    assert 0 < samples[("modelgate_http_request_duration_seconds_sum", "/weight")] <= took
+
+
+def _training_xy():
+    frame = pd.read_csv(DEFAULT_TRAINING_DATA)
+    return frame[["height"]].to_numpy(dtype="float64"), frame["weight"].to_numpy(dtype="float64")
+
+
+def test_a_model_that_is_not_a_plain_line_is_scored_through_its_own_predict():
+    estimator = DecisionTreeRegressor(max_depth=3, random_state=0).fit(*_training_xy())
+    heights = [62.5, 72.0, 138.0]
+    expected = np.round(estimator.predict(np.array(heights).reshape(-1, 1)), 4).tolist()
+    scorer = Scorer(estimator)
+    assert scorer.predict_list(heights) == expected
+    assert scorer.predict(np.array(heights)).tolist() == expected
+
+
+def test_a_plain_line_is_scored_without_sklearn_per_call_checks():
+    # The reason for the closed form (see Scorer): sklearn's predict is never called for one height.
+    estimator = LinearRegression().fit(*_training_xy())
+    line = float(estimator.intercept_) + float(estimator.coef_[0]) * 72.0
+
+    def refuse(_):
+        raise AssertionError("LinearRegression.predict called on the hot path")
+
+    estimator.predict = refuse
+    assert Scorer(estimator).predict_list([72.0]) == [pytest.approx(line, abs=5e-5)]
