@@ -13,16 +13,15 @@ import json
 from pathlib import Path
 
 import pytest
+from modelgate.contracts.evidence import model_properties
+from modelgate.contracts.golden import golden_cases
+from modelgate.model import artifact
+from modelgate.model.train import train
 from pytest_bdd import given
 
-from contracts.evidence import model_properties
-from contracts.golden import golden_cases
-from model import artifact
-from model.train import train
-from modelgate.settings import DEFAULT_MODEL_DIR, DEFAULT_TRAINING_DATA
 from steps.service import Service, in_process
+from steps.support import BUNDLED_MODEL, FEATURES, TRAINING_DATA
 
-ROOT = Path(__file__).resolve().parent
 # Session fixtures for the built image and the external services of the spark and storage tests
 # (each started only when a test asks for it).
 pytest_plugins = ["steps.container", "steps.azurite", "steps.spark_session"]
@@ -41,21 +40,21 @@ def pytest_addoption(parser):
         type=Path,
         default=None,
         metavar="DIR",
-        help=f"the model the features judge (default: the image's with --service container, else {DEFAULT_MODEL_DIR}, "
+        help=f"the model the features judge (default: the image's with --service container, else {BUNDLED_MODEL}, "
         "trained from the bundled data if missing)",
     )
     parser.addoption(
         "--training-data",
         type=Path,
-        default=DEFAULT_TRAINING_DATA,
+        default=TRAINING_DATA,
         metavar="CSV",
-        help=f"the training data the model's record names, for the quality scenarios (default: {DEFAULT_TRAINING_DATA})",
+        help=f"the training data the model's record names, for the quality scenarios (default: {TRAINING_DATA})",
     )
 
 
 @pytest.fixture(scope="session")
 def features_dir() -> Path:
-    return ROOT / "features"
+    return FEATURES
 
 
 @pytest.fixture(scope="session")
@@ -68,15 +67,15 @@ def golden(features_dir):
 def trained_model(tmp_path_factory) -> Path:
     """A model trained for this session from the bundled data (the repo is not touched): for unit tests."""
     out = tmp_path_factory.mktemp("model")
-    train(DEFAULT_TRAINING_DATA, out)
+    train(TRAINING_DATA, out)
     return out
 
 
 def bundled_model() -> Path:
     """``model/bundled``, trained from the bundled data first if there is none (never replaced)."""
-    if not (DEFAULT_MODEL_DIR / artifact.MANIFEST_FILE).is_file():
-        train(DEFAULT_TRAINING_DATA, DEFAULT_MODEL_DIR)
-    return DEFAULT_MODEL_DIR
+    if not (BUNDLED_MODEL / artifact.MANIFEST_FILE).is_file():
+        train(TRAINING_DATA, BUNDLED_MODEL)
+    return BUNDLED_MODEL
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,8 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from modelgate.contracts.ranges import FEATURE, HEIGHT, MAX_HEIGHTS_PER_REQUEST
 from starlette.exceptions import HTTPException
-
-from contracts.ranges import FEATURE, HEIGHT, MAX_HEIGHTS_PER_REQUEST
 
 USAGE = f'give one or more heights, e.g. GET /weight?height=138 or POST /weight {{"{FEATURE}": [138]}}'
 

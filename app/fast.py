@@ -1,7 +1,7 @@
 """A fast path for the hot request, ``GET /weight?height=…``, in front of FastAPI.
 
 It answers only requests it can fully validate against the same contract (plain decimal
-numbers inside ``contracts.ranges.HEIGHT``, nothing else in the query); everything else,
+numbers inside ``modelgate.contracts.ranges.HEIGHT``, nothing else in the query); everything else,
 errors included, falls through to FastAPI, which owns the documented behaviour. A test
 checks both paths give byte-identical answers.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import time
 
-from app.state import ModelState
-from contracts.ranges import FEATURE, HEIGHT, MAX_HEIGHTS_PER_REQUEST, NUMBER_TEXT
+from modelgate.app.state import ModelState
+from modelgate.contracts.ranges import FEATURE, HEIGHT, MAX_HEIGHTS_PER_REQUEST, NUMBER_TEXT
 
 _NUMBER = re.compile(NUMBER_TEXT.encode())
 _PREFIX = FEATURE.encode() + b"="

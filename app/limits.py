@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from app.errors import error_body
-from contracts.ranges import MAX_HEIGHTS_PER_REQUEST
+from modelgate.app.errors import error_body
+from modelgate.contracts.ranges import MAX_HEIGHTS_PER_REQUEST
 
 _BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 

@@ -9,17 +9,17 @@ from typing import Annotated
 from fastapi import FastAPI, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from modelgate.app.errors import error_body, http_error, validation_error
+from modelgate.app.fast import FastWeight
+from modelgate.app.limits import BodyLimit
+from modelgate.app.observe import Metrics, Observe
+from modelgate.app.state import ModelState
+from modelgate.contracts.ranges import HEIGHT, MAX_HEIGHTS_PER_REQUEST
+from modelgate.contracts.response import ErrorResponse, Height, WeightRequest, WeightResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException
 
 import modelgate
-from app.errors import error_body, http_error, validation_error
-from app.fast import FastWeight
-from app.limits import BodyLimit
-from app.observe import Metrics, Observe
-from app.state import ModelState
-from contracts.ranges import HEIGHT, MAX_HEIGHTS_PER_REQUEST
-from contracts.response import ErrorResponse, Height, WeightRequest, WeightResponse
 from modelgate.settings import Settings
 
 ERRORS = {

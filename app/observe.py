@@ -17,10 +17,9 @@ import re
 import time
 from bisect import bisect_left
 
+from modelgate.app.logs import request_id
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily
-
-from app.logs import request_id
 
 log = logging.getLogger("modelgate.access")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from contracts.errors import ModelgateError
-from model import artifact
-from model.scorer import Scorer
+from modelgate.contracts.errors import ModelgateError
+from modelgate.model import artifact
+from modelgate.model.scorer import Scorer
 
 log = logging.getLogger("modelgate.app")
 

@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 from common import OUT, ROOT, server, trained_model
 
 sys.path.insert(0, str(ROOT))
-from model import artifact
-from model.scorer import Scorer
+from modelgate.model import artifact
+from modelgate.model.scorer import Scorer
 
 PORT = 8793
 

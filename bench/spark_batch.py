@@ -41,9 +41,9 @@ def main() -> None:
     subprocess.run([*cli, "--no-progress"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     figures["pandas_seconds"] = round(time.perf_counter() - started, 2)
 
-    from model import artifact
-    from model.scorer import Scorer
-    from model.spark_engine import score_file_spark, session
+    from modelgate.model import artifact
+    from modelgate.model.batch.spark import score_file_spark, session
+    from modelgate.model.scorer import Scorer
 
     scorer = Scorer(artifact.load(model).estimator)
     started = time.perf_counter()

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
+from modelgate.contracts.ranges import HEIGHT, MAX_HEIGHTS_PER_REQUEST, NUMBER_TEXT
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
-
-from contracts.ranges import HEIGHT, MAX_HEIGHTS_PER_REQUEST, NUMBER_TEXT
 
 _NUMBER = re.compile(NUMBER_TEXT)
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandera.pandas as pa
-
-from contracts.ranges import FEATURE, HEIGHT, TARGET
+from modelgate.contracts.ranges import FEATURE, HEIGHT, TARGET
 
 
 def _finite(series):

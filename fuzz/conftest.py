@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-
-from app.main import create_app
-from model import artifact
-from model.scorer import Scorer
+from modelgate.app.main import create_app
+from modelgate.model import artifact
+from modelgate.model.scorer import Scorer
 
 
 class RequestCount:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from modelgate.contracts.ranges import HEIGHT, MAX_HEIGHTS_PER_REQUEST
 from schemathesis import GenerationMode
-
-from contracts.ranges import HEIGHT, MAX_HEIGHTS_PER_REQUEST
 
 # Every operation the service documents; the last test checks this list against the schema, so a
 # new endpoint cannot go unfuzzed. (schemathesis' own pytest plugin is not used: its lazy-schema

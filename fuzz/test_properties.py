@@ -14,9 +14,8 @@ from urllib.parse import quote
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from contracts.golden import GoldenCase
-from contracts.ranges import HEIGHT, NUMBER_TEXT
+from modelgate.contracts.golden import GoldenCase
+from modelgate.contracts.ranges import HEIGHT, NUMBER_TEXT
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 

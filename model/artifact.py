@@ -17,9 +17,8 @@ from typing import Any
 import sklearn
 import skops
 import skops.io as sio
-
-from contracts.errors import ModelgateError
-from model.files import atomic_writer, sha256_file
+from modelgate.contracts.errors import ModelgateError
+from modelgate.model.files import atomic_writer, sha256_file
 
 MODEL_FILE = "model.skops"
 MANIFEST_FILE = "manifest.json"

@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from modelgate.contracts.ranges import WEIGHT_DECIMALS
 from sklearn.linear_model import LinearRegression
-
-from contracts.ranges import WEIGHT_DECIMALS
 
 _SCALE = 10.0**WEIGHT_DECIMALS
 

@@ -6,15 +6,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from modelgate.contracts.errors import ContractViolation, ModelgateError
+from modelgate.contracts.ranges import FEATURE, TARGET
+from modelgate.contracts.schemas import TRAINING
+from modelgate.contracts.validation import Failures, parse_numbers, run_schema
+from modelgate.model import artifact
+from modelgate.model.files import sha256_file
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
-
-from contracts.errors import ContractViolation, ModelgateError
-from contracts.ranges import FEATURE, TARGET
-from contracts.schemas import TRAINING
-from contracts.validation import Failures, parse_numbers, run_schema
-from model import artifact
-from model.files import sha256_file
 
 MIN_ROWS = 3
 

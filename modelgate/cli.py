@@ -7,8 +7,8 @@ import importlib
 import sys
 import warnings
 
-from contracts.errors import ModelgateError
 from modelgate.commands import NAMES
+from modelgate.contracts.errors import ModelgateError
 from modelgate.settings import Settings
 
 # pandera imports pyspark.pandas whenever PySpark is installed, and that warns under pandas 3 on every

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from junit_xml import TestCase, TestSuite, to_xml_report_string
 
-from model.files import atomic_writer
 from modelgate.gate import Verdict
 from modelgate.junit import Suite
+from modelgate.model.files import atomic_writer
 from modelgate.model_evidence import label
 
 MAX_LISTED_FAILURES = 50  # a broken build can fail thousands of cases; the log needs the first ones

@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contracts.evidence import MODEL_SHA256, MODEL_VERSION
+from modelgate.contracts.evidence import MODEL_SHA256, MODEL_VERSION
 from modelgate.junit_counts import compare
 
 OUTCOMES = ("failure", "error", "skipped")

@@ -13,9 +13,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from contracts.evidence import MODEL_SHA256, MODEL_VERSION
-from model.files import sha256_file
+from modelgate.contracts.evidence import MODEL_SHA256, MODEL_VERSION
 from modelgate.junit import ModelClaim, Suite
+from modelgate.model.files import sha256_file
 
 MANIFEST = "manifest.json"  # the manifest's name and keys, as model/artifact.py writes them
 

@@ -17,14 +17,14 @@ from pathlib import Path
 
 from junit_xml import TestCase, TestSuite, to_xml_report_string
 
-from contracts.errors import ModelgateError
-from contracts.evidence import model_properties
-from contracts.golden import Band, GoldenCase, golden_cases, r2_band
-from contracts.ranges import FEATURE, HEIGHT, WEIGHT_DECIMALS
-from contracts.response import WeightResponse
-from model import artifact
-from model.files import atomic_writer
-from model.scorer import Scorer
+from modelgate.contracts.errors import ModelgateError
+from modelgate.contracts.evidence import model_properties
+from modelgate.contracts.golden import Band, GoldenCase, golden_cases, r2_band
+from modelgate.contracts.ranges import FEATURE, HEIGHT, WEIGHT_DECIMALS
+from modelgate.contracts.response import WeightResponse
+from modelgate.model import artifact
+from modelgate.model.files import atomic_writer
+from modelgate.model.scorer import Scorer
 
 SUITE = "selftest"
 # A height the contract accepts; its expected weight comes from the scorer, not from here.
@@ -147,7 +147,7 @@ def _ready(answer: tuple[int, dict], version: str) -> None:
 
 def _ask_app(model_dir: Path) -> dict[str, tuple[int, dict]]:
     """Call the real ASGI app, fast path and FastAPI both, as a server would."""
-    from app.main import create_app
+    from modelgate.app.main import create_app
 
     app = create_app(model_dir)
     app.state.load()

@@ -6,12 +6,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from contracts.errors import ModelgateError
-from modelgate import ROOT
+from modelgate.contracts.errors import ModelgateError
 
-DEFAULT_MODEL_DIR = ROOT / "model" / "bundled"
-DEFAULT_TRAINING_DATA = ROOT / "data" / "weight_data.csv"
-DEFAULT_FEATURES_DIR = ROOT / "features"
+# Relative to the working directory (a checkout, or the image's /app), never to where the package is installed.
+DEFAULT_MODEL_DIR = Path("model/bundled")
+DEFAULT_TRAINING_DATA = Path("data/weight_data.csv")
+DEFAULT_FEATURES_DIR = Path("features")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from steps.service import wait_until_healthy
+from steps.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PORT = 8000
 TEST_TAG = "modelgate:test"
 # No registry: the Ryuk reaper image cannot be pulled. Every container here is a context manager instead.

@@ -54,7 +54,7 @@ def free_port() -> int:
 @contextmanager
 def in_process(model_dir: Path):
     """Serve ``model_dir`` with uvicorn in a background thread; yield its base URL."""
-    from app.main import create_app
+    from modelgate.app.main import create_app
 
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(model_dir), host="127.0.0.1", port=port, log_level="warning"))

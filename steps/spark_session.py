@@ -25,7 +25,7 @@ def spark():
             "java was not found (apt-get install openjdk-17-jre-headless; see .ci/setup/20-java.sh)",
             "MODELGATE_REQUIRE_SPARK",
         )
-    from model.spark_engine import session
+    from modelgate.model.batch.spark import session
 
     # Small input splits, so that a test file of a few hundred KB spans several partitions and the
     # header, ordering and row-numbering across partitions are exercised.

@@ -7,10 +7,9 @@ import random
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from modelgate.contracts.golden import GoldenCase
+from modelgate.contracts.ranges import FEATURE
 from pytest_bdd import parsers, scenarios, then, when
-
-from contracts.golden import GoldenCase
-from contracts.ranges import FEATURE
 
 scenarios("scoring.feature", "response_shape.feature")
 

@@ -6,9 +6,9 @@ import json
 import time
 import xml.etree.ElementTree as ET
 
+from modelgate.model import artifact
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from model import artifact
 from steps.container import container, copy_model_out, require_engine
 from steps.service import Service
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from modelgate.contracts.golden import Band
+from modelgate.model import artifact
+from modelgate.model.scorer import Scorer
+from modelgate.model.train import train
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from contracts.golden import Band
-from model import artifact
-from model.scorer import Scorer
-from model.train import train
 from steps.least_squares import Line, fit_line, read_pairs, sha256
 
 scenarios("quality.feature")

@@ -7,8 +7,8 @@ import shutil
 
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from modelgate import ROOT
 from modelgate.cli import main
+from steps.support import ROOT
 
 scenarios("spark.feature")
 

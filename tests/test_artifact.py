@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 import skops
 import skops.io as sio
+from modelgate.model import artifact
+from modelgate.model.artifact import ArtifactError
+from modelgate.model.train import train
 from sklearn.linear_model import LinearRegression
 
-from model import artifact
-from model.artifact import ArtifactError
-from model.train import train
-from modelgate.settings import DEFAULT_TRAINING_DATA
+from steps.support import TRAINING_DATA
 
 
 @pytest.fixture
@@ -195,7 +195,7 @@ def _least_squares(path):
 def test_a_saved_manifest_says_what_was_trained_with_what_and_when(tmp_path):
     out = tmp_path / "not" / "yet" / "there"
     before = datetime.now(UTC).replace(microsecond=0)
-    manifest = train(DEFAULT_TRAINING_DATA, out)
+    manifest = train(TRAINING_DATA, out)
     after = datetime.now(UTC)
     assert _manifest(out) == manifest
     assert set(manifest) == {
@@ -203,9 +203,9 @@ def test_a_saved_manifest_says_what_was_trained_with_what_and_when(tmp_path):
         "coefficients", "metrics", "training_data", "sklearn_version", "skops_version", "python_version", "created_at",
     }  # fmt: skip
     assert manifest["manifest_version"] == 1
-    header = DEFAULT_TRAINING_DATA.read_text(encoding="utf-8").splitlines()[0].split(",")
+    header = TRAINING_DATA.read_text(encoding="utf-8").splitlines()[0].split(",")
     assert [*manifest["features"], manifest["target"]] == header
-    slope, intercept = _least_squares(DEFAULT_TRAINING_DATA)
+    slope, intercept = _least_squares(TRAINING_DATA)
     assert manifest["coefficients"] == pytest.approx({"slope": slope, "intercept": intercept}, rel=1e-9)
     module, _, name = manifest["model_type"].rpartition(".")
     assert type(artifact.load(out).estimator) is getattr(importlib.import_module(module), name)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from modelgate import ROOT
+from steps.support import ROOT
 from tests import azure_templates
 
 PIPELINES = ROOT / "pipelines"

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from modelgate import ROOT
+from steps.support import ROOT
 from tests.test_azure_pipeline import jobs, load, steps
 
 # Steps that test, build, gate or report on the model: each needs the model artifact in model/bundled first.

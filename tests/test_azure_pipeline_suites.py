@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from modelgate import ROOT
+from steps.support import ROOT
 from tests.test_azure_pipeline import jobs, load, steps
 
 # The pipeline runs one suite the local chain has no environment for: `modelgate selftest` inside the image

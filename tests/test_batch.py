@@ -6,11 +6,10 @@ import os
 
 import pandas as pd
 import pytest
-
-from contracts.errors import ModelgateError
-from model import artifact
-from model.batch import score_file
-from model.scorer import Scorer
+from modelgate.contracts.errors import ModelgateError
+from modelgate.model import artifact
+from modelgate.model.batch.stream import score_file
+from modelgate.model.scorer import Scorer
 
 
 @pytest.fixture(scope="module")

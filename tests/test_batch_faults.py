@@ -21,11 +21,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+from modelgate.model import artifact
+from modelgate.model.batch.stream import score_file
+from modelgate.model.files import TEMP_MARK
+from modelgate.model.scorer import Scorer
 
-from model import artifact
-from model.batch import score_file
-from model.files import TEMP_MARK
-from model.scorer import Scorer
 from modelgate.cli import main
 
 ROWS = 1_500_000  # about 10 MB in, 20 MB out: several blocks, long enough to be killed mid-write
@@ -185,7 +185,7 @@ def _simulate_enospc(source: Path, folder: Path, model_dir: Path, capsys, previo
         handle = real_open(path, mode, *args, **kwargs)
         return Full(handle) if "w" in mode and Path(path).parent == folder else handle
 
-    from model import batch
+    from modelgate.model.batch import stream as batch
 
     before = source.read_bytes()
     with pytest.MonkeyPatch.context() as patch:
@@ -201,8 +201,8 @@ def _simulate_enospc(source: Path, folder: Path, model_dir: Path, capsys, previo
 
 def test_the_in_process_scorer_cleans_up_after_enospc_too(tmp_path, trained_model, monkeypatch):
     """The library call (used by the watcher and pipelines) raises the same one-line error."""
-    import model.batch
-    from contracts.errors import ModelgateError
+    from modelgate.contracts.errors import ModelgateError
+    from modelgate.model.batch import stream
 
     source = tmp_path / "in.csv"
     source.write_text("height\n72\n")
@@ -210,7 +210,7 @@ def test_the_in_process_scorer_cleans_up_after_enospc_too(tmp_path, trained_mode
     def no_space(*_):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(model.batch.os, "fsync", no_space)
+    monkeypatch.setattr(stream.os, "fsync", no_space)
     with pytest.raises(ModelgateError, match="cannot write output: No space left on device"):
         score_file(source, tmp_path / "out.csv", Scorer(artifact.load(trained_model).estimator))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

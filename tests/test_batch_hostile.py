@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass
 
 import pytest
+from modelgate.contracts.golden import golden_cases
 
-from contracts.golden import golden_cases
-from modelgate import ROOT
 from modelgate.cli import main
+from steps.support import ROOT
 
 
 @dataclass(frozen=True)

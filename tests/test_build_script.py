@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from modelgate import ROOT
+from steps.support import ROOT
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from modelgate import ROOT
+from steps.support import ROOT
 
 
 def test_the_committed_data_is_reproducible(tmp_path):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-
-from app.main import create_app
-from contracts.ranges import HEIGHT
-from contracts.response import ErrorResponse
+from modelgate.app.main import create_app
+from modelgate.contracts.ranges import HEIGHT
+from modelgate.contracts.response import ErrorResponse
 
 JSON = {"content-type": "application/json"}
 

@@ -10,10 +10,10 @@ import shutil
 from decimal import Decimal
 
 import pytest
+from modelgate.contracts.golden import Band, GoldenCase, golden_cases, r2_band
+from modelgate.model import artifact
+from modelgate.model.scorer import Scorer
 
-from contracts.golden import Band, GoldenCase, golden_cases, r2_band
-from model import artifact
-from model.scorer import Scorer
 from modelgate.cli import main
 from modelgate.selftest import run_selftest
 

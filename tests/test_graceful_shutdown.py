@@ -16,9 +16,9 @@ import sys
 import time
 
 import pytest
+from modelgate.model import artifact
+from modelgate.model.scorer import Scorer
 
-from model import artifact
-from model.scorer import Scorer
 from steps.service import free_port, wait_until_healthy
 
 IN_FLIGHT = 8

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import yaml
 
-from modelgate import ROOT
+from steps.support import ROOT
 
 MANIFEST = ROOT / "docker" / "kubernetes-deployment.yaml"
 VALUES = {"IMAGE": "registry.example.com/modelgate:1.0.0", "SERVICE_NAME": "modelgate-scoring"}

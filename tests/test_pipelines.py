@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from model.watch import output_name
+from modelgate.model.batch.watch import output_name
 
 ROOT = Path(__file__).resolve().parents[1]
 ADF = ROOT / "pipelines" / "adf"
@@ -97,7 +96,7 @@ def test_job_task_hands_each_job_parameter_to_the_script(job, score_job):
 
 
 def test_job_cluster_stages_where_driver_and_executors_both_see(job):
-    from model.spark_engine import STAGING_VARIABLE
+    from modelgate.model.batch.spark import STAGING_VARIABLE
 
     bundle = yaml.safe_load((BUNDLE / "databricks.yml").read_text())
     (cluster,) = job["job_clusters"]

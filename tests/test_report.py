@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from modelgate.contracts.golden import golden_cases, r2_band
 
-from contracts.golden import golden_cases, r2_band
-from modelgate import ROOT
 from modelgate.cli import main
 from modelgate.report.scenarios import FAILED, NOT_RUN, PASSED, apply_results, load_results, parse_features
+from steps.support import ROOT
 
 FEATURE = """@api
 Feature: Scoring
@@ -79,6 +79,7 @@ def test_an_unreadable_cucumber_file_is_named(tmp_path):
 
 def test_missing_inputs_are_named_and_the_page_still_lists_every_scenario(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MODELGATE_FEATURES_DIR", str(ROOT / "features"))  # defaults follow the working directory
     out = tmp_path / "page.html"
     code = main(["report", "--out", str(out), "--model", "nowhere", "--cucumber", "none.json"])
     assert code == 1

@@ -18,11 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from modelgate import ROOT
 from modelgate.report import build
 from modelgate.report.inputs import Sources
 from modelgate.report.scenarios import parse_features
-from modelgate.settings import DEFAULT_TRAINING_DATA
+from steps.support import ROOT, TRAINING_DATA
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = [
@@ -86,7 +85,7 @@ def page(tmp_path_factory, request) -> Path:
     out = tmp_path_factory.mktemp("report") / "report.html"
     empty = tmp_path_factory.mktemp("no-results")
     model = request.getfixturevalue("trained_model")
-    build(Sources(ROOT / "features", [], empty, empty / "gate.xml", model, DEFAULT_TRAINING_DATA), out)
+    build(Sources(ROOT / "features", [], empty, empty / "gate.xml", model, TRAINING_DATA), out)
     return out
 
 

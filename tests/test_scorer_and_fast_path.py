@@ -10,18 +10,18 @@ import numpy as np
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from modelgate.app.fast import FastWeight, encode, parse_query
+from modelgate.app.main import create_app
+from modelgate.app.observe import Metrics, Observe
+from modelgate.app.state import ModelState
+from modelgate.contracts.ranges import MAX_HEIGHTS_PER_REQUEST
+from modelgate.model import artifact
+from modelgate.model.scorer import Scorer
 from prometheus_client.parser import text_string_to_metric_families
 from sklearn.linear_model import LinearRegression
 from sklearn.tree import DecisionTreeRegressor
 
-from app.fast import FastWeight, encode, parse_query
-from app.main import create_app
-from app.observe import Metrics, Observe
-from app.state import ModelState
-from contracts.ranges import MAX_HEIGHTS_PER_REQUEST
-from model import artifact
-from model.scorer import Scorer
-from modelgate.settings import DEFAULT_TRAINING_DATA
+from steps.support import TRAINING_DATA
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +194,7 @@ def test_a_fast_answer_is_observed_like_any_other(ready_state):
 
 
 def _training_xy():
-    frame = pd.read_csv(DEFAULT_TRAINING_DATA)
+    frame = pd.read_csv(TRAINING_DATA)
     return frame[["height"]].to_numpy(dtype="float64"), frame["weight"].to_numpy(dtype="float64")
 
 

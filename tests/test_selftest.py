@@ -8,8 +8,8 @@ import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
+from modelgate.contracts.golden import golden_cases
 
-from contracts.golden import golden_cases
 from modelgate.cli import main
 
 

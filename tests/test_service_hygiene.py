@@ -7,12 +7,12 @@ import logging
 
 import pytest
 from fastapi.testclient import TestClient
+from modelgate.app.logs import JsonFormatter, request_id
+from modelgate.app.main import create_app
+from modelgate.contracts.errors import ModelgateError
+from modelgate.contracts.ranges import HEIGHT, MAX_HEIGHTS_PER_REQUEST
+from modelgate.contracts.response import ErrorResponse
 
-from app.logs import JsonFormatter, request_id
-from app.main import create_app
-from contracts.errors import ModelgateError
-from contracts.ranges import HEIGHT, MAX_HEIGHTS_PER_REQUEST
-from contracts.response import ErrorResponse
 from modelgate.settings import Settings
 
 SMALL = Settings.from_env({"MODELGATE_MAX_BODY_BYTES": "2048"})

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from modelgate.model import artifact
+from modelgate.model.batch.spark import score_file_spark
+from modelgate.model.batch.stream import score_file
+from modelgate.model.scorer import Scorer
 
-from model import artifact
-from model.batch import score_file
-from model.scorer import Scorer
-from model.spark_engine import score_file_spark
 from modelgate.cli import main
 
 CASES = {

@@ -6,9 +6,9 @@ import json
 
 import fsspec
 import pytest
+from modelgate.contracts.errors import ModelgateError
+from modelgate.model.batch import storage
 
-from contracts.errors import ModelgateError
-from model import storage
 from modelgate.cli import main
 
 

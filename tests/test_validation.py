@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-
-from contracts.schemas import BATCH_INPUT, BATCH_OUTPUT, TRAINING
-from contracts.validation import NOT_A_NUMBER, Failure, Failures, parse_numbers, run_schema
+from modelgate.contracts.schemas import BATCH_INPUT, BATCH_OUTPUT, TRAINING
+from modelgate.contracts.validation import NOT_A_NUMBER, Failure, Failures, parse_numbers, run_schema
 
 
 def _three():

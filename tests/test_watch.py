@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from modelgate.contracts.errors import ModelgateError
+from modelgate.model import artifact
+from modelgate.model.batch.watch import LEDGER_FOLDER, Watcher, output_name
+from modelgate.model.scorer import Scorer
 
-from contracts.errors import ModelgateError
-from model import artifact
-from model.scorer import Scorer
-from model.watch import LEDGER_FOLDER, Watcher, output_name
 from modelgate.cli import main
 
 

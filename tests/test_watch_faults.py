@@ -22,11 +22,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from model import artifact
-from model.files import TEMP_MARK, sha256_file
-from model.scorer import Scorer
-from model.watch import LEDGER_FOLDER, output_name
+from modelgate.model import artifact
+from modelgate.model.batch.watch import LEDGER_FOLDER, output_name
+from modelgate.model.files import TEMP_MARK, sha256_file
+from modelgate.model.scorer import Scorer
 
 SEED = 1815
 KILLS = 4

@@ -5,9 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from contracts.errors import ModelgateError
-from modelgate import ROOT
 from modelgate.commands import model_arg
+from modelgate.contracts.errors import ModelgateError
 from modelgate.settings import DEFAULT_TRAINING_DATA, Settings
 
 
@@ -23,7 +22,11 @@ def register(sub, settings: Settings) -> None:
         "--out", type=Path, default=Path("reports/report.html"), metavar="HTML", help="page to write (default: %(default)s)"
     )
     report.add_argument(
-        "--features", type=Path, default=ROOT / "features", metavar="DIR", help="the .feature files (default: the project's)"
+        "--features",
+        type=Path,
+        default=settings.features_dir,
+        metavar="DIR",
+        help=f"the .feature files (default: $MODELGATE_FEATURES_DIR or {settings.features_dir})",
     )
     report.add_argument(
         "--cucumber",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from contracts.errors import ModelgateError
 from modelgate.commands import model_arg
+from modelgate.contracts.errors import ModelgateError
+from modelgate.model.batch import ENGINES
 from modelgate.settings import Settings
 
 
@@ -35,7 +36,7 @@ def register(sub, settings: Settings) -> None:
     )
     score.add_argument(
         "--engine",
-        choices=["pandas", "spark"],
+        choices=ENGINES,
         default="pandas",
         help="pandas: stream on this machine (default); spark: PySpark, local mode unless --master (needs modelgate[spark])",
     )
@@ -45,10 +46,10 @@ def register(sub, settings: Settings) -> None:
 
 
 def run(args) -> int:
-    from contracts.evidence import model_properties
-    from model import artifact
-    from model.scorer import Scorer
-    from model.scoring import score, write_reports
+    from modelgate.contracts.evidence import model_properties
+    from modelgate.model import artifact
+    from modelgate.model.batch.engines import score, write_reports
+    from modelgate.model.scorer import Scorer
 
     loaded = artifact.load(args.model)
     for warning in loaded.warnings:

@@ -30,8 +30,8 @@ def run(args) -> int:
 
     import uvicorn
 
-    from app.logs import log_config
-    from model import artifact
+    from modelgate.app.logs import log_config
+    from modelgate.model import artifact
 
     artifact.load(args.model)  # fail fast, with the reason, before binding the port
     # The app factory runs in uvicorn (and in each worker): it reads its settings from the environment.
@@ -39,7 +39,7 @@ def run(args) -> int:
     os.environ["MODELGATE_ACCESS_LOG"] = "1" if args.access_log else "0"
     settings = Settings.from_env()
     uvicorn.run(
-        "app.main:create_app",
+        "modelgate.app.main:create_app",
         factory=True,
         host=args.host,
         port=args.port,

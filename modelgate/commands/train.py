@@ -37,8 +37,8 @@ def register(sub, settings: Settings) -> None:
 
 
 def run(args) -> int:
-    from model import artifact
-    from model.train import train
+    from modelgate.model import artifact
+    from modelgate.model.train import train
 
     if args.if_missing and (args.out / artifact.MANIFEST_FILE).exists():
         kept = artifact.load(args.out)

@@ -45,9 +45,9 @@ def _seconds(text: str) -> float:
 
 
 def run(args) -> int:
-    from model import artifact
-    from model.scorer import Scorer
-    from model.watch import Watcher
+    from modelgate.model import artifact
+    from modelgate.model.batch.watch import Watcher
+    from modelgate.model.scorer import Scorer
 
     loaded = artifact.load(args.model)
     for warning in loaded.warnings:

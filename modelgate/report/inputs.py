@@ -1,7 +1,7 @@
 """Gather what the report shows, noting each input that is missing instead of stopping at it.
 
 The numbers reviewers agreed (golden weights, tolerance, R² band) are read from the features by
-``contracts.golden``; the model's side comes from its verified artifact and the training data.
+``modelgate.contracts.golden``; the model's side comes from its verified artifact and the training data.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from contracts.errors import ModelgateError
-from contracts.golden import Band, GoldenCase, golden_cases, r2_band
+from modelgate.contracts.errors import ModelgateError
+from modelgate.contracts.golden import Band, GoldenCase, golden_cases, r2_band
 from modelgate.gate import Verdict, evaluate
 from modelgate.junit import read_suite
 from modelgate.report.scenarios import Feature, apply_results, load_results, parse_features
@@ -87,10 +87,10 @@ def _features(inputs: Inputs) -> None:
 
 
 def _model(inputs: Inputs) -> None:
-    from model import artifact
-    from model.files import sha256_file
-    from model.scorer import Scorer
-    from model.train import read_training
+    from modelgate.model import artifact
+    from modelgate.model.files import sha256_file
+    from modelgate.model.scorer import Scorer
+    from modelgate.model.train import read_training
 
     src = inputs.sources
     try:

@@ -11,7 +11,7 @@ from html import escape
 
 import numpy as np
 
-from contracts.golden import Band
+from modelgate.contracts.golden import Band
 
 INK, MUTED, GRID = "#1f2a44", "#6b7385", "#e6e9ef"
 POINT, LINE, AGREED, WARN = "#3b6fd8", "#e0762b", "#159a6b", "#c23b3b"

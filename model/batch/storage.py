@@ -1,6 +1,6 @@
 """Local paths and fsspec URLs (``abfs://container/path`` for ADLS Gen2) behind one small API.
 
-Local paths keep the fast path of :mod:`model.batch` (stream, temp file, rename). A URL is staged:
+Local paths keep the fast path of :mod:`.stream` (stream, temp file, rename). A URL is staged:
 the input is downloaded to a local temporary file, the output is written locally and published
 only after the whole run succeeded, so a reader never sees a half-written object: on Azure by one
 upload (a blob appears only when its upload commits), elsewhere by uploading to a hidden temporary
@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from contracts.errors import ModelgateError
+from modelgate.contracts.errors import ModelgateError
 
 _AZURE = ("abfs", "abfss", "az")
 
@@ -130,7 +130,7 @@ def write_file(local: Path, target) -> None:
     if is_url(target):
         publish(local, str(target))
         return
-    from model.files import atomic_writer
+    from modelgate.model.files import atomic_writer
 
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     with open(local, "rb") as src, atomic_writer(Path(target)) as dst:

@@ -2,7 +2,7 @@
 
 The ``score`` command, the watcher and the Databricks job script all call :func:`score`. Local
 files go straight to the engine (the pandas engine streams, the Spark engine reads in parallel);
-URLs are staged through local temporary files by :mod:`model.storage`.
+URLs are staged through local temporary files by :mod:`.storage`.
 """
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from contracts.errors import ModelgateError
-from model import reports, storage
-from model.batch import BatchResult, score_file
-from model.scorer import Scorer
-
-ENGINES = ("pandas", "spark")
+from modelgate.contracts.errors import ModelgateError
+from modelgate.model.batch import ENGINES, run_report, storage
+from modelgate.model.batch.stream import BatchResult, score_file
+from modelgate.model.scorer import Scorer
 
 
 def score(
@@ -36,12 +34,12 @@ def score(
         raise ModelgateError(f"{output_path}: OUTPUT ending with '/' (a folder of parts) needs --engine spark and a local path")
     staging = None
     if engine == "spark":
-        from model.spark_engine import staging_folder
+        from modelgate.model.batch.spark import staging_folder
 
         staging = staging_folder()  # a URL input must be staged where the executors can read it
     with storage.staged_input(input_path, staging) as local_in, storage.staged_output(output_path) as local_out:
         if engine == "spark":
-            from model.spark_engine import score_file_spark
+            from modelgate.model.batch.spark import score_file_spark
 
             folder = "/" if str(output_path).endswith("/") else ""  # Path() drops it; it asks for part files
             result = score_file_spark(local_in, f"{local_out}{folder}", scorer, spark=spark, master=master)
@@ -54,8 +52,8 @@ def score(
 
 def write_reports(result: BatchResult, report=None, junit=None, properties: dict[str, str] | None = None) -> None:
     """The JSON report and the JUnit XML (with ``properties`` on its suite), to local paths or URLs."""
-    write_junit = partial(reports.write_junit, properties=properties)
-    for target, write in ((report, reports.write_json), (junit, write_junit)):
+    write_junit = partial(run_report.write_junit, properties=properties)
+    for target, write in ((report, run_report.write_json), (junit, write_junit)):
         if target is None:
             continue
         if storage.is_url(target):

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 from junit_xml import TestCase, TestSuite, to_xml_report_string
-
-from contracts.schemas import BATCH_INPUT
-from model.batch import BatchResult
-from model.files import atomic_writer
+from modelgate.contracts.schemas import BATCH_INPUT
+from modelgate.model.batch.stream import BatchResult
+from modelgate.model.files import atomic_writer
 
 FILE_CHECKS = ["header", "utf8", "csv", "field_count"]
 

@@ -12,7 +12,7 @@ are local paths or fsspec URLs (``abfs://container/folder``).
   scored once, whatever its name; a restarted watcher skips what its ledger holds and redoes what
   was in flight. The ledger entry is written last, so a crash can cause a rerun, never a loss.
 - The input is never moved or changed; the output and the quarantined copy are published
-  atomically by :mod:`model.storage`.
+  atomically by :mod:`.storage`.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from contracts.errors import ModelgateError
-from model import storage
-from model.files import sha256_file
-from model.scorer import Scorer
-from model.scoring import score, write_reports
+from modelgate.contracts.errors import ModelgateError
+from modelgate.model.batch import storage
+from modelgate.model.batch.engines import score, write_reports
+from modelgate.model.files import sha256_file
+from modelgate.model.scorer import Scorer
 
 LEDGER_FOLDER = ".modelgate-ledger"
 

@@ -20,13 +20,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-
-from contracts.errors import ModelgateError
-from contracts.ranges import FEATURE, TARGET
-from contracts.schemas import BATCH_INPUT, BATCH_OUTPUT
-from contracts.validation import Failure, Failures, parse_numbers, run_schema
-from model.files import remove_stale_temps, temp_path_for
-from model.scorer import Scorer
+from modelgate.contracts.errors import ModelgateError
+from modelgate.contracts.ranges import FEATURE, TARGET
+from modelgate.contracts.schemas import BATCH_INPUT, BATCH_OUTPUT
+from modelgate.contracts.validation import Failure, Failures, parse_numbers, run_schema
+from modelgate.model.files import remove_stale_temps, temp_path_for
+from modelgate.model.scorer import Scorer
 
 BLOCK_SIZE = 2 << 20  # bytes of CSV per chunk (2 MiB measured faster and leaner than 4 or 8: bench/README.md)
 

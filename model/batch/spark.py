@@ -1,8 +1,8 @@
-"""The Spark batch engine: the same contract and the same bytes as :mod:`model.batch`, on Spark.
+"""The Spark batch engine: the same contract and the same bytes as :mod:`.stream`, on Spark.
 
 Spark reads INPUT as raw lines (``spark.read.text``, cast to bytes so that non-UTF-8 text is
 caught by the same check as the pandas engine). ``mapInPandas`` hands each partition's lines to
-the pandas engine's own chunk scorer (:func:`model.batch._stream`: pyarrow parse, pandera input
+the pandas engine's own chunk scorer (:func:`.stream.score_chunks`: pyarrow parse, pandera input
 and output schemas, the broadcast model, the same CSV writer), so the two engines cannot drift.
 Each partition's scored text is written as one Spark text part, and its last line is a JSON
 summary (row count, failures with partition-relative rows). The driver then either turns the
@@ -23,12 +23,12 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from contracts.errors import ModelgateError
-from contracts.ranges import TARGET
-from contracts.validation import Failure, Failures
-from model.batch import BatchResult, _check_paths, _stream, read_header
-from model.files import remove_stale_temps, temp_path_for
-from model.scorer import Scorer
+from modelgate.contracts.errors import ModelgateError
+from modelgate.contracts.ranges import TARGET
+from modelgate.contracts.validation import Failure, Failures
+from modelgate.model.batch.stream import BatchResult, _check_paths, _stream, read_header
+from modelgate.model.files import remove_stale_temps, temp_path_for
+from modelgate.model.scorer import Scorer
 
 DEFAULT_MASTER = "local[*]"
 # Where Spark's part files and staged URL inputs go. The driver and every executor must see it under the

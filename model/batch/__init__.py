@@ -1,0 +1,7 @@
+"""Batch scoring: the streaming CSV engine (``stream``), the Spark engine (``spark``), storage URLs
+(``storage``), the run's evidence (``run_report``), the entry point that picks an engine (``engines``)
+and the event-driven watcher (``watch``)."""
+
+# The batch engines, in one place for the CLI, the Databricks job and the dispatcher (importing this
+# package is light: the engines themselves load pandas, pyarrow or PySpark only when used).
+ENGINES = ("pandas", "spark")

@@ -1,0 +1,16 @@
+"""Test support shared by the steps, ``tests/``, ``fuzz/`` and ``bench/``: where the repository is, and
+small builders every suite needs (one home each, so suites cannot drift apart)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# The checkout the tests run from: home of features/, data/, docker/ and pipelines/. Installed code never
+# uses it (its defaults come from settings and the working directory).
+ROOT = Path(__file__).resolve().parent.parent
+
+from modelgate.settings import DEFAULT_MODEL_DIR, DEFAULT_TRAINING_DATA  # noqa: E402
+
+BUNDLED_MODEL = ROOT / DEFAULT_MODEL_DIR  # the model that ships: what the features judge by default
+TRAINING_DATA = ROOT / DEFAULT_TRAINING_DATA  # the bundled training data
+FEATURES = ROOT / "features"
