@@ -61,13 +61,13 @@ class AzuriteFolders:
 @contextmanager
 def azurite(work: Path):
     """A throw-away Azurite on 127.0.0.1; yields its connection string."""
-    from steps.azurite import DEV_ACCOUNT, DEV_KEY, _executable
+    from steps.azurite import DEV_ACCOUNT, DEV_KEY, find_executable
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     args = ["--blobHost", "127.0.0.1", "--blobPort", str(port), "--location", str(work / "azurite"), "--skipApiVersionCheck"]
-    proc = subprocess.Popen([_executable(), *args, "--loose", "--silent"], stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen([find_executable(), *args, "--loose", "--silent"], stdout=subprocess.DEVNULL)
     try:
         while True:
             try:

@@ -6,11 +6,12 @@
 #     BASE_IMAGE=modelgate-base:bookworm docker/build.sh
 #
 # An existing TAG is reused (debootstrap takes a minute). Needs root, debootstrap and a Docker engine.
+# DEBIAN_SUITE (default bookworm) and DEBIAN_MIRROR (default: debootstrap's own) choose what is fetched.
 set -euo pipefail
 
 tag="${1:-modelgate-base:bookworm}"
 suite="${DEBIAN_SUITE:-bookworm}"
-mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+mirror=(${DEBIAN_MIRROR:+"$DEBIAN_MIRROR"})
 
 die() { echo "docker/base-image.sh: $*" >&2; exit 2; }
 
@@ -26,7 +27,7 @@ command -v debootstrap >/dev/null 2>&1 || die "debootstrap is not installed (apt
 rootfs="$(mktemp -d /tmp/modelgate-rootfs.XXXXXX)"
 trap 'rm -rf "$rootfs"' EXIT
 echo "docker/base-image.sh: debootstrap $suite into $rootfs (about a minute)"
-debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates "$suite" "$rootfs" "$mirror" \
+debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates "$suite" "$rootfs" "${mirror[@]}" \
     >"$rootfs.log" 2>&1 || { tail -n 20 "$rootfs.log" >&2; die "debootstrap failed (full log: $rootfs.log)"; }
 rm -f "$rootfs.log"
 # The package cache and lists are only needed to install more; they would double the image.

@@ -39,7 +39,8 @@ class Azurite:
         return name
 
 
-def _executable() -> str | None:
+def find_executable() -> str | None:
+    """The azurite-blob program, or None when it is not installed."""
     prefix = Path(os.environ.get("MODELGATE_AZURITE_PREFIX", Path.home() / ".cache" / "modelgate-azurite"))
     for candidate in (
         os.environ.get("AZURITE_BLOB"),
@@ -67,7 +68,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def azurite(tmp_path_factory):
     """A running Azurite blob service; yields its connection data."""
-    executable = _executable()
+    executable = find_executable()
     if executable is None:
         require(
             "Azurite",

@@ -1,0 +1,149 @@
+"""The wheel that ships: built with ``pip wheel``, it installs one import package, ``modelgate``, holding every
+package folder of the repository; installed into a fresh venv, its ``modelgate`` command trains, scores, gates
+and serves from a working directory outside the checkout (the defaults follow the working directory).
+
+The fresh venv gets the dependencies by a ``.pth`` line naming this interpreter's site-packages, and the wheel
+with ``--no-deps --no-index``: resolving scikit-learn, pandas and pyarrow into a new venv would take minutes and
+a package index, and prove nothing about our wheel. The venv's own site-packages comes first on ``sys.path``, and
+``.pth`` files in a folder added that way are not run (so the checkout's editable install stays out); the test
+checks that every ``modelgate`` package is imported from the venv.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import site
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+import requests
+from modelgate.contracts.golden import golden_cases
+
+from steps.layout import package_folders
+from steps.service import free_port, wait_until_healthy
+from steps.support import FEATURES, ROOT, TRAINING_DATA
+
+# Besides the package folders, what the build reads: the configuration and the README (the long description).
+BUILD_FILES = ("pyproject.toml", "README.md")
+
+
+def _run(command: list, cwd: Path, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    assert done.returncode == 0, f"{' '.join(map(str, command))} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel, built from a copy of the sources (a build in the checkout would leave build/ behind, whose
+    stale modules a later build would ship)."""
+    source = tmp_path_factory.mktemp("source")
+    for name in BUILD_FILES:
+        shutil.copy2(ROOT / name, source / name)
+    for folder in {path.relative_to(ROOT).parts[0] for path in package_folders(ROOT).values()}:
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    out = tmp_path_factory.mktemp("wheel")
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", out, source], cwd=out)
+    (built,) = out.glob("modelgate-*.whl")
+    return built
+
+
+def test_the_wheel_installs_one_import_package_holding_every_package_folder(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    top_level = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    assert top_level == {"modelgate"}
+    (record,) = [name for name in names if name.endswith(".dist-info/top_level.txt")]
+    assert zipfile.ZipFile(wheel).read(record).decode().split() == ["modelgate"]
+    folders = package_folders(ROOT)
+    assert {"modelgate", "modelgate.contracts", "modelgate.model", "modelgate.model.batch", "modelgate.app"} <= set(folders)
+    for package, folder in folders.items():
+        for module in folder.glob("*.py"):
+            assert f"{package.replace('.', '/')}/{module.name}" in names, (
+                f"{folder.relative_to(ROOT)}/{module.name} is not in the wheel"
+            )
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory) -> Path:
+    """A fresh venv with the wheel installed; returns its bin folder."""
+    venv = tmp_path_factory.mktemp("venv")
+    _run([sys.executable, "-m", "venv", "--without-pip", venv], cwd=venv)
+    python = venv / "bin" / "python"
+    purelib = Path(_run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=venv).stdout.strip())
+    ours = dict.fromkeys([*site.getsitepackages(), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
+    (purelib / "dependencies.pth").write_text("".join(f"{path}\n" for path in ours))
+    _run([sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps", "--no-index", wheel], cwd=venv)
+    return venv / "bin"
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    """A working directory outside the checkout, holding only the training data at its default place."""
+    work = tmp_path_factory.mktemp("work")
+    (work / "data").mkdir()
+    shutil.copy2(TRAINING_DATA, work / "data" / TRAINING_DATA.name)
+    return work
+
+
+@pytest.fixture(scope="module")
+def env() -> dict:
+    """The environment without anything that points into the checkout or overrides a default."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("MODELGATE_")}
+
+
+def test_every_package_is_imported_from_the_venv(installed, workdir, env):
+    packages = sorted(package_folders(ROOT))
+    shown = _run(
+        [installed / "python", "-c", f"import importlib; [print(importlib.import_module(p).__file__) for p in {packages}]"],
+        workdir,
+        env,
+    )
+    for package, location in zip(packages, shown.stdout.split(), strict=True):
+        assert Path(location).is_relative_to(installed.parent), f"{package} was imported from {location}"
+
+
+def test_the_installed_command_trains_scores_gates_and_serves_from_any_directory(installed, workdir, env):
+    modelgate = str(installed / "modelgate")
+    cases = golden_cases(FEATURES)
+
+    _run([modelgate, "train"], workdir, env)
+    manifest = json.loads((workdir / "model" / "bundled" / "manifest.json").read_text())
+
+    with open(workdir / "heights.csv", "w", newline="") as out:
+        csv.writer(out).writerows([["height"], *[[case.height] for case in cases]])
+    _run([modelgate, "score", "heights.csv", "weights.csv", "--junit", "reports/junit/batch.xml"], workdir, env)
+    with open(workdir / "weights.csv", newline="") as scored:
+        weights = [float(row["weight"]) for row in csv.DictReader(scored)]
+    assert [case.met_by(weight) for case, weight in zip(cases, weights, strict=True)] == [True] * len(cases), weights
+
+    gate = _run(
+        [modelgate, "gate", "reports/junit", "--require", "batch", "--model", "model/bundled", "--model-suites", "batch"],
+        workdir,
+        env,
+    )
+    assert manifest["model_version"] in gate.stdout
+
+    port = free_port()
+    server = subprocess.Popen([modelgate, "serve", "--port", str(port)], cwd=workdir, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}", timeout=30)
+        case = next(case for case in cases if case.height == 138)
+        answer = requests.get(f"http://127.0.0.1:{port}/weight", params={"height": "138"}, timeout=10)
+        assert answer.status_code == 200, answer.text
+        assert list(answer.json()) == ["response"], answer.text
+        (weight,) = answer.json()["response"]
+        assert case.met_by(weight), (weight, case)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, log = server.communicate(timeout=30)
+    # uvicorn re-raises SIGTERM once drained (as in test_graceful_shutdown.py): that is a clean stop.
+    assert server.returncode == -signal.SIGTERM, log
+    assert "Application shutdown complete" in log, log
