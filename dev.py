@@ -39,7 +39,7 @@ def ensure_venv(*requirements: str) -> None:
 
 
 def serve(args: list[str]) -> None:
-    ensure_venv("-e", ".")
+    ensure_venv("-e", ".[batch]")  # serve trains the model first if there is none
     modelgate = BIN / "modelgate"
     if not (ROOT / "model" / "bundled" / "manifest.json").exists():
         run(modelgate, "train")

@@ -1,4 +1,6 @@
-"""The service's model: loaded and verified once at start-up; readiness says whether that worked."""
+"""The service's model: loaded and verified once at start-up; readiness says whether that worked.
+
+It loads the serving form (``model.serving``), which needs neither scikit-learn nor numpy."""
 
 from __future__ import annotations
 
@@ -6,8 +8,7 @@ import logging
 from pathlib import Path
 
 from modelgate.contracts.errors import ModelgateError
-from modelgate.model import artifact
-from modelgate.model.scorer import Scorer
+from modelgate.model import serving
 
 log = logging.getLogger("modelgate.app")
 
@@ -15,20 +16,18 @@ log = logging.getLogger("modelgate.app")
 class ModelState:
     def __init__(self, model_dir: Path):
         self.model_dir = Path(model_dir)
-        self.artifact: artifact.Artifact | None = None
-        self.scorer: Scorer | None = None
+        self.artifact: serving.Served | None = None
+        self.scorer: serving.LinearForm | None = None
         self.reason = "model not loaded yet"
 
     def load(self) -> None:
         try:
-            loaded = artifact.load(self.model_dir)
+            loaded = serving.load(self.model_dir)
         except ModelgateError as exc:
             self.reason = str(exc)
             log.error("model not ready: %s", exc)
             return
-        for warning in loaded.warnings:
-            log.warning(warning)
-        self.artifact, self.scorer, self.reason = loaded, Scorer(loaded.estimator), "ready"
+        self.artifact, self.scorer, self.reason = loaded, loaded.form, "ready"
         log.info("model %s loaded and verified from %s", loaded.version, self.model_dir)
 
     @property

@@ -1,21 +1,35 @@
 #!/usr/bin/env bash
-# Build the scoring service image:  docker/build.sh [TAG]   (default modelgate:latest)
+# Build the scoring service images:  docker/build.sh [TAG]   (default modelgate:latest)
+#
+#   TAG        the serving image (Dockerfile target `serve`): modelgate serve and selftest only; for the cluster.
+#   TAG-full   the full image (target `full`): the same plus the batch extra, for `modelgate score` and the
+#              other batch commands in a container. TARGETS="serve" (or "full") builds only one of them.
 #
 # 1. trains model/bundled from data/weight_data.csv if there is no model yet;
 # 2. prepares docker/wheelhouse on this host with pip and constraints.txt, so the build itself needs
 #    no network (agents behind TLS-intercepting proxies, air-gapped agents); WHEELHOUSE=DIR uses a
 #    wheelhouse prepared elsewhere instead, and the project's own wheel is added to it;
-# 3. checks the wheelhouse installs modelgate offline, then builds docker/Dockerfile.
+# 3. checks the wheelhouse installs modelgate offline, then builds docker/Dockerfile's targets.
 #
 # Environment: BASE_IMAGE (a Debian bookworm image with python3 + python3-venv; default: the
-# Dockerfile's), PYTHON (a Python 3.11 with pip and modelgate's dependencies; default: python3),
-# WHEELHOUSE. Exit code 2 with one line on stderr for a problem with the inputs.
+# Dockerfile's), PYTHON (a Python 3.11 with pip, and modelgate[batch] if a model must be trained;
+# default: the checkout's .venv/bin/python when it holds modelgate (as `python3 dev.py serve` leaves
+# it), else python3), WHEELHOUSE, TARGETS. Exit code 2 with one line on stderr for a problem with the inputs.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 tag="${1:-modelgate:latest}"
-python="${PYTHON:-python3}"
+# A bare name means its :latest, so the full image's tag is NAME:latest-full, not a repository NAME-full.
+[[ "${tag##*/}" == *:* ]] || tag="$tag:latest"
+targets="${TARGETS:-serve full}"
+if [ -n "${PYTHON:-}" ]; then
+    python="$PYTHON"
+elif [ -x .venv/bin/python ] && .venv/bin/python -c "import modelgate" 2>/dev/null; then
+    python=".venv/bin/python"
+else
+    python="python3"
+fi
 model_dir="model/bundled"
 training_data="data/weight_data.csv"
 wheelhouse="docker/wheelhouse"
@@ -29,7 +43,7 @@ command -v "$python" >/dev/null 2>&1 || die "no Python at '$python' (set PYTHON 
 # 1. The model.
 if [ ! -f "$model_dir/manifest.json" ]; then
     [ -f "$training_data" ] || die "no model in $model_dir and no training data at $training_data to train one: put a trained model (model.skops + manifest.json) in $model_dir or the training CSV at $training_data"
-    "$python" -c "import modelgate, sklearn" 2>/dev/null || die "no model in $model_dir, and '$python' cannot train one: pip install -e . (or set PYTHON)"
+    "$python" -c "import modelgate, sklearn" 2>/dev/null || die "no model in $model_dir, and '$python' cannot train one: run python3 dev.py serve once, or pip install -e '.[batch]' (or set PYTHON)"
     say "no model in $model_dir: training one from $training_data"
     "$python" -m modelgate.cli train --data "$training_data" --out "$model_dir" || die "training from $training_data failed (see above)"
 fi
@@ -49,14 +63,16 @@ if [ -n "${WHEELHOUSE:-}" ]; then
 else
     rm -rf "$wheelhouse" && mkdir -p "$wheelhouse"
     say "preparing $wheelhouse with pip (constraints.txt)"
-    "$python" -m pip wheel --quiet -w "$wheelhouse" -c constraints.txt . >"$log" 2>&1 \
+    "$python" -m pip wheel --quiet -w "$wheelhouse" -c constraints.txt '.[batch]' >"$log" 2>&1 \
         || { grep -v 'is ignored' "$log" >&2; die "pip could not prepare the wheelhouse (see above)"; }
 fi
 
 # 3. The same offline install the image does, as a dry run here: a missing or broken wheel is a
-#    clear error now rather than a failed layer later.
+#    clear error now rather than a failed layer later. The full image's set holds the serving image's.
+requirement="modelgate"
+[[ " $targets " == *" full "* ]] && requirement="modelgate[batch]"
 if ! "$python" -m pip install --dry-run --ignore-installed --quiet --no-index --find-links "$wheelhouse" \
-        -c constraints.txt modelgate >"$log" 2>&1; then
+        -c constraints.txt "$requirement" >"$log" 2>&1; then
     grep -E '^ERROR|rror:' "$log" | head -n 5 >&2 || true
     die "the wheelhouse $wheelhouse cannot install modelgate offline (a wheel is missing or broken); delete it and run again, or fix WHEELHOUSE"
 fi
@@ -67,10 +83,17 @@ docker info >/dev/null 2>&1 || die "no Docker engine answers (start dockerd, or 
 version="$("$python" -c "import json, sys; print(json.load(open(sys.argv[1]))['model_version'])" "$model_dir/manifest.json")"
 build_args=()
 [ -n "${BASE_IMAGE:-}" ] && build_args+=(--build-arg "BASE_IMAGE=$BASE_IMAGE")
-say "building $tag (model $version, base ${BASE_IMAGE:-the Dockerfile default})"
-# The classic builder unless told otherwise: Debian's docker.io ships no buildx plugin, and the
-# Dockerfile needs nothing BuildKit adds.
-DOCKER_BUILDKIT="${DOCKER_BUILDKIT:-0}" docker build --quiet -f docker/Dockerfile -t "$tag" \
-    --label "org.opencontainers.image.title=modelgate" --label "modelgate.model_version=$version" \
-    "${build_args[@]}" . >"$log" 2>&1 || { tail -n 30 "$log" >&2; die "docker build failed (see above)"; }
-say "built $tag ($(docker image inspect --format '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}'))"
+for target in $targets; do
+    case "$target" in
+        serve) image="$tag" ;;
+        full) image="$tag-full" ;;
+        *) die "TARGETS=$targets: each must be serve or full" ;;
+    esac
+    say "building $image (target $target, model $version, base ${BASE_IMAGE:-the Dockerfile default})"
+    # The classic builder unless told otherwise: Debian's docker.io ships no buildx plugin, and the
+    # Dockerfile needs nothing BuildKit adds.
+    DOCKER_BUILDKIT="${DOCKER_BUILDKIT:-0}" docker build --quiet -f docker/Dockerfile --target "$target" -t "$image" \
+        --label "org.opencontainers.image.title=modelgate" --label "modelgate.model_version=$version" \
+        --label "modelgate.target=$target" "${build_args[@]}" . >"$log" 2>&1 || { tail -n 30 "$log" >&2; die "docker build of $image failed (see above)"; }
+    say "built $image ($(docker image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'))"
+done

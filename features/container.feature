@@ -23,8 +23,13 @@ Feature: The service image
     Then the self-test passes
     And its JUnit report, copied out of the container, records every check as passed for the image's model
 
-  Scenario: A tampered model is refused
-    Given a copy of the model whose model file was altered after signing
+  Scenario Outline: A tampered model is refused
+    Given a copy of the model whose <part> was altered after signing
     When the service image starts with that model
     Then it never becomes ready
-    And its log says the model file was modified
+    And its log says the <part> was modified
+
+    Examples:
+      | part         |
+      | model file   |
+      | serving form |

@@ -1,32 +1,44 @@
-"""The model artifact: a skops file plus ``manifest.json``, verified on every load.
+"""The model artifact: a skops file, its serving form (``model.serving``) and ``manifest.json``,
+verified on every load.
 
 skops refuses to instantiate any type outside its trusted list, so loading a model never runs
-arbitrary code (unlike pickle/joblib). The manifest pins the file's SHA-256.
+arbitrary code (unlike pickle/joblib). The manifest pins both files' SHA-256. Batch scoring, training
+and the report load the skops model here; the service loads the serving form alone.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
+import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import sklearn
 import skops
 import skops.io as sio
-from modelgate.contracts.errors import ModelgateError
+from modelgate.contracts.ranges import FEATURE, HEIGHT, TARGET, WEIGHT_DECIMALS
+from modelgate.model import serving
 from modelgate.model.files import atomic_writer, sha256_file
+from modelgate.model.manifest import (
+    MANIFEST_FILE,
+    MANIFEST_VERSION,
+    MODEL_FILE,
+    SERVING_FILE,
+    ArtifactError,
+    model_version,
+    read_manifest,
+    signed_file,
+)
 
-MODEL_FILE = "model.skops"
-MANIFEST_FILE = "manifest.json"
-MANIFEST_VERSION = 1
-
-
-class ArtifactError(ModelgateError):
-    """The model directory is missing, incomplete, tampered with or holds an untrusted type."""
+# Every height with at most two decimals in the contract's range (the golden heights among them), and as
+# many random ones with all their digits: the serving form must answer each as the skops model does.
+CHECK_HEIGHTS = [i / 100 for i in range(1, int(HEIGHT.high * 100) + 1)] + [
+    random.Random(14).uniform(HEIGHT.low, HEIGHT.high) or HEIGHT.high for _ in range(30_000)
+]
 
 
 @dataclass
@@ -42,22 +54,29 @@ class Artifact:
 
 
 def save(estimator: Any, directory: Path, *, training: dict, metrics: dict) -> dict:
-    """Write the model file, then the manifest (the commit point); return the manifest."""
+    """Write the model file and its serving form (once it answers as the model does), then the manifest
+    (the commit point); return the manifest."""
     directory.mkdir(parents=True, exist_ok=True)
     model_path = directory / MODEL_FILE
+    data = sio.dumps(estimator)
+    form = serving.LinearForm(float(estimator.intercept_), float(estimator.coef_[0]))
+    check_serving_form(sio.loads(data), form)
+    version = model_version(training, form.coefficients)
     with atomic_writer(model_path) as handle:
-        handle.write(sio.dumps(estimator))
-    digest = sha256_file(model_path)
-    coefficients = {"intercept": float(estimator.intercept_), "slope": float(estimator.coef_[0])}
+        handle.write(data)
+    with atomic_writer(directory / SERVING_FILE) as handle:
+        handle.write(serving.dumps(form, version))
     manifest = {
         "manifest_version": MANIFEST_VERSION,
-        "model_version": _model_version(training, coefficients),
+        "model_version": version,
         "model_file": MODEL_FILE,
-        "model_sha256": digest,
+        "model_sha256": sha256_file(model_path),
+        "serving_file": SERVING_FILE,
+        "serving_sha256": sha256_file(directory / SERVING_FILE),
         "model_type": f"{type(estimator).__module__}.{type(estimator).__qualname__}",
-        "features": ["height"],
-        "target": "weight",
-        "coefficients": coefficients,
+        "features": [FEATURE],
+        "target": TARGET,
+        "coefficients": form.coefficients,
         "metrics": metrics,
         "training_data": training,
         "sklearn_version": sklearn.__version__,
@@ -65,58 +84,53 @@ def save(estimator: Any, directory: Path, *, training: dict, metrics: dict) -> d
         "python_version": platform.python_version(),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+    _write_manifest(directory, manifest)
+    return manifest
+
+
+def _write_manifest(directory: Path, manifest: dict) -> None:
     with atomic_writer(directory / MANIFEST_FILE, "w") as handle:
         json.dump(manifest, handle, indent=2)
         handle.write("\n")
-    return manifest
 
 
-def _model_version(training: dict, coefficients: dict) -> str:
-    """What the model computes, not how skops laid out its file (which embeds object ids and
-    so differs between identical trainings): the same data always gives the same version."""
-    facts = json.dumps({"data": training["sha256"], "coefficients": coefficients}, sort_keys=True)
-    return hashlib.sha256(facts.encode()).hexdigest()[:12]
+def add_serving_form(loaded: Artifact) -> bool:
+    """Give a verified model trained before the serving form existed its ``serving.json`` (checked like a new
+    one, and bound to the same ``model_version``); False if it has one already. The model file is untouched."""
+    manifest, estimator = dict(loaded.manifest), loaded.estimator
+    if "serving_file" in manifest:
+        return False
+    if type(estimator).__name__ != "LinearRegression":
+        raise ArtifactError(f"{loaded.directory}: a {type(estimator).__name__} has no serving form; retrain with modelgate train")
+    form = serving.LinearForm(float(estimator.intercept_), float(estimator.coef_[0]))
+    check_serving_form(estimator, form)
+    if model_version(manifest["training_data"], form.coefficients) != loaded.version:
+        raise ArtifactError(f"{loaded.directory}: the model's line is not model {loaded.version}; retrain with modelgate train")
+    with atomic_writer(loaded.directory / SERVING_FILE) as handle:
+        handle.write(serving.dumps(form, loaded.version))
+    manifest |= {"serving_file": SERVING_FILE, "serving_sha256": sha256_file(loaded.directory / SERVING_FILE)}
+    _write_manifest(loaded.directory, manifest)
+    return True
 
 
-def read_manifest(directory: Path) -> dict:
-    path = Path(directory) / MANIFEST_FILE
-    if not Path(directory).is_dir():
-        raise ArtifactError(f"no model directory at {directory} (train one with: modelgate train)")
-    try:
-        manifest = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise ArtifactError(f"{path}: manifest missing (train the model with: modelgate train)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ArtifactError(f"{path}: manifest is not valid JSON ({exc})") from None
-    except OSError as exc:  # e.g. a file only root may read, copied into an image that runs as a user
-        raise ArtifactError(f"{path}: cannot read the manifest ({exc.strerror})") from None
-    if not isinstance(manifest, dict):
-        raise ArtifactError(f"{path}: manifest must be a JSON object, got {type(manifest).__name__}")
-    missing = [k for k in ("model_file", "model_sha256", "sklearn_version") if k not in manifest]
-    if missing:
-        raise ArtifactError(f"{path}: manifest lacks {', '.join(missing)}")
-    return manifest
+def check_serving_form(estimator: Any, form: serving.LinearForm, heights: list[float] = CHECK_HEIGHTS) -> None:
+    """Raise :class:`ArtifactError` unless ``form`` answers every height bit for bit as scikit-learn's own
+    ``predict`` of ``estimator``, rounded as the contract rounds."""
+    expected = np.round(estimator.predict(np.array(heights, dtype="float64").reshape(-1, 1)), WEIGHT_DECIMALS)
+    got = np.array(form.predict_list(heights), dtype="float64")
+    if got.tobytes() != expected.tobytes():
+        first = int(np.flatnonzero(got.view("u8") != expected.view("u8"))[0])
+        raise ArtifactError(
+            f"the serving form answers height {heights[first]!r} with {got[first]!r}, the model with {expected[first]!r}; "
+            "not written"
+        )
 
 
 def load(directory: str | Path) -> Artifact:
     """Load and verify a model directory; raise :class:`ArtifactError` saying what is wrong."""
     directory = Path(directory)
     manifest = read_manifest(directory)
-    name = manifest["model_file"]
-    model_path = directory / name
-    if Path(name).name != name:
-        raise ArtifactError(f"{directory / MANIFEST_FILE}: model_file {name!r} must be a file in the model directory")
-    if not model_path.is_file():
-        raise ArtifactError(f"{model_path}: model file named by the manifest is missing")
-    try:
-        actual = sha256_file(model_path)
-    except OSError as exc:
-        raise ArtifactError(f"{model_path}: cannot read the model file ({exc.strerror})") from None
-    if actual != manifest["model_sha256"]:
-        raise ArtifactError(
-            f"{model_path}: SHA-256 mismatch, the model file was modified or replaced "
-            f"(manifest {manifest['model_sha256'][:12]}…, file {actual[:12]}…); refusing to load it"
-        )
+    model_path = signed_file(directory, manifest, "model_file", "model_sha256", "model file")
     data = model_path.read_bytes()
     try:
         untrusted = sio.get_untrusted_types(data=data)

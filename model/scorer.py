@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from modelgate.contracts.ranges import WEIGHT_DECIMALS
+from modelgate.model.serving import LinearForm
 from sklearn.linear_model import LinearRegression
-
-_SCALE = 10.0**WEIGHT_DECIMALS
 
 
 class Scorer:
@@ -23,6 +20,7 @@ class Scorer:
         if self._linear:
             self.slope = float(estimator.coef_[0])
             self.intercept = float(estimator.intercept_)
+            self.form = LinearForm(self.intercept, self.slope)
 
     def predict(self, heights: np.ndarray) -> np.ndarray:
         """float64 heights (already validated) -> weights rounded to the contract's decimals."""
@@ -35,11 +33,8 @@ class Scorer:
 
     def predict_list(self, heights: list[float]) -> list[float]:
         """The same answers as :meth:`predict` for a few heights (one REST request). For the linear
-        model this stays in Python floats: numpy's per-call overhead is most of the cost of one
-        request. The float operations are numpy's, in numpy's order: ``h * slope + intercept``, then
-        ``np.round``'s multiply, round-half-even, divide (sign of zero kept). A test holds the two
-        paths equal bit for bit."""
+        model this is the serving form's arithmetic (Python floats, numpy's operations in numpy's
+        order); a test holds the two paths equal bit for bit."""
         if not self._linear:
             return self.predict(np.array(heights, dtype="float64")).tolist()
-        slope, intercept, scale = self.slope, self.intercept, _SCALE
-        return [math.copysign(round(y) / scale, y) for y in ((h * slope + intercept) * scale for h in heights)]
+        return self.form.predict_list(heights)

@@ -1,6 +1,7 @@
 """The in-image self-test: is this model, in this installation, the one the business signed off?
 
-It loads and verifies the model, checks its recorded R² against the band of ``features/quality.feature``,
+It loads and verifies the model as the service does (its serving form and the SHA-256 of both model
+files, ``model.serving``; no scikit-learn needed), checks its recorded R² against the band of ``features/quality.feature``,
 scores every golden case from ``features/scoring.feature`` and asks the real app (in-process, over
 ASGI: no port, no test client in the image) for a good and a bad answer, checking the response shape.
 Every check is a JUnit test case, so a pipeline can gate on it; the suite's properties name the model
@@ -22,9 +23,9 @@ from modelgate.contracts.evidence import model_properties
 from modelgate.contracts.golden import Band, GoldenCase, golden_cases, r2_band
 from modelgate.contracts.ranges import FEATURE, HEIGHT, WEIGHT_DECIMALS
 from modelgate.contracts.response import WeightResponse
-from modelgate.model import artifact
+from modelgate.model import serving
 from modelgate.model.files import atomic_writer
-from modelgate.model.scorer import Scorer
+from modelgate.model.serving import LinearForm
 
 SUITE = "selftest"
 # A height the contract accepts; its expected weight comes from the scorer, not from here.
@@ -64,7 +65,7 @@ def run_selftest(model_dir: Path, features_dir: Path) -> Result:
         result.cases.append(case)
 
     try:
-        loaded = artifact.load(model_dir)
+        loaded = serving.load(model_dir)
     except ModelgateError as exc:
         result.model_error = exc
         result.cases.append(TestCase(name="model loads and verifies", classname=SUITE))
@@ -75,7 +76,7 @@ def run_selftest(model_dir: Path, features_dir: Path) -> Result:
         return result
     result.cases.append(TestCase(name="model loads and verifies", classname=SUITE, stdout=f"model {loaded.version}"))
     result.properties = model_properties(loaded.manifest)
-    scorer = Scorer(loaded.estimator)
+    scorer = loaded.form
 
     try:
         band = r2_band(features_dir)
@@ -112,13 +113,13 @@ def _band(manifest: dict, band: Band) -> None:
         raise CheckFailed(f"recorded R² {r2:.4f} is outside the agreed band {band.low:g} – {band.high:g}")
 
 
-def _golden(scorer: Scorer, case: GoldenCase) -> None:
+def _golden(scorer: LinearForm, case: GoldenCase) -> None:
     (got,) = scorer.predict_list([case.height])
     if not case.met_by(got):
         raise CheckFailed(f"height {case.height:g}: model says {got}, agreed {case.weight} ± {case.tolerance:g}")
 
 
-def _good_answer(answer: tuple[int, dict], scorer: Scorer) -> None:
+def _good_answer(answer: tuple[int, dict], scorer: LinearForm) -> None:
     status, body = answer
     if status != 200:
         raise CheckFailed(f"GET /weight?height={PROBE_HEIGHT:g} answered {status}: {body}")

@@ -76,13 +76,14 @@ def serving(image: str, model_dir: Path | None = None):
 
 @pytest.fixture(scope="session")
 def service_image() -> str:
-    """The image under test: ``MODELGATE_IMAGE``, or built now from docker/Dockerfile."""
+    """The image under test: ``MODELGATE_IMAGE``, or the serving image built now from docker/Dockerfile."""
     require_engine()
     if os.environ.get("MODELGATE_IMAGE"):
         return os.environ["MODELGATE_IMAGE"]
     done = subprocess.run(
         ["bash", str(ROOT / "docker" / "build.sh"), TEST_TAG],
-        env={**os.environ, "PYTHON": sys.executable},
+        # The serving image only: the one these scenarios judge and the cluster runs.
+        env={**os.environ, "PYTHON": sys.executable, "TARGETS": "serve"},
         capture_output=True,
         text=True,
         check=False,

@@ -6,7 +6,7 @@ import json
 import time
 import xml.etree.ElementTree as ET
 
-from modelgate.model import artifact
+from modelgate.model.manifest import MANIFEST_FILE
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from steps.container import container, copy_model_out, require_engine
@@ -95,12 +95,16 @@ def selftest_junit(selftest, manifest_on_disk):
     assert properties == expected, (properties, expected)
 
 
-@given("a copy of the model whose model file was altered after signing", target_fixture="tampered")
-def tampered(tmp_path, service_image):
-    """The image's own model, copied out of it, with one byte appended to the signed model file."""
+# The files of a model directory the manifest signs, by the names the features give them.
+SIGNED = {"model file": "model_file", "serving form": "serving_file"}
+
+
+@given(parsers.parse("a copy of the model whose {part} was altered after signing"), target_fixture="tampered")
+def tampered(tmp_path, service_image, part):
+    """The image's own model, copied out of it, with one byte appended to one of its signed files."""
     target = copy_model_out(service_image, tmp_path)
-    manifest = json.loads((target / artifact.MANIFEST_FILE).read_text())
-    with open(target / manifest["model_file"], "ab") as handle:
+    manifest = json.loads((target / MANIFEST_FILE).read_text())
+    with open(target / manifest[SIGNED[part]], "ab") as handle:
         handle.write(b"\0")
     # The service runs as an unprivileged user: it must be able to read the copy to find the tampering.
     target.chmod(0o755)
@@ -124,7 +128,8 @@ def never_ready(refused):
     assert refused["code"] != 0, refused["log"]
 
 
-@then("its log says the model file was modified")
-def log_says_why(refused):
-    assert "SHA-256 mismatch" in refused["log"] and "refusing to load" in refused["log"], refused["log"]
+@then(parsers.parse("its log says the {part} was modified"))
+def log_says_why(refused, part):
+    assert f"SHA-256 mismatch, the {part} was modified" in refused["log"], refused["log"]
+    assert "refusing to load" in refused["log"], refused["log"]
     assert "Traceback" not in refused["log"], refused["log"]

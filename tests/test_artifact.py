@@ -199,7 +199,8 @@ def test_a_saved_manifest_says_what_was_trained_with_what_and_when(tmp_path):
     after = datetime.now(UTC)
     assert _manifest(out) == manifest
     assert set(manifest) == {
-        "manifest_version", "model_version", "model_file", "model_sha256", "model_type", "features", "target",
+        "manifest_version", "model_version", "model_file", "model_sha256", "serving_file", "serving_sha256",
+        "model_type", "features", "target",
         "coefficients", "metrics", "training_data", "sklearn_version", "skops_version", "python_version", "created_at",
     }  # fmt: skip
     assert manifest["manifest_version"] == 1

@@ -68,3 +68,40 @@ def test_a_wheelhouse_that_is_not_a_directory(checkout, trained_model, tmp_path)
     shutil.copytree(trained_model, checkout / "model" / "bundled")
     done = build(checkout, WHEELHOUSE=str(tmp_path / "nowhere"))
     assert done.returncode == 2 and "is not a directory" in done.stderr, done
+
+
+def fake_python(path, command: str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"#!/bin/sh\n{command}\n")
+    path.chmod(0o755)
+    return path
+
+
+@pytest.mark.parametrize("has_venv", [True, False])
+def test_a_fresh_clone_after_dev_py_serve_trains_with_its_venv(checkout, tmp_path, has_venv):
+    """As a new user: ``python3 dev.py serve`` left .venv/ holding modelgate, the python3 on PATH has no
+    scikit-learn, PYTHON is not set. build.sh must train with .venv/bin/python without being told."""
+    (checkout / "data").mkdir()
+    shutil.copy(ROOT / "data" / "weight_data.csv", checkout / "data" / "weight_data.csv")
+    if has_venv:
+        fake_python(checkout / ".venv" / "bin" / "python", f'exec "{sys.executable}" "$@"')
+    bare = fake_python(tmp_path / "bin" / "python3", "exit 1")  # a python3 that can import nothing
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON"}
+    env["PATH"] = f"{bare.parent}:{env['PATH']}"
+    # A wheelhouse that is not there stops the script right after the model step, before any image is built.
+    done = subprocess.run(
+        ["bash", str(checkout / "docker" / "build.sh"), "modelgate:never-built"],
+        env={**env, "WHEELHOUSE": str(tmp_path / "nowhere")},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 2, done
+    if has_venv:
+        assert "training one from data/weight_data.csv" in done.stdout, done
+        assert "is not a directory" in done.stderr, done.stderr
+        assert {p.name for p in (checkout / "model" / "bundled").iterdir()} >= {"model.skops", "serving.json", "manifest.json"}
+    else:
+        assert "no model in model/bundled, and 'python3' cannot train one" in done.stderr, done.stderr
+        assert not (checkout / "model" / "bundled").exists()

@@ -31,9 +31,9 @@ def run(args) -> int:
     import uvicorn
 
     from modelgate.app.logs import log_config
-    from modelgate.model import artifact
+    from modelgate.model import serving
 
-    artifact.load(args.model)  # fail fast, with the reason, before binding the port
+    serving.load(args.model)  # fail fast, with the reason, before binding the port
     # The app factory runs in uvicorn (and in each worker): it reads its settings from the environment.
     os.environ["MODELGATE_MODEL_DIR"] = str(args.model)
     os.environ["MODELGATE_ACCESS_LOG"] = "1" if args.access_log else "0"

@@ -10,9 +10,9 @@ from modelgate.settings import DEFAULT_TRAINING_DATA, Settings
 def register(sub, settings: Settings) -> None:
     train = sub.add_parser(
         "train",
-        help="fit the model on a height,weight CSV and write DIR/ with model.skops and manifest.json",
-        description="Fit a linear regression of weight on height; write the skops model and its manifest "
-        "(SHA-256, versions, metrics).",
+        help="fit the model on a height,weight CSV and write DIR/ with model.skops, serving.json and manifest.json",
+        description="Fit a linear regression of weight on height; write the skops model, its serving form "
+        "(the fitted line, checked to answer as the skops model does) and their manifest (SHA-256, versions, metrics).",
     )
     train.add_argument(
         "--data",
@@ -37,11 +37,14 @@ def register(sub, settings: Settings) -> None:
 
 
 def run(args) -> int:
-    from modelgate.model import artifact
+    from modelgate.model import artifact, serving
     from modelgate.model.train import train
 
     if args.if_missing and (args.out / artifact.MANIFEST_FILE).exists():
         kept = artifact.load(args.out)
+        if artifact.add_serving_form(kept):
+            print(f"added the serving form to the model in {args.out}/ (model {kept.version})")
+        serving.load(args.out)  # what the service will load must verify too
         digest = kept.manifest["model_sha256"][:12]
         print(f"kept the model in {args.out}/ (model {kept.version}, SHA-256 {digest}…): not retrained")
         return 0
