@@ -18,11 +18,16 @@ import sklearn
 import skops
 import skops.io as sio
 from modelgate.contracts.errors import ModelgateError
+from modelgate.contracts.manifest import (
+    MANIFEST_FILE,
+    MANIFEST_VERSION,
+    MODEL_FILE,
+    MODEL_FILE_KEY,
+    MODEL_SHA256_KEY,
+    MODEL_VERSION_KEY,
+)
+from modelgate.contracts.ranges import FEATURE, TARGET
 from modelgate.model.files import atomic_writer, sha256_file
-
-MODEL_FILE = "model.skops"
-MANIFEST_FILE = "manifest.json"
-MANIFEST_VERSION = 1
 
 
 class ArtifactError(ModelgateError):
@@ -38,7 +43,7 @@ class Artifact:
 
     @property
     def version(self) -> str:
-        return self.manifest["model_version"]
+        return self.manifest[MODEL_VERSION_KEY]
 
 
 def save(estimator: Any, directory: Path, *, training: dict, metrics: dict) -> dict:
@@ -51,12 +56,12 @@ def save(estimator: Any, directory: Path, *, training: dict, metrics: dict) -> d
     coefficients = {"intercept": float(estimator.intercept_), "slope": float(estimator.coef_[0])}
     manifest = {
         "manifest_version": MANIFEST_VERSION,
-        "model_version": _model_version(training, coefficients),
-        "model_file": MODEL_FILE,
-        "model_sha256": digest,
+        MODEL_VERSION_KEY: _model_version(training, coefficients),
+        MODEL_FILE_KEY: MODEL_FILE,
+        MODEL_SHA256_KEY: digest,
         "model_type": f"{type(estimator).__module__}.{type(estimator).__qualname__}",
-        "features": ["height"],
-        "target": "weight",
+        "features": [FEATURE],
+        "target": TARGET,
         "coefficients": coefficients,
         "metrics": metrics,
         "training_data": training,
@@ -92,7 +97,7 @@ def read_manifest(directory: Path) -> dict:
         raise ArtifactError(f"{path}: cannot read the manifest ({exc.strerror})") from None
     if not isinstance(manifest, dict):
         raise ArtifactError(f"{path}: manifest must be a JSON object, got {type(manifest).__name__}")
-    missing = [k for k in ("model_file", "model_sha256", "sklearn_version") if k not in manifest]
+    missing = [k for k in (MODEL_FILE_KEY, MODEL_SHA256_KEY, "sklearn_version") if k not in manifest]
     if missing:
         raise ArtifactError(f"{path}: manifest lacks {', '.join(missing)}")
     return manifest
@@ -102,7 +107,7 @@ def load(directory: str | Path) -> Artifact:
     """Load and verify a model directory; raise :class:`ArtifactError` saying what is wrong."""
     directory = Path(directory)
     manifest = read_manifest(directory)
-    name = manifest["model_file"]
+    name = manifest[MODEL_FILE_KEY]
     model_path = directory / name
     if Path(name).name != name:
         raise ArtifactError(f"{directory / MANIFEST_FILE}: model_file {name!r} must be a file in the model directory")
@@ -112,10 +117,10 @@ def load(directory: str | Path) -> Artifact:
         actual = sha256_file(model_path)
     except OSError as exc:
         raise ArtifactError(f"{model_path}: cannot read the model file ({exc.strerror})") from None
-    if actual != manifest["model_sha256"]:
+    if actual != manifest[MODEL_SHA256_KEY]:
         raise ArtifactError(
             f"{model_path}: SHA-256 mismatch, the model file was modified or replaced "
-            f"(manifest {manifest['model_sha256'][:12]}…, file {actual[:12]}…); refusing to load it"
+            f"(manifest {manifest[MODEL_SHA256_KEY][:12]}…, file {actual[:12]}…); refusing to load it"
         )
     data = model_path.read_bytes()
     try:
