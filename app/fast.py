@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import re
 import time
+from typing import TYPE_CHECKING
 
 from modelgate.app.state import ModelState
+
+if TYPE_CHECKING:
+    from modelgate.app.observe import Metrics, Observe
 from modelgate.contracts.ranges import FEATURE, HEIGHT, MAX_HEIGHTS_PER_REQUEST, NUMBER_TEXT
 
 _NUMBER = re.compile(NUMBER_TEXT.encode())
@@ -47,12 +51,12 @@ def encode(weights: list[float]) -> bytes:
 
 
 class FastWeight:
-    """Outermost ASGI layer. ``app`` is everything else (``app.observe.Observe`` in front of FastAPI);
-    the fast path uses its request ids and metrics inline, so it is observed like every other path."""
+    """Outermost ASGI layer. ``app`` is everything else (usually ``observe`` in front of FastAPI); the
+    fast path counts its predictions in ``metrics`` and, given the ``observe`` layer, uses its request
+    ids and records its requests inline, so it is observed like every other path."""
 
-    def __init__(self, app, state: ModelState, metrics=None):
-        self.app, self.state, self.metrics = app, state, metrics
-        self.observe = app if hasattr(type(app), "request_id_for") else None
+    def __init__(self, app, state: ModelState, metrics: Metrics | None = None, *, observe: Observe | None = None):
+        self.app, self.state, self.metrics, self.observe = app, state, metrics, observe
 
     # uvicorn tells an app from an app factory by calling it with no arguments and expecting a TypeError. This entry
     # keeps its own signature under mutation testing (mutmut wraps each function it mutates in an (*args) trampoline,

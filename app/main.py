@@ -6,10 +6,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import FastAPI, Query
+from fastapi import Depends, FastAPI, Query
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from modelgate.app.errors import error_body, http_error, validation_error
+from fastapi.responses import Response
+from modelgate.app.deps import ModelNotReady, model_not_ready, ready_model, require_ready
+from modelgate.app.errors import http_error, validation_error
 from modelgate.app.fast import FastWeight
 from modelgate.app.limits import BodyLimit
 from modelgate.app.observe import Metrics, Observe
@@ -54,11 +55,14 @@ def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
     )
     api.add_exception_handler(RequestValidationError, validation_error)
     api.add_exception_handler(HTTPException, http_error)
+    api.add_exception_handler(ModelNotReady, model_not_ready)
+    # A route that declares ``model: ModelState = needs_model`` runs only with the model ready.
+    needs_model = Depends(ready_model(state))
 
     def score(heights: list[float]):
-        if not state.ready:
-            return JSONResponse(error_body(["model"], state.reason, "model_not_ready"), status_code=503)
-        weights = state.scorer.predict_list(heights)
+        # Asked here, not as a dependency: FastAPI solves dependencies before it validates the route's own
+        # parameters, and a bad height is a 422 whether or not the model is ready.
+        weights = require_ready(state).scorer.predict_list(heights)
         metrics.predictions.inc(len(weights))
         return {"response": weights}
 
@@ -80,16 +84,12 @@ def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
         return {"status": "ok"}
 
     @api.get("/ready", summary="The model is loaded and its SHA-256 verified", responses={503: ERRORS[503]})
-    def ready():
-        if not state.ready:
-            return JSONResponse(error_body(["model"], state.reason, "model_not_ready"), status_code=503)
-        return {"status": "ready", "model_version": state.artifact.version}
+    def ready(model: ModelState = needs_model):
+        return {"status": "ready", "model_version": model.artifact.version}
 
     @api.get("/metadata", summary="The model's manifest", responses={503: ERRORS[503]})
-    def metadata():
-        if not state.ready:
-            return JSONResponse(error_body(["model"], state.reason, "model_not_ready"), status_code=503)
-        return state.artifact.manifest
+    def metadata(model: ModelState = needs_model):
+        return model.artifact.manifest
 
     @api.get(
         "/metrics",
@@ -109,5 +109,5 @@ def create_app(model_dir: Path | None = None, settings: Settings | None = None):
     settings = settings or Settings.from_env()
     state, metrics = ModelState(model_dir or settings.model_dir), Metrics()
     # The body limit sits behind the fast path, which only takes GETs: it costs the hot request nothing.
-    api = Observe(BodyLimit(create_api(state, metrics), settings.max_body_bytes), metrics, access_log=settings.access_log)
-    return FastWeight(api, state, metrics)
+    observed = Observe(BodyLimit(create_api(state, metrics), settings.max_body_bytes), metrics, access_log=settings.access_log)
+    return FastWeight(observed, state, metrics, observe=observed)

@@ -4,10 +4,13 @@ score --junit``), and the release gate reads to tell whether a result is about t
 
 from __future__ import annotations
 
-MODEL_SHA256 = "model_sha256"  # the model file's SHA-256 (hex), as in its manifest
-MODEL_VERSION = "model_version"  # the manifest's model_version
+from modelgate.contracts.manifest import MODEL_SHA256_KEY, MODEL_VERSION_KEY
+
+# The property names are the manifest's own keys, so a suite's evidence reads like the manifest it names.
+MODEL_SHA256 = MODEL_SHA256_KEY  # the model file's SHA-256 (hex), as in its manifest
+MODEL_VERSION = MODEL_VERSION_KEY  # the manifest's model_version
 
 
 def model_properties(manifest: dict) -> dict[str, str]:
     """The suite properties naming the model of ``manifest``."""
-    return {MODEL_SHA256: str(manifest["model_sha256"]), MODEL_VERSION: str(manifest["model_version"])}
+    return {MODEL_SHA256: str(manifest[MODEL_SHA256_KEY]), MODEL_VERSION: str(manifest[MODEL_VERSION_KEY])}

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from gherkin.errors import CompositeParserException
 from gherkin.parser import Parser
+from modelgate.contracts.ranges import FEATURE, TARGET
 
 SCORING_FEATURE = "scoring.feature"
 QUALITY_FEATURE = "quality.feature"
@@ -88,12 +89,12 @@ def golden_cases(features: Path) -> list[GoldenCase]:
     cases = []
     for table in scenario.get("examples", []):
         header = [cell["value"] for cell in table["tableHeader"]["cells"]]
-        if not {"height", "weight"} <= set(header):
-            raise LookupError(f"{feature}: the examples of {GOLDEN_SCENARIO!r} need columns height and weight, got {header}")
+        if not {FEATURE, TARGET} <= set(header):
+            raise LookupError(f"{feature}: the examples of {GOLDEN_SCENARIO!r} need columns {FEATURE} and {TARGET}, got {header}")
         for row in table.get("tableBody", []):
             values = dict(zip(header, (cell["value"] for cell in row["cells"])))
             try:
-                cases.append(GoldenCase(float(values["height"]), float(values["weight"]), tolerance))
+                cases.append(GoldenCase(float(values[FEATURE]), float(values[TARGET]), tolerance))
             except ValueError:
                 raise ValueError(f"{feature}, line {row['location']['line']}: not a number in {values}") from None
     if not cases:

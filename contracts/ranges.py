@@ -25,9 +25,13 @@ class Range:
         return f"{self.name} must be {self.describe()}; got {got!r}"
 
 
+# The model's one input column and its output column, by name, in every channel.
+FEATURE = "height"
+TARGET = "weight"
+
 # Heights in inches. The classic example scores heights from 50 to 140; nothing at or
 # below zero, and nothing above 300 (no person is 25 feet tall), is a height.
-HEIGHT = Range(name="height", low=0.0, high=300.0, unit="inches")
+HEIGHT = Range(name=FEATURE, low=0.0, high=300.0, unit="inches")
 
 # The most heights one POST /weight request may carry.
 MAX_HEIGHTS_PER_REQUEST = 10_000
@@ -38,6 +42,3 @@ WEIGHT_DECIMALS = 4
 # A height written as text (a query value) must be a plain decimal number. Python's float() also
 # takes "1_0", "١٢" or "infinity"; the batch reader does not, so neither does the service.
 NUMBER_TEXT = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
-
-FEATURE = "height"
-TARGET = "weight"

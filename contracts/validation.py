@@ -14,7 +14,12 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+# The names a failure's ``check`` carries, besides the schemas' own checks. A file fails these before
+# any value is judged: no usable header, not UTF-8, not CSV, a row with the wrong number of fields.
+HEADER, UTF8, CSV, FIELD_COUNT = "header", "utf8", "csv", "field_count"
+FILE_CHECKS = (HEADER, UTF8, CSV, FIELD_COUNT)
 NOT_A_NUMBER = "is_number"
+NOT_NULL = "not_nullable"  # pandera's name for a missing value in a column that must have one
 
 
 @dataclass(frozen=True)

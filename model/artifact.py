@@ -20,14 +20,21 @@ import numpy as np
 import sklearn
 import skops
 import skops.io as sio
+from modelgate.contracts.manifest import (
+    MANIFEST_FILE,
+    MANIFEST_VERSION,
+    MODEL_FILE,
+    MODEL_FILE_KEY,
+    MODEL_SHA256_KEY,
+    MODEL_VERSION_KEY,
+    SERVING_FILE,
+    SERVING_FILE_KEY,
+    SERVING_SHA256_KEY,
+)
 from modelgate.contracts.ranges import FEATURE, HEIGHT, TARGET, WEIGHT_DECIMALS
 from modelgate.model import serving
 from modelgate.model.files import atomic_writer, sha256_file
 from modelgate.model.manifest import (
-    MANIFEST_FILE,
-    MANIFEST_VERSION,
-    MODEL_FILE,
-    SERVING_FILE,
     ArtifactError,
     model_version,
     read_manifest,
@@ -50,7 +57,7 @@ class Artifact:
 
     @property
     def version(self) -> str:
-        return self.manifest["model_version"]
+        return self.manifest[MODEL_VERSION_KEY]
 
 
 def save(estimator: Any, directory: Path, *, training: dict, metrics: dict) -> dict:
@@ -68,11 +75,11 @@ def save(estimator: Any, directory: Path, *, training: dict, metrics: dict) -> d
         handle.write(serving.dumps(form, version))
     manifest = {
         "manifest_version": MANIFEST_VERSION,
-        "model_version": version,
-        "model_file": MODEL_FILE,
-        "model_sha256": sha256_file(model_path),
-        "serving_file": SERVING_FILE,
-        "serving_sha256": sha256_file(directory / SERVING_FILE),
+        MODEL_VERSION_KEY: version,
+        MODEL_FILE_KEY: MODEL_FILE,
+        MODEL_SHA256_KEY: sha256_file(model_path),
+        SERVING_FILE_KEY: SERVING_FILE,
+        SERVING_SHA256_KEY: sha256_file(directory / SERVING_FILE),
         "model_type": f"{type(estimator).__module__}.{type(estimator).__qualname__}",
         "features": [FEATURE],
         "target": TARGET,
@@ -98,7 +105,7 @@ def add_serving_form(loaded: Artifact) -> bool:
     """Give a verified model trained before the serving form existed its ``serving.json`` (checked like a new
     one, and bound to the same ``model_version``); False if it has one already. The model file is untouched."""
     manifest, estimator = dict(loaded.manifest), loaded.estimator
-    if "serving_file" in manifest:
+    if SERVING_FILE_KEY in manifest:
         return False
     if type(estimator).__name__ != "LinearRegression":
         raise ArtifactError(f"{loaded.directory}: a {type(estimator).__name__} has no serving form; retrain with modelgate train")
@@ -108,7 +115,7 @@ def add_serving_form(loaded: Artifact) -> bool:
         raise ArtifactError(f"{loaded.directory}: the model's line is not model {loaded.version}; retrain with modelgate train")
     with atomic_writer(loaded.directory / SERVING_FILE) as handle:
         handle.write(serving.dumps(form, loaded.version))
-    manifest |= {"serving_file": SERVING_FILE, "serving_sha256": sha256_file(loaded.directory / SERVING_FILE)}
+    manifest |= {SERVING_FILE_KEY: SERVING_FILE, SERVING_SHA256_KEY: sha256_file(loaded.directory / SERVING_FILE)}
     _write_manifest(loaded.directory, manifest)
     return True
 
@@ -130,7 +137,7 @@ def load(directory: str | Path) -> Artifact:
     """Load and verify a model directory; raise :class:`ArtifactError` saying what is wrong."""
     directory = Path(directory)
     manifest = read_manifest(directory)
-    model_path = signed_file(directory, manifest, "model_file", "model_sha256", "model file")
+    model_path = signed_file(directory, manifest, MODEL_FILE_KEY, MODEL_SHA256_KEY, "model file")
     data = model_path.read_bytes()
     try:
         untrusted = sio.get_untrusted_types(data=data)

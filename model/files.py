@@ -1,18 +1,23 @@
-"""Small file helpers shared by training and scoring: hashing and atomic writes."""
+"""Small file helpers shared by training, scoring and every report: hashing and atomic publishing.
+
+Every file modelgate writes for others to read goes through :func:`atomic_writer` (a folder of
+files through :func:`atomic_folder`): readers see the old file or the complete new one, never half.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 TEMP_MARK = ".partial-"
 
-# mkstemp creates files 0600; a published file gets the mode open() would have given it.
+# mkstemp creates files 0600 (mkdtemp folders 0700); what is published gets the mode open() or mkdir() would give.
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -25,22 +30,30 @@ def sha256_file(path: str | os.PathLike, block: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def _temp_prefix(target: Path) -> str:
+    # The writer's pid in the name lets a later writer tell a killed writer's leftovers from a live one's.
+    return f".{target.name}{TEMP_MARK}{os.getpid()}-"
+
+
 def temp_path_for(target: Path) -> Path:
     """A unique temporary name beside ``target`` (same filesystem, so the final rename is atomic)."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARK}{os.getpid()}-", dir=target.parent)
+    fd, name = tempfile.mkstemp(prefix=_temp_prefix(target), dir=target.parent)
     os.fchmod(fd, 0o666 & ~_UMASK)
     os.close(fd)
     return Path(name)
 
 
 def remove_stale_temps(target: Path) -> list[Path]:
-    """Delete temporaries a killed writer left beside ``target``; return what was removed."""
+    """Delete temporaries (files or folders) a killed writer left beside ``target``; return what was removed."""
     removed = []
     for candidate in target.parent.glob(f".{target.name}{TEMP_MARK}*"):
         pid = candidate.name[len(f".{target.name}{TEMP_MARK}") :].split("-", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
             continue
-        candidate.unlink(missing_ok=True)
+        if candidate.is_dir() and not candidate.is_symlink():
+            shutil.rmtree(candidate, ignore_errors=True)
+        else:
+            candidate.unlink(missing_ok=True)
         removed.append(candidate)
     return removed
 
@@ -56,9 +69,10 @@ def _alive(pid: int) -> bool:
 
 
 @contextmanager
-def atomic_writer(target: Path, mode: str = "wb") -> Iterator[IO]:
-    """Write to a temporary file beside ``target``; rename over it only if the block succeeds.
-    Temporaries that killed writers left beside ``target`` are removed first."""
+def atomic_writer(target: Path, mode: str = "wb", *, publish: Callable[[], bool] | None = None) -> Iterator[IO]:
+    """Write to a temporary file beside ``target``, flushed to disk, and rename it over ``target`` only
+    if the block succeeds and ``publish()`` (asked after the block, when given) is true. Temporaries
+    that killed writers left beside ``target`` are removed first; ours is always removed."""
     target = Path(target)
     remove_stale_temps(target)
     tmp = temp_path_for(target)
@@ -67,6 +81,24 @@ def atomic_writer(target: Path, mode: str = "wb") -> Iterator[IO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        if publish is None or publish():
+            os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_folder(target: Path) -> Iterator[Path]:
+    """A temporary folder beside ``target`` to fill (with :func:`atomic_writer`); if the block
+    succeeds it takes the place of ``target``, which must then be absent or empty."""
+    target = Path(target)
+    remove_stale_temps(target)
+    tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(target), dir=target.parent))
+    try:
+        tmp.chmod(0o777 & ~_UMASK)
+        yield tmp
+        if target.exists():
+            target.rmdir()  # only an empty folder: rmdir refuses anything else
+        os.rename(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

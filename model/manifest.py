@@ -10,12 +10,15 @@ import json
 from pathlib import Path
 
 from modelgate.contracts.errors import ModelgateError
+from modelgate.contracts.manifest import (  # noqa: F401 (re-exported: the model's readers take them from here)
+    MANIFEST_FILE,
+    MANIFEST_VERSION,
+    MODEL_FILE,
+    MODEL_FILE_KEY,
+    MODEL_SHA256_KEY,
+    SERVING_FILE,
+)
 from modelgate.model.files import sha256_file
-
-MODEL_FILE = "model.skops"
-SERVING_FILE = "serving.json"
-MANIFEST_FILE = "manifest.json"
-MANIFEST_VERSION = 1
 
 
 class ArtifactError(ModelgateError):
@@ -43,7 +46,7 @@ def read_manifest(directory: Path) -> dict:
         raise ArtifactError(f"{path}: cannot read the manifest ({exc.strerror})") from None
     if not isinstance(manifest, dict):
         raise ArtifactError(f"{path}: manifest must be a JSON object, got {type(manifest).__name__}")
-    missing = [k for k in ("model_file", "model_sha256", "sklearn_version") if k not in manifest]
+    missing = [k for k in (MODEL_FILE_KEY, MODEL_SHA256_KEY, "sklearn_version") if k not in manifest]
     if missing:
         raise ArtifactError(f"{path}: manifest lacks {', '.join(missing)}")
     return manifest

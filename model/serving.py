@@ -15,9 +15,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from modelgate.contracts.manifest import SERVING_FILE, SERVING_FILE_KEY, SERVING_SHA256_KEY
 from modelgate.contracts.ranges import FEATURE, TARGET, WEIGHT_DECIMALS
 from modelgate.model.manifest import (
-    SERVING_FILE,
     ArtifactError,
     model_version,
     read_manifest,
@@ -71,14 +71,14 @@ def load(directory: str | Path) -> Served:
     """Load and verify a model directory for serving; raise :class:`ArtifactError` saying what is wrong."""
     directory = Path(directory)
     manifest = read_manifest(directory)
-    if "serving_file" not in manifest or "serving_sha256" not in manifest:
+    if SERVING_FILE_KEY not in manifest or SERVING_SHA256_KEY not in manifest:
         raise ArtifactError(
             f"{directory}: the manifest names no serving form ({SERVING_FILE}); "
             "the model predates it: retrain with modelgate train"
         )
     # The skops file is not deserialised here, but it is the model the release names: it must be intact too.
     signed_file(directory, manifest, "model_file", "model_sha256", "model file")
-    path = signed_file(directory, manifest, "serving_file", "serving_sha256", "serving form")
+    path = signed_file(directory, manifest, SERVING_FILE_KEY, SERVING_SHA256_KEY, "serving form")
     form = _parse(path, manifest)
     return Served(form, manifest, directory)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from junit_xml import TestCase, TestSuite, to_xml_report_string
+from junit_xml import TestCase
 
 from modelgate.gate import Verdict
 from modelgate.junit import Suite
-from modelgate.model.files import atomic_writer
+from modelgate.model.junit_file import write_suite
 from modelgate.model_evidence import label
 
 MAX_LISTED_FAILURES = 50  # a broken build can fail thousands of cases; the log needs the first ones
@@ -60,7 +60,7 @@ def _listing(title: str, cases: list) -> list[str]:
     return lines
 
 
-def write_junit(verdict: Verdict, out: Path) -> None:
+def write_verdict_junit(verdict: Verdict, out: Path) -> None:
     """The gate's own verdict as JUnit, one test case per check, so the pipeline can publish it too."""
     cases = []
     for name, problem in verdict.checks:
@@ -69,8 +69,4 @@ def write_junit(verdict: Verdict, out: Path) -> None:
             case.add_failure_info(message=problem)
         cases.append(case)
     # The verdict line rides along as the suite's output, for readers of the file (dev.py prints it).
-    xml = to_xml_report_string([TestSuite("gate", cases, timestamp=None, stdout=verdict.summary())])
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_writer(out, "w") as handle:
-        handle.write(xml)
+    write_suite(out, "gate", cases, stdout=verdict.summary())

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modelgate.contracts.evidence import MODEL_SHA256, MODEL_VERSION
+from modelgate.contracts.manifest import MANIFEST_FILE, MODEL_FILE_KEY, MODEL_SHA256_KEY, MODEL_VERSION_KEY
 from modelgate.junit import ModelClaim, Suite
 from modelgate.model.files import sha256_file
-
-MANIFEST = "manifest.json"  # the manifest's name and keys, as model/artifact.py writes them
 
 
 @dataclass(frozen=True)
@@ -28,17 +27,17 @@ class ReleaseModel:
 
 def release_from_folder(folder: Path) -> tuple[ReleaseModel | None, str | None]:
     """The model in ``folder`` and None, or None and the one-line reason it cannot be identified."""
-    manifest_path = Path(folder) / MANIFEST
+    manifest_path = Path(folder) / MANIFEST_FILE
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return None, f"release model: no {MANIFEST} in {folder}"
+        return None, f"release model: no {MANIFEST_FILE} in {folder}"
     except (OSError, ValueError) as exc:
         return None, f"release model: {manifest_path} cannot be read as JSON ({exc})"
     fields = manifest if isinstance(manifest, dict) else {}
-    version, sha, file = (str(fields.get(k) or "") for k in ("model_version", "model_sha256", "model_file"))
+    version, sha, file = (str(fields.get(k) or "") for k in (MODEL_VERSION_KEY, MODEL_SHA256_KEY, MODEL_FILE_KEY))
     if not (version and sha and file):
-        return None, f"release model: {manifest_path} lacks model_version, model_sha256 or model_file"
+        return None, f"release model: {manifest_path} lacks {MODEL_VERSION_KEY}, {MODEL_SHA256_KEY} or {MODEL_FILE_KEY}"
     model_path = Path(folder) / file
     try:
         actual = sha256_file(model_path)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from junit_xml import TestCase, TestSuite, to_xml_report_string
+from junit_xml import TestCase
 
 from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.evidence import model_properties
@@ -24,7 +24,7 @@ from modelgate.contracts.golden import Band, GoldenCase, golden_cases, r2_band
 from modelgate.contracts.ranges import FEATURE, HEIGHT, WEIGHT_DECIMALS
 from modelgate.contracts.response import WeightResponse
 from modelgate.model import serving
-from modelgate.model.files import atomic_writer
+from modelgate.model.junit_file import write_suite
 from modelgate.model.serving import LinearForm
 
 SUITE = "selftest"
@@ -193,8 +193,5 @@ async def _request(app, path: str, query: str) -> tuple[int, dict]:
     return status, json.loads(body)
 
 
-def write_junit(result: Result, path: Path) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_writer(path, "w") as handle:
-        handle.write(to_xml_report_string([TestSuite(SUITE, result.cases, timestamp=None, properties=result.properties or None)]))
+def write_selftest_junit(result: Result, path: Path) -> None:
+    write_suite(path, SUITE, result.cases, properties=result.properties)

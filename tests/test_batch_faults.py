@@ -185,11 +185,11 @@ def _simulate_enospc(source: Path, folder: Path, model_dir: Path, capsys, previo
         handle = real_open(path, mode, *args, **kwargs)
         return Full(handle) if "w" in mode and Path(path).parent == folder else handle
 
-    from modelgate.model.batch import stream as batch
+    from modelgate.model import files as writer  # the atomic writer opens OUTPUT's temporary
 
     before = source.read_bytes()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(batch, "open", fake_open, raising=False)
+        patch.setattr(writer, "open", fake_open, raising=False)
         assert main(["score", str(source), str(output), "--model", str(model_dir), "--no-progress"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "Traceback" not in err, err
@@ -202,7 +202,7 @@ def _simulate_enospc(source: Path, folder: Path, model_dir: Path, capsys, previo
 def test_the_in_process_scorer_cleans_up_after_enospc_too(tmp_path, trained_model, monkeypatch):
     """The library call (used by the watcher and pipelines) raises the same one-line error."""
     from modelgate.contracts.errors import ModelgateError
-    from modelgate.model.batch import stream
+    from modelgate.model import files as writer  # the atomic writer flushes OUTPUT's temporary
 
     source = tmp_path / "in.csv"
     source.write_text("height\n72\n")
@@ -210,7 +210,7 @@ def test_the_in_process_scorer_cleans_up_after_enospc_too(tmp_path, trained_mode
     def no_space(*_):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(stream.os, "fsync", no_space)
+    monkeypatch.setattr(writer.os, "fsync", no_space)
     with pytest.raises(ModelgateError, match="cannot write output: No space left on device"):
         score_file(source, tmp_path / "out.csv", Scorer(artifact.load(trained_model).estimator))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

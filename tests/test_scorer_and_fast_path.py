@@ -177,7 +177,8 @@ def test_a_service_not_ready_leaves_even_a_plain_request_to_the_app_behind(tmp_p
 
 def test_a_fast_answer_is_observed_like_any_other(ready_state):
     metrics = Metrics()
-    app = FastWeight(Observe(Fallback(), metrics), ready_state, metrics)
+    observed = Observe(Fallback(), metrics)
+    app = FastWeight(observed, ready_state, metrics, observe=observed)
     started = time.perf_counter()
     start, _ = _ask(app, query=b"height=62.5&height=72", headers=[(b"x-request-id", b"abc-123")])
     took = time.perf_counter() - started

@@ -52,8 +52,8 @@ def score(
 
 def write_reports(result: BatchResult, report=None, junit=None, properties: dict[str, str] | None = None) -> None:
     """The JSON report and the JUnit XML (with ``properties`` on its suite), to local paths or URLs."""
-    write_junit = partial(run_report.write_junit, properties=properties)
-    for target, write in ((report, run_report.write_json), (junit, write_junit)):
+    write_batch_junit = partial(run_report.write_batch_junit, properties=properties)
+    for target, write in ((report, run_report.write_json), (junit, write_batch_junit)):
         if target is None:
             continue
         if storage.is_url(target):

@@ -5,18 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from junit_xml import TestCase, TestSuite, to_xml_report_string
+from junit_xml import TestCase
+from modelgate.contracts.ranges import FEATURE
 from modelgate.contracts.schemas import BATCH_INPUT
+from modelgate.contracts.validation import FILE_CHECKS, NOT_A_NUMBER, NOT_NULL
 from modelgate.model.batch.stream import BatchResult
 from modelgate.model.files import atomic_writer
-
-FILE_CHECKS = ["header", "utf8", "csv", "field_count"]
+from modelgate.model.junit_file import write_suite
 
 
 def rule_names() -> list[str]:
     """Every rule a batch file is held to, in the order a reviewer reads them."""
-    column = BATCH_INPUT.columns["height"]
-    return FILE_CHECKS + ["is_number", "not_nullable"] + [str(c.error or c.name) for c in column.checks]
+    column = BATCH_INPUT.columns[FEATURE]
+    return [*FILE_CHECKS, NOT_A_NUMBER, NOT_NULL] + [str(c.error or c.name) for c in column.checks]
 
 
 def to_dict(result: BatchResult) -> dict:
@@ -36,7 +37,9 @@ def write_json(result: BatchResult, path: Path) -> None:
         handle.write("\n")
 
 
-def write_junit(result: BatchResult, path: Path, suite: str = "batch-contract", properties: dict[str, str] | None = None) -> None:
+def write_batch_junit(
+    result: BatchResult, path: Path, suite: str = "batch-contract", properties: dict[str, str] | None = None
+) -> None:
     """One test case per rule; ``properties`` (the model that scored, see ``contracts.evidence``) go on the suite."""
     by_check: dict[str, list] = {}
     for (column, check), count in result.failures.counts.items():
@@ -51,7 +54,4 @@ def write_junit(result: BatchResult, path: Path, suite: str = "batch-contract", 
             count = sum(n for _, n in by_check[name])
             case.add_failure_info(message=f"{count} row(s) fail {name}", output="\n".join(examples))
         cases.append(case)
-    xml = to_xml_report_string([TestSuite(suite, cases, timestamp=None, properties=properties or None)])
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with atomic_writer(Path(path), "w") as handle:
-        handle.write(xml)
+    write_suite(path, suite, cases, properties=properties)

@@ -24,10 +24,9 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from modelgate.contracts.errors import ModelgateError
-from modelgate.contracts.ranges import TARGET
 from modelgate.contracts.validation import Failure, Failures
-from modelgate.model.batch.stream import BatchResult, _check_paths, _stream, read_header
-from modelgate.model.files import remove_stale_temps, temp_path_for
+from modelgate.model.batch.stream import BatchResult, check_paths, output_header, read_header, score_chunks
+from modelgate.model.files import atomic_folder, atomic_writer
 from modelgate.model.scorer import Scorer
 
 DEFAULT_MASTER = "local[*]"
@@ -80,11 +79,7 @@ def score_file_spark(input_path, output_path, scorer: Scorer, *, spark=None, mas
     An OUTPUT ending with '/' becomes a folder of part files, each with the header, made only on success."""
     as_parts = str(output_path).endswith(("/", os.sep))
     source, target = Path(input_path), Path(output_path)
-    if as_parts:
-        _check_folder(source, target)
-    else:
-        _check_paths(source, target)
-        remove_stale_temps(target)
+    check_paths(source=source, target=target, folder=as_parts)
     result = BatchResult(source, None)
     started = time.perf_counter()
     with open(source, "rb") as src:
@@ -99,7 +94,8 @@ def score_file_spark(input_path, output_path, scorer: Scorer, *, spark=None, mas
             parts = sorted(((_summary(p), p) for p in out.glob("part-*")), key=lambda item: item[0][0])
             result.rows = _merge(parts, result.failures)
             if result.rows == 0 and result.ok:  # no data rows: let the pandas engine's parser judge the bare header
-                _stream(io.BytesIO(f"{header}\n".encode()), io.BytesIO(), scorer, result.failures, 1 << 20, None)
+                bare = io.BytesIO(f"{header}\n".encode())
+                score_chunks(source=bare, sink=io.BytesIO(), scorer=scorer, failures=result.failures)
             if result.ok:
                 (_write_parts if as_parts else _concatenate)(header, parts, target)
                 result.output = target
@@ -114,7 +110,7 @@ def _run_job(spark, source: Path, out: Path, header: str, scorer: Scorer) -> Non
 
     model = spark.sparkContext.broadcast(scorer)
     head = (header + "\n").encode()
-    head_out = len(f"{header},{TARGET}\n".encode())
+    head_out = len(output_header(header))
 
     def score_partition(batches):
         rows, parsed, start, failures = 0, 0, -1, Failures()
@@ -127,13 +123,15 @@ def _run_job(spark, source: Path, out: Path, header: str, scorer: Scorer) -> Non
             if not lines:
                 continue
             found, out = Failures(), io.BytesIO()
-            parsed += _stream(io.BytesIO(head + b"\n".join(lines) + b"\n"), out, model.value, found, 1 << 30, None)
+            # One block for the whole batch: Arrow hands over at most maxRecordsPerBatch lines at a time.
+            text = io.BytesIO(head + b"\n".join(lines) + b"\n")
+            parsed += score_chunks(source=text, sink=out, scorer=model.value, failures=found, block_size=1 << 30)
             _absorb(failures, found, rows)
             rows += len(lines)
             if not failures:
-                yield _frame([out.getvalue()[head_out:].decode().removesuffix("\n")])
+                yield _value_column([out.getvalue()[head_out:].decode().removesuffix("\n")])
         summary = {"start": start, "lines": rows, "rows": parsed, "counts": [[*k, n] for k, n in failures.counts.items()]}
-        yield _frame([json.dumps({**summary, "examples": [asdict(f) for f in failures.examples]})])
+        yield _value_column([json.dumps({**summary, "examples": [asdict(f) for f in failures.examples]})])
 
     lines = spark.read.text(str(source)).select(
         F.col("value").cast("binary").alias("line"), F.input_file_block_start().alias("start")
@@ -144,7 +142,8 @@ def _run_job(spark, source: Path, out: Path, header: str, scorer: Scorer) -> Non
         model.unpersist()
 
 
-def _frame(values: list[str]):
+def _value_column(values: list[str]):
+    """The one-column frame (``value string``) that ``mapInPandas`` returns and Spark writes as text lines."""
     import pandas as pd
 
     return pd.DataFrame({"value": values})
@@ -191,48 +190,25 @@ def _merge(parts, failures: Failures) -> int:
 
 
 def _concatenate(header: str, parts, target: Path) -> None:
-    """Header + every part's scored text, in file order, into a temp file renamed over ``target``."""
-    tmp = temp_path_for(target)
-    try:
-        with open(tmp, "wb") as dst:
-            dst.write(f"{header},{TARGET}\n".encode())
-            for (_, _, length), part in parts:
-                with open(part, "rb") as src:
-                    _copy(src, dst, length)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _check_folder(source: Path, target: Path) -> None:
-    if not source.is_file():
-        raise ModelgateError(f"{source}: input file not found")
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise ModelgateError(f"{target}/: OUTPUT folder exists and is not empty; give a new or empty folder")
-    if not target.parent.is_dir():
-        raise ModelgateError(f"{target.parent}: output folder does not exist")
+    """Header + every part's scored text, in file order, published as ``target``."""
+    with atomic_writer(target) as dst:
+        _write_scored(dst, header, parts)
 
 
 def _write_parts(header: str, parts, target: Path) -> None:
-    """Part files (header + one partition's rows, in file order) in a temp folder renamed to ``target``."""
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
-    try:
-        scored = [(length, part) for (_, _, length), part in parts if length > 0] or [(0, None)]
-        for number, (length, part) in enumerate(scored):
-            with open(tmp / f"part-{number:05d}.csv", "wb") as dst:
-                dst.write(f"{header},{TARGET}\n".encode())
-                if part is not None:
-                    with open(part, "rb") as src:
-                        _copy(src, dst, length)
-                dst.flush()
-                os.fsync(dst.fileno())
-        if target.exists():
-            target.rmdir()  # checked empty before the run
-        os.rename(tmp, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    """Part files (header + one partition's rows, in file order), published together as the folder ``target``."""
+    scored = [part for part in parts if part[0][2] > 0] or [None]
+    with atomic_folder(target) as folder:
+        for number, part in enumerate(scored):
+            with atomic_writer(folder / f"part-{number:05d}.csv") as dst:
+                _write_scored(dst, header, [part] if part else [])
+
+
+def _write_scored(dst, header: str, parts) -> None:
+    dst.write(output_header(header))
+    for (_, _, length), part in parts:
+        with open(part, "rb") as src:
+            _copy(src, dst, length)
 
 
 def _copy(src, dst, length: int, block: int = 8 << 20) -> None:

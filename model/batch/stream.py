@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -23,8 +23,8 @@ import pyarrow.csv as pacsv
 from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.ranges import FEATURE, TARGET
 from modelgate.contracts.schemas import BATCH_INPUT, BATCH_OUTPUT
-from modelgate.contracts.validation import Failure, Failures, parse_numbers, run_schema
-from modelgate.model.files import remove_stale_temps, temp_path_for
+from modelgate.contracts.validation import CSV, FIELD_COUNT, HEADER, UTF8, Failure, Failures, parse_numbers, run_schema
+from modelgate.model.files import atomic_writer
 from modelgate.model.scorer import Scorer
 
 BLOCK_SIZE = 2 << 20  # bytes of CSV per chunk (2 MiB measured faster and leaner than 4 or 8: bench/README.md)
@@ -47,70 +47,78 @@ def score_file(input_path, output_path, scorer: Scorer, *, block_size: int = BLO
     """Score ``input_path`` into ``output_path``. Contract violations are returned in the result
     (no output written); unusable paths raise :class:`ModelgateError`."""
     source, target = Path(input_path), Path(output_path)
-    _check_paths(source, target)
-    remove_stale_temps(target)
+    check_paths(source=source, target=target)
     result = BatchResult(source, None)
     started = time.perf_counter()
-    tmp = temp_path_for(target)
     try:
-        with open(source, "rb") as src, open(tmp, "wb") as dst:
+        with open(source, "rb") as src, atomic_writer(target, publish=lambda: result.ok) as dst:
             bar = _progress_bar(source, progress)
-            result.rows = _stream(src, dst, scorer, result.failures, block_size, bar)
+            found = result.failures
+            result.rows = score_chunks(source=src, sink=dst, scorer=scorer, failures=found, block_size=block_size, bar=bar)
             if bar is not None:
                 bar.close()
-            dst.flush()
-            os.fsync(dst.fileno())
-        if result.ok:
-            os.replace(tmp, target)
-            result.output = target
     except OSError as exc:  # disk full, quota, I/O error: the temporary goes, OUTPUT is untouched
         if exc.filename is not None and Path(exc.filename) == source:
             raise ModelgateError(f"{source}: cannot read input: {exc.strerror}") from None
         raise ModelgateError(f"{target}: cannot write output: {exc.strerror or exc}; no output written") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+    if result.ok:
+        result.output = target
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _check_paths(source: Path, target: Path) -> None:
+def check_paths(*, source: Path, target: Path, folder: bool = False) -> None:
+    """Raise :class:`ModelgateError` unless ``source`` is a file to read and ``target`` a file that may be
+    written (with ``folder``: a folder of part files, absent or empty) without touching ``source``."""
     if not source.is_file():
         raise ModelgateError(f"{source}: input file not found")
-    if target.exists() and target.resolve() == source.resolve():
+    if folder and target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ModelgateError(f"{target}/: OUTPUT folder exists and is not empty; give a new or empty folder")
+    if not folder and target.exists() and target.resolve() == source.resolve():
         raise ModelgateError(f"{target}: OUTPUT must not be the INPUT file (it would be overwritten)")
-    if target.is_dir():
+    if not folder and target.is_dir():
         raise ModelgateError(f"{target}: OUTPUT is a directory; give a file name")
     if not target.parent.is_dir():
         raise ModelgateError(f"{target.parent}: output folder does not exist")
+
+
+def output_header(header: str) -> bytes:
+    """The scored file's first line: the input's header with the target column added."""
+    return f"{header},{TARGET}\n".encode()
 
 
 def read_header(src) -> tuple[list[str], str, list[Failure]]:
     """Read the first line; return (column names, header text, header failures)."""
     raw = src.readline()
     if not raw.strip():
-        return [], "", [Failure(None, "header", "empty file: expected a header line naming 'height'", None)]
+        return [], "", [Failure(None, HEADER, f"empty file: expected a header line naming {FEATURE!r}", None)]
     try:
         text = raw.decode("utf-8-sig").rstrip("\r\n")
     except UnicodeDecodeError as exc:
-        return [], "", [Failure(None, "utf8", f"header is not UTF-8 text ({exc.reason} at byte {exc.start})", None)]
+        return [], "", [Failure(None, UTF8, f"header is not UTF-8 text ({exc.reason} at byte {exc.start})", None)]
     names = next(csv.reader([text]))
     problems = []
     if names.count(FEATURE) != 1:
         found = "twice or more" if names.count(FEATURE) else "missing"
-        problems.append(Failure(FEATURE, "header", f"column {FEATURE!r} is {found}; header is {names}", None))
+        problems.append(Failure(FEATURE, HEADER, f"column {FEATURE!r} is {found}; header is {names}", None))
     if TARGET in names:
-        problems.append(Failure(TARGET, "header", f"input already has a {TARGET!r} column; it would be overwritten", None))
+        problems.append(Failure(TARGET, HEADER, f"input already has a {TARGET!r} column; it would be overwritten", None))
     if len(set(names)) != len(names) and not problems:
-        problems.append(Failure(None, "header", f"duplicate column names in {names}", None))
+        problems.append(Failure(None, HEADER, f"duplicate column names in {names}", None))
     return names, text, problems
 
 
-def _stream(src, dst, scorer, failures: Failures, block_size: int, bar) -> int:
-    names, header, problems = read_header(src)
+def score_chunks(
+    *, source: IO[bytes], sink: IO[bytes], scorer: Scorer, failures: Failures, block_size: int = BLOCK_SIZE, bar=None
+) -> int:
+    """Score the CSV in ``source`` into ``sink`` a block of ``block_size`` bytes at a time; return the
+    data rows read. Every failure goes to ``failures``; after the first, nothing more is written to
+    ``sink`` (its content is then to be thrown away). ``bar`` is a tqdm bar advanced by bytes read."""
+    names, header, problems = read_header(source)
     if problems:
         failures.extend(problems)
         return 0
-    dst.write((header + "," + TARGET + "\n").encode())
+    sink.write(output_header(header))
 
     skipped: list[int] = []  # data rows dropped by the parser; later rows are renumbered past them
 
@@ -119,7 +127,7 @@ def _stream(src, dst, scorer, failures: Failures, block_size: int, bar) -> int:
         failures.add(
             Failure(
                 None,
-                "field_count",
+                FIELD_COUNT,
                 f"{row.actual_columns} fields, expected {row.expected_columns}: {row.text[:60]!r}",
                 row.number,
             )
@@ -130,7 +138,7 @@ def _stream(src, dst, scorer, failures: Failures, block_size: int, bar) -> int:
     try:
         # Blank lines are kept as rows (a missing height) so that row and line numbers stay exact.
         reader = pacsv.open_csv(
-            src,
+            source,
             read_options=pacsv.ReadOptions(column_names=names, block_size=block_size, use_threads=False),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid_row, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
@@ -138,7 +146,7 @@ def _stream(src, dst, scorer, failures: Failures, block_size: int, bar) -> int:
             ),
         )
     except pa.ArrowInvalid as exc:
-        failures.add(Failure(None, "csv", _arrow_reason(exc), _arrow_row(exc, rows)))
+        failures.add(Failure(None, CSV, _arrow_reason(exc), _arrow_row(exc, rows)))
         return rows
     while True:
         try:
@@ -146,23 +154,23 @@ def _stream(src, dst, scorer, failures: Failures, block_size: int, bar) -> int:
         except StopIteration:
             break
         except pa.ArrowInvalid as exc:
-            failures.add(Failure(None, "csv", _arrow_reason(exc), _arrow_row(exc, rows)))
+            failures.add(Failure(None, CSV, _arrow_reason(exc), _arrow_row(exc, rows)))
             break
         # Values never hold a newline (newlines_in_values is off) unless a quote was left open: pyarrow
         # then swallows the rest of the file into one value, and the rows in it would go unscored.
         if any(pc.any(pc.match_substring(column, "\n")).as_py() for column in batch.columns):
             reason = "unterminated quote: a quoted value runs to the end of the file"
-            failures.add(Failure(None, "csv", reason, rows + batch.num_rows))
+            failures.add(Failure(None, CSV, reason, rows + batch.num_rows))
             break
         heights = _heights(batch.column(FEATURE), rows, failures, skipped)
         if not failures:
             weights = scorer.predict(heights)
-            failures.extend(run_schema(BATCH_OUTPUT, _frame(rows, heights, weights)))
+            failures.extend(run_schema(BATCH_OUTPUT, _numbered_frame(rows, heights, weights)))
             if not failures:
-                dst.write(_csv_bytes(batch.append_column(TARGET, pa.array(weights))))
+                sink.write(_csv_bytes(batch.append_column(TARGET, pa.array(weights))))
         rows += batch.num_rows
         if bar is not None:
-            bar.update(src.tell() - bar.n)
+            bar.update(source.tell() - bar.n)
     return rows
 
 
@@ -170,7 +178,7 @@ def _heights(column: pa.Array, offset: int, failures: Failures, skipped: list[in
     """Cast the text column to float64 (fast path); on any unparsable cell, find every bad one."""
     try:
         heights = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
-        frame = _frame(offset, heights)
+        frame = _numbered_frame(offset, heights)
     except pa.ArrowInvalid:
         text = pd.Series(
             column.to_numpy(zero_copy_only=False), index=pd.RangeIndex(offset, offset + len(column)), dtype=object
@@ -199,7 +207,8 @@ def _renumber(found: list[Failure], skipped: list[int]) -> list[Failure]:
     return renumbered
 
 
-def _frame(offset: int, heights: np.ndarray, weights: np.ndarray | None = None) -> pd.DataFrame:
+def _numbered_frame(offset: int, heights: np.ndarray, weights: np.ndarray | None = None) -> pd.DataFrame:
+    """Heights (and weights) indexed by data row - 1 from ``offset``, so schema failures name file rows."""
     columns = {FEATURE: heights} if weights is None else {FEATURE: heights, TARGET: weights}
     return pd.DataFrame(columns, index=pd.RangeIndex(offset, offset + len(heights)), copy=False)
 

@@ -59,7 +59,7 @@ def register(sub, settings: Settings) -> None:
 
 def run(args) -> int:
     from modelgate.gate import evaluate
-    from modelgate.gate_output import table, write_junit
+    from modelgate.gate_output import table, write_verdict_junit
 
     verdict = evaluate(
         args.reports_dir,
@@ -73,7 +73,7 @@ def run(args) -> int:
     for line in table(verdict):
         print(line)
     if args.junit:
-        write_junit(verdict, args.junit)
+        write_verdict_junit(verdict, args.junit)
     print(flush=True)  # the table first, even when the verdict goes to stderr
     print(verdict.summary(), file=sys.stdout if verdict.passed else sys.stderr, flush=True)
     return 0 if verdict.passed else 1

@@ -6,6 +6,7 @@ import sys
 
 from modelgate.commands import model_arg
 from modelgate.contracts.errors import ModelgateError
+from modelgate.contracts.ranges import FEATURE
 from modelgate.model.batch import ENGINES
 from modelgate.settings import Settings
 
@@ -20,7 +21,7 @@ def register(sub, settings: Settings) -> None:
     score.add_argument(
         "input",
         metavar="INPUT",
-        help="CSV file or URL (abfs://container/path) with a 'height' column (other columns pass through)",
+        help=f"CSV file or URL (abfs://container/path) with a {FEATURE!r} column (other columns pass through)",
     )
     score.add_argument("output", metavar="OUTPUT", help="CSV file or URL to write; replaced only when the whole input passed")
     model_arg(score, settings)

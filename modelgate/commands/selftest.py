@@ -29,11 +29,11 @@ def register(sub, settings: Settings) -> None:
 
 
 def run(args) -> int:
-    from modelgate.selftest import run_selftest, write_junit
+    from modelgate.selftest import run_selftest, write_selftest_junit
 
     result = run_selftest(args.model, args.features)
     if args.junit:
-        write_junit(result, args.junit)
+        write_selftest_junit(result, args.junit)
     if result.model_error is not None:
         print(f"modelgate: error: selftest: {result.model_error}", file=sys.stderr)
         return result.model_error.exit_code

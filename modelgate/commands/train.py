@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from modelgate.contracts.ranges import FEATURE, TARGET
 from modelgate.settings import DEFAULT_TRAINING_DATA, Settings
 
 
@@ -19,7 +20,7 @@ def register(sub, settings: Settings) -> None:
         type=Path,
         default=DEFAULT_TRAINING_DATA,
         metavar="CSV",
-        help=f"training CSV with columns height,weight (default: {DEFAULT_TRAINING_DATA})",
+        help=f"training CSV with columns {FEATURE},{TARGET} (default: {DEFAULT_TRAINING_DATA})",
     )
     train.add_argument(
         "--out",

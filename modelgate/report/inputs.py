@@ -13,6 +13,7 @@ import numpy as np
 
 from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.golden import Band, GoldenCase, golden_cases, r2_band
+from modelgate.contracts.ranges import FEATURE, TARGET
 from modelgate.gate import Verdict, evaluate
 from modelgate.junit import read_suite
 from modelgate.report.scenarios import Feature, apply_results, load_results, parse_features
@@ -107,8 +108,8 @@ def _model(inputs: Inputs) -> None:
     except ModelgateError as exc:
         inputs.missing.append(f"training data for the plots: {exc}")
         return
-    inputs.heights = frame["height"].to_numpy(dtype="float64")
-    inputs.weights = frame["weight"].to_numpy(dtype="float64")
+    inputs.heights = frame[FEATURE].to_numpy(dtype="float64")
+    inputs.weights = frame[TARGET].to_numpy(dtype="float64")
     inputs.fitted = scorer.predict(inputs.heights)
     inputs.data_matches_manifest = sha256_file(src.data) == loaded.manifest.get("training_data", {}).get("sha256")
 
