@@ -16,11 +16,12 @@ import pytest
 from modelgate.contracts.evidence import model_properties
 from modelgate.contracts.golden import golden_cases
 from modelgate.model import artifact
+from modelgate.model.scorer import Scorer
 from modelgate.model.train import train
 from pytest_bdd import given
 
 from steps.service import Service, in_process
-from steps.support import BUNDLED_MODEL, FEATURES, TRAINING_DATA
+from steps.support import BUNDLED_MODEL, FEATURES, TRAINING_DATA, load_scorer
 
 # Session fixtures for the built image and the external services of the spark and storage tests
 # (each started only when a test asks for it).
@@ -69,6 +70,12 @@ def trained_model(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("model")
     train(TRAINING_DATA, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def scorer(trained_model) -> Scorer:
+    """The scorer of ``trained_model`` (unit tests of the batch engines and the watcher)."""
+    return load_scorer(trained_model)
 
 
 def bundled_model() -> Path:

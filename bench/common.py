@@ -1,4 +1,5 @@
-"""Helpers shared by the benchmarks: run a server, wait for it, a trained model, wrk."""
+"""Helpers shared by the benchmarks: run a server, wait for it, a trained model, wrk. The checkout and the
+test support (``steps.support``: ROOT, ``load_scorer``, the Azurite launcher) are the tests' own."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+# A benchmark runs as ``python bench/NAME.py``: make the checkout importable for ``steps.support``.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from steps.support import ROOT
+
 OUT = ROOT / "bench" / "out"
 
 

@@ -21,11 +21,10 @@ import sys
 import time
 from urllib.parse import urlsplit
 
-from common import OUT, ROOT, server, trained_model
-
-sys.path.insert(0, str(ROOT))
-from modelgate.model import artifact
+from common import OUT, server, trained_model
 from modelgate.model.scorer import Scorer
+
+from steps.support import load_scorer
 
 PORT = 8793
 
@@ -141,7 +140,7 @@ def main() -> int:
     parser.add_argument("--url", help="an already running service (default: start modelgate serve --workers 1)")
     args = parser.parse_args()
     model = trained_model()
-    pool = build_requests(Scorer(artifact.load(model).estimator), 20_000)
+    pool = build_requests(load_scorer(model), 20_000)
     try:
         import uvloop
 

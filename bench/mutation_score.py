@@ -18,9 +18,9 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
+from common import ROOT
 from mutmut.stats import status_by_exit_code
 
-ROOT = Path(__file__).resolve().parent.parent
 KILLED = {"killed", "timeout", "caught by type check"}
 
 

@@ -20,7 +20,7 @@ import time
 
 from common import OUT, ROOT, make_input, trained_model
 
-sys.path.insert(0, str(ROOT))
+from steps.support import load_scorer
 
 
 def main() -> None:
@@ -41,11 +41,9 @@ def main() -> None:
     subprocess.run([*cli, "--no-progress"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     figures["pandas_seconds"] = round(time.perf_counter() - started, 2)
 
-    from modelgate.model import artifact
     from modelgate.model.batch.spark import score_file_spark, session
-    from modelgate.model.scorer import Scorer
 
-    scorer = Scorer(artifact.load(model).estimator)
+    scorer = load_scorer(model)
     started = time.perf_counter()
     spark = session(args.master)
     figures["spark_session_start_seconds"] = round(time.perf_counter() - started, 2)

@@ -13,16 +13,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from common import OUT, ROOT, trained_model
+
+from steps.azurite import running
 
 
 class LocalFolders:
@@ -58,30 +58,6 @@ class AzuriteFolders:
         return self.fs.exists(f"bench/outbox/{name}")
 
 
-@contextmanager
-def azurite(work: Path):
-    """A throw-away Azurite on 127.0.0.1; yields its connection string."""
-    from steps.azurite import DEV_ACCOUNT, DEV_KEY, find_executable
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    args = ["--blobHost", "127.0.0.1", "--blobPort", str(port), "--location", str(work / "azurite"), "--skipApiVersionCheck"]
-    proc = subprocess.Popen([find_executable(), *args, "--loose", "--silent"], stdout=subprocess.DEVNULL)
-    try:
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        endpoint = f"http://127.0.0.1:{port}/{DEV_ACCOUNT}"
-        yield f"DefaultEndpointsProtocol=http;AccountName={DEV_ACCOUNT};AccountKey={DEV_KEY};BlobEndpoint={endpoint};"
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=20)
@@ -92,7 +68,8 @@ def main() -> None:
     model = trained_model()
     with tempfile.TemporaryDirectory(prefix="watch-bench-") as work:
         if args.azurite:
-            with azurite(Path(work)) as connection:
+            (Path(work) / "azurite").mkdir()
+            with running(Path(work) / "azurite") as connection:
                 os.environ["AZURE_STORAGE_CONNECTION_STRING"] = connection  # the watcher process inherits it
                 latencies = measure(AzuriteFolders(connection), model, args)
         else:

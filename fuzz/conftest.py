@@ -12,7 +12,6 @@ import pytest
 import schemathesis
 from modelgate.app.main import create_app
 from modelgate.model import artifact
-from modelgate.model.scorer import Scorer
 
 
 class RequestCount:
@@ -30,11 +29,6 @@ class RequestCount:
 @pytest.fixture(scope="session")
 def request_count() -> RequestCount:
     return RequestCount()
-
-
-@pytest.fixture(scope="session")
-def scorer(model_under_test) -> Scorer:
-    return Scorer(artifact.load(model_under_test).estimator)
 
 
 @pytest.fixture(scope="session")

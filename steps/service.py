@@ -6,7 +6,6 @@ trained for the session. ``--base-url URL``: any running deployment (the post-de
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -14,6 +13,8 @@ from pathlib import Path
 
 import requests
 import uvicorn
+
+from steps.support import free_port
 
 
 class Service:
@@ -43,12 +44,6 @@ def wait_until_healthy(base_url: str, timeout: float = 60.0) -> None:
             last = exc
         time.sleep(0.1)
     raise TimeoutError(f"{base_url}/health did not answer within {timeout:.0f} s ({last})")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager

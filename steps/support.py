@@ -3,14 +3,51 @@ small builders every suite needs (one home each, so suites cannot drift apart)."
 
 from __future__ import annotations
 
+import importlib.util
+import socket
 from pathlib import Path
+from types import ModuleType
+
+from modelgate.model import artifact
+from modelgate.model.files import TEMP_MARK
+from modelgate.model.scorer import Scorer
+
+from modelgate.settings import DEFAULT_MODEL_DIR, DEFAULT_TRAINING_DATA
 
 # The checkout the tests run from: home of features/, data/, docker/ and pipelines/. Installed code never
 # uses it (its defaults come from settings and the working directory).
 ROOT = Path(__file__).resolve().parent.parent
 
-from modelgate.settings import DEFAULT_MODEL_DIR, DEFAULT_TRAINING_DATA  # noqa: E402
-
 BUNDLED_MODEL = ROOT / DEFAULT_MODEL_DIR  # the model that ships: what the features judge by default
 TRAINING_DATA = ROOT / DEFAULT_TRAINING_DATA  # the bundled training data
 FEATURES = ROOT / "features"
+
+
+def load_scorer(model_dir: Path | str) -> Scorer:
+    """The scorer of the verified model in ``model_dir`` (``artifact.load`` refuses a tampered one)."""
+    return Scorer(artifact.load(model_dir).estimator)
+
+
+def temporaries(folder: Path) -> list[str]:
+    """Every output temporary left anywhere below ``folder`` (the writers' ``TEMP_MARK`` in its name), as
+    paths relative to ``folder``. A missing folder is an error, not an empty answer: a check that looks
+    in the wrong place must not pass."""
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} is not a folder: no temporaries can be looked for there")
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob(f"*{TEMP_MARK}*"))
+
+
+def load_script(path: Path) -> ModuleType:
+    """A script of the repository that is not part of the package (``data/generate.py``,
+    ``pipelines/replace_tokens.py``, …), imported from its file so that the tests run its own code."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

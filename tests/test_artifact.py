@@ -45,11 +45,16 @@ def _write_manifest(directory, manifest):
     (directory / artifact.MANIFEST_FILE).write_text(json.dumps(manifest))
 
 
+def _set_in_manifest(directory, **fields):
+    """Change fields of the manifest on disk, as anyone with write access could."""
+    manifest = _manifest(directory)
+    manifest.update(fields)
+    _write_manifest(directory, manifest)
+
+
 def _sign(directory):
     """Record the model file's current digest in the manifest, as an attacker with write access would."""
-    manifest = _manifest(directory)
-    manifest["model_sha256"] = artifact.sha256_file(directory / artifact.MODEL_FILE)
-    _write_manifest(directory, manifest)
+    _set_in_manifest(directory, model_sha256=artifact.sha256_file(directory / artifact.MODEL_FILE))
 
 
 def test_load_verifies_and_returns_the_estimator(trained_model):
@@ -75,9 +80,7 @@ def test_a_tampered_model_file_is_refused(model_copy):
 
 
 def test_a_manifest_pointing_elsewhere_is_refused(model_copy):
-    manifest = _manifest(model_copy)
-    manifest["model_file"] = "../other.skops"
-    _write_manifest(model_copy, manifest)
+    _set_in_manifest(model_copy, model_file="../other.skops")
     with pytest.raises(ArtifactError, match="must be a file in the model directory"):
         artifact.load(model_copy)
 
@@ -103,9 +106,7 @@ def test_an_untrusted_type_is_refused_even_with_a_matching_digest(model_copy):
 
 
 def test_a_different_sklearn_major_version_warns_with_both_versions(model_copy):
-    manifest = _manifest(model_copy)
-    manifest["sklearn_version"] = "0.24.2"
-    _write_manifest(model_copy, manifest)
+    _set_in_manifest(model_copy, sklearn_version="0.24.2")
     (warning,) = artifact.load(model_copy).warnings
     assert "0.24.2" in warning and artifact.sklearn.__version__ in warning
 
@@ -138,9 +139,7 @@ def test_an_unreadable_manifest_is_an_artifact_error_not_a_traceback(model_copy)
 
 @pytest.mark.parametrize("elsewhere", ["/etc/passwd", "sub/model.skops", "..", ""])
 def test_every_model_file_outside_the_folder_is_refused(model_copy, elsewhere):
-    manifest = _manifest(model_copy)
-    manifest["model_file"] = elsewhere
-    _write_manifest(model_copy, manifest)
+    _set_in_manifest(model_copy, model_file=elsewhere)
     with pytest.raises(ArtifactError, match=r"must be a file in the model directory|model file named by the manifest is missing"):
         artifact.load(model_copy)
 
@@ -161,18 +160,14 @@ def test_a_corrupt_model_file_with_a_matching_digest_is_refused(model_copy):
 
 
 def test_the_same_major_version_does_not_warn(model_copy):
-    manifest = _manifest(model_copy)
-    manifest["sklearn_version"] = artifact.sklearn.__version__.split(".")[0] + ".0.0"
-    _write_manifest(model_copy, manifest)
+    _set_in_manifest(model_copy, sklearn_version=artifact.sklearn.__version__.split(".")[0] + ".0.0")
     assert artifact.load(model_copy).warnings == []
 
 
 def test_the_version_warning_reaches_the_batch_user(model_copy, tmp_path, capsys):
     from modelgate.cli import main
 
-    manifest = _manifest(model_copy)
-    manifest["sklearn_version"] = "0.24.2"
-    _write_manifest(model_copy, manifest)
+    _set_in_manifest(model_copy, sklearn_version="0.24.2")
     source = tmp_path / "in.csv"
     source.write_text("height\n72\n")
     assert main(["score", str(source), str(tmp_path / "out.csv"), "--model", str(model_copy)]) == 0

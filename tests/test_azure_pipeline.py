@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import configparser
 import copy
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from steps.support import ROOT
+from steps.support import ROOT, load_script
 from tests import azure_templates
 
 PIPELINES = ROOT / "pipelines"
@@ -204,9 +203,7 @@ def test_the_release_and_secret_checks_catch_a_broken_pipeline(pipeline):
 
 
 def test_manifest_tokens_are_replaced_and_a_missing_value_is_named(tmp_path, capsys):
-    spec = importlib.util.spec_from_file_location("replace_tokens", PIPELINES / "replace_tokens.py")
-    tokens = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tokens)
+    tokens = load_script(PIPELINES / "replace_tokens.py")
     assert (
         tokens.replace_tokens("image: #{IMAGE}#\nname: #{SERVICE_NAME}#", {"IMAGE": "acr/m:1", "SERVICE_NAME": "s"})
         == "image: acr/m:1\nname: s"

@@ -7,14 +7,7 @@ import os
 import pandas as pd
 import pytest
 from modelgate.contracts.errors import ModelgateError
-from modelgate.model import artifact
 from modelgate.model.batch.stream import score_file
-from modelgate.model.scorer import Scorer
-
-
-@pytest.fixture(scope="module")
-def scorer(trained_model):
-    return Scorer(artifact.load(trained_model).estimator)
 
 
 def write(path, text):

@@ -21,12 +21,11 @@ import uuid
 from pathlib import Path
 
 import pytest
-from modelgate.model import artifact
 from modelgate.model.batch.stream import score_file
 from modelgate.model.files import TEMP_MARK
-from modelgate.model.scorer import Scorer
 
 from modelgate.cli import main
+from steps.support import load_scorer, temporaries
 
 ROWS = 1_500_000  # about 10 MB in, 20 MB out: several blocks, long enough to be killed mid-write
 KILLS = 5
@@ -35,10 +34,6 @@ KILLS = 5
 def _score(source: Path, output: Path, model: Path) -> subprocess.Popen:
     args = [sys.executable, "-m", "modelgate.cli", "score", str(source), str(output), "--model", str(model), "--no-progress"]
     return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def _temporaries(folder: Path) -> list[str]:
-    return [p.name for p in folder.iterdir() if TEMP_MARK in p.name]
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +103,7 @@ def test_sigkill_at_random_points_leaves_no_or_complete_output_and_a_rerun_is_id
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err
     assert output.read_bytes() == expected
-    assert _temporaries(tmp_path) == []
+    assert temporaries(tmp_path) == []
     assert large_input.read_bytes() == source_before
 
 
@@ -128,7 +123,7 @@ def _check_disk_full(source: Path, full: Path, model: Path, capsys) -> None:
     assert err.count("\n") == 0 and "Traceback" not in err, err
     assert err.startswith(f"modelgate: error: {output}: cannot write output:") and "no output written" in err, err
     assert "No space left on device" in err, err
-    assert not output.exists() and _temporaries(full) == []
+    assert not output.exists() and temporaries(full) == []
     assert source.read_bytes() == before
 
 
@@ -195,7 +190,7 @@ def _simulate_enospc(source: Path, folder: Path, model_dir: Path, capsys, previo
     assert err.count("\n") == 0 and "Traceback" not in err, err
     assert err.startswith(f"modelgate: error: {output}: cannot write output:") and "No space left on device" in err, err
     assert (output.read_bytes() == previous) if previous is not None else not output.exists()
-    assert _temporaries(folder) == []
+    assert temporaries(folder) == []
     assert source.read_bytes() == before
 
 
@@ -212,5 +207,5 @@ def test_the_in_process_scorer_cleans_up_after_enospc_too(tmp_path, trained_mode
 
     monkeypatch.setattr(writer.os, "fsync", no_space)
     with pytest.raises(ModelgateError, match="cannot write output: No space left on device"):
-        score_file(source, tmp_path / "out.csv", Scorer(artifact.load(trained_model).estimator))
+        score_file(source, tmp_path / "out.csv", load_scorer(trained_model))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

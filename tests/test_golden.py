@@ -11,11 +11,10 @@ from decimal import Decimal
 
 import pytest
 from modelgate.contracts.golden import Band, GoldenCase, golden_cases, r2_band
-from modelgate.model import artifact
-from modelgate.model.scorer import Scorer
 
 from modelgate.cli import main
 from modelgate.selftest import run_selftest
+from steps.support import load_scorer
 
 
 def test_an_answer_exactly_the_tolerance_away_meets_it_and_nothing_beyond_does():
@@ -71,7 +70,7 @@ def _moved_features(features_dir, tmp_path, answers: dict[float, float]):
 
 
 def test_selftest_and_report_agree_with_met_by_at_the_tolerance(trained_model, features_dir, tmp_path, capsys):
-    scorer = Scorer(artifact.load(trained_model).estimator)
+    scorer = load_scorer(trained_model)
     answers = dict(zip((138.0, 140.0), scorer.predict_list([138.0, 140.0])))
     features = _moved_features(features_dir, tmp_path, answers)
     cases = {c.height: c for c in golden_cases(features)}

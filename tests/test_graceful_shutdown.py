@@ -16,10 +16,9 @@ import sys
 import time
 
 import pytest
-from modelgate.model import artifact
-from modelgate.model.scorer import Scorer
 
-from steps.service import free_port, wait_until_healthy
+from steps.service import wait_until_healthy
+from steps.support import free_port, load_scorer
 
 IN_FLIGHT = 8
 
@@ -72,7 +71,7 @@ def server(trained_model):
 
 def test_sigterm_lets_every_request_in_flight_complete(server, trained_model):
     proc, port = server
-    scorer = Scorer(artifact.load(trained_model).estimator)
+    scorer = load_scorer(trained_model)
     asked = [[50.0 + i, 60.5 + i, 138.0] * 300 for i in range(IN_FLIGHT)]
     started = [_start_request(port, heights, f"inflight-{i}") for i, heights in enumerate(asked)]
     time.sleep(1.0)  # the server has read the headers and is waiting for the bodies

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 
 import pytest
 import yaml
 
-from steps.support import ROOT
+from steps.support import ROOT, load_script
 
 MANIFEST = ROOT / "docker" / "kubernetes-deployment.yaml"
 VALUES = {"IMAGE": "registry.example.com/modelgate:1.0.0", "SERVICE_NAME": "modelgate-scoring"}
@@ -17,10 +16,7 @@ VALUES = {"IMAGE": "registry.example.com/modelgate:1.0.0", "SERVICE_NAME": "mode
 
 def _replace_tokens():
     """The release pipeline's own token replacement, so the manifest and the pipeline cannot drift apart."""
-    spec = importlib.util.spec_from_file_location("replace_tokens", ROOT / "pipelines" / "replace_tokens.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.replace_tokens
+    return load_script(ROOT / "pipelines" / "replace_tokens.py").replace_tokens
 
 
 def rendered() -> str:

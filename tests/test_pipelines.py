@@ -3,16 +3,15 @@ parameters -> the job script's arguments -> ``modelgate score``; outputs are nam
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 from modelgate.model.batch.watch import output_name
 
-ROOT = Path(__file__).resolve().parents[1]
+from steps.support import ROOT, load_script
+
 ADF = ROOT / "pipelines" / "adf"
 BUNDLE = ROOT / "pipelines" / "databricks"
 
@@ -40,10 +39,7 @@ def job() -> dict:
 
 @pytest.fixture(scope="module")
 def score_job():
-    spec = importlib.util.spec_from_file_location("score_job", BUNDLE / "score_job.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BUNDLE / "score_job.py")
 
 
 def test_trigger_is_a_storage_event_trigger_on_the_input_folder(trigger):

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from modelgate.model import artifact
 from modelgate.model.batch.spark import score_file_spark
 from modelgate.model.batch.stream import score_file
-from modelgate.model.scorer import Scorer
 
 from modelgate.cli import main
 
@@ -21,11 +19,6 @@ CASES = {
     "too many fields": b"height\n61\n62,9\n",
     "bad header": b"size\n61\n",
 }
-
-
-@pytest.fixture(scope="module")
-def scorer(trained_model):
-    return Scorer(artifact.load(trained_model).estimator)
 
 
 def test_a_bad_header_is_rejected_before_spark_starts(tmp_path, scorer):

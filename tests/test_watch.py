@@ -6,9 +6,7 @@ import json
 
 import pytest
 from modelgate.contracts.errors import ModelgateError
-from modelgate.model import artifact
 from modelgate.model.batch.watch import LEDGER_FOLDER, Watcher, output_name
-from modelgate.model.scorer import Scorer
 
 from modelgate.cli import main
 
@@ -18,11 +16,6 @@ def folders(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     return inbox, tmp_path / "outbox", tmp_path / "quarantine"
-
-
-@pytest.fixture(scope="module")
-def scorer(trained_model):
-    return Scorer(artifact.load(trained_model).estimator)
 
 
 def watcher(folders, scorer, lines):

@@ -22,10 +22,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from modelgate.model import artifact
 from modelgate.model.batch.watch import LEDGER_FOLDER, output_name
 from modelgate.model.files import TEMP_MARK, sha256_file
 from modelgate.model.scorer import Scorer
+
+from steps.support import load_scorer, temporaries
 
 SEED = 1815
 KILLS = 4
@@ -41,10 +42,6 @@ def _heights(path: Path, rows: int, rng: random.Random) -> None:
     with open(path, "w") as handle:
         handle.write("height\n")
         handle.writelines(f"{rng.uniform(50, 140):.3f}\n" for _ in range(rows))
-
-
-def _temporaries(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob(f"*{TEMP_MARK}*")] if folder.exists() else []
 
 
 def _kill_while_writing(proc: subprocess.Popen, outbox: Path, threshold: int, timeout: float = 20) -> bool:
@@ -108,7 +105,7 @@ def test_sigkilled_watcher_scores_every_content_once_completely(tmp_path, traine
                 proc.kill()
                 proc.communicate(timeout=30)
 
-    _check_outbox(outbox, inbox, good, Scorer(artifact.load(trained_model).estimator))
+    _check_outbox(outbox, inbox, good, load_scorer(trained_model))
     _check_quarantine_and_ledger(outbox, quarantine, inbox, good)
 
 
@@ -126,7 +123,7 @@ def _check_outbox(outbox: Path, inbox: Path, good: list[str], scorer: Scorer) ->
         assert len(scored) == len(source), name
         assert np.array_equal(scored["height"].to_numpy(), source["height"].to_numpy()), name
         assert np.array_equal(scored["weight"].to_numpy(), scorer.predict(source["height"].to_numpy())), name
-    assert _temporaries(outbox) == []
+    assert temporaries(outbox) == []
 
 
 def _check_quarantine_and_ledger(outbox: Path, quarantine: Path, inbox: Path, good: list[str]) -> None:
