@@ -48,10 +48,12 @@ def encode(weights: list[float]) -> bytes:
 
 class FastWeight:
     """Outermost ASGI layer. ``app`` is everything else (``app.observe.Observe`` in front of FastAPI);
-    the fast path uses its request ids and metrics inline, so it is observed like every other path."""
+    the fast path uses its request ids and metrics inline, so it is observed like every other path. With
+    ``keys`` (``app.auth.ApiKeys``) it answers only a request they allow; any other falls through to ``app``,
+    whose key check answers the 401."""
 
-    def __init__(self, app, state: ModelState, metrics=None):
-        self.app, self.state, self.metrics = app, state, metrics
+    def __init__(self, app, state: ModelState, metrics=None, keys=None):
+        self.app, self.state, self.metrics, self.keys = app, state, metrics, keys
         self.observe = app if hasattr(type(app), "request_id_for") else None
 
     # uvicorn tells an app from an app factory by calling it with no arguments and expecting a TypeError. This entry
@@ -67,7 +69,7 @@ class FastWeight:
             return False
         started = time.perf_counter()
         heights = parse_query(scope["query_string"])
-        if heights is None:
+        if heights is None or (self.keys is not None and not self.keys.allows(scope)):
             return False
         body = encode(self.state.scorer.predict_list(heights))
         headers = [*_HEADERS, (b"content-length", str(len(body)).encode())]
