@@ -154,3 +154,15 @@ def test_a_key_is_compared_with_every_configured_key_in_constant_time(monkeypatc
     assert compared == [KEY.encode(), OTHER.encode(), WRONG.encode()]  # no early exit on the first match
     with pytest.raises(ValueError):
         auth.ApiKeys(())
+
+
+def test_the_rest_features_client_sends_the_key_a_service_requires(trained_model, tmp_path, monkeypatch):
+    from steps.service import Service, in_process
+
+    (tmp_path / "keys").write_text(KEY + "\n")
+    monkeypatch.setenv(API_KEYS_VARIABLE, str(tmp_path / "keys"))  # what the served app reads (Settings.from_env)
+    with in_process(trained_model) as url:
+        assert Service(url, KEY).get("/weight", "height=64").status_code == 200
+        assert Service(url, KEY).post("/weight", '{"height": [64]}').status_code == 200
+        assert Service(url).get("/weight", "height=64").status_code == 401
+        assert Service(url).get("/ready").status_code == 200
