@@ -10,6 +10,7 @@ is about. Unit tests keep their own freshly trained model (``trained_model``) an
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,13 @@ pytest_plugins = ["steps.container", "steps.azurite", "steps.spark_session"]
 
 def pytest_addoption(parser):
     parser.addoption("--base-url", default=None, help="run the REST scenarios against this deployed URL instead of in-process")
+    parser.addoption(
+        "--api-key",
+        default=os.environ.get("MODELGATE_API_KEY") or None,
+        metavar="KEY",
+        help="the API key to send when the service requires one (default: $MODELGATE_API_KEY, which keeps it off "
+        "the command line)",
+    )
     parser.addoption(
         "--service",
         choices=["in-process", "container"],
@@ -120,6 +128,11 @@ def base_url(request) -> str:
         yield url
 
 
+@pytest.fixture(scope="session")
+def api_key(request) -> str | None:
+    return request.config.getoption("--api-key")
+
+
 @given("the scoring service is running", target_fixture="service")
-def service(base_url, model_under_test) -> Service:
-    return Service(base_url)
+def service(base_url, model_under_test, api_key) -> Service:
+    return Service(base_url, api_key)

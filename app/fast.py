@@ -53,10 +53,12 @@ def encode(weights: list[float]) -> bytes:
 class FastWeight:
     """Outermost ASGI layer. ``app`` is everything else (usually ``observe`` in front of FastAPI); the
     fast path counts its predictions in ``metrics`` and, given the ``observe`` layer, uses its request
-    ids and records its requests inline, so it is observed like every other path."""
+    ids and records its requests inline, so it is observed like every other path. With ``keys``
+    (``app.auth.ApiKeys``) it answers only a request they allow; any other falls through to ``app``,
+    whose key check answers the 401."""
 
-    def __init__(self, app, state: ModelState, metrics: Metrics | None = None, *, observe: Observe | None = None):
-        self.app, self.state, self.metrics, self.observe = app, state, metrics, observe
+    def __init__(self, app, state: ModelState, metrics: Metrics | None = None, *, observe: Observe | None = None, keys=None):
+        self.app, self.state, self.metrics, self.observe, self.keys = app, state, metrics, observe, keys
 
     # uvicorn tells an app from an app factory by calling it with no arguments and expecting a TypeError. This entry
     # keeps its own signature under mutation testing (mutmut wraps each function it mutates in an (*args) trampoline,
@@ -71,7 +73,7 @@ class FastWeight:
             return False
         started = time.perf_counter()
         heights = parse_query(scope["query_string"])
-        if heights is None:
+        if heights is None or (self.keys is not None and not self.keys.allows(scope)):
             return False
         body = encode(self.state.scorer.predict_list(heights))
         headers = [*_HEADERS, (b"content-length", str(len(body)).encode())]

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from modelgate.app.auth import MESSAGES, ApiKeys, RequireApiKey
 from modelgate.app.deps import ModelNotReady, model_not_ready, ready_model, require_ready
 from modelgate.app.errors import http_error, validation_error
 from modelgate.app.fast import FastWeight
@@ -36,10 +37,13 @@ URL_TOO_LONG = {
     }
 }
 TOO_LARGE = {413: {"model": ErrorResponse, "description": "The request body is larger than the configured limit."}}
+UNAUTHORIZED = {401: {"model": ErrorResponse, "description": f"No valid API key ({'; '.join(sorted(MESSAGES))})."}}
 
 
-def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
+def create_api(state: ModelState, metrics: Metrics | None = None, keys_required: bool = False) -> FastAPI:
+    """The FastAPI app; ``keys_required`` documents the 401 of every operation but the probes'."""
     metrics = metrics or Metrics()
+    locked = UNAUTHORIZED if keys_required else {}
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
@@ -66,7 +70,9 @@ def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
         metrics.predictions.inc(len(weights))
         return {"response": weights}
 
-    @api.get("/weight", response_model=WeightResponse, responses=ERRORS | URL_TOO_LONG, summary="Weights for query heights")
+    @api.get(
+        "/weight", response_model=WeightResponse, responses=ERRORS | URL_TOO_LONG | locked, summary="Weights for query heights"
+    )
     def get_weight(
         height: Annotated[
             list[Height],
@@ -75,7 +81,9 @@ def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
     ):
         return score(height)
 
-    @api.post("/weight", response_model=WeightResponse, responses=ERRORS | TOO_LARGE, summary="Weights for a list of heights")
+    @api.post(
+        "/weight", response_model=WeightResponse, responses=ERRORS | TOO_LARGE | locked, summary="Weights for a list of heights"
+    )
     def post_weight(body: WeightRequest):
         return score(body.height)
 
@@ -87,7 +95,7 @@ def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
     def ready(model: ModelState = needs_model):
         return {"status": "ready", "model_version": model.artifact.version}
 
-    @api.get("/metadata", summary="The model's manifest", responses={503: ERRORS[503]})
+    @api.get("/metadata", summary="The model's manifest", responses={503: ERRORS[503]} | locked)
     def metadata(model: ModelState = needs_model):
         return model.artifact.manifest
 
@@ -95,7 +103,7 @@ def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
         "/metrics",
         summary="Prometheus metrics: requests and latency by endpoint and status, predictions",
         response_class=Response,
-        responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}}},
+        responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}}} | locked,
     )
     def prometheus():
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
@@ -104,10 +112,13 @@ def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
 
 
 def create_app(model_dir: Path | None = None, settings: Settings | None = None):
-    """The ASGI app: the ``GET /weight`` fast path in front of request ids and metrics, the body
-    limit and FastAPI, all sharing one model state and one metrics registry."""
+    """The ASGI app: the ``GET /weight`` fast path in front of request ids and metrics, the API-key check
+    (when keys are configured), the body limit and FastAPI, all sharing one model state and one metrics registry."""
     settings = settings or Settings.from_env()
     state, metrics = ModelState(model_dir or settings.model_dir), Metrics()
-    # The body limit sits behind the fast path, which only takes GETs: it costs the hot request nothing.
-    observed = Observe(BodyLimit(create_api(state, metrics), settings.max_body_bytes), metrics, access_log=settings.access_log)
-    return FastWeight(observed, state, metrics, observe=observed)
+    keys = ApiKeys(settings.api_keys) if settings.api_keys else None
+    # The body limit sits behind the fast path, which only takes GETs: it costs the hot request nothing. The key
+    # check sits in front of it (no body is read for a caller without a key) and behind Observe (a 401 is counted).
+    inner = BodyLimit(create_api(state, metrics, keys_required=keys is not None), settings.max_body_bytes)
+    observed = Observe(RequireApiKey(inner, keys) if keys else inner, metrics, access_log=settings.access_log)
+    return FastWeight(observed, state, metrics, observe=observed, keys=keys)

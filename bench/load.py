@@ -1,13 +1,16 @@
 """Load benchmark: N keep-alive connections for S seconds against ``modelgate serve`` (one worker),
 a mix of valid and invalid requests, every answer checked.
 
-    python bench/load.py [--connections 64] [--seconds 60] [--url http://127.0.0.1:8000]
+    python bench/load.py [--connections 64] [--seconds 60] [--url http://127.0.0.1:8000] [--with-key]
 
 Without ``--url`` it starts ``modelgate serve --workers 1`` on the bundled data's model. The
 client is asyncio over raw streams (uvloop when present) so that it can check every body: each
 valid answer must equal the scorer's weights exactly, each invalid request must get a 422 in the
 error shape. Pass: zero transport errors, zero 5xx, zero wrong answers. It prints throughput,
 latency percentiles and the CPU both processes used (a client at ~100% of a core is the bottleneck).
+``--with-key`` measures twice in one run, the same load: the service without API keys, then with keys
+configured (``MODELGATE_API_KEYS_FILE``, 3 keys) and every request carrying ``Authorization: Bearer``;
+it reports both and the ratio, the cost of the key check.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import asyncio
 import json
 import os
 import random
+import secrets
 import sys
 import time
 from urllib.parse import urlsplit
@@ -29,8 +33,12 @@ from steps.support import load_scorer
 PORT = 8793
 
 
-def build_requests(scorer: Scorer, count: int, seed: int = 6) -> list[tuple[str, bytes, int, list | None]]:
-    """(kind, raw request, expected status, expected weights) — a seeded mix, scored up front."""
+def build_requests(
+    scorer: Scorer, count: int, seed: int = 6, key: str | None = None
+) -> list[tuple[str, bytes, int, list | None]]:
+    """(kind, raw request, expected status, expected weights) — a seeded mix, scored up front; with ``key``,
+    every request carries it (the same mix either way)."""
+    auth = f"Authorization: Bearer {key}\r\n" if key else ""
     rng = random.Random(seed)
     made = []
     for _ in range(count):
@@ -38,27 +46,27 @@ def build_requests(scorer: Scorer, count: int, seed: int = 6) -> list[tuple[str,
         heights = [round(rng.uniform(0.5, 300), rng.choice([0, 1, 2, 4])) for _ in range(rng.choice([1, 1, 1, 3, 20]))]
         query = "&".join(f"height={h!r}" for h in heights)
         if roll < 0.6:  # the fast path
-            made.append(("GET valid", _get(query), 200, scorer.predict_list(heights)))
+            made.append(("GET valid", _get(query, auth), 200, scorer.predict_list(heights)))
         elif roll < 0.7:  # FastAPI's GET (an extra parameter takes it off the fast path)
-            made.append(("GET valid (FastAPI)", _get(query + "&source=bench"), 200, scorer.predict_list(heights)))
+            made.append(("GET valid (FastAPI)", _get(query + "&source=bench", auth), 200, scorer.predict_list(heights)))
         elif roll < 0.8:
-            made.append(("POST valid", _post(json.dumps({"height": heights})), 200, scorer.predict_list(heights)))
+            made.append(("POST valid", _post(json.dumps({"height": heights}), auth), 200, scorer.predict_list(heights)))
         elif roll < 0.9:
             bad = rng.choice(["0", "-65", "300.5", "tall", "NaN", "inf", "1e400", ""])
-            made.append(("GET invalid", _get(f"height=72&height={bad}"), 422, None))
+            made.append(("GET invalid", _get(f"height=72&height={bad}", auth), 422, None))
         else:
             bad = rng.choice(['{"height": []}', '{"height": ["72"]}', '{"height": [true]}', '{"height": [0]}', "{", '{"h": [1]}'])
-            made.append(("POST invalid", _post(bad), 422, None))
+            made.append(("POST invalid", _post(bad, auth), 422, None))
     return made
 
 
-def _get(query: str) -> bytes:
-    return f"GET /weight?{query} HTTP/1.1\r\nHost: bench\r\n\r\n".encode()
+def _get(query: str, auth: str = "") -> bytes:
+    return f"GET /weight?{query} HTTP/1.1\r\nHost: bench\r\n{auth}\r\n".encode()
 
 
-def _post(body: str) -> bytes:
+def _post(body: str, auth: str = "") -> bytes:
     data = body.encode()
-    head = f"POST /weight HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+    head = f"POST /weight HTTP/1.1\r\nHost: bench\r\n{auth}Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
     return head.encode() + data
 
 
@@ -133,23 +141,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))] * 1000
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--url", help="an already running service (default: start modelgate serve --workers 1)")
-    args = parser.parse_args()
-    model = trained_model()
-    pool = build_requests(load_scorer(model), 20_000)
-    try:
-        import uvloop
-
-        uvloop.install()
-    except ImportError:
-        pass
+def measure(args, scorer: Scorer, model, key: str | None = None) -> tuple[dict, bool]:
+    """One load run: (result, passed). With ``key``, the started server requires keys and every request sends one."""
+    pool = build_requests(scorer, 20_000, key=key)
     url = args.url or f"http://127.0.0.1:{PORT}"
     serve = [sys.executable, "-m", "modelgate.cli", "serve", "--model", str(model), "--port", str(PORT), "--workers", "1"]
-    with server(serve, f"{url}/health") if not args.url else _nothing() as proc:
+    env = None
+    if key is not None and not args.url:
+        keys_file = OUT / "api-keys"
+        keys_file.write_text("\n".join([secrets.token_urlsafe(24), key, secrets.token_urlsafe(24)]) + "\n")
+        env = {**os.environ, "MODELGATE_API_KEYS_FILE": str(keys_file)}
+    with server(serve, f"{url}/health", env) if not args.url else _nothing() as proc:
         cpu = {"server": _cpu_seconds(proc.pid) if proc else 0.0, "client": time.process_time()}
         started = time.perf_counter()
         tally = asyncio.run(run(url, args.connections, args.seconds, pool))
@@ -157,6 +159,7 @@ def main() -> int:
         cpu = {"server": (_cpu_seconds(proc.pid) if proc else 0.0) - cpu["server"], "client": time.process_time() - cpu["client"]}
     answered = len(tally.latencies)
     result = {
+        "api_key": key is not None,
         "connections": args.connections,
         "seconds": round(wall, 1),
         "requests": answered,
@@ -171,10 +174,37 @@ def main() -> int:
         "cpu_share_of_one_core": {name: round(used / wall, 2) for name, used in cpu.items()},
         "examples": tally.examples,
     }
+    return result, answered > 0 and tally.transport_errors == tally.server_errors == tally.wrong == 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--url", help="an already running service (default: start modelgate serve --workers 1)")
+    parser.add_argument("--with-key", action="store_true", help="measure without and with API keys, same load, one run")
+    args = parser.parse_args()
+    model = trained_model()
+    scorer = load_scorer(model)
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    result, ok = measure(args, scorer, model)
+    name = "load.json"
+    if args.with_key:
+        keyed, keyed_ok = measure(args, scorer, model, key=secrets.token_urlsafe(24))
+        result = {
+            "without_key": result,
+            "with_key": keyed,
+            "ratio_requests_per_s": round(keyed["requests_per_s"] / result["requests_per_s"], 3),
+        }
+        ok, name = ok and keyed_ok, "load-api-key.json"
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "load.json").write_text(json.dumps(result, indent=2) + "\n")
+    (OUT / name).write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
-    ok = answered > 0 and tally.transport_errors == tally.server_errors == tally.wrong == 0
     print("PASS: zero transport errors, zero 5xx, every answer correct" if ok else "FAIL")
     return 0 if ok else 1
 

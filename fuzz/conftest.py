@@ -3,7 +3,8 @@
 In-process (default) schemathesis calls the ASGI app directly, serving the model under test
 (``model/bundled`` or ``--model DIR``, see the root conftest). ``pytest fuzz --base-url http://127.0.0.1:8000``
 fuzzes any running deployment instead,
-e.g. the Docker image (``docker run -p 8000:8000 …``); the same checks apply.
+e.g. the Docker image (``docker run -p 8000:8000 …``); the same checks apply. A deployment that requires an API
+key gets ``--api-key`` (or ``MODELGATE_API_KEY``) with every request; test_auth_fuzz.py fuzzes the keys themselves.
 """
 
 from __future__ import annotations
@@ -43,15 +44,23 @@ def target(request, model_under_test) -> tuple[str | None, object | None]:
 
 
 @pytest.fixture(scope="session")
-def api_schema(target):
+def key_headers(api_key) -> dict[str, str]:
+    """What every fuzz request carries: the caller's key, when the target requires one."""
+    return {"Authorization": f"Bearer {api_key}"} if api_key else {}
+
+
+@pytest.fixture(scope="session")
+def api_schema(target, key_headers):
     url, app = target
-    return schemathesis.openapi.from_url(f"{url}/openapi.json") if url else schemathesis.openapi.from_asgi("/openapi.json", app)
+    if url:
+        return schemathesis.openapi.from_url(f"{url}/openapi.json", headers=key_headers)
+    return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
 class _Client:
     """GET/POST against the target: a requests session for a URL, Starlette's TestClient in-process."""
 
-    def __init__(self, url, app):
+    def __init__(self, url, app, headers: dict[str, str]):
         if url:
             import requests
 
@@ -60,6 +69,7 @@ class _Client:
             from fastapi.testclient import TestClient
 
             self._session, self._base, self._timeout = TestClient(app), "", {}
+        self._session.headers.update(headers)
 
     def get(self, path: str):
         return self._session.get(self._base + path, **self._timeout)
@@ -72,17 +82,17 @@ class _Client:
 
 
 @pytest.fixture(scope="session")
-def http(target) -> _Client:
-    return _Client(*target)
+def http(target, key_headers) -> _Client:
+    return _Client(*target, key_headers)
 
 
 @pytest.fixture(scope="session")
-def manifest(model_under_test, target) -> dict:
+def manifest(model_under_test, target, key_headers) -> dict:
     url, _ = target
     if url:  # a deployment: the coefficients of the model it says it serves
         import requests
 
-        return requests.get(f"{url}/metadata", timeout=30).json()
+        return requests.get(f"{url}/metadata", headers=key_headers, timeout=30).json()
     return artifact.load(model_under_test).manifest
 
 

@@ -45,10 +45,10 @@ def fuzz_run(request_count, api_schema):
 @pytest.mark.parametrize(("method", "path", "mode"), OPERATIONS)
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
 @given(data=st.data())
-def test_every_operation_conforms_to_its_documented_schema(api_schema, target, fuzz_run, method, path, mode, data):
+def test_every_operation_conforms_to_its_documented_schema(api_schema, target, key_headers, fuzz_run, method, path, mode, data):
     case = data.draw(api_schema[path][method].as_strategy(generation_mode=mode), label="case")
     url, _ = target
-    case.call_and_validate(base_url=url) if url else case.call_and_validate()
+    case.call_and_validate(base_url=url, headers=key_headers) if url else case.call_and_validate()
     fuzz_run.add(f"{method} {path}")
 
 

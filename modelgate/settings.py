@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,9 @@ DEFAULT_MODEL_DIR = Path("model/bundled")
 DEFAULT_TRAINING_DATA = Path("data/weight_data.csv")
 DEFAULT_FEATURES_DIR = Path("features")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+# API keys: a file of one key per line (a mounted Kubernetes Secret), never a value in the environment or the repo.
+API_KEYS_VARIABLE = "MODELGATE_API_KEYS_FILE"
+API_KEY = re.compile(r"[A-Za-z0-9._~+/-]{16,}=*")  # RFC 7235 token68, as a Bearer credential is written
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class Settings:
     keep_alive_timeout: int = 5
     graceful_timeout: int = 30
     access_log: bool = False
+    # The keys a caller may present (none: the service is open, as before keys existed).
+    api_keys: tuple[bytes, ...] = ()
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Settings:
@@ -45,6 +51,7 @@ class Settings:
             keep_alive_timeout=_int(env, "MODELGATE_KEEP_ALIVE_TIMEOUT", 5, 1, 300),
             graceful_timeout=_int(env, "MODELGATE_GRACEFUL_TIMEOUT", 30, 1, 600),
             access_log=_choice(env, "MODELGATE_ACCESS_LOG", "0", ("0", "1", "true", "false")) in ("1", "true"),
+            api_keys=_api_keys(env),
         )
 
 
@@ -66,3 +73,29 @@ def _choice(env, name: str, default: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ModelgateError(f"{name}={value!r}: must be one of {', '.join(allowed)}")
     return value
+
+
+def _api_keys(env) -> tuple[bytes, ...]:
+    """The keys in the file ``MODELGATE_API_KEYS_FILE`` names (blank lines and ``#`` comments skipped); an error
+    names the variable and the line, never a key."""
+    path = env.get(API_KEYS_VARIABLE)
+    if not path:
+        return ()
+    where = f"{API_KEYS_VARIABLE}={path!r}"
+    try:
+        text = Path(path).read_text(encoding="ascii")
+    except OSError as exc:
+        raise ModelgateError(f"{where}: cannot read the key file ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ModelgateError(f"{where}: the key file must be ASCII text, one key per line") from None
+    keys = []
+    for number, line in enumerate(text.splitlines(), 1):
+        key = line.strip()
+        if not key or key.startswith("#"):
+            continue
+        if not API_KEY.fullmatch(key):
+            raise ModelgateError(f"{where}: line {number} is not a key: at least 16 of A-Z a-z 0-9 . _ ~ + / - (= at the end)")
+        keys.append(key.encode())
+    if not keys:
+        raise ModelgateError(f"{where}: the key file holds no key; unset {API_KEYS_VARIABLE} to serve without keys")
+    return tuple(keys)

@@ -1,44 +1,44 @@
 #!/usr/bin/env bash
-# Deploy the Data Factory definitions in pipelines/adf/*.json to a factory, through the ARM REST API
-# (each file is {"name": ..., "properties": ...}, the body that API takes). Pipelines go first, then
-# triggers, which are stopped before they change and started again after. Runs inside AzureCLI@2.
-#   pipelines/deploy-adf.sh RESOURCE_GROUP FACTORY
+# Deploy the Data Factory definitions in pipelines/adf/*.json to a factory, through the ARM REST API, wired to
+# what was deployed: pipelines/adf_render.py fills in the deployed Databricks job (from the bundle summary that
+# deploy-databricks.sh wrote) and the environment's variables, and refuses a definition with a token left or a
+# reference to something not deployed with it. Linked services go first, then pipelines, then triggers (stopped
+# before they change and started again after; a storage event trigger needs the Microsoft.EventGrid resource
+# provider, registered here if it is not). Runs inside AzureCLI@2.
+#   pipelines/deploy-adf.sh RESOURCE_GROUP FACTORY BUNDLE_SUMMARY_JSON
+# Environment (the release variable group, mapped in release-steps.yml): DATABRICKS_HOST,
+# DATABRICKS_WORKSPACE_RESOURCE_ID, STORAGE_ACCOUNT, STORAGE_CONTAINER, STORAGE_RESOURCE_GROUP and, if the
+# storage account is in another subscription than the service connection's, SUBSCRIPTION_ID.
 set -euo pipefail
-group="${1:?usage: deploy-adf.sh RESOURCE_GROUP FACTORY}"
-factory="${2:?usage: deploy-adf.sh RESOURCE_GROUP FACTORY}"
-folder="$(dirname "$0")/adf"
+usage="usage: deploy-adf.sh RESOURCE_GROUP FACTORY BUNDLE_SUMMARY_JSON"
+group="${1:?$usage}"
+factory="${2:?$usage}"
+summary="${3:?$usage}"
+here="$(dirname "$0")"
 api="api-version=2018-06-01"
+export SUBSCRIPTION_ID="${SUBSCRIPTION_ID:-$(az account show --query id --output tsv)}"
+
+rendered="$(mktemp -d)"
+trap 'rm -rf "$rendered"' EXIT
+plan="$(python3 "$here/adf_render.py" "$summary" "$rendered")"  # fails with one line per problem, before any upload
+
+state="$(az provider show --namespace Microsoft.EventGrid --subscription "$SUBSCRIPTION_ID" --query registrationState --output tsv)"
+if [ "$state" != "Registered" ]; then
+    echo "deploy-adf.sh: resource provider Microsoft.EventGrid is $state in subscription $SUBSCRIPTION_ID; registering it (storage event triggers need it)"
+    if ! az provider register --namespace Microsoft.EventGrid --subscription "$SUBSCRIPTION_ID" --wait; then
+        echo "deploy-adf.sh: cannot register Microsoft.EventGrid in subscription $SUBSCRIPTION_ID; someone with rights on the subscription must run: az provider register --namespace Microsoft.EventGrid" >&2
+        exit 3
+    fi
+fi
+
 base="https://management.azure.com$(az group show --name "$group" --query id --output tsv)/providers/Microsoft.DataFactory/factories/$factory"
-
-# kind FILE -> "pipelines" or "triggers" (anything else is refused rather than guessed)
-kind() {
-    python3 - "$1" <<'PY'
-import json, sys
-props = json.load(open(sys.argv[1], encoding="utf-8"))["properties"]
-if "activities" in props:
-    print("pipelines")
-elif str(props.get("type", "")).endswith("Trigger"):
-    print("triggers")
-else:
-    sys.exit(f"deploy-adf.sh: {sys.argv[1]}: neither a pipeline nor a trigger definition")
-PY
-}
-name() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1], encoding="utf-8"))["name"])' "$1"; }
-
-shopt -s nullglob
-files=("$folder"/*.json)
-[ ${#files[@]} -gt 0 ] || { echo "deploy-adf.sh: no definitions in $folder" >&2; exit 2; }
-for wanted in pipelines triggers; do
-    for file in "${files[@]}"; do
-        [ "$(kind "$file")" = "$wanted" ] || continue
-        n="$(name "$file")"
-        if [ "$wanted" = triggers ]; then
-            az rest --method post --url "$base/triggers/$n/stop?$api" --output none 2>/dev/null || true  # absent on first deploy
-        fi
-        echo "deploy-adf.sh: $wanted/$n <- $file"
-        az rest --method put --url "$base/$wanted/$n?$api" --body "@$file" --output none
-        if [ "$wanted" = triggers ]; then
-            az rest --method post --url "$base/triggers/$n/start?$api" --output none
-        fi
-    done
-done
+while read -r kind name file; do
+    if [ "$kind" = triggers ]; then
+        az rest --method post --url "$base/triggers/$name/stop?$api" --output none 2>/dev/null || true  # absent on first deploy
+    fi
+    echo "deploy-adf.sh: $kind/$name"
+    az rest --method put --url "$base/$kind/$name?$api" --body "@$file" --output none
+    if [ "$kind" = triggers ]; then
+        az rest --method post --url "$base/triggers/$name/start?$api" --output none
+    fi
+done <<< "$plan"

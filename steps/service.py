@@ -2,6 +2,8 @@
 
 In-process (default): the app from ``app/`` on a real uvicorn server on 127.0.0.1, serving a model
 trained for the session. ``--base-url URL``: any running deployment (the post-deployment smoke test).
+``--api-key KEY`` (or ``MODELGATE_API_KEY``): sent as ``Authorization: Bearer KEY`` with every request, for a
+service that requires one.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from steps.support import free_port
 
 
 class Service:
-    """A thin HTTP client bound to one base URL."""
+    """A thin HTTP client bound to one base URL (and, for a service that requires one, an API key)."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, api_key: str | None = None):
         self.base_url = base_url.rstrip("/")
         self.session = requests.Session()
+        if api_key:
+            self.session.headers["Authorization"] = f"Bearer {api_key}"
 
     def get(self, path: str, query: str = "") -> requests.Response:
         return self.session.get(f"{self.base_url}{path}" + (f"?{query}" if query else ""), timeout=30)

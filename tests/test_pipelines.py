@@ -1,5 +1,6 @@
 """The deployment definitions line up: Data Factory trigger -> pipeline parameters -> Databricks job
-parameters -> the job script's arguments -> ``modelgate score``; outputs are named like ``watch``'s."""
+parameters -> the job script's arguments -> ``modelgate score``; outputs are named like ``watch``'s.
+The Data Factory definitions are judged as a release uploads them (rendered, tests/adf_sample.py)."""
 
 from __future__ import annotations
 
@@ -11,23 +12,19 @@ import yaml
 from modelgate.model.batch.watch import output_name
 
 from steps.support import ROOT, load_script
+from tests.adf_sample import rendered
 
-ADF = ROOT / "pipelines" / "adf"
 BUNDLE = ROOT / "pipelines" / "databricks"
-
-
-def _json(name: str) -> dict:
-    return json.loads((ADF / name).read_text())
 
 
 @pytest.fixture(scope="module")
 def trigger() -> dict:
-    return _json("trigger_input_uploaded.json")
+    return rendered()["trigger_input_uploaded"]
 
 
 @pytest.fixture(scope="module")
 def pipeline() -> dict:
-    return _json("pipeline_score_upload.json")
+    return rendered()["score_upload"]
 
 
 @pytest.fixture(scope="module")

@@ -51,7 +51,7 @@ def test_a_chunked_body_under_the_limit_is_scored(client):
 
 def test_the_default_limit_admits_the_largest_valid_request(trained_model):
     # The longest float text in range, as many as the contract allows: must still be scored.
-    longest = HEIGHT.high - 2 ** -45
+    longest = HEIGHT.high - 2**-45
     body = _heights_body(MAX_HEIGHTS_PER_REQUEST, longest)
     with TestClient(create_app(trained_model, Settings.from_env({}))) as client:
         ok = client.post("/weight", content=body, headers=JSON)
