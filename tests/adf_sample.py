@@ -41,6 +41,7 @@ def bundle_summary(target: str = "dev", job_id: str | None = DEPLOYED_JOB_ID) ->
     bundle = yaml.safe_load(BUNDLE.read_text(encoding="utf-8"))
     variables = {name: spec["default"] for name, spec in bundle["variables"].items()}
     variables.update(bundle["targets"][target].get("variables", {}))
+    variables["workspace.current_user.userName"] = "release@example.com"  # the CLI resolves it to the deployer
     job = yaml.safe_load(yaml.safe_dump(bundle["resources"]["jobs"]["batch_scoring"]).replace("${var.", "${"))
     cluster = job["job_clusters"][0]["new_cluster"]
     for key, value in list(cluster.items()):

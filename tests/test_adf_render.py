@@ -50,12 +50,16 @@ def test_the_pipeline_runs_the_deployed_job_and_the_linked_service_its_cluster(t
     assert activity["typeProperties"]["jobId"] == DEPLOYED_JOB_ID
     # The job cluster named in the linked service is the bundle target's (node type differs per target).
     bundle = yaml.safe_load((PIPELINES / "databricks" / "databricks.yml").read_text())
-    node = bundle["targets"][target].get("variables", {}).get("node_type", bundle["variables"]["node_type"]["default"])
+    def variable(name):
+        return bundle["targets"][target].get("variables", {}).get(name, bundle["variables"][name]["default"])
+
     cluster = bundle["resources"]["jobs"]["batch_scoring"]["job_clusters"][0]["new_cluster"]
+    version = cluster["spark_version"]
+    version = variable(version[len("${var.") : -1]) if version.startswith("${var.") else version
     typed = definitions["AzureDatabricks"]["properties"]["typeProperties"]
     assert (typed["newClusterVersion"], typed["newClusterNodeType"], typed["newClusterNumOfWorker"]) == (
-        cluster["spark_version"],
-        node,
+        version,
+        variable("node_type"),
         str(cluster["num_workers"]),
     )
 

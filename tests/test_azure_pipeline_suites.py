@@ -120,13 +120,16 @@ def _drop_run(suite: str):
     [
         (_tox("env_list = model, lint, unit, bdd, fuzz,", "env_list = model, lint, unit, bdd,"), "[tox] env_list"),
         (
-            _tox("fuzz, spark, storage, container, gate, report\n\n", "fuzz, storage, spark, container, gate, report\n\n"),
+            _tox(
+                "fuzz, spark, dbr, storage, container, gate, report\n\n",
+                "fuzz, storage, spark, dbr, container, gate, report\n\n",
+            ),
             "labels chain",
         ),
-        (_tox("depends = model, lint, unit, bdd, fuzz, spark, storage, container", "depends = model, lint"), "depends"),
+        (_tox("depends = model, lint, unit, bdd, fuzz, spark, dbr, storage, container", "depends = model, lint"), "depends"),
         (_tox("require = lint unit", "require = smoke lint unit"), "no [testenv:smoke]"),
         (_tox("model_suites = bdd", "model_suites = audit bdd"), "[gate] model_suites"),
-        (_variable("requiredSuites", "lint unit bdd fuzz spark storage container"), "variable requiredSuites"),
+        (_variable("requiredSuites", "lint unit bdd fuzz spark dbr storage container"), "variable requiredSuites"),
         (_variable("modelSuites", "bdd spark storage container selftest"), "variable modelSuites"),
         (_drop_run("fuzz"), "suites run"),
         (lambda tox, pipeline, readme: (tox, pipeline, readme.replace("`fuzz` (`fuzz/`), ", "")), "README's chain"),

@@ -11,9 +11,11 @@ import pytest
 import yaml
 from modelgate.model.batch.watch import output_name
 
+from modelgate.databricks import output_for
 from steps.support import ROOT, load_script
 from tests.adf_sample import rendered
 
+ADF = ROOT / "pipelines" / "adf"
 BUNDLE = ROOT / "pipelines" / "databricks"
 
 
@@ -102,9 +104,9 @@ def test_job_cluster_stages_where_driver_and_executors_both_see(job):
 def test_job_script_names_outputs_like_the_watcher(score_job, job):
     default_output = next(p["default"] for p in job["parameters"] if p["name"] == "output_path")
     assert default_output.endswith("/")
-    got = score_job.output_for("abfs://scoring/input/r_input_file1.csv", default_output)
+    got = output_for("abfs://scoring/input/r_input_file1.csv", default_output)
     assert got == default_output + output_name("r_input_file1.csv") == default_output + "r_output_file1.csv"
-    assert score_job.output_for("in/a.csv", "out/b.csv") == "out/b.csv"
+    assert output_for("in/a.csv", "out/b.csv") == "out/b.csv"
 
 
 def test_job_script_runs_modelgate_score(score_job, tmp_path, trained_model, capsys):
