@@ -10,7 +10,7 @@ from fastapi import FastAPI, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from modelgate.app.errors import error_body, http_error, validation_error
-from modelgate.app.fast import FastWeight
+from modelgate.app.fast import EXTRAPOLATED_HEADER, FastWeight, record_heights
 from modelgate.app.limits import BodyLimit
 from modelgate.app.observe import Metrics, Observe
 from modelgate.app.state import ModelState
@@ -55,11 +55,18 @@ def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
     api.add_exception_handler(RequestValidationError, validation_error)
     api.add_exception_handler(HTTPException, http_error)
 
-    def score(heights: list[float]):
+    def score(heights: list[float], response: Response, where: list):
         if not state.ready:
             return JSONResponse(error_body(["model"], state.reason, "model_not_ready"), status_code=503)
+        outside = state.extrapolated(heights)
+        if outside and state.refuses_extrapolation:
+            detail = [error_body([*where, i], state.extrapolation_message(heights[i]), "extrapolation")["detail"][0] for i in outside]
+            return JSONResponse({"detail": detail}, status_code=422)
         weights = state.scorer.predict_list(heights)
         metrics.predictions.inc(len(weights))
+        record_heights(metrics, state, heights, len(outside))
+        if state.profile is not None:
+            response.headers[EXTRAPOLATED_HEADER] = str(len(outside))
         return {"response": weights}
 
     @api.get("/weight", response_model=WeightResponse, responses=ERRORS | URL_TOO_LONG, summary="Weights for query heights")
@@ -68,12 +75,13 @@ def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
             list[Height],
             Query(min_length=1, max_length=MAX_HEIGHTS_PER_REQUEST, description="Repeat for several: ?height=138&height=62.5"),
         ],
+        response: Response,
     ):
-        return score(height)
+        return score(height, response, ["query", "height"])
 
     @api.post("/weight", response_model=WeightResponse, responses=ERRORS | TOO_LARGE, summary="Weights for a list of heights")
-    def post_weight(body: WeightRequest):
-        return score(body.height)
+    def post_weight(body: WeightRequest, response: Response):
+        return score(body.height, response, ["body", "height"])
 
     @api.get("/health", summary="The process is alive")
     def health():
@@ -107,7 +115,7 @@ def create_app(model_dir: Path | None = None, settings: Settings | None = None):
     """The ASGI app: the ``GET /weight`` fast path in front of request ids and metrics, the body
     limit and FastAPI, all sharing one model state and one metrics registry."""
     settings = settings or Settings.from_env()
-    state, metrics = ModelState(model_dir or settings.model_dir), Metrics()
+    state, metrics = ModelState(model_dir or settings.model_dir, settings.extrapolation), Metrics()
     # The body limit sits behind the fast path, which only takes GETs: it costs the hot request nothing.
     api = Observe(BodyLimit(create_api(state, metrics), settings.max_body_bytes), metrics, access_log=settings.access_log)
     return FastWeight(api, state, metrics)

@@ -12,6 +12,7 @@ from modelgate.contracts.errors import ModelgateError
 DEFAULT_MODEL_DIR = Path("model/bundled")
 DEFAULT_TRAINING_DATA = Path("data/weight_data.csv")
 DEFAULT_FEATURES_DIR = Path("features")
+EXTRAPOLATION_POLICIES = ("flag", "refuse")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 
@@ -30,6 +31,8 @@ class Settings:
     keep_alive_timeout: int = 5
     graceful_timeout: int = 30
     access_log: bool = False
+    # Heights outside the training heights: answered and flagged, or refused (MODELGATE_EXTRAPOLATION).
+    extrapolation: str = "flag"
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Settings:
@@ -45,6 +48,7 @@ class Settings:
             keep_alive_timeout=_int(env, "MODELGATE_KEEP_ALIVE_TIMEOUT", 5, 1, 300),
             graceful_timeout=_int(env, "MODELGATE_GRACEFUL_TIMEOUT", 30, 1, 600),
             access_log=_choice(env, "MODELGATE_ACCESS_LOG", "0", ("0", "1", "true", "false")) in ("1", "true"),
+            extrapolation=_choice(env, "MODELGATE_EXTRAPOLATION", "flag", EXTRAPOLATION_POLICIES),
         )
 
 

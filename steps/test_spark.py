@@ -10,7 +10,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from modelgate.cli import main
 from steps.support import ROOT
 
-scenarios("spark.feature")
+scenarios("technical/spark.feature")
 
 SITES = ["north", "south, east", "west"]  # one needs quotes in CSV: the quoting path must agree too
 

@@ -12,5 +12,5 @@ def test_the_committed_data_is_reproducible(tmp_path):
     generate = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generate)
     generate.main(tmp_path)
-    for name in ("weight_data.csv", "sample_input.csv"):
+    for name in ("weight_data.csv", "sample_input.csv", "evaluation.csv"):
         assert (tmp_path / name).read_bytes() == (ROOT / "data" / name).read_bytes(), name
