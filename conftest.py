@@ -44,6 +44,13 @@ def pytest_addoption(parser):
         "trained from the bundled data if missing)",
     )
     parser.addoption(
+        "--production-model",
+        default=None,
+        metavar="SRC",
+        help="the model in production for the champion/challenger scenario: a model folder or folder URL (abfs://...) "
+        "(default: $MODELGATE_PRODUCTION_MODEL; none: the scenario says there is none)",
+    )
+    parser.addoption(
         "--training-data",
         type=Path,
         default=TRAINING_DATA,

@@ -60,7 +60,9 @@ def create_api(state: ModelState, metrics: Metrics | None = None) -> FastAPI:
             return JSONResponse(error_body(["model"], state.reason, "model_not_ready"), status_code=503)
         outside = state.extrapolated(heights)
         if outside and state.refuses_extrapolation:
-            detail = [error_body([*where, i], state.extrapolation_message(heights[i]), "extrapolation")["detail"][0] for i in outside]
+            detail = [
+                error_body([*where, i], state.extrapolation_message(heights[i]), "extrapolation")["detail"][0] for i in outside
+            ]
             return JSONResponse({"detail": detail}, status_code=422)
         weights = state.scorer.predict_list(heights)
         metrics.predictions.inc(len(weights))

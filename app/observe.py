@@ -45,7 +45,9 @@ class Metrics:
         self.registry = CollectorRegistry()
         self.predictions = Counter("modelgate_predictions", "Heights scored (one per weight answered)", registry=self.registry)
         self.extrapolated = Counter(
-            "modelgate_extrapolated_heights", "Heights answered outside the heights the model was trained on", registry=self.registry
+            "modelgate_extrapolated_heights",
+            "Heights answered outside the heights the model was trained on",
+            registry=self.registry,
         )
         self.heights = HeightHistogram()
         self.registry.register(self.heights)

@@ -20,8 +20,12 @@ RISK_FEATURE = "risk.feature"
 _N = r"[0-9]+(?:\.[0-9]+)?"
 TYPICAL_ERROR_STEP = re.compile(rf"on people it was not trained on, its typical error is at most (?P<limit>{_N}) pounds")
 MARGIN_STEP = re.compile(rf"the new model's typical error is at most (?P<margin>{_N}) pounds worse than the production model's")
-ACCEPTED_STEP = re.compile(rf"the service accepts heights greater than (?P<low>{_N}) and at most (?P<high>{_N}) inches, and no others")
-WEIGHTS_STEP = re.compile(rf"every weight it gives for an accepted height is at least (?P<low>{_N}) and at most (?P<high>{_N}) pounds")
+ACCEPTED_STEP = re.compile(
+    rf"the service accepts heights greater than (?P<low>{_N}) and at most (?P<high>{_N}) inches, and no others"
+)
+WEIGHTS_STEP = re.compile(
+    rf"every weight it gives for an accepted height is at least (?P<low>{_N}) and at most (?P<high>{_N}) pounds"
+)
 WARN_STEP = re.compile(rf"its heights' stability index against the training heights is below the warning level of (?P<warn>{_N})")
 REFUSE_STEP = re.compile(rf"the file is refused, its heights' stability index being at least (?P<refuse>{_N})")
 MIN_ROWS_STEP = re.compile(r"a file of (?P<rows>[0-9]+) or more heights is judged for drift")

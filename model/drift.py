@@ -36,7 +36,9 @@ def of(manifest: dict) -> dict | None:
 
 def counts(heights, cuts) -> np.ndarray:
     """Heights per bin: bin 0 is ``h <= cuts[0]``, bin i is ``cuts[i-1] < h <= cuts[i]``, the last ``h > cuts[-1]``."""
-    return np.bincount(np.searchsorted(np.asarray(cuts), np.asarray(heights, dtype="float64"), side="left"), minlength=len(cuts) + 1)
+    return np.bincount(
+        np.searchsorted(np.asarray(cuts), np.asarray(heights, dtype="float64"), side="left"), minlength=len(cuts) + 1
+    )
 
 
 def shares(heights, cuts) -> list[float]:

@@ -12,6 +12,7 @@ from modelgate.contracts.errors import ModelgateError
 DEFAULT_MODEL_DIR = Path("model/bundled")
 DEFAULT_TRAINING_DATA = Path("data/weight_data.csv")
 DEFAULT_FEATURES_DIR = Path("features")
+DEFAULT_EVALUATION_DATA = Path("data/evaluation.csv")  # people no model was trained on (data/generate.py)
 EXTRAPOLATION_POLICIES = ("flag", "refuse")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 

@@ -47,7 +47,9 @@ def test_both_sets_exist():
 @pytest.mark.parametrize("feature", STAKEHOLDER, ids=lambda p: p.name)
 def test_a_stakeholder_feature_uses_business_words_only(feature):
     found = technical_words(feature.read_text(encoding="utf-8"))
-    assert not found, f"{feature.name}: technical words a reviewer cannot judge: " + ", ".join(f"line {n} {w!r}" for n, w in found)
+    assert not found, f"{feature.name}: technical words a reviewer cannot judge: " + ", ".join(
+        f"line {n} {w!r}" for n, w in found
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from junit_xml import TestCase, TestSuite, to_xml_report_string
 from modelgate.contracts.schemas import BATCH_INPUT
+from modelgate.model.batch.heights_check import DRIFT_CHECK, EXTRAPOLATION_CHECK
 from modelgate.model.batch.stream import BatchResult
 from modelgate.model.files import atomic_writer
 
@@ -27,6 +28,7 @@ def to_dict(result: BatchResult) -> dict:
         "rows": result.rows,
         "seconds": round(result.seconds, 3),
         "failures": result.failures.to_dict(),
+        "heights": result.heights,  # drift and extrapolations against the training heights (None: not checked)
     }
 
 
@@ -51,7 +53,22 @@ def write_junit(result: BatchResult, path: Path, suite: str = "batch-contract", 
             count = sum(n for _, n in by_check[name])
             case.add_failure_info(message=f"{count} row(s) fail {name}", output="\n".join(examples))
         cases.append(case)
+    cases += _heights_cases(result, suite, by_check)
     xml = to_xml_report_string([TestSuite(suite, cases, timestamp=None, properties=properties or None)])
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with atomic_writer(Path(path), "w") as handle:
         handle.write(xml)
+
+
+def _heights_cases(result: BatchResult, suite: str, failed: dict) -> list[TestCase]:
+    """The drift and extrapolation checks that passed, saying what they found (a warning, a count)."""
+    heights, cases = result.heights or {}, []
+    found = heights.get("drift")
+    if found and DRIFT_CHECK not in failed:
+        note = f"stability index {found['psi']:.3f}: {found['verdict']} (warning at {found['warn']:g}, refused at {found['refuse']:g})"
+        cases.append(TestCase(name=DRIFT_CHECK, classname=f"{suite}.{result.input.name}", stdout=note))
+    if heights and EXTRAPOLATION_CHECK not in failed:
+        count = heights["extrapolated"]["count"]
+        note = f"{count} height(s) outside the training heights {heights['training_min']:g} to {heights['training_max']:g} inches, answered and flagged"
+        cases.append(TestCase(name=EXTRAPOLATION_CHECK, classname=f"{suite}.{result.input.name}", stdout=note))
+    return cases
