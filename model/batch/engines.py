@@ -7,6 +7,7 @@ URLs are staged through local temporary files by :mod:`.storage`.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -43,18 +44,25 @@ def score(
         from modelgate.model.batch.spark import staging_folder
 
         staging = staging_folder()  # a URL input must be staged where the executors can read it
-    with storage.staged_input(input_path, staging) as local_in, storage.staged_output(output_path) as local_out:
+    with (
+        storage.staged_input(input_path, staging) as local_in,
+        storage.staged_output(output_path) as local_out,
+        tempfile.TemporaryDirectory(prefix="modelgate-refused-") as scratch,
+    ):
         heights, refusals = heights_check.check(local_in, profile, drift_limits, refuse_extrapolation)
-        if refusals:
-            result = BatchResult(Path(local_in), None)
-            result.failures.extend(refusals)
-        elif engine == "spark":
+        # A file refused for its heights still goes through the guard, so its report lists every problem;
+        # its scored rows go to a scratch folder that is removed, never to OUTPUT.
+        target = Path(scratch) / Path(local_out).name if refusals else local_out
+        if engine == "spark":
             from modelgate.model.batch.spark import score_file_spark
 
             folder = "/" if str(output_path).endswith("/") else ""  # Path() drops it; it asks for part files
-            result = score_file_spark(local_in, f"{local_out}{folder}", scorer, spark=spark, master=master)
+            result = score_file_spark(local_in, f"{target}{folder}", scorer, spark=spark, master=master)
         else:
-            result = score_file(local_in, local_out, scorer, progress=progress and not storage.is_url(input_path))
+            result = score_file(local_in, target, scorer, progress=progress and not storage.is_url(input_path))
+        if refusals:
+            result.failures.extend(refusals)
+            result = replace(result, output=None)
     # Reports name what the user gave, not the staging files.
     output = storage.Location(str(output_path)) if result.output else None
     return replace(result, input=storage.Location(str(input_path)), output=output, heights=heights)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from modelgate.contracts.ranges import FEATURE
+from modelgate.contracts.ranges import FEATURE, HEIGHT
 from modelgate.contracts.risk import REFUSED, DriftLimits
 from modelgate.contracts.validation import Failure
 from modelgate.model import drift
@@ -34,7 +34,9 @@ def check(
     heights = read_heights(path) if profile is not None else None
     if heights is None:
         return None, []
-    good = np.isfinite(heights)
+    # Judged: every number above the lowest accepted height. Below it no unit makes it a person's height (the
+    # guard rejects those rows); above the highest it may well be a height in another unit, the drift to catch.
+    good = np.isfinite(heights) & (heights > HEIGHT.low)
     outside = drift.outside(np.where(good, heights, np.nan), profile) & good
     lines = (np.flatnonzero(outside) + 2).tolist()  # row i (from 0) is file line i + 2
     report = {

@@ -65,10 +65,12 @@ def _heights_cases(result: BatchResult, suite: str, failed: dict) -> list[TestCa
     heights, cases = result.heights or {}, []
     found = heights.get("drift")
     if found and DRIFT_CHECK not in failed:
-        note = f"stability index {found['psi']:.3f}: {found['verdict']} (warning at {found['warn']:g}, refused at {found['refuse']:g})"
+        levels = f"warning at {found['warn']:g}, refused at {found['refuse']:g}"
+        note = f"stability index {found['psi']:.3f}: {found['verdict']} ({levels})"
         cases.append(TestCase(name=DRIFT_CHECK, classname=f"{suite}.{result.input.name}", stdout=note))
     if heights and EXTRAPOLATION_CHECK not in failed:
         count = heights["extrapolated"]["count"]
-        note = f"{count} height(s) outside the training heights {heights['training_min']:g} to {heights['training_max']:g} inches, answered and flagged"
+        domain = f"{heights['training_min']:g} to {heights['training_max']:g} inches"
+        note = f"{count} height(s) outside the training heights {domain}, answered and flagged"
         cases.append(TestCase(name=EXTRAPOLATION_CHECK, classname=f"{suite}.{result.input.name}", stdout=note))
     return cases

@@ -28,7 +28,7 @@ def features_arg(parser: argparse.ArgumentParser, settings: Settings) -> None:
         type=Path,
         default=settings.features_dir,
         metavar="DIR",
-        help=f"the features stating the drift levels (risk.feature) (default: $MODELGATE_FEATURES_DIR or {settings.features_dir})",
+        help=f"the features stating the drift levels, risk.feature (default: $MODELGATE_FEATURES_DIR or {settings.features_dir})",
     )
 
 
