@@ -8,6 +8,7 @@ Feature: Model risk
   extrapolation and counted. A file of heights that no longer looks like the people the model
   was trained on (heights given in centimetres, say) is flagged, or refused.
 
+  @api
   Scenario: Only plausible heights are accepted
     Given the scoring service is running
     Then the service accepts heights greater than 45 and at most 150 inches, and no others
@@ -17,6 +18,7 @@ Feature: Model risk
     Then every weight it gives for an accepted height is at least 25 and at most 600 pounds
     And over all accepted heights a taller person never gets a lower weight
 
+  @api
   Scenario: Heights outside those the model was trained on are answered and marked
     Given the scoring service is running
     When a client asks for the weights of people 50, 66 and 138 inches tall

@@ -142,3 +142,20 @@ def test_a_batch_in_centimetres_is_refused_and_one_like_the_training_data_is_sco
     assert "input drift" in capsys.readouterr().err
     assert not (tmp_path / "b.csv").exists()
     assert 'name="input drift"' in (tmp_path / "b.xml").read_text() and "<failure" in (tmp_path / "b.xml").read_text()
+
+
+def test_the_report_shows_stakeholder_features_first_the_risk_section_and_the_technical_appendix(tmp_path, shuffled_model):
+    from modelgate.report import build
+    from modelgate.report.inputs import Sources
+
+    empty = tmp_path / "none"
+    empty.mkdir()
+    out = tmp_path / "report.html"
+    build(Sources(FEATURES, [], empty, empty / "gate.xml", shuffled_model, TRAINING_DATA, str(_bundled())), out)
+    page = out.read_text()
+    appendix = page.index("Appendix: technical features")
+    assert page.index("Model risk") < appendix < page.index("Response shape")
+    assert page.index("Scoring contract") < appendix
+    assert "worse by more than 0.5 pounds" in page and "agreed weights moved" in page
+    assert "Taller never lighter" in page and "of data/sample_input.csv" not in page or "lie outside the training heights" in page
+    assert '<svg class="plot" viewBox="0 0 560 240" role="img" aria-label="drift' in page
