@@ -20,7 +20,7 @@ from modelgate.model.train import train
 from pytest_bdd import given
 
 from steps.service import Service, in_process
-from steps.support import BUNDLED_MODEL, FEATURES, TRAINING_DATA
+from steps.support import BUNDLED_MODEL, FEATURES, TRAINING_DATA, bundled_model
 
 # Session fixtures for the built image and the external services of the spark and storage tests
 # (each started only when a test asks for it).
@@ -76,13 +76,6 @@ def trained_model(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("model")
     train(TRAINING_DATA, out)
     return out
-
-
-def bundled_model() -> Path:
-    """``model/bundled``, trained from the bundled data first if there is none (never replaced)."""
-    if not (BUNDLED_MODEL / artifact.MANIFEST_FILE).is_file():
-        train(TRAINING_DATA, BUNDLED_MODEL)
-    return BUNDLED_MODEL
 
 
 @pytest.fixture(scope="session")

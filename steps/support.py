@@ -14,3 +14,13 @@ from modelgate.settings import DEFAULT_MODEL_DIR, DEFAULT_TRAINING_DATA  # noqa:
 BUNDLED_MODEL = ROOT / DEFAULT_MODEL_DIR  # the model that ships: what the features judge by default
 TRAINING_DATA = ROOT / DEFAULT_TRAINING_DATA  # the bundled training data
 FEATURES = ROOT / "features"
+
+
+def bundled_model() -> Path:
+    """``model/bundled``, trained from the bundled data first if there is none (never replaced)."""
+    from modelgate.model import artifact
+    from modelgate.model.train import train
+
+    if not (BUNDLED_MODEL / artifact.MANIFEST_FILE).is_file():
+        train(TRAINING_DATA, BUNDLED_MODEL)
+    return BUNDLED_MODEL

@@ -19,7 +19,7 @@ from modelgate.model.train import train
 from sklearn.linear_model import LinearRegression
 
 from modelgate.cli import main
-from steps.support import FEATURES, ROOT, TRAINING_DATA
+from steps.support import FEATURES, ROOT, TRAINING_DATA, bundled_model
 
 EVALUATION = ROOT / "data" / "evaluation.csv"
 
@@ -63,8 +63,6 @@ def _line_model(folder: Path, intercept: float, slope: float) -> Path:
 
 
 def _bundled() -> Path:
-    from conftest import bundled_model
-
     return bundled_model()
 
 
@@ -157,5 +155,5 @@ def test_the_report_shows_stakeholder_features_first_the_risk_section_and_the_te
     assert page.index("Model risk") < appendix < page.index("Response shape")
     assert page.index("Scoring contract") < appendix
     assert "worse by more than 0.5 pounds" in page and "agreed weights moved" in page
-    assert "Taller never lighter" in page and "of data/sample_input.csv" not in page or "lie outside the training heights" in page
+    assert "<dt>Taller never lighter</dt>" in page and "lie outside the training heights" in page
     assert '<svg class="plot" viewBox="0 0 560 240" role="img" aria-label="drift' in page
