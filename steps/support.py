@@ -16,6 +16,13 @@ TRAINING_DATA = ROOT / DEFAULT_TRAINING_DATA  # the bundled training data
 FEATURES = ROOT / "features"
 
 
+def heights_like_training(rows: int) -> list[str]:
+    """``rows`` heights of the training people, over and over, as written in the training data: a batch the
+    drift check accepts (a spread such as 50-140 inches is refused as drifted input)."""
+    heights = [line.split(",")[0] for line in TRAINING_DATA.read_text().splitlines()[1:]]
+    return [heights[i % len(heights)] for i in range(rows)]
+
+
 def bundled_model() -> Path:
     """``model/bundled``, trained from the bundled data first if there is none (never replaced)."""
     from modelgate.model import artifact

@@ -27,7 +27,7 @@ from modelgate.model.files import TEMP_MARK
 from modelgate.model.scorer import Scorer
 
 from modelgate.cli import main
-from steps.support import TRAINING_DATA
+from steps.support import heights_like_training
 
 ROWS = 1_500_000  # about 10 MB in, 20 MB out: several blocks, long enough to be killed mid-write
 KILLS = 5
@@ -135,9 +135,8 @@ def _check_disk_full(source: Path, full: Path, model: Path, capsys) -> None:
 
 
 def _like_training(rows: int) -> str:
-    """``rows`` heights of the training people, over and over: one height repeated is refused as drifted input."""
-    heights = [line.split(",")[0] for line in TRAINING_DATA.read_text().splitlines()[1:]]
-    return "height\n" + "".join(f"{heights[i % len(heights)]}\n" for i in range(rows))
+    """One height repeated is refused as drifted input: these files hold the training people's heights."""
+    return "height\n" + "".join(f"{h}\n" for h in heights_like_training(rows))
 
 
 def test_a_full_disk_under_output_is_one_clear_line(tmp_path, trained_model, capsys, record_testsuite_property):
