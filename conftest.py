@@ -22,7 +22,7 @@ from modelgate.model.train import train
 from pytest_bdd import given
 
 from steps.service import Service, in_process
-from steps.support import BUNDLED_MODEL, FEATURES, TRAINING_DATA, load_scorer
+from steps.support import BUNDLED_MODEL, FEATURES, TRAINING_DATA, bundled_model, load_scorer
 
 # Session fixtures for the built image and the external services of the spark and storage tests
 # (each started only when a test asks for it).
@@ -51,6 +51,13 @@ def pytest_addoption(parser):
         metavar="DIR",
         help=f"the model the features judge (default: the image's with --service container, else {BUNDLED_MODEL}, "
         "trained from the bundled data if missing)",
+    )
+    parser.addoption(
+        "--production-model",
+        default=None,
+        metavar="SRC",
+        help="the model in production for the champion/challenger scenario: a model folder or folder URL (abfs://...) "
+        "(default: $MODELGATE_PRODUCTION_MODEL; none: the scenario says there is none)",
     )
     parser.addoption(
         "--training-data",
@@ -85,12 +92,6 @@ def scorer(trained_model) -> Scorer:
     """The scorer of ``trained_model`` (unit tests of the batch engines and the watcher)."""
     return load_scorer(trained_model)
 
-
-def bundled_model() -> Path:
-    """``model/bundled``, trained from the bundled data first if there is none (never replaced)."""
-    if not (BUNDLED_MODEL / artifact.MANIFEST_FILE).is_file():
-        train(TRAINING_DATA, BUNDLED_MODEL)
-    return BUNDLED_MODEL
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,20 @@ from modelgate.contracts.ranges import FEATURE, HEIGHT, MAX_HEIGHTS_PER_REQUEST,
 _NUMBER = re.compile(NUMBER_TEXT.encode())
 _PREFIX = FEATURE.encode() + b"="
 _HEADERS = [(b"content-type", b"application/json")]
+# How many of the heights answered lie outside the heights the model was trained on (the body stays
+# exactly {"response": [...]}); sent whenever the model records its training heights.
+EXTRAPOLATED_HEADER = "X-Modelgate-Extrapolated"
+_EXTRAPOLATED = EXTRAPOLATED_HEADER.lower().encode()
+
+
+def record_heights(metrics, state: ModelState, heights: list[float], extrapolated: int) -> None:
+    """The heights asked for and the extrapolations among them, in the metrics (both paths)."""
+    if metrics is None:
+        return
+    if extrapolated:
+        metrics.extrapolated.inc(extrapolated)
+    if state.profile is not None:
+        metrics.heights.observe(heights, state.profile["deciles"])
 
 
 def parse_query(query: bytes) -> list[float] | None:
@@ -75,14 +89,20 @@ class FastWeight:
         heights = parse_query(scope["query_string"])
         if heights is None or (self.keys is not None and not self.keys.allows(scope)):
             return False
+        outside = len(self.state.extrapolated(heights))
+        if outside and self.state.refuses_extrapolation:
+            return False  # FastAPI answers the refusal, in the one error shape
         body = encode(self.state.scorer.predict_list(heights))
         headers = [*_HEADERS, (b"content-length", str(len(body)).encode())]
+        if self.state.profile is not None:
+            headers.append((_EXTRAPOLATED, str(outside).encode()))
         if self.observe is not None:
             headers.append((b"x-request-id", self.observe.request_id_for(scope)))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
         if self.metrics is not None:
             self.metrics.predictions.inc(len(heights))
+        record_heights(self.metrics, self.state, heights, outside)
         if self.observe is not None:
             self.observe.record(scope, 200, time.perf_counter() - started)
         return True

@@ -8,11 +8,11 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Query
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from modelgate.app.auth import MESSAGES, ApiKeys, RequireApiKey
 from modelgate.app.deps import ModelNotReady, model_not_ready, ready_model, require_ready
-from modelgate.app.errors import http_error, validation_error
-from modelgate.app.fast import FastWeight
+from modelgate.app.errors import error_body, http_error, validation_error
+from modelgate.app.fast import EXTRAPOLATED_HEADER, FastWeight, record_heights
 from modelgate.app.limits import BodyLimit
 from modelgate.app.observe import Metrics, Observe
 from modelgate.app.state import ModelState
@@ -63,11 +63,21 @@ def create_api(state: ModelState, metrics: Metrics | None = None, keys_required:
     # A route that declares ``model: ModelState = needs_model`` runs only with the model ready.
     needs_model = Depends(ready_model(state))
 
-    def score(heights: list[float]):
+    def score(heights: list[float], response: Response, where: list):
         # Asked here, not as a dependency: FastAPI solves dependencies before it validates the route's own
         # parameters, and a bad height is a 422 whether or not the model is ready.
-        weights = require_ready(state).scorer.predict_list(heights)
+        model = require_ready(state)
+        outside = model.extrapolated(heights)
+        if outside and model.refuses_extrapolation:
+            detail = [
+                error_body([*where, i], model.extrapolation_message(heights[i]), "extrapolation")["detail"][0] for i in outside
+            ]
+            return JSONResponse({"detail": detail}, status_code=422)
+        weights = model.scorer.predict_list(heights)
         metrics.predictions.inc(len(weights))
+        record_heights(metrics, state, heights, len(outside))
+        if state.profile is not None:
+            response.headers[EXTRAPOLATED_HEADER] = str(len(outside))
         return {"response": weights}
 
     @api.get(
@@ -78,14 +88,15 @@ def create_api(state: ModelState, metrics: Metrics | None = None, keys_required:
             list[Height],
             Query(min_length=1, max_length=MAX_HEIGHTS_PER_REQUEST, description="Repeat for several: ?height=138&height=62.5"),
         ],
+        response: Response,
     ):
-        return score(height)
+        return score(height, response, ["query", "height"])
 
     @api.post(
         "/weight", response_model=WeightResponse, responses=ERRORS | TOO_LARGE | locked, summary="Weights for a list of heights"
     )
-    def post_weight(body: WeightRequest):
-        return score(body.height)
+    def post_weight(body: WeightRequest, response: Response):
+        return score(body.height, response, ["body", "height"])
 
     @api.get("/health", summary="The process is alive")
     def health():
@@ -115,7 +126,7 @@ def create_app(model_dir: Path | None = None, settings: Settings | None = None):
     """The ASGI app: the ``GET /weight`` fast path in front of request ids and metrics, the API-key check
     (when keys are configured), the body limit and FastAPI, all sharing one model state and one metrics registry."""
     settings = settings or Settings.from_env()
-    state, metrics = ModelState(model_dir or settings.model_dir), Metrics()
+    state, metrics = ModelState(model_dir or settings.model_dir, settings.extrapolation), Metrics()
     keys = ApiKeys(settings.api_keys) if settings.api_keys else None
     # The body limit sits behind the fast path, which only takes GETs: it costs the hot request nothing. The key
     # check sits in front of it (no body is read for a caller without a key) and behind Observe (a 401 is counted).

@@ -44,6 +44,13 @@ class Metrics:
     def __init__(self):
         self.registry = CollectorRegistry()
         self.predictions = Counter("modelgate_predictions", "Heights scored (one per weight answered)", registry=self.registry)
+        self.extrapolated = Counter(
+            "modelgate_extrapolated_heights",
+            "Heights answered outside the heights the model was trained on",
+            registry=self.registry,
+        )
+        self.heights = HeightHistogram()
+        self.registry.register(self.heights)
         self._requests: dict[tuple, list] = {}  # (endpoint, method, status) -> [count, sum, per-bucket counts]
         self.registry.register(_RequestCollector(self._requests))
 
@@ -57,6 +64,35 @@ class Metrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class HeightHistogram:
+    """The heights asked for, in buckets cut at the training heights' deciles: in production, a Prometheus
+    query of the bucket shares against 10 % each watches input drift. Buckets exist once a model is loaded
+    (its manifest holds the deciles); counts are plain numbers updated on the event loop or, for POSTs, from
+    FastAPI's thread pool, where a lost increment under a race costs a count, never a wrong bucket."""
+
+    def __init__(self):
+        self.bounds: list[float] = []
+        self.buckets: list[int] = []
+        self.total = 0.0
+
+    def observe(self, heights: list[float], deciles: list[float] | None) -> None:
+        if not deciles:
+            return
+        if self.bounds != deciles:
+            self.bounds, self.buckets, self.total = list(deciles), [0] * (len(deciles) + 1), 0.0
+        for height in heights:
+            self.buckets[bisect_left(self.bounds, height)] += 1
+        self.total += sum(heights)
+
+    def collect(self):
+        if not self.bounds:
+            return
+        family = HistogramMetricFamily("modelgate_requested_height_inches", "Heights asked for, by training-height decile")
+        bounds = [*(f"{b:g}" for b in self.bounds), "+Inf"]
+        family.add_metric([], list(zip(bounds, itertools.accumulate(self.buckets))), self.total)
+        yield family
 
 
 class _RequestCollector:

@@ -102,10 +102,15 @@ def golden_cases(features: Path) -> list[GoldenCase]:
     return cases
 
 
+def stated(feature: Path, pattern: re.Pattern, what: str) -> re.Match:
+    """The one step of ``feature`` whose whole text matches ``pattern``: where a reviewer states ``what``."""
+    found = [m for s in _scenarios(feature) for step in s["steps"] if (m := pattern.fullmatch(step["text"]))]
+    if len(found) != 1:
+        raise LookupError(f"{feature}: needs exactly one {what} step {pattern.pattern!r}, found {len(found)}")
+    return found[0]
+
+
 def r2_band(features: Path) -> Band:
     """The R² band of ``quality.feature``: the one scenario step that states it."""
-    feature = Path(features) / QUALITY_FEATURE
-    found = [m for s in _scenarios(feature) for step in s["steps"] if (m := BAND_STEP.fullmatch(step["text"]))]
-    if len(found) != 1:
-        raise LookupError(f"{feature}: needs exactly one R² band step {BAND_STEP.pattern!r}, found {len(found)}")
-    return Band(float(found[0]["low"]), float(found[0]["high"]))
+    found = stated(Path(features) / QUALITY_FEATURE, BAND_STEP, "R² band")
+    return Band(float(found["low"]), float(found["high"]))

@@ -29,9 +29,11 @@ class Range:
 FEATURE = "height"
 TARGET = "weight"
 
-# Heights in inches. The classic example scores heights from 50 to 140; nothing at or
-# below zero, and nothing above 300 (no person is 25 feet tall), is a height.
-HEIGHT = Range(name=FEATURE, low=0.0, high=300.0, unit="inches")
+# Heights in inches, as features/risk.feature states them (a test holds the two equal). The classic
+# example scores heights from 50 to 140. Below 45 inches the line answers implausible weights (under
+# 36 pounds, and negative below 38 inches); above 150 inches (12.5 feet) is no person, and a height in
+# centimetres (170 for an adult) lands there and is refused rather than scored as 650 pounds.
+HEIGHT = Range(name=FEATURE, low=45.0, high=150.0, unit="inches")
 
 # The most heights one POST /weight request may carry.
 MAX_HEIGHTS_PER_REQUEST = 10_000

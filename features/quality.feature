@@ -1,15 +1,21 @@
 @model
 Feature: Model quality
   Before a model is released it must explain enough of the variation in weight to be
-  useful, and not so much that the training data must have leaked the answer into it.
-  The model judged is the one being released (model/bundled, or the one given with --model),
-  and its record is checked against a least-squares line computed here from the training data.
+  useful, and not so much that the training data must have leaked the answer into it, and
+  on people it has not seen it must miss by no more than the agreed number of pounds.
+  The model judged is the one being released, and its record is checked against a
+  least-squares line computed here from the training data.
 
   Background:
     Given the model under test and the training data its record names
 
   Scenario: The model's R² on its training data lies inside the agreed band
     Then its recorded R² on the training data is between 0.60 and 0.95
+
+  Scenario: On people it was not trained on, the model's typical error is small
+    When each fifth of the training people is predicted by a line fitted on the other four fifths
+    Then on people it was not trained on, its typical error is at most 11 pounds
+    And its record states that typical error, the spread of its errors and its R² on those people
 
   Scenario: The model's record states what it was trained on and how well it fits
     Then its record names the training data with its row count and fingerprint

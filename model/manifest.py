@@ -72,3 +72,12 @@ def signed_file(directory: Path, manifest: dict, name_key: str, sha_key: str, wh
             f"(manifest {str(manifest[sha_key])[:12]}…, file {actual[:12]}…); refusing to load it"
         )
     return path
+
+
+PROFILE_KEY = "heights"  # under the manifest's training_data: the training heights' profile (modelgate.model.drift)
+
+
+def training_heights(manifest: dict) -> dict | None:
+    """The training-height profile of a model's manifest; None for a model trained before it was recorded."""
+    found = (manifest.get("training_data") or {}).get(PROFILE_KEY)
+    return found if isinstance(found, dict) and {"min", "max", "deciles", "shares"} <= set(found) else None

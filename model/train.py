@@ -10,12 +10,17 @@ from modelgate.contracts.errors import ContractViolation, ModelgateError
 from modelgate.contracts.ranges import FEATURE, TARGET
 from modelgate.contracts.schemas import TRAINING
 from modelgate.contracts.validation import Failures, parse_numbers, run_schema
-from modelgate.model import artifact
+from modelgate.model import artifact, drift
 from modelgate.model.files import sha256_file
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+from sklearn.model_selection import KFold, cross_val_predict
 
 MIN_ROWS = 3
+# Cross-validation: each person's weight is predicted by a line fitted without them (5 folds, seeded, so the
+# numbers in the manifest are repeatable and a test can recompute them).
+CV_FOLDS = 5
+CV_SEED = 20261126
 
 
 def read_training(path: Path) -> pd.DataFrame:
@@ -58,7 +63,22 @@ def fit(frame: pd.DataFrame) -> tuple[LinearRegression, dict]:
         "rmse_train": float(np.sqrt(mean_squared_error(y, fitted))),
         "mae_train": float(mean_absolute_error(y, fitted)),
     }
+    if len(y) >= CV_FOLDS:
+        metrics["cv"] = cross_validate(x, y)
     return estimator, metrics
+
+
+def cross_validate(x: np.ndarray, y: np.ndarray) -> dict:
+    """Errors in pounds (and R²) on people each fold's line was not fitted on, pooled over the folds."""
+    folds = KFold(n_splits=CV_FOLDS, shuffle=True, random_state=CV_SEED)
+    predicted = cross_val_predict(LinearRegression(), x, y, cv=folds)
+    return {
+        "folds": CV_FOLDS,
+        "seed": CV_SEED,
+        "rmse": float(np.sqrt(mean_squared_error(y, predicted))),
+        "mae": float(mean_absolute_error(y, predicted)),
+        "r2": float(r2_score(y, predicted)),
+    }
 
 
 def train(data: Path, out: Path) -> dict:
@@ -67,4 +87,5 @@ def train(data: Path, out: Path) -> dict:
     frame = read_training(data)
     estimator, metrics = fit(frame)
     training = {"file": data.name, "sha256": sha256_file(data), "rows": len(frame)}
+    training[drift.PROFILE_KEY] = drift.profile(frame[FEATURE].to_numpy(dtype="float64"))
     return artifact.save(estimator, out, training=training, metrics=metrics)

@@ -13,6 +13,8 @@ from modelgate.contracts.errors import ModelgateError
 DEFAULT_MODEL_DIR = Path("model/bundled")
 DEFAULT_TRAINING_DATA = Path("data/weight_data.csv")
 DEFAULT_FEATURES_DIR = Path("features")
+DEFAULT_EVALUATION_DATA = Path("data/evaluation.csv")  # people no model was trained on (data/generate.py)
+EXTRAPOLATION_POLICIES = ("flag", "refuse")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 # API keys: a file of one key per line (a mounted Kubernetes Secret), never a value in the environment or the repo.
 API_KEYS_VARIABLE = "MODELGATE_API_KEYS_FILE"
@@ -36,6 +38,8 @@ class Settings:
     access_log: bool = False
     # The keys a caller may present (none: the service is open, as before keys existed).
     api_keys: tuple[bytes, ...] = ()
+    # Heights outside the training heights: answered and flagged, or refused (MODELGATE_EXTRAPOLATION).
+    extrapolation: str = "flag"
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Settings:
@@ -52,6 +56,7 @@ class Settings:
             graceful_timeout=_int(env, "MODELGATE_GRACEFUL_TIMEOUT", 30, 1, 600),
             access_log=_choice(env, "MODELGATE_ACCESS_LOG", "0", ("0", "1", "true", "false")) in ("1", "true"),
             api_keys=_api_keys(env),
+            extrapolation=_choice(env, "MODELGATE_EXTRAPOLATION", "flag", EXTRAPOLATION_POLICIES),
         )
 
 

@@ -51,3 +51,20 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def heights_like_training(rows: int) -> list[str]:
+    """``rows`` heights of the training people, over and over, as written in the training data: a batch the
+    drift check accepts (a spread such as 50-140 inches is refused as drifted input)."""
+    heights = [line.split(",")[0] for line in TRAINING_DATA.read_text().splitlines()[1:]]
+    return [heights[i % len(heights)] for i in range(rows)]
+
+
+def bundled_model() -> Path:
+    """``model/bundled``, trained from the bundled data first if there is none (never replaced)."""
+    from modelgate.model import artifact
+    from modelgate.model.train import train
+
+    if not (BUNDLED_MODEL / artifact.MANIFEST_FILE).is_file():
+        train(TRAINING_DATA, BUNDLED_MODEL)
+    return BUNDLED_MODEL

@@ -11,7 +11,7 @@ from modelgate.contracts.golden import GoldenCase
 from modelgate.contracts.ranges import FEATURE
 from pytest_bdd import parsers, scenarios, then, when
 
-scenarios("scoring.feature", "response_shape.feature")
+scenarios("scoring.feature", "technical/response_shape.feature")
 
 # The agreed heights are listed in ascending order; asked in this seeded shuffle, an answer list that
 # comes back sorted (or in any order but the one asked) is caught.

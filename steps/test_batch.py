@@ -11,7 +11,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 from modelgate.cli import main
 
-scenarios("batch.feature")
+scenarios("batch.feature", "technical/batch_guard.feature")
 
 
 @given(parsers.parse('a batch file with the lines "{lines}"'), target_fixture="batch")

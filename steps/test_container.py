@@ -12,7 +12,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from steps.container import container, copy_model_out, require_engine
 from steps.service import Service
 
-scenarios("container.feature")
+scenarios("technical/container.feature")
 
 JUNIT_IN_IMAGE = "/app/test-result/junit_result.xml"
 

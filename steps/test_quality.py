@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 from modelgate.contracts.golden import Band
+from modelgate.contracts.risk import TypicalError
 from modelgate.model import artifact
 from modelgate.model.scorer import Scorer
 from modelgate.model.train import train
@@ -86,3 +87,43 @@ def same_models(under_test, retrained):
     first, second = artifact.load(under_test.directory), artifact.load(retrained)
     assert first.version == second.version
     assert np.array_equal(Scorer(first.estimator).predict(PROBE), Scorer(second.estimator).predict(PROBE))
+
+
+@when("each fifth of the training people is predicted by a line fitted on the other four fifths", target_fixture="held_out")
+def held_out(under_test) -> dict:
+    """The cross-validation recomputed here: the folds scikit-learn's seeded ``KFold(shuffle=True)`` makes (numpy's
+    ``RandomState(seed).shuffle`` of the row numbers, cut into folds of n // k, the first n % k one larger), each
+    predicted by the least-squares line of the others (``steps.least_squares``)."""
+    cv = under_test.manifest["metrics"].get("cv")
+    assert cv, f"{under_test.directory}: the model's record has no cross-validation; retrain it"
+    pairs = read_pairs(under_test.data)
+    order = np.arange(len(pairs))
+    np.random.RandomState(cv["seed"]).shuffle(order)
+    sizes = [len(pairs) // cv["folds"] + (1 if i < len(pairs) % cv["folds"] else 0) for i in range(cv["folds"])]
+    misses, start = [], 0
+    for size in sizes:
+        held = set(order[start : start + size].tolist())
+        start += size
+        line = fit_line([p for i, p in enumerate(pairs) if i not in held])
+        misses += [y - (line.intercept + line.slope * x) for i, (x, y) in enumerate(pairs) if i in held]
+    weights = [y for _, y in pairs]
+    mean = math.fsum(weights) / len(weights)
+    return {
+        "mae": math.fsum(abs(m) for m in misses) / len(misses),
+        "rmse": math.sqrt(math.fsum(m * m for m in misses) / len(misses)),
+        "r2": 1 - math.fsum(m * m for m in misses) / math.fsum((y - mean) ** 2 for y in weights),
+    }
+
+
+@then(parsers.parse("on people it was not trained on, its typical error is at most {limit:g} pounds"))
+def typical_error_small(held_out, limit):
+    assert TypicalError(limit).met_by(held_out["mae"]), (
+        f"typical error on unseen people {held_out['mae']:.2f} pounds, agreed at most {limit:g}"
+    )
+
+
+@then("its record states that typical error, the spread of its errors and its R² on those people")
+def cv_recorded(under_test, held_out):
+    cv = under_test.manifest["metrics"]["cv"]
+    for key in ("mae", "rmse", "r2"):
+        assert math.isclose(cv[key], held_out[key], rel_tol=1e-9), f"recorded {key} {cv[key]!r}, recomputed {held_out[key]!r}"

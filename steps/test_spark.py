@@ -8,9 +8,9 @@ import shutil
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from modelgate.cli import main
-from steps.support import ROOT
+from steps.support import ROOT, heights_like_training
 
-scenarios("spark.feature")
+scenarios("technical/spark.feature")
 
 SITES = ["north", "south, east", "west"]  # one needs quotes in CSV: the quoting path must agree too
 
@@ -18,8 +18,9 @@ SITES = ["north", "south, east", "west"]  # one needs quotes in CSV: the quoting
 def _generated(rows: int, bad: dict[int, str] | None = None) -> str:
     bad = bad or {}
     lines = ["id,height,site"]
+    like_training = heights_like_training(rows)  # a spread of 48-142 inches would be refused as drifted input
     for row in range(1, rows + 1):
-        height = bad.get(row + 1, f"{48 + (row * 7) % 190 * 0.5:g}")  # line = row + 1 (the header is line 1)
+        height = bad.get(row + 1, like_training[row - 1])  # line = row + 1 (the header is line 1)
         site = SITES[row % len(SITES)]
         lines.append(f"P-{row},{height},{site if ',' not in site else chr(34) + site + chr(34)}")
     return "\n".join(lines) + "\n"

@@ -13,7 +13,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 from modelgate.cli import main
 
-scenarios("watch.feature")
+scenarios("watch.feature", "technical/watch_evidence.feature")
 
 
 @dataclass
@@ -50,7 +50,7 @@ def places(storage, tmp_path, request):
         for root in roots.values():
             root.mkdir()
         return {name: Place(str(root), fs) for name, root in roots.items()}
-    assert storage == "Azurite", storage
+    assert storage == "cloud storage", storage  # Azurite, the Azure Storage emulator
     azure = request.getfixturevalue("azure_storage")
     container, fs = azure.new_container(), azure.filesystem()
     return {name: Place(f"abfs://{container}/{name}", fs) for name in ("inbox", "outbox", "quarantine")}

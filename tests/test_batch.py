@@ -32,7 +32,7 @@ def test_row_numbers_stay_exact_across_chunks_and_dropped_rows(tmp_path, scorer)
     source = write(tmp_path / "in.csv", "height,id\n" + "\n".join(rows) + "\n")
     result = score_file(source, tmp_path / "out.csv", scorer, block_size=2048)
     described = sorted((f.check, f.row, f.line) for f in result.failures.examples)
-    assert described == [("field_count", 11, 12), ("greater than 0 inches", 2501, 2502)]
+    assert described == [("field_count", 11, 12), ("greater than 45 inches", 2501, 2502)]
     assert not (tmp_path / "out.csv").exists()
 
 
@@ -42,7 +42,7 @@ def test_the_report_is_capped_but_the_counts_are_exact(tmp_path, scorer):
     assert result.failures.total == 25_007
     assert len(result.failures.examples) == result.failures.cap
     counts = {check: n for (_, check), n in result.failures.counts.items()}
-    assert counts == {"greater than 0 inches": 25_000, "is_number": 7}
+    assert counts == {"greater than 45 inches": 25_000, "is_number": 7}
 
 
 def test_a_rejected_run_leaves_an_existing_output_and_no_temporaries(tmp_path, scorer):

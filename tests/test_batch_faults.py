@@ -25,7 +25,7 @@ from modelgate.model.batch.stream import score_file
 from modelgate.model.files import TEMP_MARK
 
 from modelgate.cli import main
-from steps.support import load_scorer, temporaries
+from steps.support import heights_like_training, load_scorer, temporaries
 
 ROWS = 1_500_000  # about 10 MB in, 20 MB out: several blocks, long enough to be killed mid-write
 KILLS = 5
@@ -42,7 +42,8 @@ def large_input(tmp_path_factory) -> Path:
     rng = random.Random(6)
     with open(source, "w") as handle:
         handle.write("id,height\n")
-        handle.writelines(f"{i},{rng.uniform(50, 140):.3f}\n" for i in range(ROWS))
+        # Heights drawn like the training people: a spread of 50-140 inches is refused as drifted input.
+        handle.writelines(f"{i},{min(max(rng.gauss(66, 4), 55), 80):.3f}\n" for i in range(ROWS))
     return source
 
 
@@ -127,10 +128,15 @@ def _check_disk_full(source: Path, full: Path, model: Path, capsys) -> None:
     assert source.read_bytes() == before
 
 
+def _like_training(rows: int) -> str:
+    """One height repeated is refused as drifted input: these files hold the training people's heights."""
+    return "height\n" + "".join(f"{h}\n" for h in heights_like_training(rows))
+
+
 def test_a_full_disk_under_output_is_one_clear_line(tmp_path, trained_model, capsys, record_testsuite_property):
     """On a real 64 KiB tmpfs when this process may mount one; otherwise ENOSPC is simulated at the writer."""
     source = tmp_path / "in.csv"
-    source.write_text("height\n" + "72.5\n" * 50_000)  # ~250 KB of input, ~600 KB of output
+    source.write_text(_like_training(50_000))  # ~250 KB of input, ~600 KB of output
     full = tmp_path / f"full-{uuid.uuid4().hex[:6]}"
     full.mkdir()
     if _mount_tmpfs(full):
@@ -146,7 +152,7 @@ def test_a_full_disk_under_output_is_one_clear_line(tmp_path, trained_model, cap
 
 def test_enospc_at_the_writer_is_one_clear_line(tmp_path, trained_model, capsys):
     source = tmp_path / "in.csv"
-    source.write_text("height\n" + "72.5\n" * 50_000)
+    source.write_text(_like_training(50_000))
     _simulate_enospc(source, tmp_path, trained_model, capsys, previous=b"yesterday's results\n")
 
 

@@ -50,18 +50,18 @@ CATALOGUE = {
     "thousands separator, unquoted": Hostile(b"height\n1,000\n", problem="2 fields, expected 1"),
     "decimal comma": Hostile(b'height\n"72,5"\n', problem="is_number"),
     "NaN": Hostile(b"height\nNaN\n", problem="not_nullable, got nan"),
-    "inf": Hostile(b"height\ninf\n", problem="at most 300 inches, got inf"),
-    "-inf": Hostile(b"height\n-inf\n", problem="greater than 0 inches, got -inf"),
-    "-0": Hostile(b"height\n-0\n", problem="greater than 0 inches, got -0.0"),
-    "1e400 (overflows to inf)": Hostile(b"height\n1e400\n", problem="at most 300 inches, got inf"),
-    "1e-400 (underflows to 0)": Hostile(b"height\n1e-400\n", problem="greater than 0 inches"),
+    "inf": Hostile(b"height\ninf\n", problem="at most 150 inches, got inf"),
+    "-inf": Hostile(b"height\n-inf\n", problem="greater than 45 inches, got -inf"),
+    "-0": Hostile(b"height\n-0\n", problem="greater than 45 inches, got -0.0"),
+    "1e400 (overflows to inf)": Hostile(b"height\n1e400\n", problem="at most 150 inches, got inf"),
+    "1e-400 (underflows to 0)": Hostile(b"height\n1e-400\n", problem="greater than 45 inches"),
     "hex number": Hostile(b"height\n0x48\n", problem="is_number"),
     "NUL byte in a value": Hostile(b"height\n7\x002\n", problem="is_number"),
     "very long line (1 MiB), passed through": Hostile(
         b"height,note\n72," + LONG + b"\n", output=b"height,note,weight\n72," + LONG + f",{W72}\n".encode()
     ),
     "line longer than two read blocks (20 MiB)": Hostile(b"height,note\n72," + LONG * 20 + b"\n", problem="a line is too long"),
-    "very long number (1 MiB of digits)": Hostile(b"height\n" + b"7" * (1 << 20) + b"\n", problem="at most 300 inches"),
+    "very long number (1 MiB of digits)": Hostile(b"height\n" + b"7" * (1 << 20) + b"\n", problem="at most 150 inches"),
     "non-UTF-8 bytes in a row": Hostile(b"height,name\n72,caf\xe9\n", problem="not UTF-8 text"),
     "non-UTF-8 bytes in the header": Hostile(b"h\xe9ight\n72\n", problem="header is not UTF-8 text"),
     "UTF-16 file": Hostile("height\n72\n".encode("utf-16"), problem="not UTF-8 text"),
@@ -101,6 +101,6 @@ def test_a_million_bad_rows_are_counted_exactly_and_the_report_is_capped(tmp_pat
     assert len(err.splitlines()) < 20, "the terminal summary must stay short"
     failures = json.loads((tmp_path / "out.csv.report.json").read_text())["failures"]
     assert failures["total"] == 1_000_000
-    assert {(c["check"], c["count"]) for c in failures["by_check"]} == {("greater than 0 inches", 999_990), ("is_number", 10)}
+    assert {(c["check"], c["count"]) for c in failures["by_check"]} == {("greater than 45 inches", 999_990), ("is_number", 10)}
     assert len(failures["examples"]) == failures["examples_capped_at"] == 100
     assert not output.exists()

@@ -77,7 +77,7 @@ def test_mistakes_are_one_line_with_exit_code_2(tmp_path, monkeypatch, capsys, a
     ("text", "message"),
     [
         ("height,weight\n60,110\n65,abc\n", "line 3 (row 2), column 'weight': is_number"),
-        ("height,weight\n60,110\n0,90\n", "greater than 0 inches"),
+        ("height,weight\n60,110\n0,90\n", "greater than 45 inches"),
         ("size,weight\n60,110\n", "missing ['height']"),
         ("height,weight\n60,110\n", "needs at least 3 rows"),
         ("", "not a readable CSV"),

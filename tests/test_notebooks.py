@@ -16,7 +16,7 @@ from modelgate.cli import main as modelgate
 from modelgate.databricks import CONTRACT_SUITE, NotebookFailed
 from steps.databricks_notebook import WidgetNotDefined, code_cells, markdown_cells, run_notebook
 from steps.least_squares import fit_line, read_pairs
-from steps.support import ROOT, TRAINING_DATA
+from steps.support import ROOT, TRAINING_DATA, heights_like_training
 
 pytestmark = pytest.mark.spark
 
@@ -68,7 +68,8 @@ def test_train_notebook_shows_the_fit_as_a_table_without_matplotlib(spark, tmp_p
 def test_score_notebook_writes_the_bytes_modelgate_score_writes_under_the_watchers_name(spark, tmp_path, trained_model):
     source = tmp_path / "landing" / "r_input_7.csv"
     source.parent.mkdir()
-    source.write_text("id,height\n" + "".join(f"{i},{60 + i % 20}.5\n" for i in range(3000)))
+    # Heights drawn like the training people's: a spread unlike theirs is refused as drifted input.
+    source.write_text("id,height\n" + "".join(f"{i},{h}\n" for i, h in enumerate(heights_like_training(3000))))
     folder = tmp_path / "Volumes" / "scoring" / "output"
     folder.mkdir(parents=True)
     parameters = {"input_path": str(source), "output_path": f"{folder}/", "model_dir": str(trained_model)}

@@ -120,4 +120,4 @@ def test_a_complete_report_shows_the_agreed_numbers_from_the_features(tmp_path, 
     assert f"agreed band {low:g} – {high:g}" in html
     assert html.count(">within<") == len(cases)
     assert all(f"{c.weight:.4f}" in html for c in cases)
-    assert html.count("<svg") == 4  # R² gauge + three plots
+    assert html.count("<svg") == 5  # R² gauge + three plots + the drift plot of the model-risk section

@@ -41,11 +41,12 @@ def test_the_closed_form_equals_sklearn_predict(estimator):
         (b"height=138", [138.0]),
         (b"height=62.5&height=72", [62.5, 72.0]),
         (b"height=+1e2", [100.0]),
-        (b"height=300", [300.0]),
+        (b"height=150", [150.0]),
+        (b"height=45", None),
         (b"", None),
         (b"height=", None),
         (b"height=0", None),
-        (b"height=300.0001", None),
+        (b"height=150.0001", None),
         (b"height=nan", None),
         (b"height=inf", None),
         (b"height=1_000", None),
@@ -58,7 +59,7 @@ def test_the_fast_path_takes_only_what_it_can_fully_validate(query, expected):
     assert parse_query(query) == expected
 
 
-@pytest.mark.parametrize("query", ["height=138", "height=62.5&height=72&height=300", "height=0.0001", "height=72.25e0"])
+@pytest.mark.parametrize("query", ["height=138", "height=62.5&height=72&height=150", "height=45.0001", "height=72.25e0"])
 def test_fast_and_fastapi_paths_answer_byte_identically(trained_model, query):
     app = create_app(trained_model)
     with TestClient(app) as client:
@@ -67,6 +68,7 @@ def test_fast_and_fastapi_paths_answer_byte_identically(trained_model, query):
         slow = client.get(f"/weight?{query}&ignored=1")
     assert fast.status_code == slow.status_code == 200
     assert fast.content == slow.content
+    assert fast.headers["x-modelgate-extrapolated"] == slow.headers["x-modelgate-extrapolated"]
 
 
 def test_a_service_without_a_verified_model_is_alive_but_not_ready(tmp_path):
@@ -83,7 +85,7 @@ def test_the_openapi_schema_declares_the_height_range_and_errors(trained_model):
     operation = spec["paths"]["/weight"]["get"]
     assert {"200", "422", "503"} <= set(operation["responses"])
     items = operation["parameters"][0]["schema"]["items"]
-    assert items["exclusiveMinimum"] == 0 and items["maximum"] == 300
+    assert items["exclusiveMinimum"] == 45 and items["maximum"] == 150
 
 
 def test_the_pure_python_path_equals_numpy_bit_for_bit(estimator):
@@ -149,7 +151,9 @@ def test_the_fast_path_answers_a_plain_weight_request_itself(ready_state, golden
     assert behind.seen == []
     assert start["status"] == 200
     # ASGI header names are lower-case bytes; the length is the body's own.
-    assert start["headers"] == [(b"content-type", b"application/json"), (b"content-length", str(len(body["body"])).encode())]
+    length = (b"content-length", str(len(body["body"])).encode())
+    # The count of heights outside the training heights (55 to 76.7 inches in the bundled data): the first agreed one, 50, is.
+    assert start["headers"] == [(b"content-type", b"application/json"), length, (b"x-modelgate-extrapolated", b"1")]
     (answer,) = json.loads(body["body"])["response"]
     assert case.met_by(answer), f"height {height:g}: got {answer}, agreed {case.weight}"
 

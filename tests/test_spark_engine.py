@@ -7,6 +7,7 @@ from modelgate.model.batch.spark import score_file_spark
 from modelgate.model.batch.stream import score_file
 
 from modelgate.cli import main
+from steps.support import heights_like_training
 
 CASES = {
     "header only": b"height\n",
@@ -55,7 +56,7 @@ def test_spark_matches_pandas(tmp_path, scorer, spark, data):
 @pytest.mark.spark
 def test_an_output_ending_with_a_slash_is_a_folder_of_parts(tmp_path, trained_model, spark, capsys):
     source = tmp_path / "in.csv"
-    source.write_text("height\n" + "".join(f"{55 + i % 40}.25\n" for i in range(40000)))
+    source.write_text("height\n" + "".join(f"{h}\n" for h in heights_like_training(40000)))  # drift would refuse 55-95
     code = main(["score", str(source), f"{tmp_path}/parts/", "--engine", "spark", "--model", str(trained_model)])
     assert code == 0, capsys.readouterr().err
     parts = sorted((tmp_path / "parts").iterdir())

@@ -12,7 +12,7 @@ def _three():
     failures.extend(
         [
             Failure("height", NOT_A_NUMBER, "'abc'", 1),
-            Failure("height", "greater than 0 inches", "0.0", 2),
+            Failure("height", "greater than 45 inches", "0.0", 2),
             Failure("height", NOT_A_NUMBER, "'x'", 3),
         ]
     )
@@ -24,11 +24,11 @@ def test_the_failure_report_counts_every_failure_and_keeps_the_first_examples():
         "total": 3,
         "by_check": [
             {"column": "height", "check": NOT_A_NUMBER, "count": 2},
-            {"column": "height", "check": "greater than 0 inches", "count": 1},
+            {"column": "height", "check": "greater than 45 inches", "count": 1},
         ],
         "examples": [
             {"column": "height", "check": NOT_A_NUMBER, "value": "'abc'", "row": 1, "line": 2},
-            {"column": "height", "check": "greater than 0 inches", "value": "0.0", "row": 2, "line": 3},
+            {"column": "height", "check": "greater than 45 inches", "value": "0.0", "row": 2, "line": 3},
         ],
         "examples_capped_at": 2,
     }
@@ -37,7 +37,7 @@ def test_the_failure_report_counts_every_failure_and_keeps_the_first_examples():
 def test_the_summary_names_each_check_then_the_examples_then_how_many_more():
     assert _three().summary(limit=1) == [
         "2 × column 'height': is_number",
-        "1 × column 'height': greater than 0 inches",
+        "1 × column 'height': greater than 45 inches",
         "  line 2 (row 1), column 'height': is_number, got 'abc'",
         "  … and 2 more (see the failure report)",
     ]
@@ -64,9 +64,9 @@ def test_a_schema_failure_names_its_column_and_data_row_and_a_missing_column_nam
 
 
 def test_the_batch_schemas_hold_the_contract_bounds_exactly():
-    # The contract in the reviewer's words: a height is greater than 0 and at most 300 inches; a weight is finite.
-    heights = pd.DataFrame({"height": [0.0001, 300.0, 300.0001, 0.0, float("nan")]})
-    assert sorted((f.row, f.value) for f in run_schema(BATCH_INPUT, heights)) == [(3, "300.0001"), (4, "0.0"), (5, "nan")]
+    # The contract in the reviewer's words: a height is greater than 45 and at most 150 inches; a weight is finite.
+    heights = pd.DataFrame({"height": [45.0001, 150.0, 150.0001, 45.0, float("nan")]})
+    assert sorted((f.row, f.value) for f in run_schema(BATCH_INPUT, heights)) == [(3, "150.0001"), (4, "45.0"), (5, "nan")]
     answers = pd.DataFrame({"height": [70.0, 71.0], "weight": [150.0, float("inf")]})
     assert [(f.column, f.row) for f in run_schema(BATCH_OUTPUT, answers)] == [("weight", 2)]
     training = pd.DataFrame({"height": [70.0, 71.0], "weight": [150.0, 0.0]})

@@ -86,10 +86,12 @@ def installed(wheel, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
-    """A working directory outside the checkout, holding only the training data at its default place."""
+    """A working directory outside the checkout, holding only what a project of the user's holds at the default
+    places: the training data and the features (the contract: score judges drift by risk.feature's levels)."""
     work = tmp_path_factory.mktemp("work")
     (work / "data").mkdir()
     shutil.copy2(TRAINING_DATA, work / "data" / TRAINING_DATA.name)
+    shutil.copytree(FEATURES, work / "features")
     return work
 
 

@@ -7,12 +7,14 @@ URLs are staged through local temporary files by :mod:`.storage`.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 from modelgate.contracts.errors import ModelgateError
-from modelgate.model.batch import ENGINES, run_report, storage
+from modelgate.contracts.risk import DriftLimits
+from modelgate.model.batch import ENGINES, heights_check, run_report, storage
 from modelgate.model.batch.stream import BatchResult, score_file
 from modelgate.model.scorer import Scorer
 
@@ -26,8 +28,13 @@ def score(
     master: str | None = None,
     spark=None,
     progress: bool = False,
+    profile: dict | None = None,
+    drift_limits: DriftLimits | None = None,
+    refuse_extrapolation: bool = False,
 ) -> BatchResult:
-    """Score INPUT into OUTPUT (paths or URLs); a rejected file leaves no output anywhere."""
+    """Score INPUT into OUTPUT (paths or URLs); a rejected file leaves no output anywhere. With the
+    model's training heights (``profile``), the file's heights are checked against them first: a file
+    refused for drift (``drift_limits``) or, if asked, for extrapolations is not scored."""
     if engine not in ENGINES:
         raise ModelgateError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if str(output_path).endswith("/") and (engine != "spark" or storage.is_url(output_path)):
@@ -37,17 +44,28 @@ def score(
         from modelgate.model.batch.spark import staging_folder
 
         staging = staging_folder()  # a URL input must be staged where the executors can read it
-    with storage.staged_input(input_path, staging) as local_in, storage.staged_output(output_path) as local_out:
+    with (
+        storage.staged_input(input_path, staging) as local_in,
+        storage.staged_output(output_path) as local_out,
+        tempfile.TemporaryDirectory(prefix="modelgate-refused-") as scratch,
+    ):
+        heights, refusals = heights_check.check(local_in, profile, drift_limits, refuse_extrapolation)
+        # A file refused for its heights still goes through the guard, so its report lists every problem;
+        # its scored rows go to a scratch folder that is removed, never to OUTPUT.
+        target = Path(scratch) / Path(local_out).name if refusals else local_out
         if engine == "spark":
             from modelgate.model.batch.spark import score_file_spark
 
             folder = "/" if str(output_path).endswith("/") else ""  # Path() drops it; it asks for part files
-            result = score_file_spark(local_in, f"{local_out}{folder}", scorer, spark=spark, master=master)
+            result = score_file_spark(local_in, f"{target}{folder}", scorer, spark=spark, master=master)
         else:
-            result = score_file(local_in, local_out, scorer, progress=progress and not storage.is_url(input_path))
+            result = score_file(local_in, target, scorer, progress=progress and not storage.is_url(input_path))
+        if refusals:
+            result.failures.extend(refusals)
+            result = replace(result, output=None)
     # Reports name what the user gave, not the staging files.
     output = storage.Location(str(output_path)) if result.output else None
-    return replace(result, input=storage.Location(str(input_path)), output=output)
+    return replace(result, input=storage.Location(str(input_path)), output=output, heights=heights)
 
 
 def write_reports(result: BatchResult, report=None, junit=None, properties: dict[str, str] | None = None) -> None:

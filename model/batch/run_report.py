@@ -9,6 +9,7 @@ from junit_xml import TestCase
 from modelgate.contracts.ranges import FEATURE
 from modelgate.contracts.schemas import BATCH_INPUT
 from modelgate.contracts.validation import FILE_CHECKS, NOT_A_NUMBER, NOT_NULL
+from modelgate.model.batch.heights_check import DRIFT_CHECK, EXTRAPOLATION_CHECK
 from modelgate.model.batch.stream import BatchResult
 from modelgate.model.files import atomic_writer
 from modelgate.model.junit_file import write_suite
@@ -28,6 +29,7 @@ def to_dict(result: BatchResult) -> dict:
         "rows": result.rows,
         "seconds": round(result.seconds, 3),
         "failures": result.failures.to_dict(),
+        "heights": result.heights,  # drift and extrapolations against the training heights (None: not checked)
     }
 
 
@@ -54,4 +56,21 @@ def write_batch_junit(
             count = sum(n for _, n in by_check[name])
             case.add_failure_info(message=f"{count} row(s) fail {name}", output="\n".join(examples))
         cases.append(case)
+    cases += _heights_cases(result, suite, by_check)
     write_suite(path, suite, cases, properties=properties)
+
+
+def _heights_cases(result: BatchResult, suite: str, failed: dict) -> list[TestCase]:
+    """The drift and extrapolation checks that passed, saying what they found (a warning, a count)."""
+    heights, cases = result.heights or {}, []
+    found = heights.get("drift")
+    if found and DRIFT_CHECK not in failed:
+        levels = f"warning at {found['warn']:g}, refused at {found['refuse']:g}"
+        note = f"stability index {found['psi']:.3f}: {found['verdict']} ({levels})"
+        cases.append(TestCase(name=DRIFT_CHECK, classname=f"{suite}.{result.input.name}", stdout=note))
+    if heights and EXTRAPOLATION_CHECK not in failed:
+        count = heights["extrapolated"]["count"]
+        domain = f"{heights['training_min']:g} to {heights['training_max']:g} inches"
+        note = f"{count} height(s) outside the training heights {domain}, answered and flagged"
+        cases.append(TestCase(name=EXTRAPOLATION_CHECK, classname=f"{suite}.{result.input.name}", stdout=note))
+    return cases

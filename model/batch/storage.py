@@ -135,3 +135,18 @@ def write_file(local: Path, target) -> None:
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     with open(local, "rb") as src, atomic_writer(Path(target)) as dst:
         shutil.copyfileobj(src, dst)
+
+
+@contextmanager
+def staged_folder(url: str, names: list[str]) -> Iterator[Path | None]:
+    """A local folder holding the files ``names`` of the folder at ``url`` (a model in cloud storage);
+    None when the folder has none of them (nothing was published there yet)."""
+    fs, inside = filesystem(url)
+    present = [name for name in names if fs.isfile(posixpath.join(inside, name))]
+    if not present:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="modelgate-model-") as staging:
+        for name in present:
+            fs.get_file(posixpath.join(inside, name), str(Path(staging) / name))
+        yield Path(staging)

@@ -37,6 +37,7 @@ class BatchResult:
     rows: int = 0
     failures: Failures = field(default_factory=Failures)
     seconds: float = 0.0
+    heights: dict | None = None  # drift and extrapolations (model.batch.heights_check), when checked
 
     @property
     def ok(self) -> bool:

@@ -108,7 +108,7 @@ def _local(location) -> tuple:
 class Watcher:
     """Poll INBOX; score each stable, new CSV into OUTBOX or move its copy and reports to QUARANTINE."""
 
-    def __init__(self, inbox, outbox, quarantine, scorer: Scorer, *, log=print):
+    def __init__(self, inbox, outbox, quarantine, scorer: Scorer, *, log=print, **heights_policy):
         if len({str(inbox).rstrip("/"), str(outbox).rstrip("/"), str(quarantine).rstrip("/")}) != 3:
             raise ModelgateError("INBOX, --outbox and --quarantine must be three different folders")
         self.inbox, self.outbox, self.quarantine = Folder(inbox), Folder(outbox), Folder(quarantine)
@@ -117,6 +117,7 @@ class Watcher:
                 Path(folder.location).mkdir(parents=True, exist_ok=True)
         self.ledger = Folder(self.outbox.url(LEDGER_FOLDER))
         self.scorer, self.log = scorer, log
+        self.heights_policy = heights_policy  # profile, drift_limits, refuse_extrapolation: see engines.score
         self._last: dict[str, tuple] = {}  # the previous listing: unchanged since then = upload finished
         self._done: set[tuple] = set()  # (name, size, stamp) handled by this process: not fetched again
 
@@ -165,7 +166,7 @@ class Watcher:
                 entry = json.loads(self.ledger.read_text(f"{digest}.json"))
                 return Outcome(name, "duplicate", entry.get("target"), digest)
             target = self.outbox.url(output_name(name))
-            result = score(local, target, self.scorer)
+            result = score(local, target, self.scorer, **self.heights_policy)
             if result.ok:
                 outcome = Outcome(name, "scored", target, digest, result.rows)
             else:

@@ -9,7 +9,7 @@ from pathlib import Path
 from modelgate.settings import Settings
 
 # The commands in the order ``--help`` lists them; each is modelgate/commands/<name>.py.
-NAMES = ["train", "score", "watch", "serve", "selftest", "gate", "report"]
+NAMES = ["train", "score", "watch", "serve", "selftest", "compare", "gate", "report"]
 
 
 def model_arg(parser: argparse.ArgumentParser, settings: Settings) -> None:
@@ -20,3 +20,48 @@ def model_arg(parser: argparse.ArgumentParser, settings: Settings) -> None:
         metavar="DIR",
         help=f"model directory with manifest.json (default: $MODELGATE_MODEL_DIR or {settings.model_dir})",
     )
+
+
+def features_arg(parser: argparse.ArgumentParser, settings: Settings) -> None:
+    parser.add_argument(
+        "--features",
+        type=Path,
+        default=settings.features_dir,
+        metavar="DIR",
+        help=f"the features stating the drift levels, risk.feature (default: $MODELGATE_FEATURES_DIR or {settings.features_dir})",
+    )
+
+
+def heights_policy(manifest: dict, features: Path):
+    """(training heights, drift levels, refuse extrapolations?) for a batch run: the model's record, the risk
+    feature's levels, the MODELGATE_EXTRAPOLATION setting. A model that records no training heights is scored
+    without these checks, with a warning."""
+    import sys
+
+    from modelgate.contracts.errors import ModelgateError
+    from modelgate.contracts.risk import drift_limits
+    from modelgate.model import drift
+
+    profile = drift.training_heights(manifest)
+    if profile is None:
+        print(
+            "modelgate: warning: the model records no training heights: no drift or extrapolation check; retrain it",
+            file=sys.stderr,
+        )
+        return None, None, False
+    try:
+        limits = drift_limits(features)
+    except (OSError, LookupError, ValueError) as exc:
+        raise ModelgateError(f"cannot read the drift levels: {exc}") from None
+    return profile, limits, Settings.from_env().extrapolation == "refuse"
+
+
+def heights_lines(heights: dict | None) -> list[str]:
+    """The drift and extrapolation findings of a batch run, one line each, for the terminal."""
+    if not heights:
+        return []
+    lines = [f"{heights['extrapolated']['count']} height(s) outside the training heights (flagged in the report)"]
+    if "drift" in heights:
+        found = heights["drift"]
+        lines.append(f"input drift: stability index {found['psi']:.3f}, {found['verdict']}")
+    return lines

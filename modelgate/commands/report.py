@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -45,6 +46,19 @@ def register(sub, settings: Settings) -> None:
     report.add_argument(
         "--data", type=Path, default=DEFAULT_TRAINING_DATA, metavar="CSV", help="the model's training data, for the plots"
     )
+    report.add_argument(
+        "--production-model",
+        default=os.environ.get("MODELGATE_PRODUCTION_MODEL"),
+        metavar="SRC",
+        help="the model in production (folder or abfs:// URL), for the model-risk section (default: $MODELGATE_PRODUCTION_MODEL)",
+    )
+    report.add_argument(
+        "--batch",
+        type=Path,
+        default=Path("data/sample_input.csv"),
+        metavar="CSV",
+        help="a batch whose heights the drift plot shows",
+    )
     report.set_defaults(run=run)
 
 
@@ -56,7 +70,8 @@ def run(args) -> int:
         raise ModelgateError(f"modelgate report needs {exc.name}: pip install 'modelgate[report]'") from None
 
     cucumber = args.cucumber or sorted(Path("reports").glob("cucumber*.json"))
-    sources = Sources(args.features, cucumber, args.junit_dir, args.gate, args.model, args.data)
+    sources = Sources(args.features, cucumber, args.junit_dir, args.gate, args.model, args.data, args.production_model)
+    sources.batch = args.batch
     inputs = build(sources, args.out)
     for missing in inputs.missing:
         print(f"modelgate report: missing: {missing}", file=sys.stderr)

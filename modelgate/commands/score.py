@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from modelgate.commands import model_arg
+from modelgate.commands import features_arg, model_arg
 from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.ranges import FEATURE
 from modelgate.model.batch import ENGINES
@@ -42,11 +42,13 @@ def register(sub, settings: Settings) -> None:
         help="pandas: stream on this machine (default); spark: PySpark, local mode unless --master (needs modelgate[spark])",
     )
     score.add_argument("--master", metavar="URL", help="Spark master for --engine spark (default local[*])")
+    features_arg(score, settings)
     score.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
     score.set_defaults(run=run)
 
 
 def run(args) -> int:
+    from modelgate.commands import heights_lines, heights_policy
     from modelgate.contracts.evidence import model_properties
     from modelgate.model import artifact
     from modelgate.model.batch.engines import score, write_reports
@@ -58,11 +60,24 @@ def run(args) -> int:
     if args.master and args.engine != "spark":
         raise ModelgateError("--master needs --engine spark")
     progress = sys.stderr.isatty() and not args.no_progress
-    result = score(args.input, args.output, Scorer(loaded.estimator), engine=args.engine, master=args.master, progress=progress)
+    profile, limits, refuse = heights_policy(loaded.manifest, args.features)
+    result = score(
+        args.input,
+        args.output,
+        Scorer(loaded.estimator),
+        engine=args.engine,
+        master=args.master,
+        progress=progress,
+        profile=profile,
+        drift_limits=limits,
+        refuse_extrapolation=refuse,
+    )
     report = args.report or (None if result.ok else f"{args.output}.report.json")
     write_reports(result, report, args.junit, properties=model_properties(loaded.manifest))
     if result.ok:
         print(f"scored {result.rows} rows from {args.input} into {args.output} in {result.seconds:.2f} s")
+        for line in heights_lines(result.heights):
+            print(f"  {line}")
         return 0
     print(f"modelgate: {args.input}: rejected, {result.failures.total} contract violation(s); no output written", file=sys.stderr)
     for line in result.failures.summary():

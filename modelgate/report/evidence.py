@@ -28,7 +28,11 @@ def record(manifest: dict, inputs: Inputs) -> str:
             f"{escape(str(data.get('file', '?')))}, {data.get('rows', '?')} rows{matches[inputs.data_matches_manifest]}",
         ),
         ("Training data SHA-256", f'<span class="mono">{escape(str(data.get("sha256", "?")))}</span>'),
-        ("Metrics (training data)", " · ".join(f"{METRIC_NAMES.get(k, k)} {v:.4f}" for k, v in metrics.items())),
+        (
+            "Metrics (training data)",
+            " · ".join(f"{METRIC_NAMES.get(k, k)} {v:.4f}" for k, v in metrics.items() if isinstance(v, float)),
+        ),
+        ("On people it was not trained on", cross_validation(metrics.get("cv"))),
         (
             "Built with",
             f"scikit-learn {escape(manifest.get('sklearn_version', '?'))}, skops {escape(manifest.get('skops_version', '?'))}, "
@@ -39,6 +43,15 @@ def record(manifest: dict, inputs: Inputs) -> str:
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     lead = '<p class="lead">From manifest.json, verified against the model file.</p>'
     return f'<section id="record"><h2>The model\'s record</h2>{lead}<dl class="record">{items}</dl></section>'
+
+
+def cross_validation(cv: dict | None) -> str:
+    if not cv:
+        return "not recorded (retrain the model)"
+    return (
+        f"typical error {cv['mae']:.2f} pounds · RMSE {cv['rmse']:.2f} pounds · R² {cv['r2']:.4f} "
+        f"({cv['folds']}-fold cross-validation, seed {cv['seed']})"
+    )
 
 
 def evidence(inputs: Inputs) -> str:

@@ -92,3 +92,15 @@ def features_section(features: list[Feature]) -> str:
         '<p class="lead">Each feature as the business wrote it, with the result of running it against the model.</p>'
         f"{''.join(feature_html(f) for f in features)}</section>"
     )
+
+
+def appendix_section(features: list[Feature]) -> str:
+    """The technical features, after everything a stakeholder reads."""
+    if not features:
+        return ""
+    return (
+        '<section id="technical"><h2>Appendix: technical features</h2>'
+        '<p class="lead">The mechanics behind the promises (service answers, image, Spark, storage, the batch guard), '
+        "for the engineers who run them.</p>"
+        f"{''.join(feature_html(f) for f in features)}</section>"
+    )

@@ -16,7 +16,11 @@ from modelgate.contracts.golden import Band, GoldenCase, golden_cases, r2_band
 from modelgate.contracts.ranges import FEATURE, TARGET
 from modelgate.gate import Verdict, evaluate
 from modelgate.junit import read_suite
+from modelgate.report.risk import Risk, gather_risk
 from modelgate.report.scenarios import Feature, apply_results, load_results, parse_features
+from modelgate.settings import DEFAULT_EVALUATION_DATA
+
+DEFAULT_BATCH_EXAMPLE = Path("data/sample_input.csv")  # the example batch: the heights the drift plot shows
 
 
 @dataclass
@@ -29,6 +33,9 @@ class Sources:
     gate: Path
     model: Path
     data: Path
+    production: str | None = None  # the model in production (folder or URL), for the risk section
+    evaluation: Path = DEFAULT_EVALUATION_DATA
+    batch: Path = DEFAULT_BATCH_EXAMPLE
 
 
 @dataclass
@@ -47,6 +54,7 @@ class Inputs:
     gate_passed: bool | None = None
     gate_reasons: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    risk: Risk | None = None
 
     @property
     def tolerance(self) -> float | None:
@@ -59,6 +67,8 @@ def gather(sources: Sources) -> Inputs:
     _features(inputs)
     _model(inputs)
     _tests(inputs)
+    src = sources
+    inputs.risk = gather_risk(src.model, src.features, src.production, src.evaluation, src.batch)
     return inputs
 
 

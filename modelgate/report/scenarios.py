@@ -54,6 +54,7 @@ class Feature:
     tags: list[str]
     background: list[Step]
     scenarios: list[Scenario]
+    technical: bool = False  # under features/technical/: shown as the report's appendix
 
     @property
     def status(self) -> str:
@@ -71,6 +72,9 @@ def combine(statuses: list[str]) -> str:
     return SKIPPED
 
 
+TECHNICAL_FOLDER = "technical"  # features/technical/: the technical set, beside the stakeholder features
+
+
 def parse_features(folder: Path) -> tuple[list[Feature], list[str]]:
     """Every ``*.feature`` under ``folder``; returns the features and one line per unreadable file."""
     features, problems = [], []
@@ -81,7 +85,9 @@ def parse_features(folder: Path) -> tuple[list[Feature], list[str]]:
             problems.append(f"{path}: not a readable feature ({str(exc).splitlines()[0]})")
             continue
         if document.get("feature"):
-            features.append(_feature(document["feature"], path.name))
+            feature = _feature(document["feature"], path.name)
+            feature.technical = path.parent.name == TECHNICAL_FOLDER
+            features.append(feature)
     return features, problems
 
 

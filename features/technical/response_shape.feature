@@ -16,7 +16,7 @@ Feature: Response shape
   Scenario Outline: A bad height in the query is refused with the allowed range
     When a client asks for the weight with the query "<query>"
     Then the response status is 422
-    And the error names the height and the range "greater than 0 and at most 300 inches"
+    And the error names the height and the range "greater than 45 and at most 150 inches"
     And the body has no empty, null or NA values
 
     Examples: Bad heights
@@ -29,13 +29,14 @@ Feature: Response shape
       | zero            | height=0     |
       | negative        | height=-65   |
       | absurdly large  | height=1e400 |
-      | above the range | height=300.5 |
+      | above the range | height=150.5 |
+      | below the range | height=45    |
       | one bad of two  | height=70&height=abc |
 
   Scenario Outline: A bad request body is refused with the allowed range
     When a client posts the body '<body>'
     Then the response status is 422
-    And the error names the height and the range "greater than 0 and at most 300 inches"
+    And the error names the height and the range "greater than 45 and at most 150 inches"
     And the body has no empty, null or NA values
 
     Examples: Bad bodies

@@ -23,4 +23,4 @@ Feature: Spark engine
     Then both engines reject the file, and neither wrote an output file
     And both failure reports count the same violations of the same checks
     And both JUnit files are identical
-    And the Spark engine's report names line 17 with "is_number" and line 29001 with "greater than 0"
+    And the Spark engine's report names line 17 with "is_number" and line 29001 with "greater than 45"

@@ -1,0 +1,45 @@
+@risk
+Feature: Model risk
+  A reviewer signs off on more than the agreed weights. The model must be no worse than the
+  model in production on people neither was trained on, and it must only ever give plausible
+  answers: heights outside a plausible range are refused, every weight it gives lies in a
+  plausible range, and a taller person never gets a lower weight. Heights outside those the
+  model was trained on are still answered, but every such answer is marked as an
+  extrapolation and counted. A file of heights that no longer looks like the people the model
+  was trained on (heights given in centimetres, say) is flagged, or refused.
+
+  @api
+  Scenario: Only plausible heights are accepted
+    Given the scoring service is running
+    Then the service accepts heights greater than 45 and at most 150 inches, and no others
+
+  Scenario: Every answer is a plausible weight, and taller is never lighter
+    Given the model under test
+    Then every weight it gives for an accepted height is at least 25 and at most 600 pounds
+    And over all accepted heights a taller person never gets a lower weight
+
+  @api
+  Scenario: Heights outside those the model was trained on are answered and marked
+    Given the scoring service is running
+    When a client asks for the weights of people 50, 66 and 138 inches tall
+    Then there are 3 weights, each the agreed weight for its height
+    And the answer marks as extrapolations exactly the heights outside those the model was trained on
+
+  Scenario: The model being released is not worse than the model in production
+    Given the model under test and the model in production
+    When both score the evaluation people, whom neither was trained on
+    Then the new model's typical error is at most 0.5 pounds worse than the production model's
+    And no agreed weight moved from the production model's by more than the agreed tolerance
+
+  Scenario: A file of heights like the training heights is scored as usual
+    Given a file of the heights of the evaluation people
+    When the file is scored with the drift check
+    Then its heights' stability index against the training heights is below the warning level of 0.1
+    And the file is scored
+
+  Scenario: A file of heights in centimetres is refused
+    Given a file of the heights of the evaluation people, in centimetres
+    And a file of 100 or more heights is judged for drift
+    When the file is scored with the drift check
+    Then the file is refused, its heights' stability index being at least 0.25
+    And nothing is written for it

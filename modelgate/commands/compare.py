@@ -1,0 +1,56 @@
+"""``modelgate compare``: the model being released against the model in production (champion/challenger)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from modelgate.settings import DEFAULT_EVALUATION_DATA, Settings
+
+PRODUCTION_ENV = "MODELGATE_PRODUCTION_MODEL"
+
+
+def register(sub, settings: Settings) -> None:
+    compare = sub.add_parser(
+        "compare",
+        help="compare a new model with the model in production on evaluation data neither was trained on",
+        description="Fails (exit 1) when the new model's typical error in pounds is worse than the production model's by "
+        "more than the margin features/risk.feature states, or an agreed weight of features/scoring.feature moved by more "
+        "than its tolerance. With no production model at CHAMPION yet it passes and says so.",
+    )
+    compare.add_argument(
+        "--champion",
+        default=os.environ.get(PRODUCTION_ENV),
+        metavar="SRC",
+        help=f"the production model: a model folder or folder URL (abfs://container/path) (default: ${PRODUCTION_ENV})",
+    )
+    compare.add_argument(
+        "--challenger", type=Path, default=settings.model_dir, metavar="DIR", help="the new model (default: %(default)s)"
+    )
+    compare.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_EVALUATION_DATA,
+        metavar="CSV",
+        help="evaluation data height,weight (default: %(default)s)",
+    )
+    compare.add_argument(
+        "--features",
+        type=Path,
+        default=settings.features_dir,
+        metavar="DIR",
+        help="features stating the margin (default: %(default)s)",
+    )
+    compare.add_argument("--junit", type=Path, metavar="XML", help="write the verdicts as JUnit XML here, for the gate")
+    compare.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from modelgate.champion import compare_models, write_junit
+
+    result = compare_models(args.champion, args.challenger, args.data, args.features)
+    if args.junit:
+        write_junit(result, args.champion, args.challenger, args.junit)
+    print(result.summary())
+    print(result.moved_summary())
+    return 0 if result.not_worse and not result.moved else 1

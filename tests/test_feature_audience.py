@@ -1,0 +1,73 @@
+"""The features a business reviewer signs (``features/*.feature``) use business words only; the
+technical ones live in ``features/technical/``. A stakeholder feature that names a status code, a
+format, a check or a tool fails here."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from steps.support import FEATURES
+
+# Words a reviewer cannot judge. Status codes, formats and tools by name; the batch guard's check names;
+# the words of programmers for a missing value. File names (``r_input_file1.csv``) are the user's own
+# words for their files and are taken out before the check; so are tag lines (``@api``), which select
+# scenarios for the test runs and are not part of the text a reviewer signs.
+TECHNICAL_TERMS = [
+    *("200", "201", "204", "400", "401", "403", "404", "413", "422", "500", "503"),
+    *("JSON", "JUnit", "XML", "CSV", "Parquet", "YAML", "HTTP", "HTTPS", "API", "REST", "URL", "abfs", "query"),
+    *("pandera", "is_number", "not_nullable", "schema", "null", "NaN", "NA", "None", "inf", "1e400"),
+    *("Spark", "PySpark", "Databricks", "Azurite", "Docker", "container", "image", "Kubernetes", "partition", "partitions"),
+    *("endpoint", "status", "header", "pytest", "fixture", "manifest", "skops", "sklearn", "scikit-learn", "SHA-256", "stdout"),
+]
+_FILE_NAME = re.compile(r"\b[\w-]+\.csv\b")
+_TERM = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, TECHNICAL_TERMS)) + r")(?![\w-])", re.IGNORECASE)
+
+STAKEHOLDER = sorted(FEATURES.glob("*.feature"))
+TECHNICAL = sorted((FEATURES / "technical").glob("*.feature"))
+
+
+def technical_words(text: str) -> list[tuple[int, str]]:
+    """(line, word) for every technical term in a feature's text."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("@"):
+            continue
+        found += [(number, m.group(0)) for m in _TERM.finditer(_FILE_NAME.sub("", line))]
+    return found
+
+
+def test_both_sets_exist():
+    names = {p.name for p in STAKEHOLDER}
+    assert {"scoring.feature", "quality.feature", "risk.feature", "batch.feature", "watch.feature"} <= names
+    assert {"response_shape.feature", "container.feature", "spark.feature", "batch_guard.feature"} <= {p.name for p in TECHNICAL}
+
+
+@pytest.mark.parametrize("feature", STAKEHOLDER, ids=lambda p: p.name)
+def test_a_stakeholder_feature_uses_business_words_only(feature):
+    found = technical_words(feature.read_text(encoding="utf-8"))
+    assert not found, f"{feature.name}: technical words a reviewer cannot judge: " + ", ".join(
+        f"line {n} {w!r}" for n, w in found
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "word"),
+    [
+        ("Then the response status is 200", "status"),
+        ("And the body is a JSON object", "JSON"),
+        ('naming line 3 and "is_number"', "is_number"),
+        ("the failure report and the JUnit file", "JUnit"),
+        ('When a client posts {"height": [null]}', "null"),
+        ("a Spark partition", "Spark"),
+        ("in Azurite", "Azurite"),
+        ("refused with a 422", "422"),
+    ],
+)
+def test_the_check_finds_each_kind_of_technical_word(line, word):
+    assert word in [w for _, w in technical_words(line)]
+
+
+def test_file_names_and_ordinary_numbers_are_business_words():
+    assert technical_words('When "r_input_file1.csv" with the agreed heights is dropped, 2000 rows, 4220 pounds') == []
