@@ -182,3 +182,11 @@ def test_models_known_only_by_digest_are_named_by_the_digests_first_twelve_digit
     assert code == 1
     assert f"suite 'bdd' names several models: sha256:{'ab' * 6}, sha256:{'cd' * 6}" in err
     assert f"suites name different models: bdd (sha256:{'ab' * 6}), selftest (sha256:{'ef' * 6})" in err
+
+
+@pytest.mark.parametrize("which", ["model_version", "model_sha256"])
+def test_either_half_of_the_identity_alone_binds_a_suite_to_the_model_on_disk(results, model_dir, capsys, which):
+    folder, digest = model_dir
+    (results / "bdd.xml").write_text(suite_xml("bdd", **{which: {"model_version": RELEASE, "model_sha256": digest}[which]}))
+    code, _, err = gate(capsys, results, "--model", folder, "--model-suites", "bdd")
+    assert code == 0, err

@@ -8,6 +8,8 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from modelgate.cli import main
 
 TABLE = Path(__file__).parent / "gate_table"
@@ -20,16 +22,38 @@ def gate(capsys, *args) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_the_table_listings_and_verdict_read_as_written(tmp_path, capsys):
+def test_the_table_listings_verdict_and_checks_read_as_written(tmp_path, capsys):
     """Counts that disagree (one WARNING each, joined), an unreadable file, a suite naming two models, a
-    required suite that is missing, a failure, a message-less error and two flaky passes."""
+    required suite that is missing, a failure, a message-less error, Ant's error outside any case, two flaky
+    passes, and times from the root, from the outermost suite and from the cases."""
+    folder = tmp_path / "junit"
+    folder.mkdir()
     for source in TABLE.glob("*.xml"):
-        shutil.copyfile(source, tmp_path / source.name)
-    shutil.copyfile(FLAKY, tmp_path / "flaky.xml")
-    code, out, err = gate(capsys, tmp_path, "--require", "unit", "spark")
+        shutil.copyfile(source, folder / source.name)
+    shutil.copyfile(FLAKY, folder / "flaky.xml")
+    code, out, err = gate(capsys, folder, "--require", "unit", "spark", "--junit", tmp_path / "gate.xml")
     assert code == 1
-    assert out == (TABLE / "expected-output.txt").read_text().replace("{folder}", str(tmp_path))
-    assert err == (TABLE / "expected-verdict.txt").read_text().replace("{folder}", str(tmp_path))
+    assert out == (TABLE / "expected-output.txt").read_text().replace("{folder}", str(folder))
+    assert err == (TABLE / "expected-verdict.txt").read_text().replace("{folder}", str(folder))
+    checks = [
+        f"{case.get('name')} | {case.find('failure').get('message') if case.find('failure') is not None else 'passed'}"
+        for case in ET.parse(tmp_path / "gate.xml").getroot().iter("testcase")
+    ]
+    assert checks == (TABLE / "expected-checks.txt").read_text().replace("{folder}", str(folder)).splitlines()
+
+
+@pytest.mark.parametrize(
+    ("files", "reason"),
+    [
+        ({"cut.xml": "<testsuite"}, "no test ran: no readable JUnit file"),
+        ({"empty.xml": '<testsuite name="empty" tests="0"/>'}, "no test ran: the JUnit files hold no test cases"),
+    ],
+)
+def test_nothing_that_ran_is_named_for_what_it_is(tmp_path, capsys, files, reason):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    code, _, err = gate(capsys, tmp_path)
+    assert code == 1 and reason in err
 
 
 def _cases(count: int, body: str) -> str:
