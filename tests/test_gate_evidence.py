@@ -190,3 +190,9 @@ def test_either_half_of_the_identity_alone_binds_a_suite_to_the_model_on_disk(re
     (results / "bdd.xml").write_text(suite_xml("bdd", **{which: {"model_version": RELEASE, "model_sha256": digest}[which]}))
     code, _, err = gate(capsys, results, "--model", folder, "--model-suites", "bdd")
     assert code == 0, err
+
+
+def test_an_unidentified_release_is_the_one_reason_not_followed_by_evidence_faults(results, tmp_path, capsys):
+    (results / "bdd.xml").write_text(suite_xml("bdd"))  # would fail as naming no model, were the release known
+    code, _, err = gate(capsys, results, "--model", tmp_path / "nowhere", "--model-suites", "bdd")
+    assert code == 1 and err == f"gate: FAILED: release model: no manifest.json in {tmp_path / 'nowhere'}\n"
