@@ -1,9 +1,11 @@
 """The mutation score of the last ``mutmut run``: per module, the survivors by name, and a non-zero exit below ``--min``.
 
-The modules are the ``only_mutate`` list of ``[tool.mutmut]`` in pyproject.toml (their one home); the results are
-mutmut's own files under ``mutants/``. Optional name patterns (as given to ``mutmut run``, e.g. ``"model.scorer*"``)
-restrict the count to those mutants. Killed means a test failed or timed out; a mutant no selected test reaches
-("no tests") or one not yet checked counts against the score, so an incomplete run cannot pass.
+The modules are the ``only_mutate`` list of ``[tool.mutmut]`` in pyproject.toml (their one home, in repository
+paths); the results are mutmut's own files under ``.mutation/mutants/``, where ``tox -e mutation`` runs it in the
+stage bench/mutation_stage.py writes (``modelgate/contracts/ranges.py`` there is ``contracts/ranges.py`` here).
+Optional name patterns (as given to ``mutmut run``, e.g. ``"modelgate.model.scorer*"``) restrict the count to
+those mutants. Killed means a test failed or timed out; a mutant no selected test reaches ("no tests") or one
+not yet checked counts against the score, so an incomplete run cannot pass.
 
     python bench/mutation_score.py --min 90 [PATTERN ...]
 """
@@ -14,26 +16,23 @@ import argparse
 import fnmatch
 import json
 import sys
-import tomllib
 from collections import Counter
-from pathlib import Path
 
-from common import ROOT
+from mutation_stage import ROOT, STAGE, pyproject, source_files, staged
 from mutmut.stats import status_by_exit_code
 
 KILLED = {"killed", "timeout", "caught by type check"}
 
 
-def mutated_modules(root: Path = ROOT) -> list[Path]:
-    """The source files mutmut mutates, as paths relative to ``root`` (mutmut's own rule: fnmatch on the path)."""
-    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
-    files = sorted(path.relative_to(root) for source in config["source_paths"] for path in (root / source).rglob("*.py"))
-    return [path for path in files if any(fnmatch.fnmatch(str(path), pattern) for pattern in config["only_mutate"])]
+def mutated_modules(project: dict) -> list[str]:
+    """The files mutmut mutates, as repository paths (mutmut's own rule: fnmatch of ``only_mutate`` on the path)."""
+    patterns = project["tool"]["mutmut"]["only_mutate"]
+    return [path for path in source_files(project) if any(fnmatch.fnmatch(path, pattern) for pattern in patterns)]
 
 
-def statuses(module: Path, patterns: list[str], root: Path = ROOT) -> dict[str, str]:
+def statuses(module: str, project: dict, patterns: list[str]) -> dict[str, str]:
     """{mutant name: mutmut's status} for one module's mutants that match ``patterns`` (all when empty)."""
-    meta = root / "mutants" / f"{module}.meta"
+    meta = STAGE / "mutants" / f"{staged(module, project)}.meta"
     codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"] if meta.exists() else {}
     return {
         name: status_by_exit_code[code]
@@ -52,8 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     totals: Counter = Counter()
     survivors, unfinished = [], []
-    for module in mutated_modules():
-        found = statuses(module, args.patterns)
+    project = pyproject(ROOT)
+    for module in mutated_modules(project):
+        found = statuses(module, project, args.patterns)
         if not found:
             continue
         killed = sum(status in KILLED for status in found.values())
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         totals.update(mutants=len(found), killed=killed, survived=len(survived), other=other)
         print(f"| `{module}` | {len(found)} | {killed} | {len(survived)} | {other} | {100 * killed / len(found):.1f} % |")
     if not totals["mutants"]:
-        print("mutation: no results under mutants/; run `mutmut run` first", file=sys.stderr)
+        print("mutation: no results under .mutation/mutants/; run `tox -e mutation` first", file=sys.stderr)
         return 1
     score = 100 * totals["killed"] / totals["mutants"]
     counts = " | ".join(str(totals[key]) for key in ("mutants", "killed", "survived", "other"))

@@ -65,7 +65,8 @@ def _scenarios(feature: Path) -> Iterator[dict]:
     try:
         document = Parser().parse(feature.read_text(encoding="utf-8"))
     except CompositeParserException as exc:
-        raise ValueError(f"{feature}: not a readable feature ({str(exc).splitlines()[0]})") from None
+        # The first error, with its (line:column); the exception's own first line is only "Parser errors:".
+        raise ValueError(f"{feature}: not a readable feature {exc.errors[0].args[0]}") from None
     for child in (document.get("feature") or {}).get("children", []):
         for item in child["rule"]["children"] if "rule" in child else [child]:
             if "scenario" in item:

@@ -45,3 +45,6 @@ def test_the_gate_reads_the_file_as_its_producer_means_it(name, tmp_path, capsys
     assert ("WARNING:" in row) == expected.get("warning", False), row
     if "time" in expected:
         assert cells[7] == expected["time"], row
+    if "message" in expected:
+        listed = next(line for line in out.splitlines() if line.startswith(f"  [{source.stem}] "))
+        assert listed.endswith(f": {expected['message']}"), listed

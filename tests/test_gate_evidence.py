@@ -138,3 +138,61 @@ def test_a_flaky_pass_is_counted_listed_and_named_and_fails_on_request(tmp_path,
     assert "[unit] com.example.FlakyClockTest::ticksOncePerSecond: flaky: expected: <1> but was: <2>" in out
     code, _, err = gate(capsys, tmp_path, "--fail-on-flaky")
     assert code == 1 and "1 flaky test(s) passed only on a rerun" in err and "(in unit)" in err
+
+
+# Added for the mutation run: the corners of binding evidence to a model.
+def test_the_released_digest_with_another_version_is_contradicting_evidence(results, model_dir, capsys):
+    folder, digest = model_dir
+    (results / "bdd.xml").write_text(suite_xml("bdd", model_sha256=digest, model_version="1a2b3c4d5e6f"))
+    code, _, err = gate(capsys, results, "--model", folder)
+    assert code == 1 and f"suite 'bdd' tested model 1a2b3c4d5e6f, but the release is model {RELEASE}" in err
+
+
+def test_a_digest_beside_the_right_version_passes_a_release_known_by_version(results, capsys):
+    (results / "container.xml").write_text(suite_xml("container", model_sha256="ef" * 32, model_version=RELEASE))
+    assert gate(capsys, results, "--model-version", RELEASE, "--model-suites", "container")[0] == 0
+
+
+@pytest.mark.parametrize("drop", ["model_version", "model_sha256", "model_file"])
+def test_a_manifest_without_one_of_its_three_facts_identifies_no_model(results, model_dir, capsys, drop):
+    folder, _ = model_dir
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({k: v for k, v in manifest.items() if k != drop}))
+    code, _, err = gate(capsys, results, "--model", folder)
+    assert code == 1 and "lacks model_version, model_sha256 or model_file" in err
+
+
+def test_a_manifest_that_is_not_an_object_identifies_no_model(results, model_dir, capsys):
+    folder, _ = model_dir
+    (folder / "manifest.json").write_text(json.dumps([RELEASE]))
+    code, _, err = gate(capsys, results, "--model", folder)
+    assert code == 1 and "lacks model_version, model_sha256 or model_file" in err
+
+
+def test_models_known_only_by_digest_are_named_by_the_digests_first_twelve_digits(results, capsys):
+    inner = "".join(
+        f'<testsuite name="{name}"><properties><property name="model_sha256" value="{digest}"/></properties>'
+        f'<testcase classname="c" name="t"/></testsuite>'
+        for name, digest in (("first", "ab" * 32), ("second", "cd" * 32))
+    )
+    two = f'<testsuites><testsuite name="bdd">{inner}</testsuite></testsuites>'
+    (results / "bdd.xml").write_text(two)
+    (results / "selftest.xml").write_text(suite_xml("selftest", model_sha256="ef" * 32))
+    code, _, err = gate(capsys, results)
+    assert code == 1
+    assert f"suite 'bdd' names several models: sha256:{'ab' * 6}, sha256:{'cd' * 6}" in err
+    assert f"suites name different models: bdd (sha256:{'ab' * 6}), selftest (sha256:{'ef' * 6})" in err
+
+
+@pytest.mark.parametrize("which", ["model_version", "model_sha256"])
+def test_either_half_of_the_identity_alone_binds_a_suite_to_the_model_on_disk(results, model_dir, capsys, which):
+    folder, digest = model_dir
+    (results / "bdd.xml").write_text(suite_xml("bdd", **{which: {"model_version": RELEASE, "model_sha256": digest}[which]}))
+    code, _, err = gate(capsys, results, "--model", folder, "--model-suites", "bdd")
+    assert code == 0, err
+
+
+def test_an_unidentified_release_is_the_one_reason_not_followed_by_evidence_faults(results, tmp_path, capsys):
+    (results / "bdd.xml").write_text(suite_xml("bdd"))  # would fail as naming no model, were the release known
+    code, _, err = gate(capsys, results, "--model", tmp_path / "nowhere", "--model-suites", "bdd")
+    assert code == 1 and err == f"gate: FAILED: release model: no manifest.json in {tmp_path / 'nowhere'}\n"

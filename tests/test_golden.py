@@ -42,11 +42,17 @@ def test_the_facts_are_read_from_the_features(features_dir):
 @pytest.mark.parametrize(
     ("feature", "edit", "problem"),
     [
-        ("scoring.feature", lambda t: t.replace("give or take 0.0001 pounds", "give or take some pounds"), "exactly one step"),
+        (
+            "scoring.feature",
+            lambda t: t.replace("give or take 0.0001 pounds", "give or take some pounds"),
+            "scoring.feature: scenario 'An agreed height scores to its agreed weight' needs exactly one step",
+        ),
+        ("scoring.feature", lambda t: t.replace("| weight   |", "| mass     |"), "need columns height and weight"),
+        ("scoring.feature", lambda t: re.sub(r"\n +\| [0-9.]+ +\| [0-9.]+ +\|", "", t), "has no examples"),
         ("scoring.feature", lambda t: t.replace("| 62.5   |", "| tall   |"), "not a number"),
         ("scoring.feature", lambda t: t.replace("An agreed height scores", "A height scores"), "no scenario"),
         ("quality.feature", lambda t: t.replace("recorded R²", "R²"), "exactly one R² band step"),
-        ("quality.feature", lambda t: t.replace("Feature:", "Feature"), "not a readable feature"),
+        ("quality.feature", lambda t: t.replace("Feature:", "Feature"), r"feature \(2:1\): .* got 'Feature Model quality'"),
     ],
 )
 def test_a_feature_that_no_longer_states_a_fact_is_named(features_dir, tmp_path, feature, edit, problem):
@@ -87,3 +93,14 @@ def test_selftest_and_report_agree_with_met_by_at_the_tolerance(trained_model, f
     assert html.count(">within<") == len(cases) - 1 and html.count(">outside<") == 1
     (row_140,) = [row for row in html.split("<tr>") if row.startswith('<td class="num">140')]
     assert ">outside<" in row_140, row_140
+
+
+def test_the_facts_are_found_inside_a_rule_too(features_dir, tmp_path):
+    """Gherkin 6's ``Rule:`` groups scenarios; an agreed case stated under one is still the same case."""
+    shutil.copytree(features_dir, tmp_path / "f")
+    scoring = tmp_path / "f" / "scoring.feature"
+    text = scoring.read_text()
+    outline = "  Scenario Outline: An agreed"
+    scoring.write_text(text.replace(outline, f"  Rule: Agreed weights hold\n{outline}"))
+    rows = re.findall(r"^ +\| ([0-9.]+) +\| ([0-9.]+) +\|$", text, flags=re.MULTILINE)
+    assert rows and [(c.height, c.weight) for c in golden_cases(tmp_path / "f")] == [(float(h), float(w)) for h, w in rows]

@@ -121,3 +121,18 @@ def test_a_complete_report_shows_the_agreed_numbers_from_the_features(tmp_path, 
     assert html.count(">within<") == len(cases)
     assert all(f"{c.weight:.4f}" in html for c in cases)
     assert html.count("<svg") == 5  # R² gauge + three plots + the drift plot of the model-risk section
+
+
+def test_a_flaky_pass_counts_as_passed_on_the_page(tmp_path, trained_model, capsys):
+    """The gate fails a flaky pass only with --fail-on-flaky; the report, given no such option, must not either."""
+    junit = tmp_path / "junit"
+    junit.mkdir()
+    flaky = ROOT / "tests" / "junit_corpus" / "surefire" / "TEST-com.example.FlakyClockTest.xml"
+    (junit / "unit.xml").write_bytes(flaky.read_bytes())  # 3 cases: 2 passed, 1 passed on a rerun
+    (tmp_path / "gate.xml").write_text('<testsuites><testsuite name="gate"><testcase name="ok"/></testsuite></testsuites>')
+    (tmp_path / "cucumber.json").write_text("[]")
+    out = tmp_path / "page.html"
+    args = ["--junit-dir", junit, "--gate", tmp_path / "gate.xml", "--cucumber", tmp_path / "cucumber.json"]
+    assert main(["report", "--out", str(out), *map(str, [*args, "--model", trained_model])]) == 0, capsys.readouterr().err
+    tile = '<div class="tile passed"><div class="big">3</div><div class="what">tests passed</div>'
+    assert tile in out.read_text()
