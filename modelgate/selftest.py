@@ -78,21 +78,20 @@ def run_selftest(model_dir: Path, features_dir: Path) -> Result:
     result.properties = model_properties(loaded.manifest)
     scorer = loaded.form
 
-    try:
-        band = r2_band(features_dir)
-    except (OSError, LookupError, ValueError) as exc:
-        problem = f"cannot read the R² band from {features_dir}: {exc}"
-        check("R² band", lambda: _raise(problem))
-    else:
+    def stated(what: str, read):
+        """What the features state (``read(features_dir)``), or None after a failed check saying why not."""
+        try:
+            return read(features_dir)
+        except (OSError, LookupError, ValueError) as exc:
+            problem = f"cannot read the {what} from {features_dir}: {exc}"
+            check(what, lambda: _raise(problem))
+            return None
+
+    band = stated("R² band", r2_band)
+    if band is not None:
         check("R² band: the recorded R² on the training data", lambda: _band(loaded.manifest, band))
-    try:
-        cases = golden_cases(features_dir)
-    except (OSError, LookupError, ValueError) as exc:
-        problem = f"cannot read the golden cases from {features_dir}: {exc}"
-        check("golden cases", lambda: _raise(problem))
-    else:
-        for case in cases:
-            check(f"golden case: height {case.height:g}", lambda c=case: _golden(scorer, c))
+    for case in stated("golden cases", golden_cases) or []:
+        check(f"golden case: height {case.height:g}", lambda c=case: _golden(scorer, c))
 
     responses = _ask_app(model_dir)
     check("response shape: GET /weight", lambda: _good_answer(responses["good"], scorer))

@@ -22,13 +22,15 @@ def model_arg(parser: argparse.ArgumentParser, settings: Settings) -> None:
     )
 
 
-def features_arg(parser: argparse.ArgumentParser, settings: Settings) -> None:
+def features_arg(
+    parser: argparse.ArgumentParser, settings: Settings, what: str = "the features stating the drift levels, risk.feature"
+) -> None:
     parser.add_argument(
         "--features",
         type=Path,
         default=settings.features_dir,
         metavar="DIR",
-        help=f"the features stating the drift levels, risk.feature (default: $MODELGATE_FEATURES_DIR or {settings.features_dir})",
+        help=f"{what} (default: $MODELGATE_FEATURES_DIR or {settings.features_dir})",
     )
 
 

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from modelgate.commands import model_arg
+from modelgate.commands import features_arg, model_arg
 from modelgate.contracts.errors import ModelgateError
 from modelgate.settings import DEFAULT_TRAINING_DATA, Settings
 
@@ -22,13 +22,7 @@ def register(sub, settings: Settings) -> None:
     report.add_argument(
         "--out", type=Path, default=Path("reports/report.html"), metavar="HTML", help="page to write (default: %(default)s)"
     )
-    report.add_argument(
-        "--features",
-        type=Path,
-        default=settings.features_dir,
-        metavar="DIR",
-        help=f"the .feature files (default: $MODELGATE_FEATURES_DIR or {settings.features_dir})",
-    )
+    features_arg(report, settings, "the .feature files")
     report.add_argument(
         "--cucumber",
         type=Path,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from modelgate.commands import model_arg
+from modelgate.commands import features_arg, model_arg
 from modelgate.settings import Settings
 
 
@@ -17,13 +17,7 @@ def register(sub, settings: Settings) -> None:
         "REST response shape (in-process). Exit code 0 only if every check passed.",
     )
     model_arg(selftest, settings)
-    selftest.add_argument(
-        "--features",
-        type=Path,
-        default=settings.features_dir,
-        metavar="DIR",
-        help=f"the Gherkin features holding the golden cases (default: $MODELGATE_FEATURES_DIR or {settings.features_dir})",
-    )
+    features_arg(selftest, settings, "the Gherkin features holding the golden cases")
     selftest.add_argument("--junit", type=Path, metavar="XML", help="write every check as JUnit XML here")
     selftest.set_defaults(run=run)
 

@@ -84,23 +84,23 @@ def feature_html(feature: Feature) -> str:
     )
 
 
-def features_section(features: list[Feature]) -> str:
+def _section(anchor: str, title: str, lead: str, features: list[Feature]) -> str:
     if not features:
         return ""
-    return (
-        '<section id="features"><h2>What the model promises</h2>'
-        '<p class="lead">Each feature as the business wrote it, with the result of running it against the model.</p>'
-        f"{''.join(feature_html(f) for f in features)}</section>"
-    )
+    body = "".join(feature_html(f) for f in features)
+    return f'<section id="{anchor}"><h2>{title}</h2><p class="lead">{lead}</p>{body}</section>'
+
+
+def features_section(features: list[Feature]) -> str:
+    """The features a stakeholder signs, first on the page."""
+    lead = "Each feature as the business wrote it, with the result of running it against the model."
+    return _section("features", "What the model promises", lead, features)
 
 
 def appendix_section(features: list[Feature]) -> str:
     """The technical features, after everything a stakeholder reads."""
-    if not features:
-        return ""
-    return (
-        '<section id="technical"><h2>Appendix: technical features</h2>'
-        '<p class="lead">The mechanics behind the promises (service answers, image, Spark, storage, the batch guard), '
-        "for the engineers who run them.</p>"
-        f"{''.join(feature_html(f) for f in features)}</section>"
+    lead = (
+        "The mechanics behind the promises (service answers, image, Spark, storage, the batch guard), "
+        "for the engineers who run them."
     )
+    return _section("technical", "Appendix: technical features", lead, features)
