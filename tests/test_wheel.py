@@ -80,7 +80,9 @@ def installed(wheel, tmp_path_factory) -> Path:
     purelib = Path(_run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=venv).stdout.strip())
     ours = dict.fromkeys([*site.getsitepackages(), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
     (purelib / "dependencies.pth").write_text("".join(f"{path}\n" for path in ours))
-    _run([sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps", "--no-index", wheel], cwd=venv)
+    # --ignore-installed: the dependencies' site-packages may hold an editable modelgate (tox's envs do), which pip
+    # would otherwise take as "already installed"; nothing there is uninstalled, the wheel goes into the venv.
+    _run([sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps", "--no-index", "--ignore-installed", wheel], cwd=venv)
     return venv / "bin"
 
 
