@@ -82,7 +82,22 @@ def installed(wheel, tmp_path_factory) -> Path:
     (purelib / "dependencies.pth").write_text("".join(f"{path}\n" for path in ours))
     # --ignore-installed: the dependencies' site-packages may hold an editable modelgate (tox's envs do), which pip
     # would otherwise take as "already installed"; nothing there is uninstalled, the wheel goes into the venv.
-    _run([sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps", "--no-index", "--ignore-installed", wheel], cwd=venv)
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            python,
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--ignore-installed",
+            wheel,
+        ],
+        cwd=venv,
+    )
     return venv / "bin"
 
 
