@@ -29,17 +29,23 @@ def trained_model() -> Path:
 
 
 def make_input(rows: int) -> Path:
-    """heights-<rows>.csv under bench/out/: one seeded height column, written once and reused."""
+    """people-<rows>.csv under bench/out/: one seeded height column drawn like the training people's heights
+    (resampled from the training data, to one decimal), so the drift check accepts it; written once and reused."""
     import numpy as np
 
-    path = OUT / f"heights-{rows}.csv"
+    from steps.support import TRAINING_DATA
+
+    path = OUT / f"people-{rows}.csv"
     if not path.exists():
         OUT.mkdir(parents=True, exist_ok=True)
         rng = np.random.default_rng(0)
+        training = np.loadtxt(TRAINING_DATA, delimiter=",", skiprows=1, usecols=0)
         with open(path, "w") as sink:
             sink.write("height\n")
             for start in range(0, rows, 1_000_000):
-                heights = rng.integers(500, 1400, min(1_000_000, rows - start)) / 10
+                heights = np.round(
+                    rng.choice(training, min(1_000_000, rows - start)) + rng.normal(0, 0.5, min(1_000_000, rows - start)), 1
+                )
                 sink.write("\n".join(f"{h:g}" for h in heights.tolist()) + "\n")
     return path
 

@@ -7,12 +7,15 @@ guard will reject anyway (unreadable, no height column) is left to the guard: no
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 from modelgate.contracts.ranges import FEATURE, HEIGHT
 from modelgate.contracts.risk import REFUSED, DriftLimits
 from modelgate.contracts.validation import Failure
 from modelgate.model import drift
+from modelgate.model.batch.stream import BLOCK_SIZE
 
 DRIFT_CHECK = "input drift"
 EXTRAPOLATION_CHECK = "outside the training heights"
@@ -27,34 +30,110 @@ def read_heights(path) -> np.ndarray | None:
     return pd.to_numeric(raw[FEATURE].str.strip(), errors="coerce").to_numpy(dtype="float64")
 
 
+BLOCK_ROWS = 1 << 20  # heights read per block: memory stays flat whatever the file's size
+
+
+def _arrow_blocks(path):
+    """The file's heights, block by block, as float64 (NaN for a blank line). Raises on a cell that is no number."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(block_size=BLOCK_SIZE),
+        parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(include_columns=[FEATURE], column_types={FEATURE: pa.float64()}),
+    )
+    for batch in reader:
+        yield batch.column(0).to_numpy(zero_copy_only=False)
+
+
+def _text_blocks(path):
+    """The same, read as text by pandas: NaN for whatever is no number (the guard reports those rows)."""
+    chunks = pd.read_csv(
+        path,
+        usecols=[FEATURE],
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        encoding="utf-8-sig",
+        chunksize=BLOCK_ROWS,
+    )
+    for chunk in chunks:
+        yield pd.to_numeric(chunk[FEATURE].str.strip(), errors="coerce").to_numpy(dtype="float64")
+
+
+@dataclass
+class _Tally:
+    """What the check keeps of a file, whatever its size: bin counts, the extrapolations' count and first lines."""
+
+    profile: dict
+    refuse_extrapolation: bool
+    found: np.ndarray = None
+    extrapolations: list = field(default_factory=list)  # Failures when refusing, else the first LISTED lines
+    extrapolated: int = 0
+    judged: int = 0
+    rows: int = 0
+
+    def add(self, heights: np.ndarray) -> None:
+        # Judged: every number above the lowest accepted height. Below it no unit makes it a person's height (the
+        # guard rejects those rows); above the highest it may well be a height in another unit, the drift to catch.
+        good = np.isfinite(heights) & (heights > HEIGHT.low)
+        outside = np.flatnonzero(drift.outside(np.where(good, heights, np.nan), self.profile) & good)
+        self.extrapolated += len(outside)
+        if self.refuse_extrapolation:
+            self.extrapolations += [
+                Failure(FEATURE, EXTRAPOLATION_CHECK, repr(float(heights[i])), self.rows + i + 1) for i in outside
+            ]
+        elif len(self.extrapolations) < LISTED:
+            # row i (from 0) is file line i + 2
+            self.extrapolations += (outside[: LISTED - len(self.extrapolations)] + self.rows + 2).tolist()
+        counted = drift.counts(heights[good], self.profile["deciles"])
+        self.found = counted if self.found is None else self.found + counted
+        self.judged += int(good.sum())
+        self.rows += len(heights)
+
+
+def _tally(blocks, profile: dict, refuse_extrapolation: bool) -> _Tally | None:
+    tally = _Tally(profile, refuse_extrapolation)
+    for heights in blocks:
+        tally.add(heights)
+    return tally if tally.found is not None else None
+
+
+def _read(path, profile: dict, refuse_extrapolation: bool) -> _Tally | None:
+    try:
+        return _tally(_arrow_blocks(path), profile, refuse_extrapolation)
+    except Exception:  # a cell pyarrow cannot read as a number, a BOM or encoding it rejects: read it as text
+        pass
+    try:
+        return _tally(_text_blocks(path), profile, refuse_extrapolation)
+    except Exception:  # unreadable, no height column: the guard says what is wrong
+        return None
+
+
 def check(
     path, profile: dict | None, limits: DriftLimits | None, refuse_extrapolation: bool = False
 ) -> tuple[dict | None, list[Failure]]:
-    """(the report's ``heights`` section, failures that refuse the file) for the file at ``path``."""
-    heights = read_heights(path) if profile is not None else None
-    if heights is None:
+    """(the report's ``heights`` section, failures that refuse the file) for the file at ``path``, read in blocks."""
+    tally = _read(path, profile, refuse_extrapolation) if profile is not None else None
+    if tally is None:
         return None, []
-    # Judged: every number above the lowest accepted height. Below it no unit makes it a person's height (the
-    # guard rejects those rows); above the highest it may well be a height in another unit, the drift to catch.
-    good = np.isfinite(heights) & (heights > HEIGHT.low)
-    outside = drift.outside(np.where(good, heights, np.nan), profile) & good
-    lines = (np.flatnonzero(outside) + 2).tolist()  # row i (from 0) is file line i + 2
+    failures = list(tally.extrapolations) if refuse_extrapolation else []
+    lines = [f.line for f in tally.extrapolations[:LISTED]] if refuse_extrapolation else tally.extrapolations
     report = {
         "training_min": profile["min"],
         "training_max": profile["max"],
-        "extrapolated": {"count": len(lines), "lines": lines[:LISTED]},
+        "extrapolated": {"count": tally.extrapolated, "lines": lines},
         "histogram": {
             "deciles": profile["deciles"],
             "training": profile["shares"],
-            "file": drift.shares(heights[good], profile["deciles"]),
+            "file": (tally.found / max(tally.judged, 1)).tolist(),
         },
     }
-    failures = []
-    if refuse_extrapolation:
-        failures += [Failure(FEATURE, EXTRAPOLATION_CHECK, repr(float(heights[line - 2])), line - 1) for line in lines]
     if limits is not None:
-        psi = drift.psi(heights[good], profile)
-        verdict = limits.verdict(psi, int(good.sum()))
+        psi = drift.psi_of_counts(tally.found, profile["shares"])
+        verdict = limits.verdict(psi, tally.judged)
         report["drift"] = {
             "psi": psi,
             "verdict": verdict,
