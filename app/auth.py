@@ -12,7 +12,7 @@ import hmac
 import json
 import re
 
-from modelgate.app.errors import error_body
+from modelgate.app.answers import error_body
 
 OPEN_PATHS = frozenset({"/health", "/ready"})
 _CREDENTIAL = re.compile(rb"[A-Za-z0-9._~+/-]+=*")  # RFC 7235 token68

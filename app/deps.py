@@ -1,6 +1,6 @@
 """What a route needs before it can answer, as FastAPI dependencies (the full-stack template's
 ``api/deps.py``): here, a model that is loaded and verified. Without one, every route that needs it
-answers the same 503, built in :func:`model_not_ready` alone."""
+answers the same 503 (``app.answers.not_ready``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
-from modelgate.app.errors import error_body
+from modelgate.app.answers import not_ready
 from modelgate.app.state import ModelState
 
 
@@ -38,4 +38,4 @@ def ready_model(state: ModelState) -> Callable[[], Awaitable[ModelState]]:
 
 
 async def model_not_ready(_: Request, exc: ModelNotReady) -> JSONResponse:
-    return JSONResponse(error_body(["model"], exc.reason, "model_not_ready"), status_code=503)
+    return JSONResponse(not_ready(exc.reason), status_code=503)

@@ -6,14 +6,11 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from modelgate.app.answers import error_body
 from modelgate.contracts.ranges import FEATURE, HEIGHT, MAX_HEIGHTS_PER_REQUEST
 from starlette.exceptions import HTTPException
 
 USAGE = f'give one or more heights, e.g. GET /weight?height=138 or POST /weight {{"{FEATURE}": [138]}}'
-
-
-def error_body(loc: list, msg: str, kind: str) -> dict:
-    return {"detail": [{"loc": loc, "msg": msg, "type": kind}]}
 
 
 def _message(error: dict) -> tuple[str, str]:

@@ -1,9 +1,11 @@
-"""A fast path for the hot request, ``GET /weight?height=…``, in front of FastAPI.
+"""A fast path for the hot request, ``GET /weight?height=…``, and the probes, in front of FastAPI.
 
 It answers only requests it can fully validate against the same contract (plain decimal
-numbers inside ``modelgate.contracts.ranges.HEIGHT``, nothing else in the query); everything else,
-errors included, falls through to FastAPI, which owns the documented behaviour. A test
-checks both paths give byte-identical answers.
+numbers inside ``modelgate.contracts.ranges.HEIGHT``, nothing else in the query), and ``GET /health``
+and ``GET /ready`` with no query, from the same ``app.answers`` as FastAPI's routes; everything else,
+errors included, falls through to FastAPI, which owns the documented behaviour. Tests check both
+paths give byte-identical answers. It imports nothing of FastAPI: the service answers before
+FastAPI is built (``app.deferred``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 import time
 from typing import TYPE_CHECKING
 
+from modelgate.app.answers import HEALTHY, json_bytes, readiness
 from modelgate.app.state import ModelState
 
 if TYPE_CHECKING:
@@ -25,6 +28,8 @@ _HEADERS = [(b"content-type", b"application/json")]
 # exactly {"response": [...]}); sent whenever the model records its training heights.
 EXTRAPOLATED_HEADER = "X-Modelgate-Extrapolated"
 _EXTRAPOLATED = EXTRAPOLATED_HEADER.lower().encode()
+_HEALTHY = json_bytes(HEALTHY)
+WEIGHT_PATH = "/weight"
 
 
 def record_heights(metrics, state: ModelState, heights: list[float], extrapolated: int) -> None:
@@ -83,7 +88,26 @@ class FastWeight:
 
     async def answer(self, scope, send) -> bool:
         """Answer a request the fast path can fully validate; False (nothing sent) for any other."""
-        if not (scope["type"] == "http" and scope["path"] == "/weight" and scope["method"] == "GET" and self.state.ready):
+        if scope["type"] != "http" or scope["method"] != "GET":
+            return False
+        path = scope["path"]
+        if path == WEIGHT_PATH:
+            return await self.weight(scope, send)
+        if scope["query_string"]:
+            return False
+        started = time.perf_counter()
+        if path == "/health":
+            status, body = 200, _HEALTHY
+        elif path == "/ready":
+            status, content = readiness(self.state)
+            body = json_bytes(content)
+        else:
+            return False
+        await self.reply(scope, send, status, body, [], started)
+        return True
+
+    async def weight(self, scope, send) -> bool:
+        if not self.state.ready:
             return False
         started = time.perf_counter()
         heights = parse_query(scope["query_string"])
@@ -93,16 +117,18 @@ class FastWeight:
         if outside and self.state.refuses_extrapolation:
             return False  # FastAPI answers the refusal, in the one error shape
         body = encode(self.state.scorer.predict_list(heights))
-        headers = [*_HEADERS, (b"content-length", str(len(body)).encode())]
-        if self.state.profile is not None:
-            headers.append((_EXTRAPOLATED, str(outside).encode()))
-        if self.observe is not None:
-            headers.append((b"x-request-id", self.observe.request_id_for(scope)))
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        extra = [(_EXTRAPOLATED, str(outside).encode())] if self.state.profile is not None else []
+        await self.reply(scope, send, 200, body, extra, started)
         if self.metrics is not None:
             self.metrics.predictions.inc(len(heights))
         record_heights(self.metrics, self.state, heights, outside)
-        if self.observe is not None:
-            self.observe.record(scope, 200, time.perf_counter() - started)
         return True
+
+    async def reply(self, scope, send, status: int, body: bytes, extra: list, started: float) -> None:
+        headers = [*_HEADERS, (b"content-length", str(len(body)).encode()), *extra]
+        if self.observe is not None:
+            headers.append((b"x-request-id", self.observe.request_id_for(scope)))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        if self.observe is not None:
+            self.observe.record(scope, status, time.perf_counter() - started)

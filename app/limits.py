@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from modelgate.app.errors import error_body
+from modelgate.app.answers import error_body
 from modelgate.contracts.ranges import MAX_HEIGHTS_PER_REQUEST
 
 _BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})

@@ -3,6 +3,7 @@ small builders every suite needs (one home each, so suites cannot drift apart)."
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import socket
 from pathlib import Path
@@ -68,3 +69,30 @@ def bundled_model() -> Path:
     if not (BUNDLED_MODEL / artifact.MANIFEST_FILE).is_file():
         train(TRAINING_DATA, BUNDLED_MODEL)
     return BUNDLED_MODEL
+
+
+class Fallback:
+    """Stands in for everything behind the fast path: notes what reached it and answers 418, so a test sees who answered."""
+
+    def __init__(self):
+        self.seen = []
+
+    async def __call__(self, scope, receive, send):
+        self.seen.append((scope["method"], scope["path"]))
+        await send({"type": "http.response.start", "status": 418, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+
+def ask_asgi(app, method="GET", path="/weight", query=b"", headers=()):
+    """One request through an ASGI app, as a server sends it; the messages the app sent back."""
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": path, "query_string": query, "headers": list(headers)}
+    asyncio.run(app(scope, receive, send))
+    return sent

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 
@@ -21,7 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sklearn.linear_model import LinearRegression
 from sklearn.tree import DecisionTreeRegressor
 
-from steps.support import TRAINING_DATA
+from steps.support import TRAINING_DATA, Fallback, ask_asgi
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +70,19 @@ def test_fast_and_fastapi_paths_answer_byte_identically(trained_model, query):
     assert fast.headers["x-modelgate-extrapolated"] == slow.headers["x-modelgate-extrapolated"]
 
 
+@pytest.mark.parametrize("path", ["/health", "/ready"])
+@pytest.mark.parametrize("verified", [True, False])
+def test_the_probes_answer_alike_on_both_paths(trained_model, tmp_path, path, verified):
+    app = create_app(trained_model if verified else tmp_path / "absent")
+    with TestClient(app) as client:
+        fast = client.get(path)
+        slow = client.get(f"{path}?from=fastapi")  # a query leaves the probe to FastAPI's route
+    assert fast.status_code == slow.status_code
+    assert fast.content == slow.content
+    assert fast.headers["content-type"] == slow.headers["content-type"] == "application/json"
+    assert fast.headers["content-length"] == slow.headers["content-length"]
+
+
 def test_a_service_without_a_verified_model_is_alive_but_not_ready(tmp_path):
     with TestClient(create_app(tmp_path / "absent")) as client:
         assert client.get("/health").status_code == 200
@@ -110,33 +122,6 @@ def test_the_fast_path_takes_as_many_heights_as_the_contract_allows_and_no_more(
     assert parse_query(b"&".join([b"height=70"] * (MAX_HEIGHTS_PER_REQUEST + 1))) is None
 
 
-class Fallback:
-    """Stands in for everything behind the fast path: notes what reached it and answers 418, so a test sees who answered."""
-
-    def __init__(self):
-        self.seen = []
-
-    async def __call__(self, scope, receive, send):
-        self.seen.append((scope["method"], scope["path"]))
-        await send({"type": "http.response.start", "status": 418, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
-
-
-def _ask(app, method="GET", path="/weight", query=b"", headers=()):
-    """One request through an ASGI app, as a server sends it; the messages the app sent back."""
-    sent = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-
-    scope = {"type": "http", "method": method, "path": path, "query_string": query, "headers": list(headers)}
-    asyncio.run(app(scope, receive, send))
-    return sent
-
-
 @pytest.fixture(scope="module")
 def ready_state(trained_model):
     state = ModelState(trained_model)
@@ -147,7 +132,7 @@ def ready_state(trained_model):
 def test_the_fast_path_answers_a_plain_weight_request_itself(ready_state, golden):
     height, case = next(iter(golden.items()))
     behind = Fallback()
-    start, body = _ask(FastWeight(behind, ready_state), query=f"height={height:g}".encode())
+    start, body = ask_asgi(FastWeight(behind, ready_state), query=f"height={height:g}".encode())
     assert behind.seen == []
     assert start["status"] == 200
     # ASGI header names are lower-case bytes; the length is the body's own.
@@ -162,20 +147,22 @@ def test_the_fast_path_answers_a_plain_weight_request_itself(ready_state, golden
     ("method", "path", "query"),
     [
         ("POST", "/weight", b"height=138"),
-        ("GET", "/health", b""),
+        ("GET", "/health", b"verbose=1"),
+        ("HEAD", "/ready", b""),
+        ("GET", "/readyz", b""),
         ("GET", "/weight", b"height=0"),
         ("GET", "/Weight", b"height=138"),
     ],
 )
 def test_everything_else_is_left_to_the_app_behind(ready_state, method, path, query):
     behind = Fallback()
-    assert _ask(FastWeight(behind, ready_state), method, path, query)[0]["status"] == 418
+    assert ask_asgi(FastWeight(behind, ready_state), method, path, query)[0]["status"] == 418
     assert behind.seen == [(method, path)]
 
 
 def test_a_service_not_ready_leaves_even_a_plain_request_to_the_app_behind(tmp_path):
     behind = Fallback()
-    _ask(FastWeight(behind, ModelState(tmp_path / "absent")), query=b"height=138")
+    ask_asgi(FastWeight(behind, ModelState(tmp_path / "absent")), query=b"height=138")
     assert behind.seen == [("GET", "/weight")]
 
 
@@ -184,7 +171,7 @@ def test_a_fast_answer_is_observed_like_any_other(ready_state):
     observed = Observe(Fallback(), metrics)
     app = FastWeight(observed, ready_state, metrics, observe=observed)
     started = time.perf_counter()
-    start, _ = _ask(app, query=b"height=62.5&height=72", headers=[(b"x-request-id", b"abc-123")])
+    start, _ = ask_asgi(app, query=b"height=62.5&height=72", headers=[(b"x-request-id", b"abc-123")])
     took = time.perf_counter() - started
     assert (b"x-request-id", b"abc-123") in start["headers"]
     samples = {

@@ -1,0 +1,31 @@
+"""The service's answers that need no FastAPI, so the start-up path never imports it: the one error
+shape, the probes' bodies, and JSON bytes exactly as FastAPI's ``JSONResponse`` writes them.
+
+The FastAPI routes and the fast path (``app.fast``) both answer from here, so the two cannot differ."""
+
+from __future__ import annotations
+
+import json
+
+HEALTHY = {"status": "ok"}
+
+
+def error_body(loc: list, msg: str, kind: str) -> dict:
+    return {"detail": [{"loc": loc, "msg": msg, "type": kind}]}
+
+
+def not_ready(reason: str) -> dict:
+    """The 503 of every route that needs the model, ``reason`` being why it is not loaded and verified."""
+    return error_body(["model"], reason, "model_not_ready")
+
+
+def readiness(state) -> tuple[int, dict]:
+    """``/ready``'s status and body for ``state`` (an ``app.state.ModelState``)."""
+    if state.ready:
+        return 200, {"status": "ready", "model_version": state.artifact.version}
+    return 503, not_ready(state.reason)
+
+
+def json_bytes(content) -> bytes:
+    """``content`` as Starlette's ``JSONResponse.render`` writes it."""
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode("utf-8")
