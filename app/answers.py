@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+# The paths answered before FastAPI is built (app.fast): the scoring endpoint and the probes.
+WEIGHT, HEALTH, READY = "/weight", "/health", "/ready"
 HEALTHY = {"status": "ok"}
 
 

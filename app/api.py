@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from modelgate.app.answers import HEALTHY, error_body, readiness
+from modelgate.app.answers import HEALTH, HEALTHY, READY, WEIGHT, error_body, readiness
 from modelgate.app.auth import MESSAGES
 from modelgate.app.deps import ModelNotReady, model_not_ready, ready_model, require_ready
 from modelgate.app.errors import http_error, validation_error
@@ -72,9 +72,7 @@ def create_api(state: ModelState, metrics: Metrics | None = None, keys_required:
             response.headers[EXTRAPOLATED_HEADER] = str(len(outside))
         return {"response": weights}
 
-    @api.get(
-        "/weight", response_model=WeightResponse, responses=ERRORS | URL_TOO_LONG | locked, summary="Weights for query heights"
-    )
+    @api.get(WEIGHT, response_model=WeightResponse, responses=ERRORS | URL_TOO_LONG | locked, summary="Weights for query heights")
     def get_weight(
         height: Annotated[
             list[Height],
@@ -85,17 +83,17 @@ def create_api(state: ModelState, metrics: Metrics | None = None, keys_required:
         return score(height, response, ["query", "height"])
 
     @api.post(
-        "/weight", response_model=WeightResponse, responses=ERRORS | TOO_LARGE | locked, summary="Weights for a list of heights"
+        WEIGHT, response_model=WeightResponse, responses=ERRORS | TOO_LARGE | locked, summary="Weights for a list of heights"
     )
     def post_weight(body: WeightRequest, response: Response):
         return score(body.height, response, ["body", "height"])
 
     # The fast path answers both probes first (app.fast); these document them and answer what it leaves.
-    @api.get("/health", summary="The process is alive")
+    @api.get(HEALTH, summary="The process is alive")
     def health():
         return HEALTHY
 
-    @api.get("/ready", summary="The model is loaded and its SHA-256 verified", responses={503: ERRORS[503]})
+    @api.get(READY, summary="The model is loaded and its SHA-256 verified", responses={503: ERRORS[503]})
     def ready():
         status, body = readiness(state)
         return JSONResponse(body, status_code=status)

@@ -12,9 +12,9 @@ import hmac
 import json
 import re
 
-from modelgate.app.answers import error_body
+from modelgate.app.answers import HEALTH, READY, error_body
 
-OPEN_PATHS = frozenset({"/health", "/ready"})
+OPEN_PATHS = frozenset({HEALTH, READY})
 _CREDENTIAL = re.compile(rb"[A-Za-z0-9._~+/-]+=*")  # RFC 7235 token68
 _USAGE = "send Authorization: Bearer <key> or X-API-Key: <key>"
 MESSAGES = {

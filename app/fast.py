@@ -14,7 +14,7 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from modelgate.app.answers import HEALTHY, json_bytes, readiness
+from modelgate.app.answers import HEALTH, HEALTHY, READY, WEIGHT, json_bytes, readiness
 from modelgate.app.state import ModelState
 
 if TYPE_CHECKING:
@@ -29,7 +29,6 @@ _HEADERS = [(b"content-type", b"application/json")]
 EXTRAPOLATED_HEADER = "X-Modelgate-Extrapolated"
 _EXTRAPOLATED = EXTRAPOLATED_HEADER.lower().encode()
 _HEALTHY = json_bytes(HEALTHY)
-WEIGHT_PATH = "/weight"
 
 
 def record_heights(metrics, state: ModelState, heights: list[float], extrapolated: int) -> None:
@@ -91,14 +90,14 @@ class FastWeight:
         if scope["type"] != "http" or scope["method"] != "GET":
             return False
         path = scope["path"]
-        if path == WEIGHT_PATH:
+        if path == WEIGHT:
             return await self.weight(scope, send)
         if scope["query_string"]:
             return False
         started = time.perf_counter()
-        if path == "/health":
+        if path == HEALTH:
             status, body = 200, _HEALTHY
-        elif path == "/ready":
+        elif path == READY:
             status, content = readiness(self.state)
             body = json_bytes(content)
         else:

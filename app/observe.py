@@ -17,6 +17,7 @@ import re
 import time
 from bisect import bisect_left
 
+from modelgate.app.answers import HEALTH, READY, WEIGHT
 from modelgate.app.logs import request_id
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily
@@ -24,7 +25,7 @@ from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily
 log = logging.getLogger("modelgate.access")
 
 # Label values are bounded so a client cannot grow the metrics without limit.
-ENDPOINTS = frozenset({"/weight", "/health", "/ready", "/metadata", "/metrics", "/docs", "/redoc", "/openapi.json"})
+ENDPOINTS = frozenset({WEIGHT, HEALTH, READY, "/metadata", "/metrics", "/docs", "/redoc", "/openapi.json"})
 METHODS = frozenset({"GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"})
 # An incoming id is echoed only if it is short and plain, so it cannot inject into logs or headers.
 _VALID_ID = re.compile(rb"[A-Za-z0-9._:/+=-]{1,128}")

@@ -147,6 +147,7 @@ def _ready(answer: tuple[int, dict], version: str) -> None:
 
 def _ask_app(model_dir: Path) -> dict[str, tuple[int, dict]]:
     """Call the real ASGI app, fast path and FastAPI both, as a server would."""
+    from modelgate.app.answers import READY, WEIGHT
     from modelgate.app.main import create_app
 
     app = create_app(model_dir)
@@ -154,9 +155,9 @@ def _ask_app(model_dir: Path) -> dict[str, tuple[int, dict]]:
 
     async def ask() -> dict:
         return {
-            "good": await _request(app, "/weight", f"{FEATURE}={PROBE_HEIGHT:g}"),
-            "bad": await _request(app, "/weight", f"{FEATURE}=0"),
-            "ready": await _request(app, "/ready", ""),
+            "good": await _request(app, WEIGHT, f"{FEATURE}={PROBE_HEIGHT:g}"),
+            "bad": await _request(app, WEIGHT, f"{FEATURE}=0"),
+            "ready": await _request(app, READY, ""),
         }
 
     return asyncio.run(ask())
