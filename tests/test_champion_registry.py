@@ -25,7 +25,7 @@ ALIAS = "models:/weight@champion"
 def registry(tmp_path, monkeypatch) -> Path:
     """An empty local registry, MLflow's SQLite store in tmp_path (publishing keeps its artifacts beside it)."""
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'registry.db'}")
-    for name in ("MLFLOW_REGISTRY_URI", "MLFLOW_EXPERIMENT_NAME", "MODELGATE_PRODUCTION_MODEL"):
+    for name in ("MLFLOW_REGISTRY_URI", "MLFLOW_EXPERIMENT_NAME", "MODELGATE_PRODUCTION_MODEL", "DATABRICKS_RUNTIME_VERSION"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
 
