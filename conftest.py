@@ -21,6 +21,7 @@ from modelgate.model.scorer import Scorer
 from modelgate.model.train import train
 from pytest_bdd import given
 
+from modelgate.commands import PRODUCTION_ENV, PRODUCTION_FORMS
 from steps.service import Service, in_process
 from steps.support import BUNDLED_MODEL, FEATURES, TRAINING_DATA, bundled_model, load_scorer
 
@@ -56,8 +57,8 @@ def pytest_addoption(parser):
         "--production-model",
         default=None,
         metavar="SRC",
-        help="the model in production for the champion/challenger scenario: a model folder or folder URL (abfs://...) "
-        "(default: $MODELGATE_PRODUCTION_MODEL; none: the scenario says there is none)",
+        help=f"the model in production for the champion/challenger scenario: {PRODUCTION_FORMS} "
+        f"(default: ${PRODUCTION_ENV}; none: the scenario says there is none)",
     )
     parser.addoption(
         "--training-data",
@@ -91,7 +92,6 @@ def trained_model(tmp_path_factory) -> Path:
 def scorer(trained_model) -> Scorer:
     """The scorer of ``trained_model`` (unit tests of the batch engines and the watcher)."""
     return load_scorer(trained_model)
-
 
 
 @pytest.fixture(scope="session")

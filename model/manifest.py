@@ -17,6 +17,8 @@ from modelgate.contracts.manifest import (  # noqa: F401 (re-exported: the model
     MODEL_FILE_KEY,
     MODEL_SHA256_KEY,
     SERVING_FILE,
+    SERVING_FILE_KEY,
+    SERVING_SHA256_KEY,
 )
 from modelgate.model.files import sha256_file
 
@@ -72,6 +74,16 @@ def signed_file(directory: Path, manifest: dict, name_key: str, sha_key: str, wh
             f"(manifest {str(manifest[sha_key])[:12]}…, file {actual[:12]}…); refusing to load it"
         )
     return path
+
+
+def model_files(directory: Path) -> list[Path]:
+    """The files of a model folder as its manifest signs them, each verified, the manifest last: the order to
+    publish them in, so a reader never finds a manifest naming a file that is not there yet."""
+    manifest = read_manifest(directory)
+    files = [signed_file(directory, manifest, MODEL_FILE_KEY, MODEL_SHA256_KEY, "model file")]
+    if SERVING_FILE_KEY in manifest:  # a model trained before the serving form has none
+        files.append(signed_file(directory, manifest, SERVING_FILE_KEY, SERVING_SHA256_KEY, "serving form"))
+    return [*files, Path(directory) / MANIFEST_FILE]
 
 
 PROFILE_KEY = "heights"  # under the manifest's training_data: the training heights' profile (modelgate.model.drift)

@@ -71,6 +71,21 @@ def bundled_model() -> Path:
     return BUNDLED_MODEL
 
 
+def shuffled_model(folder: Path) -> Path:
+    """A model trained on the bundled heights with their weights shuffled (no relation left to learn): a
+    deliberately worse model, for the champion/challenger checks. Written to ``folder / "model"``."""
+    import numpy as np
+    from modelgate.model.train import train
+
+    pairs = [line.split(",") for line in TRAINING_DATA.read_text().splitlines()[1:]]
+    weights = [w for _, w in pairs]
+    np.random.default_rng(5).shuffle(weights)
+    data = folder / "shuffled.csv"
+    data.write_text("height,weight\n" + "".join(f"{h},{w}\n" for (h, _), w in zip(pairs, weights)))
+    train(data, folder / "model")
+    return folder / "model"
+
+
 class Fallback:
     """Stands in for everything behind the fast path: notes what reached it and answers 418, so a test sees who answered."""
 

@@ -19,6 +19,7 @@ from modelgate.model.batch.engines import score
 from modelgate.model.scorer import Scorer
 from pytest_bdd import given, parsers, scenarios, then, when
 
+from modelgate.commands import PRODUCTION_ENV
 from steps.least_squares import read_pairs
 from steps.support import ROOT
 
@@ -110,7 +111,7 @@ class Pair:
 
 @given("the model under test and the model in production", target_fixture="pair")
 def pair(model_under_test, request, record_property, tmp_path):
-    source = request.config.getoption("--production-model") or os.environ.get("MODELGATE_PRODUCTION_MODEL")
+    source = request.config.getoption("--production-model") or os.environ.get(PRODUCTION_ENV)
     with production_model(source) as found:
         if found is None:
             # Said in the result, not silently passed: the JUnit property and the output name the missing model.

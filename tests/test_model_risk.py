@@ -15,10 +15,10 @@ import pytest
 from modelgate.contracts.ranges import HEIGHT
 from modelgate.contracts.risk import accepted_heights, champion_margin, drift_limits, typical_error, weight_bounds
 from modelgate.model import artifact
-from modelgate.model.train import train
 from sklearn.linear_model import LinearRegression
 
 from modelgate.cli import main
+from steps import support
 from steps.support import FEATURES, ROOT, TRAINING_DATA, bundled_model
 
 EVALUATION = ROOT / "data" / "evaluation.csv"
@@ -40,17 +40,8 @@ def test_the_risk_numbers_are_read_from_the_features():
 
 
 @pytest.fixture(scope="module")
-def shuffled_model(tmp_path_factory, trained_model) -> Path:
-    """A model trained on the bundled heights with their weights shuffled: no relation left to learn."""
-    folder = tmp_path_factory.mktemp("shuffled")
-    lines = TRAINING_DATA.read_text().splitlines()
-    pairs = [line.split(",") for line in lines[1:]]
-    weights = [w for _, w in pairs]
-    np.random.default_rng(5).shuffle(weights)
-    data = folder / "shuffled.csv"
-    data.write_text("height,weight\n" + "".join(f"{h},{w}\n" for (h, _), w in zip(pairs, weights)))
-    train(data, folder / "model")
-    return folder / "model"
+def shuffled_model(tmp_path_factory) -> Path:
+    return support.shuffled_model(tmp_path_factory.mktemp("shuffled"))
 
 
 def _line_model(folder: Path, intercept: float, slope: float) -> Path:

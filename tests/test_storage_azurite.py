@@ -73,3 +73,20 @@ def test_watching_a_prefix_with_no_blobs_yet_is_not_an_error(azure_storage, trai
         ]
     )
     assert code == 0, capsys.readouterr().err
+
+
+def test_a_model_published_to_blob_storage_is_the_production_model_compare_reads(azure_storage, trained_model, tmp_path, capsys):
+    import xml.etree.ElementTree as ET
+
+    fs, container = azure_storage.filesystem(), azure_storage.new_container()
+    target = f"abfs://{container}/production/weight"
+    assert main(["publish", str(trained_model), target]) == 0
+    fs.invalidate_cache()
+    for name in ("manifest.json", "model.skops", "serving.json"):
+        assert fs.cat_file(f"{container}/production/weight/{name}") == (trained_model / name).read_bytes(), name
+    assert main(["publish", str(trained_model), target]) == 0
+    assert "already: nothing to do" in capsys.readouterr().out
+    junit = tmp_path / "compare.xml"
+    assert main(["compare", "--champion", target, "--challenger", str(trained_model), "--junit", str(junit)]) == 0
+    found = {p.get("name"): p.get("value") for p in ET.parse(junit).iter("property")}
+    assert found["production_model"] == json.loads((trained_model / "manifest.json").read_text())["model_version"]

@@ -1,5 +1,6 @@
-"""Where the model in production comes from: a model folder, or a folder URL (``abfs://…``) the release
-stage publishes each released model to. A place with no model yet means there is no production model."""
+"""Where the model in production comes from, and where the release stage publishes each released model: a model
+folder, a folder URL (``abfs://…``), or an MLflow registry alias (``models:/NAME@champion``, :mod:`.registry`).
+A place with no model yet means there is no production model."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from modelgate.contracts.manifest import MODEL_VERSION_KEY, SERVING_FILE_KEY
 from modelgate.model import artifact
-from modelgate.model.batch import storage
+from modelgate.model.batch import registry, storage
+from modelgate.model.manifest import model_files
 
 
 @contextmanager
@@ -16,6 +19,10 @@ def production_model(source: str | None) -> Iterator[Path | None]:
     """A local model folder for ``source``, or None when nothing is there (or no source was given)."""
     if not source:
         yield None
+        return
+    if registry.is_registry(source):
+        with registry.registered_model(source) as found:
+            yield found
         return
     if not storage.is_url(source):
         folder = Path(source)
@@ -28,5 +35,21 @@ def production_model(source: str | None) -> Iterator[Path | None]:
     if manifest is None:
         yield None
         return
-    with storage.staged_folder(source, [artifact.MANIFEST_FILE, manifest["model_file"]]) as staged:
+    names = [artifact.MANIFEST_FILE, manifest[artifact.MODEL_FILE_KEY]]
+    names += [manifest[SERVING_FILE_KEY]] if SERVING_FILE_KEY in manifest else []
+    with storage.staged_folder(source, names) as staged:
         yield staged
+
+
+def publish(model_dir: Path, target: str) -> str:
+    """Make the model in ``model_dir`` (verified first) the production model at ``target``; say what was done.
+    The model already there (the same ``model_version``) is left as it is."""
+    version = artifact.load(model_dir).version
+    if registry.is_registry(target):
+        return registry.publish(model_dir, target)
+    with production_model(target) as current:
+        if current is not None and artifact.read_manifest(current).get(MODEL_VERSION_KEY) == version:
+            return f"{target} holds model {version} already: nothing to do"
+    for path in model_files(model_dir):  # the manifest last: it names the others
+        storage.write_file(path, storage.join(target, path.name))
+    return f"{target} -> model {version}"

@@ -9,7 +9,11 @@ from pathlib import Path
 from modelgate.settings import Settings
 
 # The commands in the order ``--help`` lists them; each is modelgate/commands/<name>.py.
-NAMES = ["train", "score", "watch", "serve", "selftest", "compare", "gate", "report"]
+NAMES = ["train", "score", "watch", "serve", "selftest", "compare", "publish", "gate", "report"]
+
+# The model in production: where compare, report and the risk scenario read it and publish writes it.
+PRODUCTION_ENV = "MODELGATE_PRODUCTION_MODEL"
+PRODUCTION_FORMS = "a model folder, a folder URL (abfs://container/path) or a registry alias (models:/NAME@ALIAS, extra mlflow)"
 
 
 def model_arg(parser: argparse.ArgumentParser, settings: Settings) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from modelgate.commands import PRODUCTION_ENV, PRODUCTION_FORMS
 from modelgate.settings import DEFAULT_EVALUATION_DATA, Settings
-
-PRODUCTION_ENV = "MODELGATE_PRODUCTION_MODEL"
 
 
 def register(sub, settings: Settings) -> None:
@@ -22,7 +21,7 @@ def register(sub, settings: Settings) -> None:
         "--champion",
         default=os.environ.get(PRODUCTION_ENV),
         metavar="SRC",
-        help=f"the production model: a model folder or folder URL (abfs://container/path) (default: ${PRODUCTION_ENV})",
+        help=f"the production model: {PRODUCTION_FORMS} (default: ${PRODUCTION_ENV})",
     )
     compare.add_argument(
         "--challenger", type=Path, default=settings.model_dir, metavar="DIR", help="the new model (default: %(default)s)"

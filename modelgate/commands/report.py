@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from modelgate.commands import features_arg, model_arg
+from modelgate.commands import PRODUCTION_ENV, PRODUCTION_FORMS, features_arg, model_arg
 from modelgate.contracts.errors import ModelgateError
 from modelgate.settings import DEFAULT_TRAINING_DATA, Settings
 
@@ -42,9 +42,9 @@ def register(sub, settings: Settings) -> None:
     )
     report.add_argument(
         "--production-model",
-        default=os.environ.get("MODELGATE_PRODUCTION_MODEL"),
+        default=os.environ.get(PRODUCTION_ENV),
         metavar="SRC",
-        help="the model in production (folder or abfs:// URL), for the model-risk section (default: $MODELGATE_PRODUCTION_MODEL)",
+        help=f"the model in production ({PRODUCTION_FORMS}), for the model-risk section (default: ${PRODUCTION_ENV})",
     )
     report.add_argument(
         "--batch",
