@@ -1,5 +1,5 @@
-"""The release makes each released model the production model the next run is compared with: after the smoke test
-passed, to the place the Test stage reads it from ($(productionModel)), in either form, a folder URL (abfs://…) or
+"""The release to production makes the released model the production model the next run is compared with (no
+earlier environment's release does): after the smoke test passed, to the place the Test stage reads it from ($(productionModel)), in either form, a folder URL (abfs://…) or
 an MLflow registry alias (models:/NAME@ALIAS). The publish step's own script runs here with a stand-in modelgate,
 once per form. Each check is also shown to catch a broken pipeline."""
 
@@ -17,6 +17,7 @@ from tests.test_azure_pipeline import load
 from tests.test_azure_release import releases
 
 PUBLISH = "Publish the released model as the production model"
+PRODUCTION = "Release_prod"
 # Records its arguments and the environment the registry or the storage account is named by.
 FAKE_MODELGATE = """#!/usr/bin/env bash
 {
@@ -44,14 +45,18 @@ def _after_traffic(job: dict) -> list[dict]:
 
 
 def order_problems(pipeline: dict) -> list[str]:
-    """The model is published in each release, once, after the smoke test's results were published and passed."""
+    """The model is published in the production release, once, after the smoke test's results were published and
+    passed; in no other release."""
     problems = []
     for stage, job in releases(pipeline):
         steps = _after_traffic(job)
         names = [s.get("displayName", "") for s in steps]
         publish = [i for i, n in enumerate(names) if n.startswith(PUBLISH)]
         smoke = [i for i, s in enumerate(steps) if s.get("task") == "PublishTestResults@2"]
-        if len(publish) != 1:
+        if stage != PRODUCTION:
+            if publish:
+                problems.append(f"{stage}: {len(publish)} steps publish the model, but {stage} is not production")
+        elif len(publish) != 1:
             problems.append(f"{stage}: {len(publish)} steps publish the model")
         elif not smoke or publish[0] < smoke[0]:
             problems.append(f"{stage}: the model is published before the smoke test's results")
@@ -60,13 +65,13 @@ def order_problems(pipeline: dict) -> list[str]:
     return problems or ([] if releases(pipeline) else ["no release"])
 
 
-def _publish_step(pipeline: dict, stage: str = "Release_dev") -> dict:
+def _publish_step(pipeline: dict, stage: str = PRODUCTION) -> dict:
     job = next(job for name, job in releases(pipeline) if name == stage)
     return next(s for s in _after_traffic(job) if s.get("displayName", "").startswith(PUBLISH))
 
 
 def publish(tmp_path, production_model: str) -> tuple[subprocess.CompletedProcess, list[str]]:
-    """Release_dev's publish script, its macros filled in, run with a stand-in modelgate (and az) on PATH."""
+    """The production release's publish script, its macros filled in, run with a stand-in modelgate (and az) on PATH."""
     macros = MACROS | {"productionModel": production_model}
     script = re.sub(r"\$\((\w+)\)", lambda m: macros[m[1]], _publish_step(load())["inputs"]["inlineScript"])
     bin_dir = tmp_path / "bin"
@@ -82,7 +87,7 @@ def publish(tmp_path, production_model: str) -> tuple[subprocess.CompletedProces
     return done, log.read_text().splitlines()
 
 
-def test_each_release_publishes_the_model_once_after_the_smoke_test(pipeline):
+def test_the_production_release_alone_publishes_the_model_once_after_the_smoke_test(pipeline):
     assert order_problems(pipeline) == []
 
 
@@ -100,8 +105,15 @@ def _publish_at(steps: list[dict]) -> int:
 )
 def test_the_order_check_catches_a_broken_release(pipeline, break_it, found):
     broken = copy.deepcopy(pipeline)
-    break_it(_after_traffic(next(job for name, job in releases(broken) if name == "Release_dev")))
-    assert [p for p in order_problems(broken) if p.startswith("Release_dev: ") and found in p], order_problems(broken)
+    break_it(_after_traffic(next(job for name, job in releases(broken) if name == PRODUCTION)))
+    assert [p for p in order_problems(broken) if p.startswith(f"{PRODUCTION}: ") and found in p], order_problems(broken)
+
+
+def test_the_order_check_catches_an_earlier_release_that_publishes(pipeline):
+    broken = copy.deepcopy(pipeline)
+    jobs = dict(releases(broken))
+    _after_traffic(jobs["Release_dev"]).append(copy.deepcopy(_publish_step(pipeline)))
+    assert order_problems(broken) == ["Release_dev: 1 steps publish the model, but Release_dev is not production"]
 
 
 def test_a_folder_url_is_published_with_the_storage_account_and_no_registry(tmp_path):
@@ -129,9 +141,9 @@ def test_the_release_publishes_where_the_test_stage_reads_and_installs_what_publ
     assert (
         bdd["env"]["MLFLOW_TRACKING_URI"] == "$(mlflowTrackingUri)" and bdd["env"]["DATABRICKS_HOST"] == "$(mlflowDatabricksHost)"
     )
+    script = _publish_step(pipeline)["inputs"]["inlineScript"]
+    assert 'modelgate publish model/bundled "$(productionModel)"' in script
     for stage, job in releases(pipeline):
-        script = _publish_step(pipeline, stage)["inputs"]["inlineScript"]
-        assert 'modelgate publish model/bundled "$(productionModel)"' in script, stage
         install = next(s["script"] for s in _after_traffic(job) if "pip install" in s.get("script", ""))
         extras = set(re.search(r"\.\[([^\]]*)\]", install)[1].split(","))
         assert {"azure", "mlflow"} <= extras, (stage, install)
