@@ -1,7 +1,8 @@
 """The release to production makes the released model the production model the next run is compared with (no
 earlier environment's release does): after the smoke test passed, to the place the Test stage reads it from
-($(productionModel)), in either form, a folder URL (abfs://…) or an MLflow registry alias (models:/NAME@ALIAS). The publish step's own script runs here with a stand-in modelgate,
-once per form. Each check is also shown to catch a broken pipeline."""
+($(productionModel)), in either form, a folder URL (abfs://…) or an MLflow registry alias
+(models:/NAME@ALIAS). The publish step's own script runs here with a stand-in modelgate, once per form. Each
+check is also shown to catch a broken pipeline."""
 
 from __future__ import annotations
 
