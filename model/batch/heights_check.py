@@ -83,7 +83,7 @@ class _Tally:
         self.extrapolated += len(outside)
         if self.refuse_extrapolation:
             self.extrapolations += [
-                Failure(FEATURE, EXTRAPOLATION_CHECK, repr(float(heights[i])), self.rows + i + 1) for i in outside
+                Failure(FEATURE, EXTRAPOLATION_CHECK, repr(float(heights[i])), self.rows + i + 1) for i in outside.tolist()
             ]
         elif len(self.extrapolations) < LISTED:
             # row i (from 0) is file line i + 2
