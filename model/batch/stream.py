@@ -117,7 +117,10 @@ def read_header(src) -> tuple[list[str], str, list[Failure]]:
         text = raw.decode("utf-8-sig").rstrip("\r\n")
     except UnicodeDecodeError as exc:
         return [], "", [Failure(None, UTF8, f"header is not UTF-8 text ({exc.reason} at byte {exc.start})", None)]
-    names = next(csv.reader([text]))
+    try:
+        names = next(csv.reader([text]))
+    except csv.Error:  # a carriage return inside the first line: lines ending in CR alone (old Mac files)
+        return [], "", [Failure(None, CSV, "the first line holds a carriage return: lines must end with LF or CRLF", None)]
     problems = []
     if names.count(FEATURE) != 1:
         found = "twice or more" if names.count(FEATURE) else "missing"
