@@ -93,7 +93,6 @@ def scorer(trained_model) -> Scorer:
     return load_scorer(trained_model)
 
 
-
 @pytest.fixture(scope="session")
 def model_under_test(request, record_testsuite_property) -> Path:
     """The model directory the features judge; its SHA-256 and version go into the suite's JUnit properties."""

@@ -50,6 +50,7 @@ def test_the_pipeline_runs_the_deployed_job_and_the_linked_service_its_cluster(t
     assert activity["typeProperties"]["jobId"] == DEPLOYED_JOB_ID
     # The job cluster named in the linked service is the bundle target's (node type differs per target).
     bundle = yaml.safe_load((PIPELINES / "databricks" / "databricks.yml").read_text())
+
     def variable(name):
         return bundle["targets"][target].get("variables", {}).get(name, bundle["variables"][name]["default"])
 
