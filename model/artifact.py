@@ -41,11 +41,16 @@ from modelgate.model.manifest import (
     signed_file,
 )
 
-# Every height with at most two decimals in the contract's range (the golden heights among them), and as
-# many random ones with all their digits: the serving form must answer each as the skops model does.
-CHECK_HEIGHTS = [i / 100 for i in range(1, int(HEIGHT.high * 100) + 1)] + [
-    random.Random(14).uniform(HEIGHT.low, HEIGHT.high) or HEIGHT.high for _ in range(30_000)
-]
+RANDOM_CHECK_HEIGHTS = 30_000
+
+
+def check_heights() -> list[float]:
+    """Every height with at most two decimals up to the contract's highest (the golden heights among them), and
+    30,000 seeded random ones in the contract's range with all their digits: the serving form must answer each
+    as the skops model does. Built when a form is checked, not when this module is imported (by every batch run)."""
+    rng = random.Random(14)
+    grid = [i / 100 for i in range(1, int(HEIGHT.high * 100) + 1)]
+    return grid + [rng.uniform(HEIGHT.low, HEIGHT.high) for _ in range(RANDOM_CHECK_HEIGHTS)]
 
 
 @dataclass
@@ -120,9 +125,10 @@ def add_serving_form(loaded: Artifact) -> bool:
     return True
 
 
-def check_serving_form(estimator: Any, form: serving.LinearForm, heights: list[float] = CHECK_HEIGHTS) -> None:
-    """Raise :class:`ArtifactError` unless ``form`` answers every height bit for bit as scikit-learn's own
-    ``predict`` of ``estimator``, rounded as the contract rounds."""
+def check_serving_form(estimator: Any, form: serving.LinearForm, heights: list[float] | None = None) -> None:
+    """Raise :class:`ArtifactError` unless ``form`` answers every height (default: :func:`check_heights`) bit for
+    bit as scikit-learn's own ``predict`` of ``estimator``, rounded as the contract rounds."""
+    heights = check_heights() if heights is None else heights
     expected = np.round(estimator.predict(np.array(heights, dtype="float64").reshape(-1, 1)), WEIGHT_DECIMALS)
     got = np.array(form.predict_list(heights), dtype="float64")
     if got.tobytes() != expected.tobytes():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import math
 import socket
 from pathlib import Path
 from types import ModuleType
@@ -111,3 +112,16 @@ def ask_asgi(app, method="GET", path="/weight", query=b"", headers=()):
     scope = {"type": "http", "method": method, "path": path, "query_string": query, "headers": list(headers)}
     asyncio.run(app(scope, receive, send))
     return sent
+
+
+def drift_bin(height: float, cuts: list[float]) -> int:
+    """The drift bin of one height by its definition, computed here: how many cuts lie below it (NaN: the last)."""
+    return len(cuts) if math.isnan(height) else sum(1 for cut in cuts if height > cut)
+
+
+def psi_by_definition(counts: list[int], expected: list[float]) -> float:
+    """The population stability index by its definition, computed here: Σ (a − e)·ln(a / e), shares floored at 0.01 %."""
+    total = sum(counts)
+    return math.fsum(
+        (a - e) * math.log(a / e) for a, e in ((max(n / total, 1e-4), max(s, 1e-4)) for n, s in zip(counts, expected))
+    )

@@ -21,7 +21,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 from modelgate.commands import PRODUCTION_ENV
 from steps.least_squares import read_pairs
-from steps.support import ROOT
+from steps.support import ROOT, drift_bin, psi_by_definition
 
 scenarios("risk.feature")
 
@@ -219,14 +219,10 @@ def scored_with_drift(batch, model_under_test, features_dir):
 
 
 def _psi(heights, cuts, expected) -> float:
-    """The population stability index by its definition, computed here: Σ (a − e)·ln(a / e), shares floored at 0.01 %."""
     counts = [0] * (len(cuts) + 1)
     for h in heights.tolist():
-        counts[sum(1 for c in cuts if h > c)] += 1
-    total = sum(counts)
-    return math.fsum(
-        (a - e) * math.log(a / e) for a, e in ((max(n / total, 1e-4), max(s, 1e-4)) for n, s in zip(counts, expected))
-    )
+        counts[drift_bin(h, cuts)] += 1
+    return psi_by_definition(counts, expected)
 
 
 @then(parsers.parse("its heights' stability index against the training heights is below the warning level of {warn:g}"))

@@ -44,6 +44,7 @@ CATALOGUE = {
     "a weight column already": Hostile(b"height,weight\n72,1\n", problem="already has a 'weight' column"),
     "UTF-8 byte order mark": Hostile(b"\xef\xbb\xbfheight\n72\n", output=f"height,weight\n72,{W72}\n".encode()),
     "CRLF line endings": Hostile(b"height\r\n72\r\n60\r\n", output=f"height,weight\n72,{W72}\n60,{W60}\n".encode()),
+    "CR line endings (old Mac)": Hostile(b"height\r72\r60\r", problem="lines must end with LF or CRLF"),
     "no newline at the end": Hostile(b"height\n72", output=f"height,weight\n72,{W72}\n".encode()),
     "quoted numbers": Hostile(b'height\n"72"\n"62.5"\n', output=f"height,weight\n72,{W72}\n62.5,{W625}\n".encode()),
     "thousands separator, quoted": Hostile(b'height\n"1,000"\n', problem="is_number, got '1,000'"),

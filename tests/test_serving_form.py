@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 import pytest
+from modelgate.contracts.ranges import HEIGHT
 from modelgate.model import artifact, serving
 from modelgate.model.manifest import SERVING_FILE, ArtifactError
 from modelgate.model.train import train
@@ -43,8 +44,11 @@ def test_the_serving_form_answers_as_the_skops_model_bit_for_bit(trained_model, 
     heights = [*golden, *np.arange(0.5, 300.0, 0.05).tolist(), *rng.uniform(1e-9, 300.0, 20_000).tolist()]
     got = np.array(form.predict_list(heights), dtype="float64")
     assert got.tobytes() == sklearn_answers(trained_model, heights).tobytes()
-    # The agreed heights are among those training checks.
-    assert set(golden) <= set(artifact.CHECK_HEIGHTS)
+    # The agreed heights are among those training checks, and so are 30,000 random heights in the accepted range.
+    checked = artifact.check_heights()
+    assert set(golden) <= set(checked)
+    drawn = set(checked) - {i / 100 for i in range(1, int(HEIGHT.high * 100) + 1)}
+    assert len(drawn) == artifact.RANDOM_CHECK_HEIGHTS and all(HEIGHT.low <= h <= HEIGHT.high for h in drawn)
 
 
 def test_training_refuses_a_serving_form_that_answers_otherwise(trained_model):

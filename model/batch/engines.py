@@ -33,39 +33,49 @@ def score(
     refuse_extrapolation: bool = False,
 ) -> BatchResult:
     """Score INPUT into OUTPUT (paths or URLs); a rejected file leaves no output anywhere. With the
-    model's training heights (``profile``), the file's heights are checked against them first: a file
-    refused for drift (``drift_limits``) or, if asked, for extrapolations is not scored."""
+    model's training heights (``profile``), the file's heights are checked against them: a file refused
+    for drift (``drift_limits``) or, if asked, for extrapolations gets no output, and its report lists
+    the guard's failures too. The pandas engine checks the heights in its scoring pass (one read of the
+    file); the Spark engine checks them first, in a read of their own."""
     if engine not in ENGINES:
         raise ModelgateError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if str(output_path).endswith("/") and (engine != "spark" or storage.is_url(output_path)):
         raise ModelgateError(f"{output_path}: OUTPUT ending with '/' (a folder of parts) needs --engine spark and a local path")
+    policy = (profile, drift_limits, refuse_extrapolation)
     staging = None
     if engine == "spark":
         from modelgate.model.batch.spark import staging_folder
 
         staging = staging_folder()  # a URL input must be staged where the executors can read it
-    with (
-        storage.staged_input(input_path, staging) as local_in,
-        storage.staged_output(output_path) as local_out,
-        tempfile.TemporaryDirectory(prefix="modelgate-refused-") as scratch,
-    ):
-        heights, refusals = heights_check.check(local_in, profile, drift_limits, refuse_extrapolation)
-        # A file refused for its heights still goes through the guard, so its report lists every problem;
-        # its scored rows go to a scratch folder that is removed, never to OUTPUT.
-        target = Path(scratch) / Path(local_out).name if refusals else local_out
+    with storage.staged_input(input_path, staging) as local_in, storage.staged_output(output_path) as local_out:
         if engine == "spark":
-            from modelgate.model.batch.spark import score_file_spark
-
             folder = "/" if str(output_path).endswith("/") else ""  # Path() drops it; it asks for part files
-            result = score_file_spark(local_in, f"{target}{folder}", scorer, spark=spark, master=master)
+            result = _score_spark(local_in, f"{local_out}{folder}", scorer, spark, master, policy)
         else:
-            result = score_file(local_in, target, scorer, progress=progress and not storage.is_url(input_path))
-        if refusals:
-            result.failures.extend(refusals)
-            result = replace(result, output=None)
+            # The heights are tallied in the scoring pass; a refusal keeps the output from being published.
+            tally = heights_check.FoldedCheck(local_in, *policy) if profile is not None else None
+            result = score_file(local_in, local_out, scorer, progress=progress and not storage.is_url(input_path), tally=tally)
     # Reports name what the user gave, not the staging files.
     output = storage.Location(str(output_path)) if result.output else None
-    return replace(result, input=storage.Location(str(input_path)), output=output, heights=heights)
+    return replace(result, input=storage.Location(str(input_path)), output=output)
+
+
+def _score_spark(local_in: Path, target: str, scorer: Scorer, spark, master, policy) -> BatchResult:
+    """The Spark engine. Its heights are checked before it scores, in a read of their own: the tally is not
+    folded into Spark's partitions (their rows would have to be merged in file order, as their failures are)."""
+    from modelgate.model.batch.spark import score_file_spark
+
+    heights, refusals = heights_check.check(local_in, *policy)
+    with tempfile.TemporaryDirectory(prefix="modelgate-refused-") as scratch:
+        if refusals:
+            # A file refused for its heights still goes through the guard, so its report lists every problem;
+            # its scored rows go to a scratch folder that is removed, never to OUTPUT.
+            target = f"{Path(scratch) / Path(target).name}{'/' if target.endswith('/') else ''}"
+        result = score_file_spark(local_in, target, scorer, spark=spark, master=master)
+    if refusals:
+        result.failures.extend(refusals)
+        result = replace(result, output=None)
+    return replace(result, heights=heights)
 
 
 def write_reports(result: BatchResult, report=None, junit=None, properties: dict[str, str] | None = None) -> None:

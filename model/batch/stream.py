@@ -2,7 +2,9 @@
 
 Memory is bounded by the block size, not the file size. Nothing reaches OUTPUT unless every
 row of the input passed the input schema and every output chunk passed the output schema:
-rows go to a temporary file beside OUTPUT that is renamed over it only on success.
+rows go to a temporary file beside OUTPUT that is renamed over it only on success. A check of
+the whole file's heights (drift, extrapolations: :class:`.heights_check.FoldedCheck`) can ride
+along: it is fed every block's parsed heights and judges before anything is published.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,6 +28,9 @@ from modelgate.contracts.schemas import BATCH_INPUT, BATCH_OUTPUT
 from modelgate.contracts.validation import CSV, FIELD_COUNT, HEADER, UTF8, Failure, Failures, parse_numbers, run_schema
 from modelgate.model.files import atomic_writer
 from modelgate.model.scorer import Scorer
+
+if TYPE_CHECKING:  # heights_check reads blocks of BLOCK_SIZE: it imports this module
+    from modelgate.model.batch.heights_check import FoldedCheck
 
 BLOCK_SIZE = 2 << 20  # bytes of CSV per chunk (2 MiB measured faster and leaner than 4 or 8: bench/README.md)
 
@@ -44,9 +49,19 @@ class BatchResult:
         return not self.failures
 
 
-def score_file(input_path, output_path, scorer: Scorer, *, block_size: int = BLOCK_SIZE, progress: bool = False) -> BatchResult:
+def score_file(
+    input_path,
+    output_path,
+    scorer: Scorer,
+    *,
+    block_size: int = BLOCK_SIZE,
+    progress: bool = False,
+    tally: FoldedCheck | None = None,
+) -> BatchResult:
     """Score ``input_path`` into ``output_path``. Contract violations are returned in the result
-    (no output written); unusable paths raise :class:`ModelgateError`."""
+    (no output written); unusable paths raise :class:`ModelgateError`. ``tally``, when given, is fed the
+    file's heights in the same pass and judges them (``result.heights``, failures that refuse the file)
+    before OUTPUT would be published."""
     source, target = Path(input_path), Path(output_path)
     check_paths(source=source, target=target)
     result = BatchResult(source, None)
@@ -55,9 +70,14 @@ def score_file(input_path, output_path, scorer: Scorer, *, block_size: int = BLO
         with open(source, "rb") as src, atomic_writer(target, publish=lambda: result.ok) as dst:
             bar = _progress_bar(source, progress)
             found = result.failures
-            result.rows = score_chunks(source=src, sink=dst, scorer=scorer, failures=found, block_size=block_size, bar=bar)
+            result.rows = score_chunks(
+                source=src, sink=dst, scorer=scorer, failures=found, block_size=block_size, bar=bar, tally=tally
+            )
             if bar is not None:
                 bar.close()
+            if tally is not None:
+                result.heights, refusals = tally.judge(found)
+                found.extend(refusals)  # after the guard's own failures, as the report lists them
     except OSError as exc:  # disk full, quota, I/O error: the temporary goes, OUTPUT is untouched
         if exc.filename is not None and Path(exc.filename) == source:
             raise ModelgateError(f"{source}: cannot read input: {exc.strerror}") from None
@@ -97,7 +117,10 @@ def read_header(src) -> tuple[list[str], str, list[Failure]]:
         text = raw.decode("utf-8-sig").rstrip("\r\n")
     except UnicodeDecodeError as exc:
         return [], "", [Failure(None, UTF8, f"header is not UTF-8 text ({exc.reason} at byte {exc.start})", None)]
-    names = next(csv.reader([text]))
+    try:
+        names = next(csv.reader([text]))
+    except csv.Error:  # a carriage return inside the first line: lines ending in CR alone (old Mac files)
+        return [], "", [Failure(None, CSV, "the first line holds a carriage return: lines must end with LF or CRLF", None)]
     problems = []
     if names.count(FEATURE) != 1:
         found = "twice or more" if names.count(FEATURE) else "missing"
@@ -110,11 +133,20 @@ def read_header(src) -> tuple[list[str], str, list[Failure]]:
 
 
 def score_chunks(
-    *, source: IO[bytes], sink: IO[bytes], scorer: Scorer, failures: Failures, block_size: int = BLOCK_SIZE, bar=None
+    *,
+    source: IO[bytes],
+    sink: IO[bytes],
+    scorer: Scorer,
+    failures: Failures,
+    block_size: int = BLOCK_SIZE,
+    bar=None,
+    tally: FoldedCheck | None = None,
 ) -> int:
     """Score the CSV in ``source`` into ``sink`` a block of ``block_size`` bytes at a time; return the
     data rows read. Every failure goes to ``failures``; after the first, nothing more is written to
-    ``sink`` (its content is then to be thrown away). ``bar`` is a tqdm bar advanced by bytes read."""
+    ``sink`` (its content is then to be thrown away), but every block is still read and checked.
+    ``bar`` is a tqdm bar advanced by bytes read; ``tally`` gets each block's heights as float64, NaN
+    where a cell is blank or no number (``tally.add(heights, first_row)``)."""
     names, header, problems = read_header(source)
     if problems:
         failures.extend(problems)
@@ -164,6 +196,8 @@ def score_chunks(
             failures.add(Failure(None, CSV, reason, rows + batch.num_rows))
             break
         heights = _heights(batch.column(FEATURE), rows, failures, skipped)
+        if tally is not None:
+            tally.add(heights, rows + 1)
         if not failures:
             weights = scorer.predict(heights)
             failures.extend(run_schema(BATCH_OUTPUT, _numbered_frame(rows, heights, weights)))
@@ -176,7 +210,8 @@ def score_chunks(
 
 
 def _heights(column: pa.Array, offset: int, failures: Failures, skipped: list[int]) -> np.ndarray:
-    """Cast the text column to float64 (fast path); on any unparsable cell, find every bad one."""
+    """Cast the text column to float64 (fast path); on any unparsable cell, find every bad one. One
+    height per row, NaN where a cell is blank or no number."""
     try:
         heights = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
         frame = _numbered_frame(offset, heights)
@@ -187,7 +222,7 @@ def _heights(column: pa.Array, offset: int, failures: Failures, skipped: list[in
         parsed, bad = parse_numbers(text, FEATURE)
         failures.extend(_renumber(bad, skipped))
         frame = pd.DataFrame({FEATURE: parsed})
-        heights = parsed.to_numpy()
+        heights = parsed.reindex(text.index).to_numpy()  # the bad cells as NaN: every row keeps its place
     failures.extend(_renumber(run_schema(BATCH_INPUT, frame), skipped))
     return heights
 
