@@ -93,8 +93,23 @@ def staged_pyproject(project: dict) -> str:
 
 
 def requirements(project: dict) -> str:
-    """The project's dependencies and its test extra, one a line (modelgate itself is not among them)."""
-    return "\n".join([*project["project"]["dependencies"], *project["project"]["optional-dependencies"]["test"], ""])
+    """The project's dependencies and its test extra, one a line. An extra that names the project's own extras
+    (``modelgate[batch]``) gets theirs in its place: pip would otherwise look for modelgate on the package index, and
+    install whatever another project published under that name."""
+    name, extras = project["project"]["name"], project["project"]["optional-dependencies"]
+
+    def expanded(wanted: list[str]) -> list[str]:
+        found = []
+        for requirement in wanted:
+            head, _, rest = requirement.partition("[")
+            if head.strip() == name:
+                for extra in rest.rstrip("]").split(","):
+                    found += expanded(extras[extra.strip()])
+            else:
+                found.append(requirement)
+        return found
+
+    return "\n".join(dict.fromkeys([*project["project"]["dependencies"], *expanded(extras["test"])])) + "\n"
 
 
 def _sync(source: Path, target: Path) -> None:

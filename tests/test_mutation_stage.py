@@ -1,0 +1,22 @@
+"""The mutation run's stage installs the project's test dependencies without the project itself: the only
+modelgate its tests can import is mutmut's mutated copy, and none is fetched from a package index."""
+
+from __future__ import annotations
+
+import tomllib
+
+from steps.support import ROOT, load_script
+
+stage = load_script(ROOT / "bench" / "mutation_stage.py")
+
+
+def test_the_stage_requirements_name_no_modelgate_and_hold_every_extra_the_tests_pull_in():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    lines = stage.requirements(project).splitlines()
+    assert not [line for line in lines if line.split("[")[0].strip().lower() == "modelgate"], lines
+    # What the test extra asks for, directly or through modelgate[batch], read from pyproject here.
+    extras = project["project"]["optional-dependencies"]
+    assert set(extras["batch"]) <= set(lines)
+    assert {r for r in extras["test"] if not r.startswith("modelgate")} <= set(lines)
+    assert set(project["project"]["dependencies"]) <= set(lines)
+    assert len(lines) == len(set(lines))
