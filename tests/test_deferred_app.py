@@ -145,3 +145,38 @@ def test_a_failed_build_fails_the_requests_that_need_it_not_the_fast_path(traine
     assert ask_asgi(app, "GET", "/ready")[0]["status"] == 200
     with pytest.raises(RuntimeError, match="no FastAPI here"):  # the server answers it 500
         ask_asgi(app, "GET", "/docs")
+
+
+def test_waiting_for_the_build_does_not_hold_up_the_fast_path(trained_model):
+    """A request that waits for FastAPI waits on the event loop, not blocking it: the scoring endpoint keeps answering."""
+    state, release = ModelState(trained_model), threading.Event()
+
+    def build():
+        release.wait(10)
+        return Fallback()
+
+    app = FastWeight(Deferred(build, on_startup=state.load), state)
+    state.load()
+    finished = []
+
+    async def request(path: str, query: bytes = b""):
+        sent = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        await app({"type": "http", "method": "GET", "path": path, "query_string": query, "headers": []}, receive, send)
+        finished.append((path, sent[0]["status"]))
+
+    async def scenario():
+        threading.Timer(1.0, release.set).start()  # the build finishes later, whatever happens on the loop
+        waiting = asyncio.ensure_future(request("/docs"))
+        await asyncio.sleep(0.1)
+        await asyncio.wait_for(request("/weight", b"height=70"), timeout=5)
+        await waiting
+
+    asyncio.run(scenario())
+    assert finished == [("/weight", 200), ("/docs", 418)]

@@ -20,6 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sklearn.linear_model import LinearRegression
 from sklearn.tree import DecisionTreeRegressor
 
+from modelgate.settings import Settings
 from steps.support import TRAINING_DATA, Fallback, ask_asgi
 
 
@@ -209,3 +210,52 @@ def test_a_plain_line_is_scored_without_sklearn_per_call_checks():
 
     estimator.predict = refuse
     assert Scorer(estimator).predict_list([72.0]) == [pytest.approx(line, abs=5e-5)]
+
+
+# Added for the mutation run of the fast path, the probes and the deferred build (issue 14).
+def _fast_samples(metrics: Metrics) -> dict:
+    return {
+        (sample.name, sample.labels.get("le")): sample.value
+        for family in text_string_to_metric_families(metrics.render().decode())
+        for sample in family.samples
+        if sample.name.startswith(("modelgate_extrapolated", "modelgate_requested_height"))
+    }
+
+
+def test_a_fast_answer_counts_its_heights_and_extrapolations(ready_state, trained_model):
+    heights = json.loads((trained_model / "manifest.json").read_text())["training_data"]["heights"]
+    deciles = heights["deciles"]
+    metrics = Metrics()
+    ask_asgi(FastWeight(Fallback(), ready_state, metrics), query=b"height=50&height=" + repr(deciles[-1] + 1).encode())
+    samples = _fast_samples(metrics)
+    assert samples[("modelgate_extrapolated_heights_total", None)] == 1  # 50 lies below the training heights
+    # Bucketed at the training deciles read from the manifest file here: 50 at or below the first cut, the other above the last.
+    assert samples[("modelgate_requested_height_inches_bucket", f"{deciles[0]:g}")] == 1
+    assert samples[("modelgate_requested_height_inches_bucket", f"{deciles[-1]:g}")] == 1
+    assert samples[("modelgate_requested_height_inches_bucket", "+Inf")] == 2
+
+
+def test_a_model_without_training_heights_answers_without_the_extrapolation_header(trained_model):
+    state = ModelState(trained_model)
+    state.load()
+    state.profile = None  # as for a model trained before training heights were recorded
+    start, _ = ask_asgi(FastWeight(Fallback(), state), query=b"height=70")
+    assert [name for name, _ in start["headers"]] == [b"content-type", b"content-length"]
+
+
+def test_a_service_refusing_extrapolations_leaves_them_to_fastapi_which_refuses(trained_model):
+    with TestClient(create_app(trained_model, Settings.from_env({"MODELGATE_EXTRAPOLATION": "refuse"}))) as client:
+        refused = client.get("/weight?height=50")
+        answered = client.get("/weight?height=70")
+    assert refused.status_code == 422 and refused.json()["detail"][0]["type"] == "extrapolation"
+    assert answered.status_code == 200
+
+
+def test_the_not_ready_answer_is_the_error_shape_naming_the_model(tmp_path):
+    absent = tmp_path / "modèle absent"  # a non-ASCII reason: written as UTF-8, alike on both paths
+    with TestClient(create_app(absent)) as client:
+        fast, slow = client.get("/ready"), client.get("/ready?from=fastapi")
+    assert fast.content == slow.content
+    (detail,) = fast.json()["detail"]
+    assert detail["loc"] == ["model"] and detail["type"] == "model_not_ready"
+    assert "modèle absent" in detail["msg"] and "modèle".encode() in fast.content
