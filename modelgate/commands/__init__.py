@@ -4,6 +4,7 @@ parses nothing and calls one importable function."""
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from modelgate.settings import Settings
@@ -23,6 +24,19 @@ def model_arg(parser: argparse.ArgumentParser, settings: Settings) -> None:
         default=settings.model_dir,
         metavar="DIR",
         help=f"model directory with manifest.json (default: $MODELGATE_MODEL_DIR or {settings.model_dir})",
+    )
+
+
+def production_arg(parser: argparse.ArgumentParser, name: str, what: str, metavar: str = "SRC") -> None:
+    """The production model's place, read from ``$MODELGATE_PRODUCTION_MODEL`` unless given (``name`` an option or a
+    positional, then optional)."""
+    optional = {} if name.startswith("-") else {"nargs": "?"}
+    parser.add_argument(
+        name,
+        default=os.environ.get(PRODUCTION_ENV),
+        metavar=metavar,
+        help=f"{what}: {PRODUCTION_FORMS} (default: ${PRODUCTION_ENV})",
+        **optional,
     )
 
 

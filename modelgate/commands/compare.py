@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from modelgate.commands import PRODUCTION_ENV, PRODUCTION_FORMS
+from modelgate.commands import production_arg
 from modelgate.settings import DEFAULT_EVALUATION_DATA, Settings
 
 
@@ -17,12 +16,7 @@ def register(sub, settings: Settings) -> None:
         "more than the margin features/risk.feature states, or an agreed weight of features/scoring.feature moved by more "
         "than its tolerance. With no production model at CHAMPION yet it passes and says so.",
     )
-    compare.add_argument(
-        "--champion",
-        default=os.environ.get(PRODUCTION_ENV),
-        metavar="SRC",
-        help=f"the production model: {PRODUCTION_FORMS} (default: ${PRODUCTION_ENV})",
-    )
+    production_arg(compare, "--champion", "the production model")
     compare.add_argument(
         "--challenger", type=Path, default=settings.model_dir, metavar="DIR", help="the new model (default: %(default)s)"
     )

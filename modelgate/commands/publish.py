@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from modelgate.commands import PRODUCTION_ENV, PRODUCTION_FORMS
+from modelgate.commands import PRODUCTION_ENV, production_arg
 from modelgate.contracts.errors import ModelgateError
 from modelgate.settings import Settings
 
@@ -20,13 +19,7 @@ def register(sub, settings: Settings) -> None:
         "(the registry is MLFLOW_TRACKING_URI's). A target already holding this model_version is left as it is.",
     )
     publish.add_argument("model_dir", type=Path, metavar="MODEL_DIR", help="the released model's folder")
-    publish.add_argument(
-        "target",
-        nargs="?",
-        default=os.environ.get(PRODUCTION_ENV),
-        metavar="TARGET",
-        help=f"where the production model lives: {PRODUCTION_FORMS} (default: ${PRODUCTION_ENV})",
-    )
+    production_arg(publish, "target", "where the production model lives", metavar="TARGET")
     publish.set_defaults(run=run)
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-from modelgate.commands import PRODUCTION_ENV, PRODUCTION_FORMS, features_arg, model_arg
+from modelgate.commands import features_arg, model_arg, production_arg
 from modelgate.contracts.errors import ModelgateError
 from modelgate.settings import DEFAULT_TRAINING_DATA, Settings
 
@@ -40,12 +39,7 @@ def register(sub, settings: Settings) -> None:
     report.add_argument(
         "--data", type=Path, default=DEFAULT_TRAINING_DATA, metavar="CSV", help="the model's training data, for the plots"
     )
-    report.add_argument(
-        "--production-model",
-        default=os.environ.get(PRODUCTION_ENV),
-        metavar="SRC",
-        help=f"the model in production ({PRODUCTION_FORMS}), for the model-risk section (default: ${PRODUCTION_ENV})",
-    )
+    production_arg(report, "--production-model", "the model in production, for the model-risk section")
     report.add_argument(
         "--batch",
         type=Path,
