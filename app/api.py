@@ -1,110 +1,93 @@
-"""The FastAPI service: ``/weight`` (GET and POST), ``/health``, ``/ready``, ``/metadata``, ``/metrics``,
-the OpenAPI document and its pages. Built after start-up (``app.deferred``); ``app.main`` assembles the service."""
+"""The FastAPI service: ``/<output>`` (GET and POST), ``/health``, ``/ready``, ``/metadata``, ``/metrics``, the OpenAPI
+document and its pages, all derived from the model's contract. Built after start-up (``app.deferred``); ``app.main``
+assembles the service."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
 
-from fastapi import Depends, FastAPI, Query
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from modelgate.app.answers import HEALTH, HEALTHY, READY, WEIGHT, error_body, readiness
-from modelgate.app.auth import MESSAGES
-from modelgate.app.deps import ModelNotReady, model_not_ready, ready_model, require_ready
-from modelgate.app.errors import http_error, validation_error
-from modelgate.app.fast import EXTRAPOLATED_HEADER, record_heights
-from modelgate.app.observe import Metrics
-from modelgate.app.state import ModelState
-from modelgate.contracts.ranges import HEIGHT, MAX_HEIGHTS_PER_REQUEST
-from modelgate.contracts.response import ErrorResponse, Height, WeightRequest, WeightResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException
 
 import modelgate
+from modelgate.app.answers import HEALTH, HEALTHY, READY, not_ready, readiness
+from modelgate.app.auth import MESSAGES
+from modelgate.app.deps import ModelNotReady, model_not_ready, require_ready
+from modelgate.app.errors import ERROR_SCHEMA, http_error, validation_error
+from modelgate.app.fast import record
+from modelgate.app.observe import Metrics
+from modelgate.app.state import EXTRAPOLATED_HEADER, ModelState
+from modelgate.contracts import requests
+from modelgate.contracts.contract import Contract
 
-ERRORS = {
-    422: {"model": ErrorResponse, "description": f"A height is missing or not {HEIGHT.describe()}."},
-    503: {"model": ErrorResponse, "description": "The model is not loaded and verified."},
-}
-# Found by fuzzing a real server: a URL of thousands of heights exceeds the HTTP parser's limit, and
-# the server itself (not this app) answers 400 in plain text. Documented so clients know to POST.
+# Found by fuzzing a real server: a URL of thousands of rows exceeds the HTTP parser's limit, and the server itself
+# (not this app) answers 400 in plain text. Documented so clients know to POST.
 URL_TOO_LONG = {
     400: {
-        "description": "The server could not parse the request, e.g. a URL longer than about 80 KB; send many heights with POST.",
+        "description": "The server could not parse the request, e.g. a URL longer than about 80 KB; send many rows with POST.",
         "content": {"text/plain": {"schema": {"type": "string"}}},
     }
 }
-TOO_LARGE = {413: {"model": ErrorResponse, "description": "The request body is larger than the configured limit."}}
-UNAUTHORIZED = {401: {"model": ErrorResponse, "description": f"No valid API key ({'; '.join(sorted(MESSAGES))})."}}
+NOT_READY = {503: {"description": "The model is not loaded and verified.", "content": {"application/json": {"schema": ERROR_SCHEMA}}}}
+
+
+def _errors(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ERROR_SCHEMA}}}
 
 
 def create_api(state: ModelState, metrics: Metrics | None = None, keys_required: bool = False) -> FastAPI:
     """The FastAPI app; ``keys_required`` documents the 401 of every operation but the probes'. It does not load
     the model: whoever runs the lifespan does (``app.deferred``)."""
     metrics = metrics or Metrics()
-    locked = UNAUTHORIZED if keys_required else {}
-
-    api = FastAPI(
-        title="modelgate scoring service",
-        version=modelgate.__version__,
-        description=f"Predicts weight in pounds from height in {HEIGHT.unit} ({HEIGHT.describe()}).",
-    )
+    locked = {401: _errors(f"No valid API key ({'; '.join(sorted(MESSAGES))}).")} if keys_required else {}
+    contract = state.contract
+    title = contract.title if contract and contract.title else "modelgate scoring service"
+    described = f"Answers the {contract.output.describe()} from {', '.join(contract.names)}." if contract else ""
+    api = FastAPI(title=title, version=modelgate.__version__, description=described)
     api.add_exception_handler(RequestValidationError, validation_error)
     api.add_exception_handler(HTTPException, http_error)
     api.add_exception_handler(ModelNotReady, model_not_ready)
-    # A route that declares ``model: ModelState = needs_model`` runs only with the model ready.
-    needs_model = Depends(ready_model(state))
 
-    def score(heights: list[float], response: Response, where: list):
-        # Asked here, not as a dependency: FastAPI solves dependencies before it validates the route's own
-        # parameters, and a bad height is a 422 whether or not the model is ready.
-        model = require_ready(state)
-        outside = model.extrapolated(heights)
-        if outside and model.refuses_extrapolation:
-            detail = [
-                error_body([*where, i], model.extrapolation_message(heights[i]), "extrapolation")["detail"][0] for i in outside
-            ]
-            return JSONResponse({"detail": detail}, status_code=422)
-        weights = model.scorer.predict_list(heights)
-        metrics.predictions.inc(len(weights))
-        record_heights(metrics, state, heights, len(outside))
-        if state.profile is not None:
-            response.headers[EXTRAPOLATED_HEADER] = str(len(outside))
-        return {"response": weights}
+    def answered(rows: list[dict], where: list) -> Response:
+        model = require_ready(state).model
+        answer = state.answer(rows, where)
+        if answer.refusals:
+            return JSONResponse({"detail": answer.refusals}, status_code=422)
+        record(metrics, state, rows, answer)
+        headers = {EXTRAPOLATED_HEADER: str(answer.extrapolated)} if model.profiles else None
+        return JSONResponse({"response": answer.answers}, headers=headers)
 
-    @api.get(WEIGHT, response_model=WeightResponse, responses=ERRORS | URL_TOO_LONG | locked, summary="Weights for query heights")
-    def get_weight(
-        height: Annotated[
-            list[Height],
-            Query(min_length=1, max_length=MAX_HEIGHTS_PER_REQUEST, description="Repeat for several: ?height=138&height=62.5"),
-        ],
-        response: Response,
-    ):
-        return score(height, response, ["query", "height"])
+    if contract is not None:
+        _scoring_routes(api, state, contract, answered, locked)
+        metrics.endpoints.add(state.path)
+    else:  # no readable contract: every other request is the same 503 naming why
 
-    @api.post(
-        WEIGHT, response_model=WeightResponse, responses=ERRORS | TOO_LARGE | locked, summary="Weights for a list of heights"
-    )
-    def post_weight(body: WeightRequest, response: Response):
-        return score(body.height, response, ["body", "height"])
+        @api.api_route("/{anything:path}", methods=["GET", "POST"], include_in_schema=False)
+        def unknown(anything: str):
+            raise ModelNotReady(state.reason)
 
     # The fast path answers both probes first (app.fast); these document them and answer what it leaves.
     @api.get(HEALTH, summary="The process is alive")
     def health():
         return HEALTHY
 
-    @api.get(READY, summary="The model is loaded and its SHA-256 verified", responses={503: ERRORS[503]})
+    @api.get(READY, summary="The model is loaded and its SHA-256 verified", responses=NOT_READY)
     def ready():
         status, body = readiness(state)
         return JSONResponse(body, status_code=status)
 
-    @api.get("/metadata", summary="The model's manifest", responses={503: ERRORS[503]} | locked)
-    def metadata(model: ModelState = needs_model):
-        return model.artifact.manifest
+    @api.get("/metadata", summary="The model's manifest and its contract", responses=NOT_READY | locked)
+    def metadata():
+        model = require_ready(state).model
+        return {**model.manifest.to_dict(), "serving_form": model.form, "contract": model.contract.to_dict()}
 
     @api.get(
         "/metrics",
-        summary="Prometheus metrics: requests and latency by endpoint and status, predictions",
+        summary="Prometheus metrics: requests and latency by endpoint and status, answers, inputs asked for",
         response_class=Response,
         responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}}} | locked,
     )
@@ -112,3 +95,40 @@ def create_api(state: ModelState, metrics: Metrics | None = None, keys_required:
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
     return api
+
+
+def _scoring_routes(api: FastAPI, state: ModelState, contract: Contract, answered, locked: dict) -> None:
+    output = contract.output
+    ok = {200: {"description": f"One {output.describe()} per row", "content": {"application/json": {"schema": requests.answer_schema(contract)}}}}
+    bad = {422: _errors(f"An input is missing or not accepted ({'; '.join(f'{i.name}: {i.describe()}' for i in contract.inputs)}).")}
+    large = {413: _errors("The request body is larger than the configured limit.")}
+
+    @api.get(
+        state.path,
+        summary=f"The {output.name} for the rows in the query",
+        responses=ok | bad | NOT_READY | URL_TOO_LONG | locked,
+        openapi_extra={"parameters": requests.query_parameters(contract)},
+    )
+    def get_answer(request: Request):
+        rows, errors = requests.rows_from_query(contract, request.query_params.multi_items())
+        if errors:
+            return JSONResponse({"detail": errors}, status_code=422)
+        return answered(rows, ["query"])
+
+    @api.post(
+        state.path,
+        summary=f"The {output.name} for rows sent as columns or records",
+        responses=ok | bad | large | NOT_READY | locked,
+        openapi_extra={"requestBody": requests.request_body(contract)},
+    )
+    async def post_answer(request: Request):
+        raw = await request.body()
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            detail = [requests.error(["body"], f"request body must be UTF-8 JSON; {contract.usage()}", "json_invalid")]
+            return JSONResponse({"detail": detail}, status_code=422)
+        rows, errors = requests.rows_from_json(contract, body)
+        if errors:
+            return JSONResponse({"detail": errors}, status_code=422)
+        return await run_in_threadpool(answered, rows, ["body"])

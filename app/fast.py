@@ -1,11 +1,10 @@
-"""A fast path for the hot request, ``GET /weight?height=…``, and the probes, in front of FastAPI.
+"""A fast path for the hot request, ``GET /<output>?<input>=…``, and the probes, in front of FastAPI.
 
-It answers only requests it can fully validate against the same contract (plain decimal
-numbers inside ``modelgate.contracts.ranges.HEIGHT``, nothing else in the query), and ``GET /health``
-and ``GET /ready`` with no query, from the same ``app.answers`` as FastAPI's routes; everything else,
-errors included, falls through to FastAPI, which owns the documented behaviour. Tests check both
-paths give byte-identical answers. It imports nothing of FastAPI: the service answers before
-FastAPI is built (``app.deferred``).
+It answers only requests it can fully validate with the same reader as FastAPI's routes
+(``contracts.requests.rows_from_query``, every value judged by its input's ``Input.accepts``), and ``GET /health``
+and ``GET /ready`` with no query, from the same ``app.answers``; everything else, errors included, falls through to
+FastAPI, which owns the documented behaviour. Tests check both paths give byte-identical answers. It imports nothing
+of FastAPI: the service answers before FastAPI is built (``app.deferred``).
 """
 
 from __future__ import annotations
@@ -14,61 +13,62 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from modelgate.app.answers import HEALTH, HEALTHY, READY, WEIGHT, json_bytes, readiness
-from modelgate.app.state import ModelState
+from modelgate.app.answers import HEALTH, HEALTHY, READY, answer_bytes, json_bytes, readiness
+from modelgate.app.state import EXTRAPOLATED_HEADER, Answer, ModelState
+from modelgate.contracts.contract import MAX_ROWS_PER_REQUEST
+from modelgate.contracts.inputs import NUMBER_TEXT
+from modelgate.contracts.requests import rows_from_query
 
 if TYPE_CHECKING:
     from modelgate.app.observe import Metrics, Observe
-from modelgate.contracts.ranges import FEATURE, HEIGHT, MAX_HEIGHTS_PER_REQUEST, NUMBER_TEXT
 
 _NUMBER = re.compile(NUMBER_TEXT.encode())
-_PREFIX = FEATURE.encode() + b"="
 _HEADERS = [(b"content-type", b"application/json")]
-# How many of the heights answered lie outside the heights the model was trained on (the body stays
-# exactly {"response": [...]}); sent whenever the model records its training heights.
-EXTRAPOLATED_HEADER = "X-Modelgate-Extrapolated"
 _EXTRAPOLATED = EXTRAPOLATED_HEADER.lower().encode()
 _HEALTHY = json_bytes(HEALTHY)
+_DECODED = re.compile(rb"[%+]|[^\x21-\x7e]")  # what FastAPI's query parser would decode or read otherwise
 
 
-def record_heights(metrics, state: ModelState, heights: list[float], extrapolated: int) -> None:
-    """The heights asked for and the extrapolations among them, in the metrics (both paths)."""
+def record(metrics: Metrics | None, state: ModelState, rows: list[dict], answer: Answer) -> None:
+    """The rows answered, their inputs and the extrapolations among them, in the metrics (both paths)."""
     if metrics is None:
         return
-    if extrapolated:
-        metrics.extrapolated.inc(extrapolated)
-    if state.profile is not None:
-        metrics.heights.observe(heights, state.profile["deciles"])
+    metrics.predictions.inc(len(answer.answers))
+    for _, name in answer.unseen:
+        metrics.extrapolated.labels(name).inc()
+    metrics.inputs.observe(rows, state.model.profiles)
 
 
-def parse_query(query: bytes) -> list[float] | None:
-    """The heights in a query string, or None if anything in it needs FastAPI's full handling."""
-    if not query:
-        return None
+def single_rows(query: bytes, prefix: bytes, spec) -> list[float] | None:
+    """The values of a query that only repeats ``<input>=<number>`` of a one-number contract, each accepted; None
+    for anything else (which the general reader, or FastAPI, then judges)."""
     parts = query.split(b"&")
-    if len(parts) > MAX_HEIGHTS_PER_REQUEST:
+    if len(parts) > MAX_ROWS_PER_REQUEST:
         return None
-    heights = []
+    values = []
     for part in parts:
-        if not part.startswith(_PREFIX):
+        if not part.startswith(prefix):
             return None
-        text = part[len(_PREFIX) :]
+        text = part[len(prefix) :]
         if not _NUMBER.fullmatch(text):
             return None
         value = float(text)
-        if not HEIGHT.contains(value):
+        if not spec.accepts(value):
             return None
-        heights.append(value)
-    return heights
+        values.append(value)
+    return values
 
 
-def encode(weights: list[float]) -> bytes:
-    """``{"response":[...]}`` exactly as FastAPI's JSONResponse writes it (json formats a float with
-    ``float.__repr__``), at a fraction of ``json.dumps``' cost for one short list."""
-    return b'{"response":[' + ",".join(map(float.__repr__, weights)).encode() + b"]}"
+def query_rows(query: bytes, contract) -> list[dict] | None:
+    """The rows of any query the fast path may answer: plain ASCII that needs no decoding, every value accepted."""
+    if not query or _DECODED.search(query):
+        return None
+    pairs = [tuple(part.decode().partition("=")[::2]) for part in query.split(b"&") if part]
+    rows, errors = rows_from_query(contract, pairs)
+    return None if errors else rows
 
 
-class FastWeight:
+class FastAnswer:
     """Outermost ASGI layer. ``app`` is everything else (usually ``observe`` in front of FastAPI); the
     fast path counts its predictions in ``metrics`` and, given the ``observe`` layer, uses its request
     ids and records its requests inline, so it is observed like every other path. With ``keys``
@@ -90,8 +90,8 @@ class FastWeight:
         if scope["type"] != "http" or scope["method"] != "GET":
             return False
         path = scope["path"]
-        if path == WEIGHT:
-            return await self.weight(scope, send)
+        if path == self.state.path:
+            return await self.score(scope, send)
         if scope["query_string"]:
             return False
         started = time.perf_counter()
@@ -105,22 +105,28 @@ class FastWeight:
         await self.reply(scope, send, status, body, [], started)
         return True
 
-    async def weight(self, scope, send) -> bool:
+    def _rows(self, query: bytes) -> list[dict] | None:
+        model = self.state.model
+        if model.single is not None and len(model.contract.inputs) == 1:
+            spec = model.contract.inputs[0]
+            values = single_rows(query, f"{spec.name}=".encode(), spec)
+            if values is not None:
+                return [{spec.name: v} for v in values]
+        return query_rows(query, model.contract)
+
+    async def score(self, scope, send) -> bool:
         if not self.state.ready:
             return False
         started = time.perf_counter()
-        heights = parse_query(scope["query_string"])
-        if heights is None or (self.keys is not None and not self.keys.allows(scope)):
+        rows = self._rows(scope["query_string"])
+        if rows is None or (self.keys is not None and not self.keys.allows(scope)):
             return False
-        outside = len(self.state.extrapolated(heights))
-        if outside and self.state.refuses_extrapolation:
+        answer = self.state.answer(rows, ["query"])
+        if answer.refusals:
             return False  # FastAPI answers the refusal, in the one error shape
-        body = encode(self.state.scorer.predict_list(heights))
-        extra = [(_EXTRAPOLATED, str(outside).encode())] if self.state.profile is not None else []
-        await self.reply(scope, send, 200, body, extra, started)
-        if self.metrics is not None:
-            self.metrics.predictions.inc(len(heights))
-        record_heights(self.metrics, self.state, heights, outside)
+        extra = [(_EXTRAPOLATED, str(answer.extrapolated).encode())] if self.state.model.profiles else []
+        await self.reply(scope, send, 200, answer_bytes(answer.answers), extra, started)
+        record(self.metrics, self.state, rows, answer)
         return True
 
     async def reply(self, scope, send, status: int, body: bytes, extra: list, started: float) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from modelgate.app.answers import error_body
-from modelgate.contracts.ranges import MAX_HEIGHTS_PER_REQUEST
+from modelgate.contracts.contract import MAX_ROWS_PER_REQUEST
 
 _BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 
@@ -18,15 +18,26 @@ _BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 def too_large_body(max_bytes: int) -> bytes:
     msg = (
         f"request body is larger than {max_bytes} bytes; "
-        f"send at most {MAX_HEIGHTS_PER_REQUEST} heights per request or use modelgate score"
+        f"send at most {MAX_ROWS_PER_REQUEST} rows per request or use modelgate score"
     )
     return json.dumps(error_body(["body"], msg, "body_too_large")).encode()
 
 
 class BodyLimit:
-    def __init__(self, app, max_bytes: int):
-        self.app, self.max_bytes = app, max_bytes
-        self._body = too_large_body(max_bytes)
+    """``limit()`` gives the largest body accepted; it is asked once, at the first request with a body (when the
+    model's contract, which sets the default, is loaded)."""
+
+    def __init__(self, app, limit):
+        self.app, self._limit = app, limit
+        self._max: int | None = None
+        self._body = b""
+
+    @property
+    def max_bytes(self) -> int:
+        if self._max is None:
+            self._max = self._limit()
+            self._body = too_large_body(self._max)
+        return self._max
 
     def __getattr__(self, name):
         return getattr(self.app, name)

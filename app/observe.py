@@ -17,15 +17,15 @@ import re
 import time
 from bisect import bisect_left
 
-from modelgate.app.answers import HEALTH, READY, WEIGHT
+from modelgate.app.answers import HEALTH, READY
 from modelgate.app.logs import request_id
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily
 
 log = logging.getLogger("modelgate.access")
 
-# Label values are bounded so a client cannot grow the metrics without limit.
-ENDPOINTS = frozenset({WEIGHT, HEALTH, READY, "/metadata", "/metrics", "/docs", "/redoc", "/openapi.json"})
+# Label values are bounded so a client cannot grow the metrics without limit (the scoring path joins them once known).
+ENDPOINTS = frozenset({HEALTH, READY, "/metadata", "/metrics", "/docs", "/redoc", "/openapi.json"})
 METHODS = frozenset({"GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"})
 # An incoming id is echoed only if it is short and plain, so it cannot inject into logs or headers.
 _VALID_ID = re.compile(rb"[A-Za-z0-9._:/+=-]{1,128}")
@@ -44,14 +44,16 @@ class Metrics:
 
     def __init__(self):
         self.registry = CollectorRegistry()
-        self.predictions = Counter("modelgate_predictions", "Heights scored (one per weight answered)", registry=self.registry)
+        self.predictions = Counter("modelgate_predictions", "Rows answered (one per answer)", registry=self.registry)
         self.extrapolated = Counter(
-            "modelgate_extrapolated_heights",
-            "Heights answered outside the heights the model was trained on",
+            "modelgate_extrapolated_values",
+            "Values answered that the training data never had (a number outside its training range, an unseen category)",
+            ["input"],
             registry=self.registry,
         )
-        self.heights = HeightHistogram()
-        self.registry.register(self.heights)
+        self.inputs = InputsSeen()
+        self.registry.register(self.inputs)
+        self.endpoints = set(ENDPOINTS)
         self._requests: dict[tuple, list] = {}  # (endpoint, method, status) -> [count, sum, per-bucket counts]
         self.registry.register(_RequestCollector(self._requests))
 
@@ -67,33 +69,48 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-class HeightHistogram:
-    """The heights asked for, in buckets cut at the training heights' deciles: in production, a Prometheus
-    query of the bucket shares against 10 % each watches input drift. Buckets exist once a model is loaded
-    (its manifest holds the deciles); counts are plain numbers updated on the event loop or, for POSTs, from
-    FastAPI's thread pool, where a lost increment under a race costs a count, never a wrong bucket."""
+class InputsSeen:
+    """The inputs asked for, per input: numbers in buckets cut at the training deciles (a histogram), categories by
+    value (a counter). In production a Prometheus query of the bucket shares against the training shares watches input
+    drift. Buckets exist once a model is loaded (its manifest holds the profile); counts are plain numbers updated on
+    the event loop or, for POSTs, from FastAPI's thread pool, where a lost increment under a race costs a count, never
+    a wrong bucket."""
 
     def __init__(self):
-        self.bounds: list[float] = []
-        self.buckets: list[int] = []
-        self.total = 0.0
+        self.numbers: dict[str, tuple[list[float], list[int], list[float]]] = {}  # input -> (bounds, buckets, [sum])
+        self.values: dict[str, dict] = {}  # input -> {value: count}
 
-    def observe(self, heights: list[float], deciles: list[float] | None) -> None:
-        if not deciles:
-            return
-        if self.bounds != deciles:
-            self.bounds, self.buckets, self.total = list(deciles), [0] * (len(deciles) + 1), 0.0
-        for height in heights:
-            self.buckets[bisect_left(self.bounds, height)] += 1
-        self.total += sum(heights)
+    def observe(self, rows: list[dict], profiles: dict) -> None:
+        for name, seen in profiles.items():
+            if seen["kind"] == "number":
+                found = self.numbers.get(name)
+                if found is None or found[0] != seen["deciles"]:
+                    found = self.numbers[name] = (list(seen["deciles"]), [0] * (len(seen["deciles"]) + 1), [0.0])
+                bounds, buckets, total = found
+                for row in rows:
+                    value = row[name]
+                    if value is not None:
+                        buckets[bisect_left(bounds, value)] += 1
+                        total[0] += value
+            else:
+                counts = self.values.setdefault(name, {})
+                for row in rows:
+                    key = "(missing)" if row[name] is None else str(row[name])
+                    counts[key] = counts.get(key, 0) + 1
 
     def collect(self):
-        if not self.bounds:
-            return
-        family = HistogramMetricFamily("modelgate_requested_height_inches", "Heights asked for, by training-height decile")
-        bounds = [*(f"{b:g}" for b in self.bounds), "+Inf"]
-        family.add_metric([], list(zip(bounds, itertools.accumulate(self.buckets))), self.total)
-        yield family
+        if self.numbers:
+            family = HistogramMetricFamily("modelgate_requested_value", "Numbers asked for, by training decile", labels=["input"])
+            for name, (bounds, buckets, total) in self.numbers.items():
+                edges = [*(f"{b:g}" for b in bounds), "+Inf"]
+                family.add_metric([name], list(zip(edges, itertools.accumulate(buckets))), total[0])
+            yield family
+        if self.values:
+            family = CounterMetricFamily("modelgate_requested_category", "Categories asked for, by value", labels=["input", "value"])
+            for name, counts in self.values.items():
+                for value, count in counts.items():
+                    family.add_metric([name, value], count)
+            yield family
 
 
 class _RequestCollector:
@@ -147,7 +164,7 @@ class Observe:
 
     def record(self, scope, status: int, seconds: float) -> None:
         path, method = scope["path"], scope["method"]
-        self.metrics.observe(path if path in ENDPOINTS else "other", method if method in METHODS else "other", status, seconds)
+        self.metrics.observe(path if path in self.metrics.endpoints else "other", method if method in METHODS else "other", status, seconds)
         if self.access_log or status >= 500:
             log.log(
                 logging.WARNING if status >= 500 else logging.INFO,

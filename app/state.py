@@ -1,55 +1,94 @@
-"""The service's model: loaded and verified once at start-up; readiness says whether that worked.
+"""The service's model: loaded and verified once at start-up; readiness says whether that worked. And the one recipe
+for answering a request's rows, which the fast path and the FastAPI routes both follow.
 
-It loads the serving form (``model.serving``), which needs neither scikit-learn nor numpy."""
+It loads the model through ``model.served``: a serving form needs neither scikit-learn nor numpy."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from modelgate.contracts.contract import Contract
 from modelgate.contracts.errors import ModelgateError
-from modelgate.model import serving
-from modelgate.model.manifest import training_heights
+from modelgate.contracts.facts import REFUSE
+from modelgate.model import served
+from modelgate.model.manifest import read_manifest
 
 log = logging.getLogger("modelgate.app")
 
+# How many of the rows answered have a value outside the training data (the body stays exactly {"response": [...]});
+# sent whenever the model records its training profile.
+EXTRAPOLATED_HEADER = "X-Modelgate-Extrapolated"
+
+
+@dataclass
+class Answer:
+    """What the service says to one request's validated rows: the answers, or the refusals (one error item each)."""
+
+    answers: list[float] = field(default_factory=list)
+    refusals: list[dict] = field(default_factory=list)
+    unseen: list[tuple[int, str]] = field(default_factory=list)  # (row, input) outside the training data
+
+    @property
+    def extrapolated(self) -> int:
+        return len({row for row, _ in self.unseen})
+
 
 class ModelState:
-    def __init__(self, model_dir: Path, extrapolation: str = "flag"):
+    def __init__(self, model_dir: Path, extrapolation: str | None = None):
         self.model_dir = Path(model_dir)
-        self.artifact: serving.Served | None = None
-        self.scorer: serving.LinearForm | None = None
+        self.model: served.Served | None = None
+        self.contract: Contract | None = None  # known as soon as the contract verifies, even if the model does not
         self.reason = "model not loaded yet"
-        # Heights outside the training heights: answered and counted ("flag"), or refused ("refuse").
-        self.refuses_extrapolation = extrapolation == "refuse"
-        self.profile: dict | None = None  # the training heights (modelgate.model.drift), once loaded
+        self.extrapolation = extrapolation  # the operator's MODELGATE_EXTRAPOLATION; None: the contract's own rule
 
     def load(self) -> None:
         try:
-            loaded = serving.load(self.model_dir)
+            self.contract = read_manifest(self.model_dir).read_contract(self.model_dir)
+        except ModelgateError:
+            pass  # the load below says why
+        try:
+            loaded = served.load(self.model_dir)
         except ModelgateError as exc:
             self.reason = str(exc)
             log.error("model not ready: %s", exc)
             return
-        self.artifact, self.scorer, self.reason = loaded, loaded.form, "ready"
-        self.profile = training_heights(loaded.manifest)
-        if self.profile is None:
-            log.warning("model %s records no training heights: extrapolations cannot be flagged; retrain it", loaded.version)
-        log.info("model %s loaded and verified from %s", loaded.version, self.model_dir)
-
-    def extrapolated(self, heights: list[float]) -> list[int]:
-        """Positions of the heights outside the training heights (plain Python: one request's few heights)."""
-        if self.profile is None:
-            return []
-        low, high = self.profile["min"], self.profile["max"]
-        return [i for i, h in enumerate(heights) if h < low or h > high]
-
-    def extrapolation_message(self, height: float) -> str:
-        return (
-            f"height {height!r} is outside the heights the model was trained on "
-            f"({self.profile['min']:g} to {self.profile['max']:g} inches) and this service refuses extrapolations"
-        )
+        self.model, self.contract, self.reason = loaded, loaded.contract, "ready"
+        if not loaded.profiles:
+            log.warning("model %s records no training profile: extrapolations cannot be flagged", loaded.version)
+        log.info("model %s loaded and verified from %s (serving form: %s)", loaded.version, self.model_dir, loaded.form)
 
     @property
     def ready(self) -> bool:
-        return self.scorer is not None
+        return self.model is not None
+
+    @property
+    def path(self) -> str | None:
+        """The scoring endpoint, ``/<output>``, once the contract is known."""
+        return f"/{self.contract.output.name}" if self.contract else None
+
+    @property
+    def refuses_extrapolation(self) -> bool:
+        rule = self.extrapolation or (self.contract.extrapolation if self.contract else None)
+        return rule == REFUSE
+
+    def answer(self, rows: list[dict], where: list) -> Answer:
+        """The answers to validated ``rows`` (``where``: the location prefix of a refusal, e.g. ``["query"]``)."""
+        model = self.model
+        unseen = model.unseen(rows) if model.profiles else []
+        if unseen and self.refuses_extrapolation:
+            refusals = [
+                {
+                    "loc": [*where, name] if len(rows) == 1 else [*where, name, row],
+                    "msg": f"{name} {rows[row][name]!r} is outside the training data ({model.domain(name)}) and this "
+                    "service refuses extrapolations",
+                    "type": "extrapolation",
+                }
+                for row, name in unseen
+            ]
+            return Answer(refusals=refusals, unseen=unseen)
+        if model.single is not None:  # one number into a line: the same answers, without a dict per row
+            (name,) = model.contract.names
+            return Answer(model.single([row[name] for row in rows]), unseen=unseen)
+        return Answer(model.answer_rows(rows), unseen=unseen)

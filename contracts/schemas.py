@@ -1,60 +1,74 @@
-"""pandera schemas for every CSV that crosses the model's boundary: training, batch input, batch output.
+"""pandera schemas for every CSV that crosses the model's boundary, derived from its contract: training data,
+batch input and batch output. Every bound, category list and missing-value rule comes from the contract's inputs;
+nothing here names an input or repeats a number.
 
-The bounds come from :mod:`contracts.ranges`; nothing here repeats a number.
+A check's name is what a failure report and a JUnit case say: ``greater than 45 inches``, ``one of Biscoe, Dream``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandera.pandas as pa
-from modelgate.contracts.ranges import FEATURE, HEIGHT, TARGET
+
+from modelgate.contracts.contract import Contract, Output
+from modelgate.contracts.inputs import CATEGORY, WHOLE, Input
+
+FINITE = "finite"
+WHOLE_CHECK = "a whole number"
 
 
-def _finite(series):
-    return np.isfinite(series)
+def _unit(spec: Input) -> str:
+    return f" {spec.unit}" if spec.unit else ""
 
 
-# The two column builders run once, when this module is imported, so mutmut 3 (which switches a mutant on per call,
-# after import) could never test them: they are left out of the mutation run, and tests/test_validation.py checks
-# each bound they set (each hand-mutated in turn fails it; bench/README.md, mutation testing).
-def _height_column() -> pa.Column:  # pragma: no mutate block
-    return pa.Column(
-        float,
-        # The two bounds also reject -inf and +inf; NaN is caught as a missing value.
-        checks=[
-            pa.Check.gt(HEIGHT.low, error=f"greater than {HEIGHT.low:g} {HEIGHT.unit}"),
-            pa.Check.le(HEIGHT.high, error=f"at most {HEIGHT.high:g} {HEIGHT.unit}"),
-        ],
-        nullable=False,
-        description=f"height in {HEIGHT.unit}: {HEIGHT.describe()}",
-    )
+def input_checks(spec: Input) -> list[pa.Check]:
+    """The value checks of one input, each named as a reviewer reads it (a missing value is pandera's own check)."""
+    checks = []
+    bounds = spec.range
+    if spec.numeric and bounds is not None:
+        if bounds.low is not None:
+            kind = pa.Check.ge if bounds.low_closed else pa.Check.gt
+            checks.append(kind(bounds.low, error=f"{bounds.low_words()}{_unit(spec)}"))
+        if bounds.high is not None:
+            kind = pa.Check.le if bounds.high_closed else pa.Check.lt
+            checks.append(kind(bounds.high, error=f"{bounds.high_words()}{_unit(spec)}"))
+        if bounds.low is None or bounds.high is None:  # an open end must still refuse the infinities
+            checks.append(pa.Check(np.isfinite, name=FINITE, error=FINITE, ignore_na=True))
+    elif spec.numeric:
+        checks.append(pa.Check(np.isfinite, name=FINITE, error=FINITE, ignore_na=True))
+    if spec.kind == WHOLE:
+        checks.append(pa.Check(lambda s: s == np.floor(s), name=WHOLE_CHECK, error=WHOLE_CHECK, ignore_na=True))
+    if spec.kind == CATEGORY:
+        checks.append(pa.Check.isin(list(spec.values), error=f"one of {', '.join(spec.values)}"))
+    return checks
 
 
-def _weight_column() -> pa.Column:  # pragma: no mutate block
-    return pa.Column(
-        float,
-        checks=[pa.Check(_finite, name="is_finite", error="finite")],
-        nullable=False,
-        description="weight in pounds",
-    )
+def input_column(spec: Input) -> pa.Column:
+    dtype = float if spec.numeric else object  # yes/no cells are read as booleans, or NaN for a missing one
+    return pa.Column(dtype, checks=input_checks(spec), nullable=spec.missing, description=f"{spec.name}: {spec.describe()}")
 
 
-# A batch file may carry extra columns (ids, dates); they pass through untouched.
-BATCH_INPUT = pa.DataFrameSchema({FEATURE: _height_column()}, strict=False, name="batch_input")
+def output_column(output: Output) -> pa.Column:
+    return pa.Column(float, checks=[pa.Check(np.isfinite, name=FINITE, error=FINITE)], nullable=False, description=output.describe())
 
-BATCH_OUTPUT = pa.DataFrameSchema({FEATURE: _height_column(), TARGET: _weight_column()}, strict=False, name="batch_output")
 
-# Training weights: positive and finite; heights as for scoring.
-TRAINING = pa.DataFrameSchema(
-    {
-        FEATURE: _height_column(),
-        TARGET: pa.Column(
-            float,
-            checks=[pa.Check(_finite, name="is_finite", error="finite"), pa.Check.gt(0, error="greater than 0")],
-            nullable=False,
-            coerce=True,
-        ),
-    },
-    strict=False,
-    name="training",
-)
+def batch_input(contract: Contract) -> pa.DataFrameSchema:
+    """A batch file's inputs. Extra columns (ids, dates) pass through untouched."""
+    return pa.DataFrameSchema({i.name: input_column(i) for i in contract.inputs}, strict=False, name="batch_input")
+
+
+def batch_output(contract: Contract) -> pa.DataFrameSchema:
+    """What scoring writes: the answer column (the inputs were checked on the way in)."""
+    return pa.DataFrameSchema({contract.output.name: output_column(contract.output)}, strict=False, name="batch_output")
+
+
+def training(contract: Contract) -> pa.DataFrameSchema:
+    """Training data: the inputs as for scoring, and a finite answer in every row."""
+    columns = {i.name: input_column(i) for i in contract.inputs} | {contract.output.name: output_column(contract.output)}
+    return pa.DataFrameSchema(columns, strict=False, name="training")
+
+
+def rule_names(contract: Contract) -> list[str]:
+    """Every value check a batch file is held to, in the contract's order, each once."""
+    names = [str(c.error or c.name) for i in contract.inputs for c in input_checks(i)]
+    return list(dict.fromkeys(names))

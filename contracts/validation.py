@@ -14,11 +14,14 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from modelgate.contracts.inputs import YES_NO, Input
+
 # The names a failure's ``check`` carries, besides the schemas' own checks. A file fails these before
 # any value is judged: no usable header, not UTF-8, not CSV, a row with the wrong number of fields.
 HEADER, UTF8, CSV, FIELD_COUNT = "header", "utf8", "csv", "field_count"
 FILE_CHECKS = (HEADER, UTF8, CSV, FIELD_COUNT)
 NOT_A_NUMBER = "is_number"
+NOT_YES_NO = "is_yes_no"
 NOT_NULL = "not_nullable"  # pandera's name for a missing value in a column that must have one
 
 
@@ -88,6 +91,21 @@ def parse_numbers(text: pd.Series, column: str) -> tuple[pd.Series, list[Failure
     bad = numbers.isna() & stripped.ne("") & ~stripped.str.lower().isin(["nan", "+nan", "-nan"])
     failures = [Failure(column, NOT_A_NUMBER, repr(v), int(i) + 1) for i, v in text[bad].items()]
     return numbers[~bad].astype("float64"), failures
+
+
+def parse_column(spec: Input, text: pd.Series) -> tuple[pd.Series, list[Failure]]:
+    """One input's text cells as the values its kind holds: numbers as float64 (:func:`parse_numbers`), categories as
+    the text itself (compared exactly, never stripped or lower-cased), yes/no as booleans; an empty cell is a
+    missing value (NaN, for the schema's null check). Cells that cannot be read are failures and are dropped."""
+    if spec.numeric:
+        return parse_numbers(text, spec.name)
+    blank = text.eq("")
+    if spec.kind == YES_NO:
+        known = text.isin(spec.values) | blank
+        failures = [Failure(spec.name, NOT_YES_NO, repr(v), int(i) + 1) for i, v in text[~known].items()]
+        values = text[known].map({spec.values[0]: True, spec.values[1]: False, "": np.nan})
+        return values.astype(object), failures
+    return text.astype(object).where(~blank, np.nan), []
 
 
 def run_schema(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[Failure]:

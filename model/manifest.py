@@ -1,95 +1,170 @@
-"""The model's ``manifest.json``: reading it, checking a file it signs, and the model version.
+"""The model folder's manifest, ``manifest.json``: one typed record of what the folder holds, read, written and
+verified here and nowhere else.
 
-Nothing here needs scikit-learn or numpy: the service verifies its model with this module alone.
+It signs every file of the model (the skops model, the contract compiled from the features, the serving form when
+there is one) with its SHA-256, names the model by a ``model_version`` derived from what it computes, and records
+how it was made. Nothing here needs scikit-learn or numpy: the service, the self-test and the release gate verify a
+model folder with this module alone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from modelgate.contracts.contract import CONTRACT_FILE, Contract
 from modelgate.contracts.errors import ModelgateError
-from modelgate.contracts.manifest import (  # noqa: F401 (re-exported: the model's readers take them from here)
-    MANIFEST_FILE,
-    MANIFEST_VERSION,
-    MODEL_FILE,
-    MODEL_FILE_KEY,
-    MODEL_SHA256_KEY,
-    SERVING_FILE,
-    SERVING_FILE_KEY,
-    SERVING_SHA256_KEY,
-)
-from modelgate.model.files import sha256_file
+from modelgate.model.files import atomic_writer, sha256_file
+
+MANIFEST_FILE = "manifest.json"
+MANIFEST_VERSION = 2  # the manifest's own format
+MODEL_FILE = "model.skops"
+SERVING_FILE = "serving.json"
 
 
 class ArtifactError(ModelgateError):
     """The model directory is missing, incomplete, tampered with or holds an untrusted type."""
 
 
-def model_version(training: dict, coefficients: dict) -> str:
-    """What the model computes, not how skops laid out its file (which embeds object ids and
-    so differs between identical trainings): the same data always gives the same version."""
-    facts = json.dumps({"data": training["sha256"], "coefficients": coefficients}, sort_keys=True)
+@dataclass(frozen=True)
+class Signed:
+    """A file of the model folder and the SHA-256 its content must have."""
+
+    file: str
+    sha256: str
+
+
+def model_version(data_sha256: str, contract_sha256: str, answers_sha256: str) -> str:
+    """What the model computes, not how skops laid out its file (which differs between identical trainings): the
+    training data, the contract it answers under and its answers to the contract's check rows, hashed."""
+    facts = json.dumps({"data": data_sha256, "contract": contract_sha256, "answers": answers_sha256}, sort_keys=True)
     return hashlib.sha256(facts.encode()).hexdigest()[:12]
 
 
-def read_manifest(directory: Path) -> dict:
-    path = Path(directory) / MANIFEST_FILE
-    if not Path(directory).is_dir():
-        raise ArtifactError(f"no model directory at {directory} (train one with: modelgate train)")
-    try:
-        manifest = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise ArtifactError(f"{path}: manifest missing (train the model with: modelgate train)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ArtifactError(f"{path}: manifest is not valid JSON ({exc})") from None
-    except OSError as exc:  # e.g. a file only root may read, copied into an image that runs as a user
-        raise ArtifactError(f"{path}: cannot read the manifest ({exc.strerror})") from None
-    if not isinstance(manifest, dict):
-        raise ArtifactError(f"{path}: manifest must be a JSON object, got {type(manifest).__name__}")
-    missing = [k for k in (MODEL_FILE_KEY, MODEL_SHA256_KEY, "sklearn_version") if k not in manifest]
-    if missing:
-        raise ArtifactError(f"{path}: manifest lacks {', '.join(missing)}")
-    return manifest
+@dataclass
+class Manifest:
+    model_version: str
+    model: Signed
+    contract: Signed
+    serving: Signed | None  # an exact serving form (no scikit-learn needed); None: the full image serves it
+    model_type: str
+    inputs: list[str]  # the inputs in the order the model takes them
+    output: str
+    answers_sha256: str  # the SHA-256 of its rounded answers to the check rows (model.checks)
+    training_data: dict  # file, sha256, rows, profile (per input: model.profile)
+    metrics: dict
+    features: dict[str, str] = field(default_factory=dict)  # the feature files the contract came from -> SHA-256
+    libraries: dict[str, str] = field(default_factory=dict)  # scikit-learn, skops, python
+    created_at: str = ""
+    form: str = "skops"  # the serving form's kind, or "skops" when the model file itself answers
+    form_note: str = ""  # why a model has no serving form
+    coefficients: dict | None = None  # a linear model's fitted numbers (its serving form's), for people to read
+    manifest_version: int = MANIFEST_VERSION
+
+    # -- the files ------------------------------------------------------------------------------------------------
+    @property
+    def sha256(self) -> str:
+        """The model file's SHA-256: with ``model_version``, what evidence names (``contracts.evidence``)."""
+        return self.model.sha256
+
+    def signed_files(self) -> list[tuple[str, Signed]]:
+        files = [("model file", self.model), ("contract", self.contract)]
+        return files + ([("serving form", self.serving)] if self.serving else [])
+
+    def path(self, directory: Path, what: str) -> Path:
+        """The signed file ``what`` (``model file``, ``contract``, ``serving form``), once its SHA-256 matches."""
+        signed = dict(self.signed_files()).get(what)
+        if signed is None:
+            raise ArtifactError(f"{Path(directory) / MANIFEST_FILE}: the manifest names no {what}")
+        return verified(Path(directory), signed, what)
+
+    def files(self, directory: Path) -> list[Path]:
+        """Every file of the model folder, each verified, the manifest last: the one list every publisher copies, in
+        the order to publish it (a reader never finds a manifest naming a file that is not there yet)."""
+        return [verified(Path(directory), signed, what) for what, signed in self.signed_files()] + [
+            Path(directory) / MANIFEST_FILE
+        ]
+
+    def read_contract(self, directory: Path) -> Contract:
+        """The contract the model carries, verified against the manifest (a changed contract is refused)."""
+        path = self.path(directory, "contract")
+        try:
+            contract = Contract.loads(path.read_bytes())
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ArtifactError(f"{path}: not a readable contract ({exc})") from None
+        if contract.digest() != self.contract.sha256:
+            raise ArtifactError(f"{path}: the contract is not written as packaged; repackage the model")
+        return contract
+
+    # -- reading and writing --------------------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        found = asdict(self)
+        found["serving"] = asdict(self.serving) if self.serving else None
+        return found
+
+    @classmethod
+    def from_dict(cls, found: dict, where: Path) -> Manifest:
+        if found.get("manifest_version") != MANIFEST_VERSION:
+            raise ArtifactError(
+                f"{where}: manifest format {found.get('manifest_version')!r} is not {MANIFEST_VERSION} (a model made before its "
+                "contract travelled with it); package it again with modelgate train or modelgate package"
+            )
+        try:
+            fields = dict(found)
+            for key in ("model", "contract"):
+                fields[key] = Signed(**fields[key])
+            fields["serving"] = Signed(**fields["serving"]) if fields.get("serving") else None
+            made = cls(**fields)
+        except (TypeError, KeyError) as exc:
+            raise ArtifactError(f"{where}: the manifest lacks or misnames a field ({exc})") from None
+        for what, signed in made.signed_files():
+            if not (isinstance(signed.file, str) and Path(signed.file).name == signed.file and signed.file != MANIFEST_FILE):
+                raise ArtifactError(f"{where}: the {what} {signed.file!r} must be a file in the model directory")
+        return made
+
+    def write(self, directory: Path) -> None:
+        """Write the manifest (the model folder's commit point: its files are written first)."""
+        with atomic_writer(Path(directory) / MANIFEST_FILE, "w") as handle:
+            json.dump(self.to_dict(), handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
 
 
-def signed_file(directory: Path, manifest: dict, name_key: str, sha_key: str, what: str) -> Path:
-    """The file the manifest names under ``name_key``, once its SHA-256 matches ``sha_key``; ``what`` names
-    it in the error (``model file``, ``serving form``)."""
-    directory = Path(directory)
-    name = manifest[name_key]
-    path = directory / name
-    if not isinstance(name, str) or Path(name).name != name:
-        raise ArtifactError(f"{directory / MANIFEST_FILE}: {name_key} {name!r} must be a file in the model directory")
+def verified(directory: Path, signed: Signed, what: str) -> Path:
+    """``directory / signed.file`` if its SHA-256 is exactly ``signed.sha256``; else :class:`ArtifactError`."""
+    path = directory / signed.file
     if not path.is_file():
         raise ArtifactError(f"{path}: {what} named by the manifest is missing")
     try:
         actual = sha256_file(path)
     except OSError as exc:
         raise ArtifactError(f"{path}: cannot read the {what} ({exc.strerror})") from None
-    if actual != manifest[sha_key]:
+    if actual != signed.sha256:
         raise ArtifactError(
             f"{path}: SHA-256 mismatch, the {what} was modified or replaced "
-            f"(manifest {str(manifest[sha_key])[:12]}…, file {actual[:12]}…); refusing to load it"
+            f"(manifest {str(signed.sha256)[:12]}…, file {actual[:12]}…); refusing to load it"
         )
     return path
 
 
-def model_files(directory: Path) -> list[Path]:
-    """The files of a model folder as its manifest signs them, each verified, the manifest last: the order to
-    publish them in, so a reader never finds a manifest naming a file that is not there yet."""
-    manifest = read_manifest(directory)
-    files = [signed_file(directory, manifest, MODEL_FILE_KEY, MODEL_SHA256_KEY, "model file")]
-    if SERVING_FILE_KEY in manifest:  # a model trained before the serving form has none
-        files.append(signed_file(directory, manifest, SERVING_FILE_KEY, SERVING_SHA256_KEY, "serving form"))
-    return [*files, Path(directory) / MANIFEST_FILE]
+def read_manifest(directory: str | Path) -> Manifest:
+    """The manifest of a model folder (its files are verified when they are used); one line if it cannot be read."""
+    directory = Path(directory)
+    path = directory / MANIFEST_FILE
+    if not directory.is_dir():
+        raise ArtifactError(f"no model directory at {directory} (make one with: modelgate train or modelgate package)")
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ArtifactError(f"{path}: manifest missing (make the model with: modelgate train or modelgate package)") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ArtifactError(f"{path}: manifest is not valid JSON ({exc})") from None
+    except OSError as exc:  # e.g. a file only root may read, copied into an image that runs as a user
+        raise ArtifactError(f"{path}: cannot read the manifest ({exc.strerror})") from None
+    if not isinstance(found, dict):
+        raise ArtifactError(f"{path}: manifest must be a JSON object, got {type(found).__name__}")
+    return Manifest.from_dict(found, path)
 
 
-PROFILE_KEY = "heights"  # under the manifest's training_data: the training heights' profile (modelgate.model.drift)
-
-
-def training_heights(manifest: dict) -> dict | None:
-    """The training-height profile of a model's manifest; None for a model trained before it was recorded."""
-    found = (manifest.get("training_data") or {}).get(PROFILE_KEY)
-    return found if isinstance(found, dict) and {"min", "max", "deciles", "shares"} <= set(found) else None
+__all__ = ["CONTRACT_FILE", "MANIFEST_FILE", "MODEL_FILE", "SERVING_FILE", "ArtifactError", "Manifest", "Signed", "read_manifest"]

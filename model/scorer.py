@@ -1,40 +1,98 @@
-"""Turn heights into rounded weights: the one prediction function every channel uses."""
+"""Turn validated inputs into rounded answers: the one prediction function batch scoring, packaging, the report and
+the champion/challenger comparison use.
+
+Inputs arrive as columns ({input: array}): numbers as float64 with NaN for a missing value, categories as objects
+(``str``, None for missing), yes/no as objects (``bool``, None). The estimator gets them as the pandas frame it was
+fitted on: its own column order, categories as objects with NaN for missing (what scikit-learn's imputers look for).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
-from modelgate.contracts.ranges import WEIGHT_DECIMALS
-from modelgate.model.serving import LinearForm
-from sklearn.linear_model import LinearRegression
+import pandas as pd
+
+from modelgate.contracts.contract import Contract
+from modelgate.contracts.inputs import YES_NO
+from modelgate.model.forms.linear import LinearForm
+
+
+def _linear_single(estimator: Any) -> tuple[float, float] | None:
+    """(slope, intercept) of a bare linear regression of one number; None for any other estimator."""
+    from sklearn.linear_model import LinearRegression
+
+    if type(estimator) is LinearRegression and np.ndim(estimator.coef_) == 1 and estimator.coef_.size == 1:
+        return float(estimator.coef_[0]), float(estimator.intercept_)
+    return None
 
 
 class Scorer:
-    """Wraps a fitted estimator. For a one-feature ``LinearRegression`` it evaluates
-    ``intercept + slope * height`` directly: the same float operations as
-    ``LinearRegression.predict`` without its per-call input checking, which dominates the
-    cost of scoring one height."""
+    """Wraps a fitted estimator. For a bare one-number ``LinearRegression`` it evaluates ``x * slope + intercept``
+    directly: the same float operations as ``LinearRegression.predict`` without its per-call input checking and frame
+    building, which dominate the cost of scoring a batch of one column."""
 
-    def __init__(self, estimator):
-        self.estimator = estimator
-        self._linear = type(estimator) is LinearRegression and np.ndim(estimator.coef_) == 1
-        if self._linear:
-            self.slope = float(estimator.coef_[0])
-            self.intercept = float(estimator.intercept_)
-            self.form = LinearForm(self.intercept, self.slope)
+    def __init__(self, estimator: Any, contract: Contract, order: list[str]):
+        self.estimator, self.contract, self.order = estimator, contract, list(order)
+        self.decimals = contract.output.decimals
+        self._line = _linear_single(estimator) if len(order) == 1 and contract.inputs[0].numeric else None
 
-    def predict(self, heights: np.ndarray) -> np.ndarray:
-        """float64 heights (already validated) -> weights rounded to the contract's decimals."""
-        heights = np.asarray(heights, dtype="float64")
-        if self._linear:
-            raw = heights * self.slope + self.intercept
+    def frame(self, columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
+        return to_frame(self.contract, self.order, columns)
+
+    def raw(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+        if self._line is not None:
+            slope, intercept = self._line
+            return np.asarray(columns[self.order[0]], dtype="float64") * slope + intercept
+        return np.asarray(self.estimator.predict(self.frame(columns)), dtype="float64")
+
+    def predict(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Validated inputs -> answers rounded to the contract's decimals."""
+        return np.round(self.raw(columns), self.decimals)
+
+    def predict_rows(self, rows: list[dict]) -> np.ndarray:
+        """The same for rows ({input: value}, None for missing)."""
+        return self.predict(columns_of(self.contract, rows))
+
+    @property
+    def form(self) -> LinearForm | None:
+        """The serving form of a bare one-number line (the others are derived at packaging)."""
+        if self._line is None:
+            return None
+        from modelgate.model.forms.linear import Column
+
+        slope, intercept = self._line
+        return LinearForm(intercept, (Column(self.order[0], slope),), self.decimals)
+
+
+def to_frame(contract: Contract, order: list[str], columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """The inputs as an estimator is fitted on them, in its ``order``: numbers float64, categories and yes/no as objects
+    with NaN for a missing value (a yes/no column with none missing as booleans)."""
+    data = {}
+    for spec in (contract.input(name) for name in order):
+        values = columns[spec.name]
+        if spec.numeric:
+            data[spec.name] = np.asarray(values, dtype="float64")
+            continue
+        found = np.asarray(values, dtype=object)
+        blank = pd.isna(found)
+        if spec.kind == YES_NO and not blank.any():
+            data[spec.name] = found.astype(bool)
         else:
-            raw = self.estimator.predict(heights.reshape(-1, 1))
-        return np.round(raw, WEIGHT_DECIMALS)
+            found = found.copy()
+            found[blank] = np.nan
+            data[spec.name] = found
+    return pd.DataFrame(data, columns=order, copy=False)
 
-    def predict_list(self, heights: list[float]) -> list[float]:
-        """The same answers as :meth:`predict` for a few heights (one REST request). For the linear
-        model this is the serving form's arithmetic (Python floats, numpy's operations in numpy's
-        order); a test holds the two paths equal bit for bit."""
-        if not self._linear:
-            return self.predict(np.array(heights, dtype="float64")).tolist()
-        return self.form.predict_list(heights)
+
+def columns_of(contract: Contract, rows: list[dict]) -> dict[str, np.ndarray]:
+    """Rows ({input: value}) as columns, each in the representation :class:`Scorer` takes."""
+    columns = {}
+    for spec in contract.inputs:
+        values = [row.get(spec.name) for row in rows]
+        if spec.numeric:
+            columns[spec.name] = np.array([np.nan if v is None else v for v in values], dtype="float64")
+        else:
+            columns[spec.name] = np.array(values, dtype=object)
+    return columns

@@ -1,91 +1,110 @@
-"""Fit the height -> weight linear regression on a ``height,weight`` CSV and write the artifact."""
+"""Read a training CSV under the contract, and fit a model to it: the one-command path (``modelgate train``).
+
+The estimator is named (``--estimator``): ``linear`` (the bundled example's least-squares line), ``ridge``,
+``random-forest``, ``gradient-boosting`` or ``hist-gradient-boosting``. Numbers go in as they are; a number that
+may be missing is imputed by its training median, and categories and yes/no inputs are one-hot encoded after
+filling a missing one with the most frequent value, all in one scikit-learn Pipeline that
+:mod:`.package` then packages like any model brought from elsewhere.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from modelgate.contracts.contract import Contract
 from modelgate.contracts.errors import ContractViolation, ModelgateError
-from modelgate.contracts.ranges import FEATURE, TARGET
-from modelgate.contracts.schemas import TRAINING
-from modelgate.contracts.validation import Failures, parse_numbers, run_schema
-from modelgate.model import artifact, drift
-from modelgate.model.files import sha256_file
-from sklearn.linear_model import LinearRegression
-from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
-from sklearn.model_selection import KFold, cross_val_predict
+from modelgate.contracts.schemas import training
+from modelgate.contracts.validation import Failures, parse_column, parse_numbers, run_schema
+from modelgate.model import ESTIMATORS
 
 MIN_ROWS = 3
-# Cross-validation: each person's weight is predicted by a line fitted without them (5 folds, seeded, so the
-# numbers in the manifest are repeatable and a test can recompute them).
-CV_FOLDS = 5
-CV_SEED = 20261126
+SEED = 20261126  # every estimator that draws at random is seeded: the same data gives the same model
 
 
-def read_training(path: Path) -> pd.DataFrame:
-    """Read and validate a training CSV; raise a one-line error naming the bad rows."""
+@dataclass
+class TrainingData:
+    """A validated training file: each input as the scorer takes it, and the agreed answers."""
+
+    path: Path
+    columns: dict[str, np.ndarray]
+    target: np.ndarray
+    rows: int
+
+
+def read_training(path: Path, contract: Contract) -> TrainingData:
+    """Read and validate a training CSV (every input and the output as columns); one line naming the bad rows."""
+    path = Path(path)
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
         raise ModelgateError(f"{path}: training data not found") from None
     except (pd.errors.EmptyDataError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise ContractViolation(f"{path}: not a readable CSV ({str(exc).splitlines()[0]})") from None
-    missing = [c for c in (FEATURE, TARGET) if c not in raw.columns]
+    needed = [*contract.names, contract.output.name]
+    missing = [c for c in needed if c not in raw.columns]
     if missing:
-        raise ContractViolation(
-            f"{path}: header must name columns {FEATURE!r} and {TARGET!r}; missing {missing}, found {list(raw.columns)}"
-        )
-    failures = Failures()
-    frame = {}
-    for column in (FEATURE, TARGET):
-        frame[column], bad = parse_numbers(raw[column], column)
+        raise ContractViolation(f"{path}: header must name columns {needed}; missing {missing}, found {list(raw.columns)}")
+    failures, frame = Failures(), {}
+    for spec in contract.inputs:
+        frame[spec.name], bad = parse_column(spec, raw[spec.name])
         failures.extend(bad)
-    frame = pd.DataFrame(frame).dropna(how="all") if failures else pd.DataFrame(frame)
-    failures.extend(run_schema(TRAINING, frame))
+    frame[contract.output.name], bad = parse_numbers(raw[contract.output.name], contract.output.name)
+    failures.extend(bad)
+    table = pd.DataFrame(frame)
+    failures.extend(run_schema(training(contract), table))
     if failures:
-        raise ContractViolation(
-            f"{path}: {failures.total} bad value(s): " + "; ".join(f.describe() for f in failures.examples[:5])
-        )
-    if len(frame) < MIN_ROWS:
-        raise ContractViolation(f"{path}: needs at least {MIN_ROWS} rows to fit a line, found {len(frame)}")
-    return frame
-
-
-def fit(frame: pd.DataFrame) -> tuple[LinearRegression, dict]:
-    x = frame[[FEATURE]].to_numpy(dtype="float64")
-    y = frame[TARGET].to_numpy(dtype="float64")
-    estimator = LinearRegression().fit(x, y)
-    fitted = estimator.predict(x)
-    metrics = {
-        # R² on the full training data, as the classic notebook computes it.
-        "r2_train": float(r2_score(y, fitted)),
-        "rmse_train": float(np.sqrt(mean_squared_error(y, fitted))),
-        "mae_train": float(mean_absolute_error(y, fitted)),
+        raise ContractViolation(f"{path}: {failures.total} bad value(s): " + "; ".join(f.describe() for f in failures.examples[:5]))
+    if len(table) < MIN_ROWS:
+        raise ContractViolation(f"{path}: needs at least {MIN_ROWS} rows to fit a model, found {len(table)}")
+    columns = {
+        spec.name: table[spec.name].to_numpy(dtype="float64" if spec.numeric else object) for spec in contract.inputs
     }
-    if len(y) >= CV_FOLDS:
-        metrics["cv"] = cross_validate(x, y)
-    return estimator, metrics
+    for spec in contract.inputs:
+        if not spec.numeric:
+            values = columns[spec.name]
+            columns[spec.name] = np.array([None if isinstance(v, float) else v for v in values.tolist()], dtype=object)
+    return TrainingData(path, columns, table[contract.output.name].to_numpy(dtype="float64"), len(table))
 
 
-def cross_validate(x: np.ndarray, y: np.ndarray) -> dict:
-    """Errors in pounds (and R²) on people each fold's line was not fitted on, pooled over the folds."""
-    folds = KFold(n_splits=CV_FOLDS, shuffle=True, random_state=CV_SEED)
-    predicted = cross_val_predict(LinearRegression(), x, y, cv=folds)
-    return {
-        "folds": CV_FOLDS,
-        "seed": CV_SEED,
-        "rmse": float(np.sqrt(mean_squared_error(y, predicted))),
-        "mae": float(mean_absolute_error(y, predicted)),
-        "r2": float(r2_score(y, predicted)),
+def estimator_for(contract: Contract, name: str = "linear"):
+    """An unfitted estimator of kind ``name`` for the contract's inputs: bare when the inputs are numbers that are never
+    missing, else a Pipeline that imputes and one-hot encodes first."""
+    from sklearn import ensemble, linear_model
+
+    makers = {
+        "linear": lambda: linear_model.LinearRegression(),
+        "ridge": lambda: linear_model.Ridge(),
+        "random-forest": lambda: ensemble.RandomForestRegressor(n_estimators=200, random_state=SEED),
+        "gradient-boosting": lambda: ensemble.GradientBoostingRegressor(random_state=SEED),
+        "hist-gradient-boosting": lambda: ensemble.HistGradientBoostingRegressor(random_state=SEED),
     }
+    if name not in makers:
+        raise ModelgateError(f"unknown estimator {name!r}; choose one of {', '.join(ESTIMATORS)}")
+    model = makers[name]()
+    numbers = [i.name for i in contract.inputs if i.numeric]
+    if len(numbers) == len(contract.inputs) and not any(i.missing for i in contract.inputs):
+        return model
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    others = [i.name for i in contract.inputs if not i.numeric]
+    parts = []
+    if numbers:
+        parts.append(("numbers", SimpleImputer(strategy="median"), numbers))
+    if others:
+        encode = Pipeline([("fill", SimpleImputer(strategy="most_frequent")), ("onehot", OneHotEncoder(handle_unknown="ignore"))])
+        parts.append(("categories", encode, others))
+    return Pipeline([("prepare", ColumnTransformer(parts)), ("model", model)])
 
 
-def train(data: Path, out: Path) -> dict:
-    """Train on ``data`` and write the artifact to ``out``; return the manifest."""
-    data, out = Path(data), Path(out)
-    frame = read_training(data)
-    estimator, metrics = fit(frame)
-    training = {"file": data.name, "sha256": sha256_file(data), "rows": len(frame)}
-    training[drift.PROFILE_KEY] = drift.profile(frame[FEATURE].to_numpy(dtype="float64"))
-    return artifact.save(estimator, out, training=training, metrics=metrics)
+def fit(estimator, data: TrainingData, contract: Contract):
+    """``estimator`` fitted on the training data, as a frame with the contract's column names."""
+    from modelgate.model.scorer import to_frame
+
+    return estimator.fit(to_frame(contract, contract.names, data.columns), data.target)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from modelgate.junit import Suite, find_files, read_suite
-from modelgate.model_evidence import ReleaseModel, agree, judge, label, release_from_folder
+from modelgate.model_evidence import ReleaseModel, agree, contract_problem, judge, label, release_from_folder
 
 MAX_NAMED_FLAKY = 5  # the verdict line names the flaky tests, up to this many
 
@@ -66,16 +66,20 @@ def evaluate(
     model_dir: Path | None = None,
     model_version: str | None = None,
     model_suites: list[str] = (),
+    features_dir: Path | None = None,
 ) -> Verdict:
     """Read every JUnit file under ``folder`` (but the ``exclude``d ones) and decide.
 
     ``model_dir`` (a model folder) or ``model_version`` names the model being released; ``model_suites``
-    are the suites that test a model and so must name the one they tested."""
+    are the suites that test a model and so must name the one they tested. With ``model_dir`` and ``features_dir``,
+    the contract the model carries must be the one the features state."""
     folder = Path(folder)
     verdict = Verdict(folder, list(dict.fromkeys(required)))
     if model_dir is not None:
         verdict.release, problem = release_from_folder(model_dir)
         verdict.check("release model identified", problem)
+        if problem is None and features_dir is not None:
+            verdict.check("the model carries the features' contract", contract_problem(model_dir, features_dir))
     elif model_version:
         verdict.release = ReleaseModel(model_version)
     if not folder.is_dir():

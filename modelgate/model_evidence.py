@@ -9,14 +9,14 @@ judging evidence must not need the model's libraries.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from modelgate.contracts.contract import differences
+from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.evidence import MODEL_SHA256, MODEL_VERSION
-from modelgate.contracts.manifest import MANIFEST_FILE, MODEL_FILE_KEY, MODEL_SHA256_KEY, MODEL_VERSION_KEY
 from modelgate.junit import ModelClaim, Suite
-from modelgate.model.files import sha256_file
+from modelgate.model.manifest import read_manifest
 
 
 @dataclass(frozen=True)
@@ -26,26 +26,32 @@ class ReleaseModel:
 
 
 def release_from_folder(folder: Path) -> tuple[ReleaseModel | None, str | None]:
-    """The model in ``folder`` and None, or None and the one-line reason it cannot be identified."""
-    manifest_path = Path(folder) / MANIFEST_FILE
+    """The model in ``folder`` and None, or None and the one-line reason it cannot be identified (its manifest
+    unreadable, its model file not the one the manifest signs)."""
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None, f"release model: no {MANIFEST_FILE} in {folder}"
-    except (OSError, ValueError) as exc:
-        return None, f"release model: {manifest_path} cannot be read as JSON ({exc})"
-    fields = manifest if isinstance(manifest, dict) else {}
-    version, sha, file = (str(fields.get(k) or "") for k in (MODEL_VERSION_KEY, MODEL_SHA256_KEY, MODEL_FILE_KEY))
-    if not (version and sha and file):
-        return None, f"release model: {manifest_path} lacks {MODEL_VERSION_KEY}, {MODEL_SHA256_KEY} or {MODEL_FILE_KEY}"
-    model_path = Path(folder) / file
+        manifest = read_manifest(folder)
+        manifest.path(Path(folder), "model file")
+    except ModelgateError as exc:
+        return None, f"release model: {exc}"
+    return ReleaseModel(manifest.model_version, manifest.sha256), None
+
+
+def contract_problem(folder: Path, features: Path) -> str | None:
+    """Why the contract the model in ``folder`` carries is not the one the features in ``features`` state, or None."""
+    from modelgate.contracts.reader import read_contract
+
     try:
-        actual = sha256_file(model_path)
-    except OSError as exc:
-        return None, f"release model: {model_path} cannot be read ({exc.strerror})"
-    if actual != sha.lower():
-        return None, f"release model: {model_path} has SHA-256 {actual[:12]}, not the manifest's {sha.lower()[:12]}"
-    return ReleaseModel(version, sha.lower()), None
+        carried = read_manifest(folder).read_contract(Path(folder))
+    except ModelgateError as exc:
+        return f"release model's contract: {exc}"
+    try:
+        stated = read_contract(features)
+    except ModelgateError as exc:
+        return f"the features' contract: {str(exc).splitlines()[0]} (see modelgate package)"
+    found = differences(carried, stated)
+    if not found:
+        return None
+    return f"the model's contract is not the one {features} states (repackage it): " + "; ".join(line.strip() for line in found)
 
 
 def label(version: str, sha256: str) -> str:

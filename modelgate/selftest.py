@@ -1,11 +1,11 @@
-"""The in-image self-test: is this model, in this installation, the one the business signed off?
+"""The self-test: is this model, in this installation, the one the business signed off?
 
-It loads and verifies the model as the service does (its serving form and the SHA-256 of both model
-files, ``model.serving``; no scikit-learn needed), checks its recorded R² against the band of ``features/quality.feature``,
-scores every golden case from ``features/scoring.feature`` and asks the real app (in-process, over
-ASGI: no port, no test client in the image) for a good and a bad answer, checking the response shape.
-Every check is a JUnit test case, so a pipeline can gate on it; the suite's properties name the model
-checked (``contracts.evidence``).
+It needs the model folder and nothing else: the contract the model carries (verified against the manifest) says what
+was agreed. It loads and verifies the model as the service does (``model.served``: the serving form, or the skops
+file in the full image), checks its recorded R² and typical error against the agreed band and limit, answers every
+agreed row, and asks the real app (in-process, over ASGI: no port, no test client in the image) for a good and a bad
+answer, checking the response shape. Every check is a JUnit test case, so a pipeline can gate on it; the suite's
+properties name the model checked (``contracts.evidence``).
 """
 
 from __future__ import annotations
@@ -15,21 +15,19 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 from junit_xml import TestCase
 
+from modelgate.contracts.contract import Contract
 from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.evidence import model_properties
-from modelgate.contracts.golden import Band, GoldenCase, golden_cases, r2_band
-from modelgate.contracts.ranges import FEATURE, HEIGHT, WEIGHT_DECIMALS
-from modelgate.contracts.response import WeightResponse
-from modelgate.model import serving
+from modelgate.contracts.inputs import CATEGORY, YES_NO, Input
+from modelgate.model import served
 from modelgate.model.junit_file import write_suite
-from modelgate.model.serving import LinearForm
+from modelgate.model.served import Served
 
 SUITE = "selftest"
-# A height the contract accepts; its expected weight comes from the scorer, not from here.
-PROBE_HEIGHT = 138.0
 
 
 class CheckFailed(AssertionError):
@@ -51,7 +49,7 @@ class Result:
         return not self.failures and self.model_error is None
 
 
-def run_selftest(model_dir: Path, features_dir: Path) -> Result:
+def run_selftest(model_dir: Path) -> Result:
     result = Result()
 
     def check(name: str, fn: Callable[[], None]) -> None:
@@ -65,37 +63,30 @@ def run_selftest(model_dir: Path, features_dir: Path) -> Result:
         result.cases.append(case)
 
     try:
-        loaded = serving.load(model_dir)
+        loaded = served.load(model_dir)
     except ModelgateError as exc:
         result.model_error = exc
         result.cases.append(TestCase(name="model loads and verifies", classname=SUITE))
         result.cases[-1].add_failure_info(message=str(exc))
-        for name in ("R² band", "golden cases", "response shape"):
+        for name in ("agreed quality", "agreed answers", "response shape"):
             result.cases.append(TestCase(name=name, classname=SUITE))
             result.cases[-1].add_skipped_info(message="the model did not load")
         return result
-    result.cases.append(TestCase(name="model loads and verifies", classname=SUITE, stdout=f"model {loaded.version}"))
+    note = f"model {loaded.version}, serving form {loaded.form}"
+    result.cases.append(TestCase(name="model loads and verifies", classname=SUITE, stdout=note))
     result.properties = model_properties(loaded.manifest)
-    scorer = loaded.form
-
-    def stated(what: str, read):
-        """What the features state (``read(features_dir)``), or None after a failed check saying why not."""
-        try:
-            return read(features_dir)
-        except (OSError, LookupError, ValueError) as exc:
-            problem = f"cannot read the {what} from {features_dir}: {exc}"
-            check(what, lambda: _raise(problem))
-            return None
-
-    band = stated("R² band", r2_band)
-    if band is not None:
-        check("R² band: the recorded R² on the training data", lambda: _band(loaded.manifest, band))
-    for case in stated("golden cases", golden_cases) or []:
-        check(f"golden case: height {case.height:g}", lambda c=case: _golden(scorer, c))
-
-    responses = _ask_app(model_dir)
-    check("response shape: GET /weight", lambda: _good_answer(responses["good"], scorer))
-    check("response shape: a bad height gets 422 naming the range", lambda: _bad_answer(responses["bad"]))
+    contract, metrics = loaded.contract, loaded.manifest.metrics
+    if contract.r2_band is not None:
+        check("R² band: the recorded R² on the training data", lambda: _band(metrics.get("r2_train"), contract))
+    if contract.typical_error is not None:
+        check("typical error: on rows the model was not trained on", lambda: _typical(metrics.get("cv") or {}, contract))
+    for index, case in enumerate(contract.golden):
+        check(f"agreed answer: {contract.golden_row(index)}", lambda c=case: _golden(loaded, c))
+    good, bad = _good_query(contract), _bad_query(contract)
+    responses = _ask_app(model_dir, loaded.contract, good, bad)
+    check(f"response shape: GET /{contract.output.name}", lambda: _good_answer(responses["good"], loaded, good))
+    if bad is not None:
+        check("response shape: a value not accepted gets 422 naming what is", lambda: _bad_answer(responses["bad"], bad[1]))
     check("readiness names the verified model", lambda: _ready(responses["ready"], loaded.version))
     return result
 
@@ -104,39 +95,82 @@ def _raise(message: str) -> None:
     raise CheckFailed(message)
 
 
-def _band(manifest: dict, band: Band) -> None:
-    r2 = manifest.get("metrics", {}).get("r2_train")
-    if not isinstance(r2, float | int) or isinstance(r2, bool):
+def _number(value) -> bool:
+    return isinstance(value, float | int) and not isinstance(value, bool)
+
+
+def _band(r2, contract: Contract) -> None:
+    band = contract.r2_band
+    if not _number(r2):
         raise CheckFailed(f"the model's record states no R² on its training data (metrics.r2_train: {r2!r})")
     if not band.contains(r2):
         raise CheckFailed(f"recorded R² {r2:.4f} is outside the agreed band {band.low:g} – {band.high:g}")
 
 
-def _golden(scorer: LinearForm, case: GoldenCase) -> None:
-    (got,) = scorer.predict_list([case.height])
+def _typical(cv: dict, contract: Contract) -> None:
+    mae, limit = cv.get("mae"), contract.typical_error
+    if not _number(mae):
+        raise CheckFailed("the model's record states no cross-validated typical error (metrics.cv.mae)")
+    if not limit.met_by(mae):
+        raise CheckFailed(f"typical error on unseen rows {mae:.4f} is above the agreed {limit.limit:g} {contract.output.unit}")
+
+
+def _golden(model: Served, case) -> None:
+    (got,) = model.answer_rows([dict(zip(model.contract.names, case.values))])
     if not case.met_by(got):
-        raise CheckFailed(f"height {case.height:g}: model says {got}, agreed {case.weight} ± {case.tolerance:g}")
+        raise CheckFailed(f"the model says {got}, agreed {case.expected} ± {case.tolerance:g}")
 
 
-def _good_answer(answer: tuple[int, dict], scorer: LinearForm) -> None:
+def _good_query(contract: Contract) -> list[tuple[str, str]]:
+    """The first agreed row, as a query asks it (or each input's first accepted value)."""
+    values = contract.golden[0].values
+    return [(i.name, i.to_text(v)) for i, v in zip(contract.inputs, values)]
+
+
+def _bad_query(contract: Contract) -> tuple[list[tuple[str, str]], Input] | None:
+    """The good query with one input given a value it does not accept; None if every value is accepted."""
+    good = _good_query(contract)
+    for index, spec in enumerate(contract.inputs):
+        wrong = _refused(spec)
+        if wrong is not None:
+            query = list(good)
+            query[index] = (spec.name, wrong)
+            return query, spec
+    return None
+
+
+def _refused(spec: Input) -> str | None:
+    if spec.kind == CATEGORY:
+        return "not-" + "-".join(spec.values)
+    if spec.kind == YES_NO:
+        return "maybe"
+    if spec.range and spec.range.low is not None:
+        return repr(spec.range.low - 1.0)
+    if spec.range and spec.range.high is not None:
+        return repr(spec.range.high + 1.0)
+    return "not-a-number"
+
+
+def _good_answer(answer: tuple[int, dict], model: Served, query: list[tuple[str, str]]) -> None:
     status, body = answer
     if status != 200:
-        raise CheckFailed(f"GET /weight?height={PROBE_HEIGHT:g} answered {status}: {body}")
+        raise CheckFailed(f"GET /{model.contract.output.name}?{urlencode(query)} answered {status}: {body}")
     if list(body) != ["response"]:
         raise CheckFailed(f"body must have only the key 'response', got {body}")
-    WeightResponse.model_validate(body)
     values = body["response"]
-    if len(values) != 1 or round(values[0], WEIGHT_DECIMALS) != values[0]:
-        raise CheckFailed(f"'response' must be one number with at most {WEIGHT_DECIMALS} decimals, got {values}")
-    if values != scorer.predict_list([PROBE_HEIGHT]):
-        raise CheckFailed(f"service says {values}, the scorer {scorer.predict_list([PROBE_HEIGHT])}")
+    decimals = model.contract.output.decimals
+    if not isinstance(values, list) or len(values) != 1 or not _number(values[0]) or round(values[0], decimals) != values[0]:
+        raise CheckFailed(f"'response' must be one number with at most {decimals} decimals, got {values}")
+    expected = model.answer_rows([dict(zip(model.contract.names, model.contract.golden[0].values))])
+    if values != expected:
+        raise CheckFailed(f"service says {values}, the model {expected}")
 
 
-def _bad_answer(answer: tuple[int, dict]) -> None:
+def _bad_answer(answer: tuple[int, dict], spec: Input) -> None:
     status, body = answer
     detail = body.get("detail") or [{}]
-    if status != 422 or not any(FEATURE in d.get("loc", []) and HEIGHT.describe() in d.get("msg", "") for d in detail):
-        raise CheckFailed(f"height=0 must get a 422 naming {FEATURE} and the range; got {status}: {body}")
+    if status != 422 or not any(spec.name in d.get("loc", []) and spec.describe() in d.get("msg", "") for d in detail):
+        raise CheckFailed(f"a value {spec.name} does not accept must get a 422 naming it and {spec.describe()!r}; got {status}: {body}")
 
 
 def _ready(answer: tuple[int, dict], version: str) -> None:
@@ -145,52 +179,27 @@ def _ready(answer: tuple[int, dict], version: str) -> None:
         raise CheckFailed(f"/ready must answer 200 with model {version}; got {status}: {body}")
 
 
-def _ask_app(model_dir: Path) -> dict[str, tuple[int, dict]]:
+def _ask_app(model_dir: Path, contract: Contract, good, bad) -> dict[str, tuple[int, dict]]:
     """Call the real ASGI app, fast path and FastAPI both, as a server would."""
-    from modelgate.app.answers import READY, WEIGHT
+    from modelgate.app.answers import READY
+    from modelgate.app.client import ask_async
     from modelgate.app.main import create_app
 
     app = create_app(model_dir)
     app.state.load()
+    path = f"/{contract.output.name}"
 
-    async def ask() -> dict:
-        return {
-            "good": await _request(app, WEIGHT, f"{FEATURE}={PROBE_HEIGHT:g}"),
-            "bad": await _request(app, WEIGHT, f"{FEATURE}=0"),
-            "ready": await _request(app, READY, ""),
-        }
+    async def one(where: str, query: list) -> tuple[int, dict]:
+        reply = await ask_async(app, "GET", where, urlencode(query).encode())
+        return reply.status, json.loads(reply.body)
 
-    return asyncio.run(ask())
+    async def every() -> dict:
+        found = {"good": await one(path, good), "ready": await one(READY, [])}
+        if bad is not None:
+            found["bad"] = await one(path, bad[0])
+        return found
 
-
-async def _request(app, path: str, query: str) -> tuple[int, dict]:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(b"host", b"selftest")],
-        "client": ("127.0.0.1", 0),
-        "server": ("selftest", 80),
-    }
-    incoming = [{"type": "http.request", "body": b"", "more_body": False}]
-    sent: list[dict] = []
-
-    async def receive() -> dict:
-        return incoming.pop(0) if incoming else {"type": "http.disconnect"}
-
-    async def send(message: dict) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
-    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return status, json.loads(body)
+    return asyncio.run(every())
 
 
 def write_selftest_junit(result: Result, path: Path) -> None:

@@ -14,6 +14,7 @@ DEFAULT_MODEL_DIR = Path("model/bundled")
 DEFAULT_TRAINING_DATA = Path("data/weight_data.csv")
 DEFAULT_FEATURES_DIR = Path("features")
 DEFAULT_EVALUATION_DATA = Path("data/evaluation.csv")  # people no model was trained on (data/generate.py)
+DEFAULT_MAX_BODY_BYTES = 1 << 20
 EXTRAPOLATION_POLICIES = ("flag", "refuse")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 # API keys: a file of one key per line (a mounted Kubernetes Secret), never a value in the environment or the repo.
@@ -32,14 +33,14 @@ class Settings:
     # Service hygiene: the largest request body accepted (413 beyond), how long an idle
     # keep-alive connection is held, how long SIGTERM waits for in-flight requests, and
     # whether every request gets a JSON access-log line (off by default: it costs throughput).
-    max_body_bytes: int = 1 << 20
+    max_body_bytes: int | None = None  # None: about 4 times the model's largest valid request, 1 MiB at least
     keep_alive_timeout: int = 5
     graceful_timeout: int = 30
     access_log: bool = False
     # The keys a caller may present (none: the service is open, as before keys existed).
     api_keys: tuple[bytes, ...] = ()
-    # Heights outside the training heights: answered and flagged, or refused (MODELGATE_EXTRAPOLATION).
-    extrapolation: str = "flag"
+    # Values outside the training data: the contract's rule, unless the operator sets MODELGATE_EXTRAPOLATION.
+    extrapolation: str | None = None
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Settings:
@@ -51,16 +52,16 @@ class Settings:
             workers=_int(env, "MODELGATE_WORKERS", 1, 1, 64),
             features_dir=Path(env.get("MODELGATE_FEATURES_DIR", DEFAULT_FEATURES_DIR)),
             log_level=_choice(env, "MODELGATE_LOG_LEVEL", "info", LOG_LEVELS),
-            max_body_bytes=_int(env, "MODELGATE_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20),
+            max_body_bytes=_int(env, "MODELGATE_MAX_BODY_BYTES", None, 1024, 256 << 20),
             keep_alive_timeout=_int(env, "MODELGATE_KEEP_ALIVE_TIMEOUT", 5, 1, 300),
             graceful_timeout=_int(env, "MODELGATE_GRACEFUL_TIMEOUT", 30, 1, 600),
             access_log=_choice(env, "MODELGATE_ACCESS_LOG", "0", ("0", "1", "true", "false")) in ("1", "true"),
             api_keys=_api_keys(env),
-            extrapolation=_choice(env, "MODELGATE_EXTRAPOLATION", "flag", EXTRAPOLATION_POLICIES),
+            extrapolation=_choice(env, "MODELGATE_EXTRAPOLATION", None, EXTRAPOLATION_POLICIES),
         )
 
 
-def _int(env, name: str, default: int, low: int, high: int) -> int:
+def _int(env, name: str, default, low: int, high: int):
     raw = env.get(name)
     if raw is None:
         return default
@@ -73,8 +74,10 @@ def _int(env, name: str, default: int, low: int, high: int) -> int:
     return value
 
 
-def _choice(env, name: str, default: str, allowed: tuple[str, ...]) -> str:
-    value = env.get(name, default).lower()
+def _choice(env, name: str, default, allowed: tuple[str, ...]):
+    if env.get(name) is None:
+        return default
+    value = env[name].lower()
     if value not in allowed:
         raise ModelgateError(f"{name}={value!r}: must be one of {', '.join(allowed)}")
     return value

@@ -27,10 +27,21 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def read_pairs(path: Path) -> list[tuple[float, float]]:
-    """(height, weight) for every row of a ``height,weight`` CSV (a byte-order mark allowed)."""
+def read_rows(path: Path, contract) -> tuple[list[dict], list[float]]:
+    """Every row of a CSV as the contract's inputs ({input: value}, None where a cell is empty) and the answers of its
+    output column, read here with ``csv`` and ``float`` (a byte-order mark allowed)."""
+
+    def value(spec, cell: str):
+        if cell == "":
+            return None
+        if spec.numeric:
+            return float(cell)
+        return cell == spec.values[0] if spec.kind == "yes/no" else cell
+
     with open(path, newline="", encoding="utf-8-sig") as handle:
-        return [(float(row["height"]), float(row["weight"])) for row in csv.DictReader(handle)]
+        rows = list(csv.DictReader(handle))
+    inputs = [{spec.name: value(spec, row[spec.name]) for spec in contract.inputs} for row in rows]
+    return inputs, [float(row[contract.output.name]) for row in rows]
 
 
 def fit_line(pairs: list[tuple[float, float]]) -> Line:

@@ -13,6 +13,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from urllib.parse import urlencode
+
 import requests
 import uvicorn
 
@@ -20,13 +22,18 @@ from steps.support import free_port
 
 
 class Service:
-    """A thin HTTP client bound to one base URL (and, for a service that requires one, an API key)."""
+    """A thin HTTP client bound to one base URL (and, for a service that requires one, an API key); ``path`` is the
+    scoring endpoint, ``/<output>``."""
 
-    def __init__(self, base_url: str, api_key: str | None = None):
-        self.base_url = base_url.rstrip("/")
+    def __init__(self, base_url: str, api_key: str | None = None, path: str = "/"):
+        self.base_url, self.path = base_url.rstrip("/"), path
         self.session = requests.Session()
         if api_key:
             self.session.headers["Authorization"] = f"Bearer {api_key}"
+
+    def ask(self, pairs: list[tuple[str, str]]) -> requests.Response:
+        """GET the scoring endpoint with these query pairs."""
+        return self.get(self.path, urlencode(pairs))
 
     def get(self, path: str, query: str = "") -> requests.Response:
         return self.session.get(f"{self.base_url}{path}" + (f"?{query}" if query else ""), timeout=30)

@@ -3,17 +3,13 @@ small builders every suite needs (one home each, so suites cannot drift apart)."
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import math
 import socket
 from pathlib import Path
 from types import ModuleType
 
-from modelgate.model import artifact
 from modelgate.model.files import TEMP_MARK
-from modelgate.model.scorer import Scorer
-
 from modelgate.settings import DEFAULT_MODEL_DIR, DEFAULT_TRAINING_DATA
 
 # The checkout the tests run from: home of features/, data/, docker/ and pipelines/. Installed code never
@@ -25,9 +21,23 @@ TRAINING_DATA = ROOT / DEFAULT_TRAINING_DATA  # the bundled training data
 FEATURES = ROOT / "features"
 
 
-def load_scorer(model_dir: Path | str) -> Scorer:
+def train_into(out: Path, features: Path, data: Path, estimator: str = "linear") -> Path:
+    """``modelgate train --features FEATURES --data DATA --out OUT --estimator ESTIMATOR``, as a function."""
+    from modelgate.contracts.reader import read_contract
+    from modelgate.model.package import package
+    from modelgate.model.train import estimator_for, fit, read_training
+
+    contract = read_contract(features)
+    training = read_training(data, contract)
+    package(fit(estimator_for(contract, estimator), training, contract), training, contract, out)
+    return out
+
+
+def load_scorer(model_dir: Path | str):
     """The scorer of the verified model in ``model_dir`` (``artifact.load`` refuses a tampered one)."""
-    return Scorer(artifact.load(model_dir).estimator)
+    from modelgate.model import artifact
+
+    return artifact.load(model_dir).scorer()
 
 
 def temporaries(folder: Path) -> list[str]:
@@ -55,36 +65,46 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def heights_like_training(rows: int) -> list[str]:
-    """``rows`` heights of the training people, over and over, as written in the training data: a batch the
-    drift check accepts (a spread such as 50-140 inches is refused as drifted input)."""
-    heights = [line.split(",")[0] for line in TRAINING_DATA.read_text().splitlines()[1:]]
-    return [heights[i % len(heights)] for i in range(rows)]
+def rows_like_training(training_data: Path, contract, rows: int) -> list[list[str]]:
+    """``rows`` rows of the training data's inputs, over and over, as written in the file (cells in the contract's
+    order): a batch the drift check accepts (a spread such as 50-140 inches is refused as drifted input)."""
+    import csv
+
+    with open(training_data, newline="", encoding="utf-8-sig") as handle:
+        found = [[row[name] for name in contract.names] for row in csv.DictReader(handle)]
+    return [found[i % len(found)] for i in range(rows)]
 
 
 def bundled_model() -> Path:
     """``model/bundled``, trained from the bundled data first if there is none (never replaced)."""
-    from modelgate.model import artifact
-    from modelgate.model.train import train
+    from modelgate.model.manifest import MANIFEST_FILE
 
-    if not (BUNDLED_MODEL / artifact.MANIFEST_FILE).is_file():
-        train(TRAINING_DATA, BUNDLED_MODEL)
+    if not (BUNDLED_MODEL / MANIFEST_FILE).is_file():
+        train_into(BUNDLED_MODEL, FEATURES, TRAINING_DATA)
     return BUNDLED_MODEL
 
 
-def shuffled_model(folder: Path) -> Path:
-    """A model trained on the bundled heights with their weights shuffled (no relation left to learn): a
+def shuffled_model(folder: Path, features: Path = FEATURES, data: Path = TRAINING_DATA) -> Path:
+    """A model trained on the training inputs with their answers shuffled (no relation left to learn): a
     deliberately worse model, for the champion/challenger checks. Written to ``folder / "model"``."""
-    import numpy as np
-    from modelgate.model.train import train
+    import csv
 
-    pairs = [line.split(",") for line in TRAINING_DATA.read_text().splitlines()[1:]]
-    weights = [w for _, w in pairs]
-    np.random.default_rng(5).shuffle(weights)
-    data = folder / "shuffled.csv"
-    data.write_text("height,weight\n" + "".join(f"{h},{w}\n" for (h, _), w in zip(pairs, weights)))
-    train(data, folder / "model")
-    return folder / "model"
+    import numpy as np
+
+    with open(data, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header, *rows = list(reader)
+    from modelgate.contracts.reader import read_contract
+
+    answer = header.index(read_contract(features).output.name)
+    answers = [row[answer] for row in rows]
+    np.random.default_rng(5).shuffle(answers)
+    shuffled = folder / data.name  # the same file name: the quality scenarios read the record's training data by it
+    with open(shuffled, "w", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([*row[:answer], a, *row[answer + 1 :]] for row, a in zip(rows, answers))
+    return train_into(folder / "model", features, shuffled)
 
 
 class Fallback:
@@ -97,26 +117,6 @@ class Fallback:
         self.seen.append((scope["method"], scope["path"]))
         await send({"type": "http.response.start", "status": 418, "headers": []})
         await send({"type": "http.response.body", "body": b""})
-
-
-def ask_asgi(app, method="GET", path="/weight", query=b"", headers=()):
-    """One request through an ASGI app, as a server sends it; the messages the app sent back."""
-    sent = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-
-    scope = {"type": "http", "method": method, "path": path, "query_string": query, "headers": list(headers)}
-    asyncio.run(app(scope, receive, send))
-    return sent
-
-
-def drift_bin(height: float, cuts: list[float]) -> int:
-    """The drift bin of one height by its definition, computed here: how many cuts lie below it (NaN: the last)."""
-    return len(cuts) if math.isnan(height) else sum(1 for cut in cuts if height > cut)
 
 
 def psi_by_definition(counts: list[int], expected: list[float]) -> float:

@@ -13,8 +13,8 @@ from functools import partial
 from pathlib import Path
 
 from modelgate.contracts.errors import ModelgateError
-from modelgate.contracts.risk import DriftLimits
-from modelgate.model.batch import ENGINES, heights_check, run_report, storage
+from modelgate.model.batch import ENGINES, inputs_check, run_report, storage
+from modelgate.model.batch.inputs_check import Policy
 from modelgate.model.batch.stream import BatchResult, score_file
 from modelgate.model.scorer import Scorer
 
@@ -28,20 +28,17 @@ def score(
     master: str | None = None,
     spark=None,
     progress: bool = False,
-    profile: dict | None = None,
-    drift_limits: DriftLimits | None = None,
-    refuse_extrapolation: bool = False,
+    policy: Policy | None = None,
 ) -> BatchResult:
-    """Score INPUT into OUTPUT (paths or URLs); a rejected file leaves no output anywhere. With the
-    model's training heights (``profile``), the file's heights are checked against them: a file refused
-    for drift (``drift_limits``) or, if asked, for extrapolations gets no output, and its report lists
-    the guard's failures too. The pandas engine checks the heights in its scoring pass (one read of the
-    file); the Spark engine checks them first, in a read of their own."""
+    """Score INPUT into OUTPUT (paths or URLs); a rejected file leaves no output anywhere. With a ``policy`` (the
+    model's training profiles, the contract's drift levels and extrapolation rule), the file's inputs are checked
+    against the training data: a file refused for drift or for extrapolations gets no output, and its report lists
+    the guard's failures too. The pandas engine checks the inputs in its scoring pass (one read of the file); the
+    Spark engine checks them first, in a read of their own."""
     if engine not in ENGINES:
         raise ModelgateError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if str(output_path).endswith("/") and (engine != "spark" or storage.is_url(output_path)):
         raise ModelgateError(f"{output_path}: OUTPUT ending with '/' (a folder of parts) needs --engine spark and a local path")
-    policy = (profile, drift_limits, refuse_extrapolation)
     staging = None
     if engine == "spark":
         from modelgate.model.batch.spark import staging_folder
@@ -52,35 +49,35 @@ def score(
             folder = "/" if str(output_path).endswith("/") else ""  # Path() drops it; it asks for part files
             result = _score_spark(local_in, f"{local_out}{folder}", scorer, spark, master, policy)
         else:
-            # The heights are tallied in the scoring pass; a refusal keeps the output from being published.
-            tally = heights_check.FoldedCheck(local_in, *policy) if profile is not None else None
+            # The inputs are tallied in the scoring pass; a refusal keeps the output from being published.
+            tally = inputs_check.FoldedCheck(local_in, policy) if policy is not None else None
             result = score_file(local_in, local_out, scorer, progress=progress and not storage.is_url(input_path), tally=tally)
     # Reports name what the user gave, not the staging files.
     output = storage.Location(str(output_path)) if result.output else None
     return replace(result, input=storage.Location(str(input_path)), output=output)
 
 
-def _score_spark(local_in: Path, target: str, scorer: Scorer, spark, master, policy) -> BatchResult:
-    """The Spark engine. Its heights are checked before it scores, in a read of their own: the tally is not
+def _score_spark(local_in: Path, target: str, scorer: Scorer, spark, master, policy: Policy | None) -> BatchResult:
+    """The Spark engine. Its inputs are checked before it scores, in a read of their own: the tally is not
     folded into Spark's partitions (their rows would have to be merged in file order, as their failures are)."""
     from modelgate.model.batch.spark import score_file_spark
 
-    heights, refusals = heights_check.check(local_in, *policy)
+    found, refusals = inputs_check.check(local_in, policy)
     with tempfile.TemporaryDirectory(prefix="modelgate-refused-") as scratch:
         if refusals:
-            # A file refused for its heights still goes through the guard, so its report lists every problem;
+            # A file refused for its inputs still goes through the guard, so its report lists every problem;
             # its scored rows go to a scratch folder that is removed, never to OUTPUT.
             target = f"{Path(scratch) / Path(target).name}{'/' if target.endswith('/') else ''}"
         result = score_file_spark(local_in, target, scorer, spark=spark, master=master)
     if refusals:
         result.failures.extend(refusals)
         result = replace(result, output=None)
-    return replace(result, heights=heights)
+    return replace(result, inputs=found)
 
 
-def write_reports(result: BatchResult, report=None, junit=None, properties: dict[str, str] | None = None) -> None:
+def write_reports(result: BatchResult, contract, report=None, junit=None, properties: dict[str, str] | None = None) -> None:
     """The JSON report and the JUnit XML (with ``properties`` on its suite), to local paths or URLs."""
-    write_batch_junit = partial(run_report.write_batch_junit, properties=properties)
+    write_batch_junit = partial(run_report.write_batch_junit, contract=contract, properties=properties)
     for target, write in ((report, run_report.write_json), (junit, write_batch_junit)):
         if target is None:
             continue

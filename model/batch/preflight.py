@@ -1,13 +1,13 @@
 """What both engines check and write before any row is scored: that INPUT and OUTPUT are usable paths, the input's
-header line, and the scored file's header."""
+header line (every input of the contract once, no column named like the answer), and the scored file's header."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
+from modelgate.contracts.contract import Contract
 from modelgate.contracts.errors import ModelgateError
-from modelgate.contracts.ranges import FEATURE, TARGET
 from modelgate.contracts.validation import CSV, HEADER, UTF8, Failure
 
 
@@ -26,16 +26,17 @@ def check_paths(*, source: Path, target: Path, folder: bool = False) -> None:
         raise ModelgateError(f"{target.parent}: output folder does not exist")
 
 
-def output_header(header: str) -> bytes:
-    """The scored file's first line: the input's header with the target column added."""
-    return f"{header},{TARGET}\n".encode()
+def output_header(header: str, contract: Contract) -> bytes:
+    """The scored file's first line: the input's header with the answer column added."""
+    return f"{header},{contract.output.name}\n".encode()
 
 
-def read_header(src) -> tuple[list[str], str, list[Failure]]:
+def read_header(src, contract: Contract) -> tuple[list[str], str, list[Failure]]:
     """Read the first line; return (column names, header text, header failures)."""
     raw = src.readline()
+    inputs = ", ".join(repr(n) for n in contract.names)
     if not raw.strip():
-        return [], "", [Failure(None, HEADER, f"empty file: expected a header line naming {FEATURE!r}", None)]
+        return [], "", [Failure(None, HEADER, f"empty file: expected a header line naming {inputs}", None)]
     try:
         text = raw.decode("utf-8-sig").rstrip("\r\n")
     except UnicodeDecodeError as exc:
@@ -45,11 +46,13 @@ def read_header(src) -> tuple[list[str], str, list[Failure]]:
     except csv.Error:  # a carriage return inside the first line: lines ending in CR alone (old Mac files)
         return [], "", [Failure(None, CSV, "the first line holds a carriage return: lines must end with LF or CRLF", None)]
     problems = []
-    if names.count(FEATURE) != 1:
-        found = "twice or more" if names.count(FEATURE) else "missing"
-        problems.append(Failure(FEATURE, HEADER, f"column {FEATURE!r} is {found}; header is {names}", None))
-    if TARGET in names:
-        problems.append(Failure(TARGET, HEADER, f"input already has a {TARGET!r} column; it would be overwritten", None))
+    for name in contract.names:
+        if names.count(name) != 1:
+            found = "twice or more" if names.count(name) else "missing"
+            problems.append(Failure(name, HEADER, f"column {name!r} is {found}; header is {names}", None))
+    answer = contract.output.name
+    if answer in names:
+        problems.append(Failure(answer, HEADER, f"input already has a {answer!r} column; it would be overwritten", None))
     if len(set(names)) != len(names) and not problems:
         problems.append(Failure(None, HEADER, f"duplicate column names in {names}", None))
     return names, text, problems

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modelgate.contracts.errors import ModelgateError
-from modelgate.contracts.manifest import MODEL_SHA256_KEY, MODEL_VERSION_KEY
-from modelgate.contracts.ranges import FEATURE, TARGET
-from modelgate.model.manifest import ArtifactError, model_files, read_manifest
+from modelgate.contracts.evidence import MODEL_SHA256, MODEL_VERSION
+from modelgate.model.manifest import ArtifactError, read_manifest
 
 SCHEME = "models:/"
 ARTIFACT_PATH = "model"  # where the model folder lies among its run's artifacts
@@ -145,10 +144,10 @@ def registered_model(source: str) -> Iterator[Path | None]:
 def _check_tags(folder: Path, tags: dict) -> None:
     """The downloaded manifest is the one that was registered: the version's tags name its model."""
     manifest = read_manifest(folder)
-    for key in (MODEL_VERSION_KEY, MODEL_SHA256_KEY):
-        if key in tags and tags[key] != manifest.get(key):
+    for key, value in ((MODEL_VERSION, manifest.model_version), (MODEL_SHA256, manifest.sha256)):
+        if key in tags and tags[key] != value:
             raise ArtifactError(
-                f"the manifest's {key} is {str(manifest.get(key))[:12]}…, the registry's tag {tags[key][:12]}…: "
+                f"the manifest's {key} is {value[:12]}…, the registry's tag {tags[key][:12]}…: "
                 "its artifacts were changed after it was registered; refusing it"
             )
 
@@ -160,11 +159,11 @@ def publish(model_dir: Path, target: str) -> str:
     if wanted.alias is None:
         raise ModelgateError(f"{target}: publish to models:/NAME@ALIAS: a new model gets a version, the alias moves")
     manifest = read_manifest(model_dir)
-    version = manifest[MODEL_VERSION_KEY]
+    version = manifest.model_version
     mlflow, client = _client(target, must_exist=False)
     with _speaking(target):
         current = _version(client, wanted)
-        if current is not None and current.tags.get(MODEL_VERSION_KEY) == version:
+        if current is not None and current.tags.get(MODEL_VERSION) == version:
             return f"{target} is model {version} already (registered version {current.version}): nothing to do"
         if current is None and _registered_model(client, wanted.name) is None:  # the first release
             client.create_registered_model(wanted.name)
@@ -180,7 +179,7 @@ def _quoted(name: str) -> str:
 
 
 def _is(model_version, version: str) -> bool:
-    return model_version.tags.get(MODEL_VERSION_KEY) == version
+    return model_version.tags.get(MODEL_VERSION) == version
 
 
 def _register(mlflow, client, name: str, model_dir: Path):
@@ -192,14 +191,14 @@ def _register(mlflow, client, name: str, model_dir: Path):
         experiment_id = client.create_experiment(experiment_name, artifact_location=_local_artifacts(mlflow))
     else:
         experiment_id = experiment.experiment_id
-    run = client.create_run(experiment_id, run_name=f"modelgate {manifest[MODEL_VERSION_KEY]}")
+    run = client.create_run(experiment_id, run_name=f"modelgate {manifest.model_version}")
     with tempfile.TemporaryDirectory(prefix="modelgate-publish-") as staging:
-        for path in model_files(model_dir):
+        for path in manifest.files(model_dir):
             shutil.copyfile(path, Path(staging) / path.name)
-        _signature().save(str(Path(staging) / "MLmodel"))
+        _signature(manifest.read_contract(model_dir)).save(str(Path(staging) / "MLmodel"))
         client.log_artifacts(run.info.run_id, staging, artifact_path=ARTIFACT_PATH)
     client.set_terminated(run.info.run_id)
-    tags = {key: manifest[key] for key in (MODEL_VERSION_KEY, MODEL_SHA256_KEY)}
+    tags = {MODEL_VERSION: manifest.model_version, MODEL_SHA256: manifest.sha256}
     source = f"{run.info.artifact_uri}/{ARTIFACT_PATH}"
     return client.create_model_version(name, source=source, run_id=run.info.run_id, tags=tags)
 
@@ -213,13 +212,12 @@ def _local_artifacts(mlflow) -> str | None:
     return (Path(uri.removeprefix("sqlite:///")).resolve().parent / "mlruns").as_uri()
 
 
-def _signature():
-    """An MLmodel file with the model's signature (height in, weight out): Unity Catalog registers no model
-    without one. It has no flavour: MLflow does not load or serve the model, modelgate does."""
+def _signature(contract):
+    """An MLmodel file with the model's signature, from its contract (its inputs in, its answer out): Unity Catalog
+    registers no model without one. It has no flavour: MLflow does not load or serve the model, modelgate does."""
     from mlflow.models import Model, ModelSignature
     from mlflow.types import ColSpec, Schema
 
-    return Model(
-        artifact_path=ARTIFACT_PATH,
-        signature=ModelSignature(Schema([ColSpec("double", FEATURE)]), Schema([ColSpec("double", TARGET)])),
-    )
+    kinds = {"number": "double", "whole number": "double", "category": "string", "yes/no": "boolean"}
+    inputs = Schema([ColSpec(kinds[i.kind], i.name, required=not i.missing) for i in contract.inputs])
+    return Model(artifact_path=ARTIFACT_PATH, signature=ModelSignature(inputs, Schema([ColSpec("double", contract.output.name)])))

@@ -6,19 +6,21 @@ import json
 from pathlib import Path
 
 from junit_xml import TestCase
-from modelgate.contracts.ranges import FEATURE
-from modelgate.contracts.schemas import BATCH_INPUT
-from modelgate.contracts.validation import FILE_CHECKS, NOT_A_NUMBER, NOT_NULL
-from modelgate.model.batch.heights_check import DRIFT_CHECK, EXTRAPOLATION_CHECK
+from modelgate.contracts.contract import Contract
+from modelgate.contracts.inputs import YES_NO
+from modelgate.contracts.schemas import rule_names as value_rules
+from modelgate.contracts.validation import FILE_CHECKS, NOT_A_NUMBER, NOT_NULL, NOT_YES_NO
+from modelgate.model.batch.inputs_check import DRIFT_CHECK, EXTRAPOLATION_CHECK
 from modelgate.model.batch.stream import BatchResult
 from modelgate.model.files import atomic_writer
 from modelgate.model.junit_file import write_suite
 
 
-def rule_names() -> list[str]:
+def rule_names(contract: Contract) -> list[str]:
     """Every rule a batch file is held to, in the order a reviewer reads them."""
-    column = BATCH_INPUT.columns[FEATURE]
-    return [*FILE_CHECKS, NOT_A_NUMBER, NOT_NULL] + [str(c.error or c.name) for c in column.checks]
+    reading = [NOT_A_NUMBER] if any(i.numeric for i in contract.inputs) else []
+    reading += [NOT_YES_NO] if any(i.kind == YES_NO for i in contract.inputs) else []
+    return [*FILE_CHECKS, *reading, NOT_NULL, *value_rules(contract)]
 
 
 def to_dict(result: BatchResult) -> dict:
@@ -29,7 +31,7 @@ def to_dict(result: BatchResult) -> dict:
         "rows": result.rows,
         "seconds": round(result.seconds, 3),
         "failures": result.failures.to_dict(),
-        "heights": result.heights,  # drift and extrapolations against the training heights (None: not checked)
+        "inputs": result.inputs,  # drift and extrapolations against the training data (None: not checked)
     }
 
 
@@ -40,13 +42,13 @@ def write_json(result: BatchResult, path: Path) -> None:
 
 
 def write_batch_junit(
-    result: BatchResult, path: Path, suite: str = "batch-contract", properties: dict[str, str] | None = None
+    result: BatchResult, path: Path, contract: Contract, suite: str = "batch-contract", properties: dict[str, str] | None = None
 ) -> None:
     """One test case per rule; ``properties`` (the model that scored, see ``contracts.evidence``) go on the suite."""
     by_check: dict[str, list] = {}
     for (column, check), count in result.failures.counts.items():
         by_check.setdefault(check, []).append((column, count))
-    names = rule_names()
+    names = rule_names(contract)
     names += [c for c in by_check if c not in names]
     cases = []
     for name in names:
@@ -56,21 +58,21 @@ def write_batch_junit(
             count = sum(n for _, n in by_check[name])
             case.add_failure_info(message=f"{count} row(s) fail {name}", output="\n".join(examples))
         cases.append(case)
-    cases += _heights_cases(result, suite, by_check)
+    cases += _inputs_cases(result, suite, by_check)
     write_suite(path, suite, cases, properties=properties)
 
 
-def _heights_cases(result: BatchResult, suite: str, failed: dict) -> list[TestCase]:
+def _inputs_cases(result: BatchResult, suite: str, failed: dict) -> list[TestCase]:
     """The drift and extrapolation checks that passed, saying what they found (a warning, a count)."""
-    heights, cases = result.heights or {}, []
-    found = heights.get("drift")
-    if found and DRIFT_CHECK not in failed:
-        levels = f"warning at {found['warn']:g}, refused at {found['refuse']:g}"
-        note = f"stability index {found['psi']:.3f}: {found['verdict']} ({levels})"
+    found, cases = result.inputs or {}, []
+    drift = found.get("drift")
+    if drift and DRIFT_CHECK not in failed:
+        levels = f"warning at {drift['warn']:g}, refused at {drift['refuse']:g}"
+        each = ", ".join(f"{name} {v['psi']:.3f}" for name, v in drift["by_input"].items())
+        note = f"stability index {each}: {drift['verdict']} ({levels})"
         cases.append(TestCase(name=DRIFT_CHECK, classname=f"{suite}.{result.input.name}", stdout=note))
-    if heights and EXTRAPOLATION_CHECK not in failed:
-        count = heights["extrapolated"]["count"]
-        domain = f"{heights['training_min']:g} to {heights['training_max']:g} inches"
-        note = f"{count} height(s) outside the training heights {domain}, answered and flagged"
+    if found and EXTRAPOLATION_CHECK not in failed:
+        count = found["extrapolated"]["count"]
+        note = f"{count} row(s) with a value outside the training data, {found['extrapolation']}"
         cases.append(TestCase(name=EXTRAPOLATION_CHECK, classname=f"{suite}.{result.input.name}", stdout=note))
     return cases

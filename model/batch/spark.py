@@ -84,7 +84,7 @@ def score_file_spark(input_path, output_path, scorer: Scorer, *, spark=None, mas
     result = BatchResult(source, None)
     started = time.perf_counter()
     with open(source, "rb") as src:
-        _, header, problems = read_header(src)
+        _, header, problems = read_header(src, scorer.contract)
     result.failures.extend(problems)
     if not problems:
         spark = spark or session(master)
@@ -98,7 +98,7 @@ def score_file_spark(input_path, output_path, scorer: Scorer, *, spark=None, mas
                 bare = io.BytesIO(f"{header}\n".encode())
                 score_chunks(source=bare, sink=io.BytesIO(), scorer=scorer, failures=result.failures)
             if result.ok:
-                (_write_parts if as_parts else _concatenate)(header, parts, target)
+                (_write_parts if as_parts else _concatenate)(output_header(header, scorer.contract), parts, target)
                 result.output = target
         finally:
             shutil.rmtree(parts_dir, ignore_errors=True)
@@ -111,7 +111,7 @@ def _run_job(spark, source: Path, out: Path, header: str, scorer: Scorer) -> Non
 
     model = spark.sparkContext.broadcast(scorer)
     head = (header + "\n").encode()
-    head_out = len(output_header(header))
+    head_out = len(output_header(header, scorer.contract))
 
     def score_partition(batches):
         rows, parsed, start, failures = 0, 0, -1, Failures()
@@ -190,23 +190,23 @@ def _merge(parts, failures: Failures) -> int:
     return rows
 
 
-def _concatenate(header: str, parts, target: Path) -> None:
+def _concatenate(head: bytes, parts, target: Path) -> None:
     """Header + every part's scored text, in file order, published as ``target``."""
     with atomic_writer(target) as dst:
-        _write_scored(dst, header, parts)
+        _write_scored(dst, head, parts)
 
 
-def _write_parts(header: str, parts, target: Path) -> None:
+def _write_parts(head: bytes, parts, target: Path) -> None:
     """Part files (header + one partition's rows, in file order), published together as the folder ``target``."""
     scored = [part for part in parts if part[0][2] > 0] or [None]
     with atomic_folder(target) as folder:
         for number, part in enumerate(scored):
             with atomic_writer(folder / f"part-{number:05d}.csv") as dst:
-                _write_scored(dst, header, [part] if part else [])
+                _write_scored(dst, head, [part] if part else [])
 
 
-def _write_scored(dst, header: str, parts) -> None:
-    dst.write(output_header(header))
+def _write_scored(dst, head: bytes, parts) -> None:
+    dst.write(head)
     for (_, _, length), part in parts:
         with open(part, "rb") as src:
             _copy(src, dst, length)

@@ -3,8 +3,8 @@
 Memory is bounded by the block size, not the file size. Nothing reaches OUTPUT unless every
 row of the input passed the input schema and every output chunk passed the output schema:
 rows go to a temporary file beside OUTPUT that is renamed over it only on success. A check of
-the whole file's heights (drift, extrapolations: :class:`.heights_check.FoldedCheck`) can ride
-along: it is fed every block's parsed heights and judges before anything is published.
+the whole file's inputs (drift, extrapolations: :class:`.inputs_check.FoldedCheck`) can ride
+along: it is fed every block's parsed columns and judges before anything is published.
 """
 
 from __future__ import annotations
@@ -23,17 +23,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from modelgate.contracts.errors import ModelgateError
-from modelgate.contracts.ranges import FEATURE, TARGET
-from modelgate.contracts.schemas import BATCH_INPUT, BATCH_OUTPUT
-from modelgate.contracts.validation import CSV, FIELD_COUNT, Failure, Failures, parse_numbers, run_schema
+from modelgate.contracts.inputs import Input
+from modelgate.contracts.schemas import batch_input, batch_output
+from modelgate.contracts.validation import CSV, FIELD_COUNT, Failure, Failures, parse_column, run_schema
+from modelgate.model.batch import BLOCK_SIZE
 from modelgate.model.batch.preflight import check_paths, output_header, read_header
 from modelgate.model.files import atomic_writer
 from modelgate.model.scorer import Scorer
 
-if TYPE_CHECKING:  # heights_check reads blocks of BLOCK_SIZE: it imports this module
-    from modelgate.model.batch.heights_check import FoldedCheck
+if TYPE_CHECKING:
+    from modelgate.model.batch.inputs_check import FoldedCheck
 
-BLOCK_SIZE = 2 << 20  # bytes of CSV per chunk (2 MiB measured faster and leaner than 4 or 8: bench/README.md)
 
 
 @dataclass
@@ -43,7 +43,7 @@ class BatchResult:
     rows: int = 0
     failures: Failures = field(default_factory=Failures)
     seconds: float = 0.0
-    heights: dict | None = None  # drift and extrapolations (model.batch.heights_check), when checked
+    inputs: dict | None = None  # drift and extrapolations (model.batch.inputs_check), when checked
 
     @property
     def ok(self) -> bool:
@@ -61,7 +61,7 @@ def score_file(
 ) -> BatchResult:
     """Score ``input_path`` into ``output_path``. Contract violations are returned in the result
     (no output written); unusable paths raise :class:`ModelgateError`. ``tally``, when given, is fed the
-    file's heights in the same pass and judges them (``result.heights``, failures that refuse the file)
+    file's inputs in the same pass and judges them (``result.inputs``, failures that refuse the file)
     before OUTPUT would be published."""
     source, target = Path(input_path), Path(output_path)
     check_paths(source=source, target=target)
@@ -77,7 +77,7 @@ def score_file(
             if bar is not None:
                 bar.close()
             if tally is not None:
-                result.heights, refusals = tally.judge(found)
+                result.inputs, refusals = tally.judge(found)
                 found.extend(refusals)  # after the guard's own failures, as the report lists them
     except OSError as exc:  # disk full, quota, I/O error: the temporary goes, OUTPUT is untouched
         if exc.filename is not None and Path(exc.filename) == source:
@@ -102,13 +102,15 @@ def score_chunks(
     """Score the CSV in ``source`` into ``sink`` a block of ``block_size`` bytes at a time; return the
     data rows read. Every failure goes to ``failures``; after the first, nothing more is written to
     ``sink`` (its content is then to be thrown away), but every block is still read and checked.
-    ``bar`` is a tqdm bar advanced by bytes read; ``tally`` gets each block's heights as float64, NaN
-    where a cell is blank or no number (``tally.add(heights, first_row)``)."""
-    names, header, problems = read_header(source)
+    ``bar`` is a tqdm bar advanced by bytes read; ``tally`` gets each block's parsed inputs (numbers as float64
+    with NaN where a cell is blank or no number, the others as objects with None), ``tally.add(columns, first_row)``."""
+    contract = scorer.contract
+    names, header, problems = read_header(source, contract)
     if problems:
         failures.extend(problems)
         return 0
-    sink.write(output_header(header))
+    sink.write(output_header(header, contract))
+    guard_in, guard_out, answer = batch_input(contract), batch_output(contract), contract.output.name
 
     skipped: list[int] = []  # data rows dropped by the parser; later rows are renumbered past them
 
@@ -126,7 +128,7 @@ def score_chunks(
 
     rows = 0
     try:
-        # Blank lines are kept as rows (a missing height) so that row and line numbers stay exact.
+        # Blank lines are kept as rows (a missing value) so that row and line numbers stay exact.
         reader = pacsv.open_csv(
             source,
             read_options=pacsv.ReadOptions(column_names=names, block_size=block_size, use_threads=False),
@@ -152,36 +154,52 @@ def score_chunks(
             reason = "unterminated quote: a quoted value runs to the end of the file"
             failures.add(Failure(None, CSV, reason, rows + batch.num_rows))
             break
-        heights = _heights(batch.column(FEATURE), rows, failures, skipped)
+        columns, frame, unread = _inputs(batch, contract.inputs, rows, failures, skipped)
+        judged = [f for f in run_schema(guard_in, frame) if (f.column, f.row) not in unread]  # reported once, unread
+        failures.extend(_renumber(judged, skipped))
         if tally is not None:
-            tally.add(heights, rows + 1)
+            tally.add(columns, rows + 1)
         if not failures:
-            weights = scorer.predict(heights)
-            failures.extend(run_schema(BATCH_OUTPUT, _numbered_frame(rows, heights, weights)))
+            answers = scorer.predict(columns)
+            failures.extend(run_schema(guard_out, _numbered_frame(rows, {answer: answers})))
             if not failures:
-                sink.write(_csv_bytes(batch.append_column(TARGET, pa.array(weights))))
+                sink.write(_csv_bytes(batch.append_column(answer, pa.array(answers))))
         rows += batch.num_rows
         if bar is not None:
             bar.update(source.tell() - bar.n)
     return rows
 
 
-def _heights(column: pa.Array, offset: int, failures: Failures, skipped: list[int]) -> np.ndarray:
-    """Cast the text column to float64 (fast path); on any unparsable cell, find every bad one. One
-    height per row, NaN where a cell is blank or no number."""
-    try:
-        heights = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
-        frame = _numbered_frame(offset, heights)
-    except pa.ArrowInvalid:
-        text = pd.Series(
-            column.to_numpy(zero_copy_only=False), index=pd.RangeIndex(offset, offset + len(column)), dtype=object
-        ).astype(str)
-        parsed, bad = parse_numbers(text, FEATURE)
+def _inputs(batch: pa.RecordBatch, inputs: tuple[Input, ...], offset: int, failures: Failures, skipped: list[int]):
+    """Each input's text cells as its values, the frame the input schema judges (indexed by data row - 1) and the
+    (input, row) of each cell that could not be read (already a failure: the schema's verdict on it is dropped)."""
+    columns, judged, unread = {}, {}, set()
+    for spec in inputs:
+        columns[spec.name], judged[spec.name], bad = _parse(batch.column(spec.name), spec, offset)
+        unread |= {(f.column, f.row) for f in bad}
         failures.extend(_renumber(bad, skipped))
-        frame = pd.DataFrame({FEATURE: parsed})
-        heights = parsed.reindex(text.index).to_numpy()  # the bad cells as NaN: every row keeps its place
-    failures.extend(_renumber(run_schema(BATCH_INPUT, frame), skipped))
-    return heights
+    return columns, _numbered_frame(offset, judged), unread
+
+
+def _parse(column: pa.Array, spec: Input, offset: int):
+    """(the values as the scorer takes them, the values as the schema judges them, the cells that cannot be read as
+    failures, rows not yet renumbered past skipped lines). A number column is cast to
+    float64 at once (fast path); on any unparsable cell every bad one is found. One value per row: NaN (numbers) or
+    None where a cell is blank or unreadable."""
+    if spec.numeric:
+        try:
+            values = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+            return values, values, []
+        except pa.ArrowInvalid:
+            pass
+    text = pd.Series(column.to_numpy(zero_copy_only=False), index=pd.RangeIndex(offset, offset + len(column)), dtype=object)
+    parsed, bad = parse_column(spec, text.astype(str))
+    judged = parsed.reindex(text.index)  # the bad cells as missing: every row keeps its place
+    if spec.numeric:
+        values = judged.to_numpy(dtype="float64")
+        return values, values, bad
+    values = np.array([None if isinstance(v, float) else v for v in judged.tolist()], dtype=object)
+    return values, judged.to_numpy(dtype=object), bad
 
 
 def _renumber(found: list[Failure], skipped: list[int]) -> list[Failure]:
@@ -200,10 +218,10 @@ def _renumber(found: list[Failure], skipped: list[int]) -> list[Failure]:
     return renumbered
 
 
-def _numbered_frame(offset: int, heights: np.ndarray, weights: np.ndarray | None = None) -> pd.DataFrame:
-    """Heights (and weights) indexed by data row - 1 from ``offset``, so schema failures name file rows."""
-    columns = {FEATURE: heights} if weights is None else {FEATURE: heights, TARGET: weights}
-    return pd.DataFrame(columns, index=pd.RangeIndex(offset, offset + len(heights)), copy=False)
+def _numbered_frame(offset: int, columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Columns indexed by data row - 1 from ``offset``, so schema failures name file rows."""
+    size = len(next(iter(columns.values())))
+    return pd.DataFrame(columns, index=pd.RangeIndex(offset, offset + size), copy=False)
 
 
 def _csv_bytes(batch: pa.RecordBatch) -> bytes:
@@ -233,7 +251,7 @@ def _arrow_reason(exc: Exception) -> str:
         return "header only: no data rows to score"
     if "straddl" in text:
         # pyarrow holds a row across at most two read blocks.
-        return f"a line is too long (more than two read blocks, {2 * BLOCK_SIZE >> 20} MiB by default): not a file of heights"
+        return f"a line is too long (more than two read blocks, {2 * BLOCK_SIZE >> 20} MiB by default): not a file of rows"
     return text
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from modelgate.contracts.errors import ModelgateError
 from modelgate.model.batch import storage
 from modelgate.model.batch.engines import score, write_reports
+from modelgate.model.batch.inputs_check import Policy
 from modelgate.model.files import sha256_file
 from modelgate.model.scorer import Scorer
 
@@ -108,7 +109,7 @@ def _local(location) -> tuple:
 class Watcher:
     """Poll INBOX; score each stable, new CSV into OUTBOX or move its copy and reports to QUARANTINE."""
 
-    def __init__(self, inbox, outbox, quarantine, scorer: Scorer, *, log=print, **heights_policy):
+    def __init__(self, inbox, outbox, quarantine, scorer: Scorer, *, log=print, policy: Policy | None = None):
         if len({str(inbox).rstrip("/"), str(outbox).rstrip("/"), str(quarantine).rstrip("/")}) != 3:
             raise ModelgateError("INBOX, --outbox and --quarantine must be three different folders")
         self.inbox, self.outbox, self.quarantine = Folder(inbox), Folder(outbox), Folder(quarantine)
@@ -117,7 +118,7 @@ class Watcher:
                 Path(folder.location).mkdir(parents=True, exist_ok=True)
         self.ledger = Folder(self.outbox.url(LEDGER_FOLDER))
         self.scorer, self.log = scorer, log
-        self.heights_policy = heights_policy  # profile, drift_limits, refuse_extrapolation: see engines.score
+        self.policy = policy  # the drift and extrapolation check: see engines.score
         self._last: dict[str, tuple] = {}  # the previous listing: unchanged since then = upload finished
         self._done: set[tuple] = set()  # (name, size, stamp) handled by this process: not fetched again
 
@@ -166,7 +167,7 @@ class Watcher:
                 entry = json.loads(self.ledger.read_text(f"{digest}.json"))
                 return Outcome(name, "duplicate", entry.get("target"), digest)
             target = self.outbox.url(output_name(name))
-            result = score(local, target, self.scorer, **self.heights_policy)
+            result = score(local, target, self.scorer, policy=self.policy)
             if result.ok:
                 outcome = Outcome(name, "scored", target, digest, result.rows)
             else:
@@ -181,7 +182,7 @@ class Watcher:
         target = self.quarantine.url(kept)
         storage.write_file(local, target)
         result.input = storage.Location(self.inbox.url(name))
-        write_reports(result, f"{target}.report.json", f"{target}.junit.xml")
+        write_reports(result, self.scorer.contract, f"{target}.report.json", f"{target}.junit.xml")
         return Outcome(name, "quarantined", target, digest, result.rows)
 
     def _record(self, outcome: Outcome, scratch: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from modelgate.settings import Settings
 
 # The commands in the order ``--help`` lists them; each is modelgate/commands/<name>.py.
-NAMES = ["train", "score", "watch", "serve", "selftest", "compare", "publish", "gate", "report"]
+NAMES = ["train", "package", "score", "watch", "serve", "selftest", "compare", "publish", "gate", "report"]
 
 # The model in production: where compare, report and the risk scenario read it and publish writes it.
 PRODUCTION_ENV = "MODELGATE_PRODUCTION_MODEL"
@@ -40,9 +40,7 @@ def production_arg(parser: argparse.ArgumentParser, name: str, what: str, metava
     )
 
 
-def features_arg(
-    parser: argparse.ArgumentParser, settings: Settings, what: str = "the features stating the drift levels, risk.feature"
-) -> None:
+def features_arg(parser: argparse.ArgumentParser, settings: Settings, what: str = "the model's features, stating its contract") -> None:
     parser.add_argument(
         "--features",
         type=Path,
@@ -52,36 +50,27 @@ def features_arg(
     )
 
 
-def heights_policy(manifest: dict, features: Path):
-    """(training heights, drift levels, refuse extrapolations?) for a batch run: the model's record, the risk
-    feature's levels, the MODELGATE_EXTRAPOLATION setting. A model that records no training heights is scored
-    without these checks, with a warning."""
+def batch_policy(loaded):
+    """The drift and extrapolation check of a batch run (``model.batch.inputs_check.Policy``): the model's training
+    profile, its contract's levels and rule, and the operator's MODELGATE_EXTRAPOLATION. A model that records no
+    training profile is scored without these checks, with a warning."""
     import sys
 
-    from modelgate.contracts.errors import ModelgateError
-    from modelgate.contracts.risk import drift_limits
-    from modelgate.model import drift
+    from modelgate.model.batch.inputs_check import Policy
 
-    profile = drift.training_heights(manifest)
-    if profile is None:
-        print(
-            "modelgate: warning: the model records no training heights: no drift or extrapolation check; retrain it",
-            file=sys.stderr,
-        )
-        return None, None, False
-    try:
-        limits = drift_limits(features)
-    except (OSError, LookupError, ValueError) as exc:
-        raise ModelgateError(f"cannot read the drift levels: {exc}") from None
-    return profile, limits, Settings.from_env().extrapolation == "refuse"
+    policy = Policy.of(loaded.contract, loaded.manifest.training_data.get("profile"), Settings.from_env().extrapolation)
+    if policy is None:
+        print("modelgate: warning: the model records no training profile: no drift or extrapolation check", file=sys.stderr)
+    return policy
 
 
-def heights_lines(heights: dict | None) -> list[str]:
+def inputs_lines(found: dict | None) -> list[str]:
     """The drift and extrapolation findings of a batch run, one line each, for the terminal."""
-    if not heights:
+    if not found:
         return []
-    lines = [f"{heights['extrapolated']['count']} height(s) outside the training heights (flagged in the report)"]
-    if "drift" in heights:
-        found = heights["drift"]
-        lines.append(f"input drift: stability index {found['psi']:.3f}, {found['verdict']}")
+    lines = [f"{found['extrapolated']['count']} row(s) with a value outside the training data ({found['extrapolation']})"]
+    if "drift" in found:
+        drift = found["drift"]
+        each = ", ".join(f"{name} {v['psi']:.3f}" for name, v in drift["by_input"].items())
+        lines.append(f"input drift: stability index {each}; {drift['verdict']}")
     return lines

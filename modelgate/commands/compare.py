@@ -12,9 +12,9 @@ def register(sub, settings: Settings) -> None:
     compare = sub.add_parser(
         "compare",
         help="compare a new model with the model in production on evaluation data neither was trained on",
-        description="Fails (exit 1) when the new model's typical error in pounds is worse than the production model's by "
-        "more than the margin features/risk.feature states, or an agreed weight of features/scoring.feature moved by more "
-        "than its tolerance. With no production model at CHAMPION yet it passes and says so.",
+        description="Fails (exit 1) when the new model's typical error is worse than the production model's by more than "
+        "the margin its contract states, or an agreed answer moved by more than its tolerance. With no production model "
+        "at CHAMPION yet it passes and says so.",
     )
     production_arg(compare, "--champion", "the production model")
     compare.add_argument(
@@ -25,23 +25,18 @@ def register(sub, settings: Settings) -> None:
         type=Path,
         default=DEFAULT_EVALUATION_DATA,
         metavar="CSV",
-        help="evaluation data height,weight (default: %(default)s)",
-    )
-    compare.add_argument(
-        "--features",
-        type=Path,
-        default=settings.features_dir,
-        metavar="DIR",
-        help="features stating the margin (default: %(default)s)",
+        help="evaluation data: the inputs and the output as columns, rows neither model was trained on (default: %(default)s)",
     )
     compare.add_argument("--junit", type=Path, metavar="XML", help="write the verdicts as JUnit XML here, for the gate")
     compare.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from modelgate.champion import compare_models, write_junit
+    from modelgate.model.batch.production import production_model
+    from modelgate.model.compare import compare, write_junit
 
-    result = compare_models(args.champion, args.challenger, args.data, args.features)
+    with production_model(args.champion) as production_dir:
+        result = compare(production_dir, args.challenger, args.data)
     if args.junit:
         write_junit(result, args.champion, args.challenger, args.junit)
     print(result.summary())

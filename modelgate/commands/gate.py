@@ -47,6 +47,14 @@ def register(sub, settings: Settings) -> None:
     )
     release.add_argument("--model-version", metavar="V", help="the released model's version, for a model that is not on disk")
     gate.add_argument(
+        "--features",
+        type=Path,
+        default=settings.features_dir,
+        metavar="DIR",
+        help="with --model: the features whose contract the model must carry (default: $MODELGATE_FEATURES_DIR or "
+        f"{settings.features_dir}); a difference fails the gate, naming it",
+    )
+    gate.add_argument(
         "--model-suites",
         nargs="+",
         action="extend",
@@ -69,6 +77,7 @@ def run(args) -> int:
         model_dir=args.model,
         model_version=args.model_version,
         model_suites=args.model_suites,
+        features_dir=args.features,
     )
     for line in table(verdict):
         print(line)

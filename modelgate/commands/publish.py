@@ -24,7 +24,7 @@ def register(sub, settings: Settings) -> None:
 
 
 def run(args) -> int:
-    from modelgate.model.batch.champion import publish
+    from modelgate.model.batch.production import publish
 
     if not args.target:
         raise ModelgateError(f"publish: no TARGET given and ${PRODUCTION_ENV} is not set")

@@ -5,19 +5,19 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from modelgate.commands import features_arg, model_arg
+from modelgate.commands import model_arg
 from modelgate.settings import Settings
 
 
 def register(sub, settings: Settings) -> None:
     selftest = sub.add_parser(
         "selftest",
-        help="verify the model, score the golden cases and check the service's response shape",
-        description="Load and verify the model, check every agreed weight in features/scoring.feature and the "
-        "REST response shape (in-process). Exit code 0 only if every check passed.",
+        help="verify the model, answer its agreed rows and check the service's response shape",
+        description="Load and verify the model folder (nothing else is needed: the model carries its contract), check its "
+        "recorded quality against the agreed band and limit, every agreed answer, and the REST response shape "
+        "(in-process). Exit code 0 only if every check passed.",
     )
     model_arg(selftest, settings)
-    features_arg(selftest, settings, "the Gherkin features holding the golden cases")
     selftest.add_argument("--junit", type=Path, metavar="XML", help="write every check as JUnit XML here")
     selftest.set_defaults(run=run)
 
@@ -25,7 +25,7 @@ def register(sub, settings: Settings) -> None:
 def run(args) -> int:
     from modelgate.selftest import run_selftest, write_selftest_junit
 
-    result = run_selftest(args.model, args.features)
+    result = run_selftest(args.model)
     if args.junit:
         write_selftest_junit(result, args.junit)
     if result.model_error is not None:

@@ -9,7 +9,7 @@ from modelgate.settings import Settings
 def register(sub, settings: Settings) -> None:
     serve = sub.add_parser(
         "serve",
-        help="serve the model over HTTP (GET/POST /weight, /health, /ready, /metadata, /docs)",
+        help="serve the model over HTTP (GET/POST /<output>, /health, /ready, /metadata, /docs)",
         description="Run the REST scoring service with uvicorn.",
     )
     model_arg(serve, settings)
@@ -31,9 +31,9 @@ def run(args) -> int:
     import uvicorn
 
     from modelgate.app.logs import log_config
-    from modelgate.model import serving
+    from modelgate.model import served
 
-    serving.load(args.model)  # fail fast, with the reason, before binding the port
+    served.load(args.model)  # fail fast, with the reason, before binding the port
     # The app factory runs in uvicorn (and in each worker): it reads its settings from the environment.
     os.environ["MODELGATE_MODEL_DIR"] = str(args.model)
     os.environ["MODELGATE_ACCESS_LOG"] = "1" if args.access_log else "0"

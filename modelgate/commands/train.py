@@ -1,33 +1,33 @@
-"""``modelgate train``: fit the model and write its artifact."""
+"""``modelgate train``: fit a model to a CSV under the features' contract and package it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from modelgate.contracts.ranges import FEATURE, TARGET
+from modelgate.commands import features_arg
+from modelgate.model import ESTIMATORS
 from modelgate.settings import DEFAULT_TRAINING_DATA, Settings
 
 
 def register(sub, settings: Settings) -> None:
     train = sub.add_parser(
         "train",
-        help="fit the model on a height,weight CSV and write DIR/ with model.skops, serving.json and manifest.json",
-        description="Fit a linear regression of weight on height; write the skops model, its serving form "
-        "(the fitted line, checked to answer as the skops model does) and their manifest (SHA-256, versions, metrics).",
+        help="fit a model to a CSV under the features' contract and write the model folder DIR",
+        description="Compile the contract from the features, read the training CSV under it (every input and the output "
+        "as columns; a bad value is reported with its line), fit the named estimator and package it like `modelgate "
+        "package`: DIR gets the skops model, the contract, a serving form where one can be written, and their manifest.",
     )
+    features_arg(train, settings)
     train.add_argument(
-        "--data",
-        type=Path,
-        default=DEFAULT_TRAINING_DATA,
-        metavar="CSV",
-        help=f"training CSV with columns {FEATURE},{TARGET} (default: {DEFAULT_TRAINING_DATA})",
+        "--data", type=Path, default=DEFAULT_TRAINING_DATA, metavar="CSV", help=f"training CSV (default: {DEFAULT_TRAINING_DATA})"
     )
+    train.add_argument("--out", type=Path, default=settings.model_dir, metavar="DIR", help=f"model folder to write (default: {settings.model_dir})")
     train.add_argument(
-        "--out",
-        type=Path,
-        default=settings.model_dir,
-        metavar="DIR",
-        help=f"model directory to write (default: {settings.model_dir})",
+        "--estimator",
+        choices=ESTIMATORS,
+        default="linear",
+        help="what to fit (default: linear, a least-squares line); numbers that may be missing are imputed and "
+        "categories one-hot encoded in a Pipeline first",
     )
     train.add_argument(
         "--if-missing",
@@ -38,21 +38,19 @@ def register(sub, settings: Settings) -> None:
 
 
 def run(args) -> int:
-    from modelgate.model import artifact, serving
-    from modelgate.model.train import train
+    from modelgate.commands.package import describe, packaged_contract
+    from modelgate.model import artifact, served
+    from modelgate.model.manifest import MANIFEST_FILE
+    from modelgate.model.package import package
+    from modelgate.model.train import estimator_for, fit, read_training
 
-    if args.if_missing and (args.out / artifact.MANIFEST_FILE).exists():
+    if args.if_missing and (args.out / MANIFEST_FILE).exists():
         kept = artifact.load(args.out)
-        if artifact.add_serving_form(kept):
-            print(f"added the serving form to the model in {args.out}/ (model {kept.version})")
-        serving.load(args.out)  # what the service will load must verify too
-        digest = kept.manifest["model_sha256"][:12]
-        print(f"kept the model in {args.out}/ (model {kept.version}, SHA-256 {digest}…): not retrained")
+        served.load(args.out)  # what the service will load must verify too
+        print(f"kept the model in {args.out}/ (model {kept.version}, SHA-256 {kept.manifest.sha256[:12]}…): not retrained")
         return 0
-    manifest = train(args.data, args.out)
-    metrics = manifest["metrics"]
-    print(
-        f"trained {manifest['model_type'].rsplit('.', 1)[-1]} on {manifest['training_data']['rows']} rows: "
-        f"R² {metrics['r2_train']:.4f}, RMSE {metrics['rmse_train']:.4f}; wrote {args.out}/ (model {manifest['model_version']})"
-    )
+    contract = packaged_contract(args.features)
+    data = read_training(args.data, contract)
+    estimator = fit(estimator_for(contract, args.estimator), data, contract)
+    print(describe(package(estimator, data, contract, args.out), args.out))
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from modelgate.commands import features_arg, model_arg
+from modelgate.commands import model_arg
 from modelgate.settings import Settings
 
 
@@ -24,7 +24,6 @@ def register(sub, settings: Settings) -> None:
     watch.add_argument("--outbox", required=True, metavar="DIR", help="folder or URL for the scored files and the ledger")
     watch.add_argument("--quarantine", required=True, metavar="DIR", help="folder or URL for rejected files and their reports")
     model_arg(watch, settings)
-    features_arg(watch, settings)
     watch.add_argument("--once", action="store_true", help="handle what is there (two looks --settle seconds apart) and exit")
     watch.add_argument("--poll", type=_seconds, default=2.0, metavar="SECONDS", help="seconds between looks (default 2)")
     watch.add_argument(
@@ -46,24 +45,20 @@ def _seconds(text: str) -> float:
 
 
 def run(args) -> int:
-    from modelgate.commands import heights_policy
+    from modelgate.commands import batch_policy
     from modelgate.model import artifact
     from modelgate.model.batch.watch import Watcher
-    from modelgate.model.scorer import Scorer
 
     loaded = artifact.load(args.model)
     for warning in loaded.warnings:
         print(f"modelgate: warning: {warning}", file=sys.stderr)
-    profile, limits, refuse = heights_policy(loaded.manifest, args.features)
     watcher = Watcher(
         args.inbox,
         args.outbox,
         args.quarantine,
-        Scorer(loaded.estimator),
+        loaded.scorer(),
         log=lambda line: print(line, flush=True),
-        profile=profile,
-        drift_limits=limits,
-        refuse_extrapolation=refuse,
+        policy=batch_policy(loaded),
     )
     if not args.once:
         print(f"watching {args.inbox} every {args.poll:g} s (Ctrl-C to stop)", flush=True)

@@ -9,11 +9,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 import pandas as pd
-from pytest_bdd import given, parsers, scenarios, then, when
+from pytest_bdd import given, parsers, then, when
 
 from modelgate.cli import main
 
-scenarios("watch.feature", "technical/watch_evidence.feature")
 
 
 @dataclass
@@ -66,9 +65,15 @@ def drop_lines(places, name, lines):
     places["inbox"].put(name, _lines(lines))
 
 
-@when(parsers.parse('"{name}" with the agreed heights is dropped into the inbox'))
-def drop_agreed(places, name, golden):
-    places["inbox"].put(name, ("height\n" + "".join(f"{h:g}\n" for h in golden)).encode())
+def agreed_file(stated) -> bytes:
+    """A CSV of the agreed rows: the inputs, one row each, as the features list them."""
+    lines = [",".join(stated.names)] + [",".join(i.to_text(v) for i, v in zip(stated.inputs, c.values)) for c in stated.golden]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@when(parsers.re(r'"(?P<name>[^"]+)" with the agreed (?P<what>\w+) is dropped into the inbox'))
+def drop_agreed(places, name, stated):
+    places["inbox"].put(name, agreed_file(stated))
 
 
 @when(parsers.parse('an empty "{name}" is dropped into the inbox'))
@@ -108,17 +113,21 @@ def look_once(places, model_under_test, capsys):
     return out.splitlines()
 
 
-@then(parsers.parse('the outbox holds "{name}" with the agreed weight for each height'))
-def outbox_agreed(places, name, golden):
-    scored = pd.read_csv(pd.io.common.BytesIO(places["outbox"].read(name)))
-    assert list(scored["height"]) == list(golden)
-    for height, weight in zip(scored["height"], scored["weight"]):
-        assert golden[height].met_by(weight), (height, weight, golden[height])
+@then(parsers.re(r'the outbox holds "(?P<name>[^"]+)" with the agreed (?P<output>\w+) for each (?P<what>\w+)'))
+def outbox_agreed(places, name, stated, tmp_path):
+    from steps.least_squares import read_rows
+
+    scored = tmp_path / "scored.csv"
+    scored.write_bytes(places["outbox"].read(name))
+    rows, answers = read_rows(scored, stated)
+    assert [tuple(r[n] for n in stated.names) for r in rows] == [c.values for c in stated.golden]
+    for case, answer in zip(stated.golden, answers):
+        assert case.met_by(answer), (case, answer)
 
 
 @then(parsers.parse('"{name}" is still in the inbox, unchanged'))
-def inbox_unchanged(places, name, golden):
-    assert places["inbox"].read(name) == ("height\n" + "".join(f"{h:g}\n" for h in golden)).encode()
+def inbox_unchanged(places, name, stated):
+    assert places["inbox"].read(name) == agreed_file(stated)
 
 
 @then(parsers.parse('the outbox holds no "{name}"'))

@@ -1,4 +1,4 @@
-"""Steps for the batch CSV guard feature: ``modelgate score`` as a user runs it."""
+"""Steps for the batch features: ``modelgate score`` as a user runs it, on a file the step writes."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ import json
 import xml.etree.ElementTree as ET
 
 import pandas as pd
-from pytest_bdd import given, parsers, scenarios, then, when
+from pytest_bdd import given, parsers, then, when
 
 from modelgate.cli import main
-
-scenarios("batch.feature", "technical/batch_guard.feature")
 
 
 @given(parsers.parse('a batch file with the lines "{lines}"'), target_fixture="batch")
@@ -61,11 +59,14 @@ def output_columns(batch, column):
     pd.testing.assert_frame_equal(scored[given_.columns], given_)
 
 
-@then("each weight is the agreed weight for its height")
-def agreed_weights(batch, golden):
-    scored = pd.read_csv(batch["output"])
-    for height, weight in zip(scored["height"], scored["weight"]):
-        assert golden[height].met_by(weight), (height, weight, golden[height])
+@then(parsers.re(r"each (?P<output>\w+) is the agreed (?P=output) for its (?P<what>\w+)"))
+def agreed_answers(batch, golden, stated, output):
+    from steps.least_squares import read_rows
+
+    rows, answers = read_rows(batch["output"], stated)
+    for row, answer in zip(rows, answers):
+        case = golden[tuple(row[n] for n in stated.names)]
+        assert case.met_by(answer), (row, answer, case)
 
 
 @then(parsers.parse('the scoring is rejected, naming {where} and "{problem}"'))

@@ -5,38 +5,41 @@ from __future__ import annotations
 import json
 import shutil
 
-from pytest_bdd import given, parsers, scenarios, then, when
+from pytest_bdd import given, parsers, then, when
 
 from modelgate.cli import main
-from steps.support import ROOT, heights_like_training
-
-scenarios("technical/spark.feature")
+from steps.support import rows_like_training
 
 SITES = ["north", "south, east", "west"]  # one needs quotes in CSV: the quoting path must agree too
 
 
-def _generated(rows: int, bad: dict[int, str] | None = None) -> str:
+def _generated(stated, training_data, rows: int, bad: dict[int, str] | None = None) -> str:
+    """``rows`` rows of the training data's inputs, over and over (a file the drift check accepts), between an id and a
+    site column; a ``bad`` line's first number input holds the text given instead."""
     bad = bad or {}
-    lines = ["id,height,site"]
-    like_training = heights_like_training(rows)  # a spread of 48-142 inches would be refused as drifted input
+    first = next(i for i, spec in enumerate(stated.inputs) if spec.numeric)
+    lines = ["id," + ",".join(stated.names) + ",site"]
+    like_training = rows_like_training(training_data, stated, rows)
     for row in range(1, rows + 1):
-        height = bad.get(row + 1, like_training[row - 1])  # line = row + 1 (the header is line 1)
+        cells = list(like_training[row - 1])
+        if row + 1 in bad:  # line = row + 1 (the header is line 1)
+            cells[first] = bad[row + 1]
         site = SITES[row % len(SITES)]
-        lines.append(f"P-{row},{height},{site if ',' not in site else chr(34) + site + chr(34)}")
+        lines.append(f"P-{row},{','.join(cells)},{site if ',' not in site else chr(34) + site + chr(34)}")
     return "\n".join(lines) + "\n"
 
 
 @given("the example batch file", target_fixture="batch")
-def example(tmp_path):
+def example(tmp_path, features_dir):
     source = tmp_path / "input.csv"
-    shutil.copyfile(ROOT / "data" / "sample_input.csv", source)
+    shutil.copyfile(features_dir.parent / "data" / "sample_input.csv", source)
     return source
 
 
 @given(parsers.parse("a generated batch file of {rows:d} rows with an id column and a site column"), target_fixture="batch")
-def generated(tmp_path, rows):
+def generated(tmp_path, stated, training_data, rows):
     source = tmp_path / "input.csv"
-    source.write_text(_generated(rows))
+    source.write_text(_generated(stated, training_data, rows))
     return source
 
 
@@ -44,9 +47,9 @@ def generated(tmp_path, rows):
     parsers.parse('a generated batch file of {rows:d} rows where line {first:d} holds "{a}" and line {second:d} holds "{b}"'),
     target_fixture="batch",
 )
-def generated_bad(tmp_path, rows, first, a, second, b):
+def generated_bad(tmp_path, stated, training_data, rows, first, a, second, b):
     source = tmp_path / "input.csv"
-    source.write_text(_generated(rows, {first: a, second: b}))
+    source.write_text(_generated(stated, training_data, rows, {first: a, second: b}))
     return source
 
 

@@ -6,13 +6,12 @@ import json
 import time
 import xml.etree.ElementTree as ET
 
-from modelgate.model.manifest import MANIFEST_FILE
-from pytest_bdd import given, parsers, scenarios, then, when
+from pytest_bdd import given, parsers, then, when
 
+from modelgate.model.manifest import MANIFEST_FILE
+from steps.asking import ANSWERS, Asked, query_of, row_of
 from steps.container import container, copy_model_out, require_engine
 from steps.service import Service
-
-scenarios("technical/container.feature")
 
 JUNIT_IN_IMAGE = "/app/test-result/junit_result.xml"
 
@@ -38,9 +37,9 @@ def read_only(running):
     assert info["ReadonlyRootfs"] is True, info
 
 
-@then(parsers.parse("it answers the weight of a person {height:g} inches tall"))
-def answers(running, height):
-    response = Service(running.url).get("/weight", f"height={height:g}")
+@then(Asked(ANSWERS))
+def answers(running, stated, asked):
+    response = Service(running.url, path=f"/{stated.output.name}").ask(query_of(stated, [row_of(stated, asked)]))
     assert response.status_code == 200, response.text
     assert list(response.json()) == ["response"] and len(response.json()["response"]) == 1, response.text
 
@@ -50,7 +49,7 @@ def ready_with_built_model(running, service_image, manifest_on_disk):
     built = running.container.get_wrapped_container().image.labels.get("modelgate.model_version")
     response = Service(running.url).get("/ready")
     assert response.status_code == 200, response.text
-    assert response.json() == {"status": "ready", "model_version": built}, (response.text, built)
+    assert response.json()["status"] == "ready" and response.json()["model_version"] == built, (response.text, built)
     assert built == manifest_on_disk["model_version"], (built, manifest_on_disk["model_version"])
 
 
@@ -89,14 +88,14 @@ def selftest_junit(selftest, manifest_on_disk):
     cases = suite.findall("testcase")
     assert len(cases) > 3, ET.tostring(suite)
     assert suite.get("failures") == "0" and suite.get("errors") == "0" and suite.get("skipped") == "0", ET.tostring(suite)
-    assert any(c.get("name").startswith("golden case") for c in cases)
+    assert any(c.get("name").startswith("agreed answer") for c in cases)
     properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
-    expected = {"model_sha256": manifest_on_disk["model_sha256"], "model_version": manifest_on_disk["model_version"]}
+    expected = {"model_sha256": manifest_on_disk["model"]["sha256"], "model_version": manifest_on_disk["model_version"]}
     assert properties == expected, (properties, expected)
 
 
 # The files of a model directory the manifest signs, by the names the features give them.
-SIGNED = {"model file": "model_file", "serving form": "serving_file"}
+SIGNED = {"model file": "model", "serving form": "serving", "contract": "contract"}
 
 
 @given(parsers.parse("a copy of the model whose {part} was altered after signing"), target_fixture="tampered")
@@ -104,7 +103,7 @@ def tampered(tmp_path, service_image, part):
     """The image's own model, copied out of it, with one byte appended to one of its signed files."""
     target = copy_model_out(service_image, tmp_path)
     manifest = json.loads((target / MANIFEST_FILE).read_text())
-    with open(target / manifest[SIGNED[part]], "ab") as handle:
+    with open(target / manifest[SIGNED[part]]["file"], "ab") as handle:
         handle.write(b"\0")
     # The service runs as an unprivileged user: it must be able to read the copy to find the tampering.
     target.chmod(0o755)

@@ -1,0 +1,125 @@
+"""The facts reviewers agree for a model, each with the one comparison every consumer calls (the steps, the
+self-test, the report, the gate, the fuzz checks), so no two of them can judge the same answer differently.
+
+The numbers come from the model's features (:mod:`.reader`) and travel inside the model (:mod:`.contract`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+def exact(number: float) -> Decimal:
+    """A float as the decimal number it is written as (``repr``): 0.0001 is exactly 1E-4, not 1.00000000000000005E-4."""
+    return Decimal(repr(float(number)))
+
+
+def _finite(*numbers: float) -> bool:
+    return all(isinstance(n, int | float) and not isinstance(n, bool) and math.isfinite(n) for n in numbers)
+
+
+@dataclass(frozen=True)
+class GoldenCase:
+    """An agreed answer for one row of inputs, and how far from it an answer may be. ``values`` are the inputs in the
+    contract's order (``None`` for a missing one); ``line`` is where the row is written (not part of the fact)."""
+
+    values: tuple[object, ...]
+    expected: float
+    tolerance: float
+    line: int = 0
+
+    def met_by(self, answer: float) -> bool:
+        """Is ``answer`` within the tolerance of the agreed answer? Compared as the decimals written, so a difference
+        of exactly the tolerance meets it, and nothing beyond it does."""
+        if not _finite(answer):
+            return False
+        return abs(exact(answer) - exact(self.expected)) <= exact(self.tolerance)
+
+    def to_dict(self) -> dict:
+        return {"values": list(self.values), "expected": self.expected, "tolerance": self.tolerance}
+
+    @classmethod
+    def from_dict(cls, found: dict) -> GoldenCase:
+        return cls(tuple(found["values"]), float(found["expected"]), float(found["tolerance"]))
+
+
+@dataclass(frozen=True)
+class Band:
+    """The agreed two-sided band a metric must lie in (both ends included)."""
+
+    low: float
+    high: float
+
+    def contains(self, value: float) -> bool:
+        return _finite(value) and self.low <= value <= self.high
+
+
+@dataclass(frozen=True)
+class TypicalError:
+    """The most a model's typical error (mean absolute error, in the output's unit) on unseen rows may be."""
+
+    limit: float
+
+    def met_by(self, error: float) -> bool:
+        return _finite(error) and 0 <= error <= self.limit
+
+
+@dataclass(frozen=True)
+class ChampionMargin:
+    """How much typical error (in the output's unit) a new model may give up against the model in production."""
+
+    margin: float
+
+    def allows(self, production_error: float, new_error: float) -> bool:
+        return _finite(production_error, new_error) and new_error - production_error <= self.margin
+
+
+@dataclass(frozen=True)
+class OutputBounds:
+    """The answers (both ends included) a model may ever give for accepted inputs."""
+
+    low: float
+    high: float
+
+    def contains(self, answer: float) -> bool:
+        return _finite(answer) and self.low <= answer <= self.high
+
+
+RISES, FALLS = "rises", "falls"  # with more of the input, the answer never falls (rises) / never rises (falls)
+
+
+@dataclass(frozen=True)
+class Monotonic:
+    """The answer moves one way only as one input grows, all else held: ``rises`` (never lower) or ``falls``."""
+
+    input: str
+    direction: str
+
+    def holds(self, before: float, after: float) -> bool:
+        """For two answers where ``after`` is for more of the input than ``before``."""
+        return after >= before if self.direction == RISES else after <= before
+
+
+WARNING, REFUSED, STABLE, TOO_FEW = "warning", "refused", "stable", "too few rows"
+
+
+@dataclass(frozen=True)
+class DriftLimits:
+    """Population stability index levels of a file's inputs against the training data; each input judged."""
+
+    warn: float
+    refuse: float
+    min_rows: int
+
+    def verdict(self, psi: float, rows: int) -> str:
+        """``stable``, ``warning``, ``refused``; ``too few rows`` to judge below ``min_rows``."""
+        if rows < self.min_rows:
+            return TOO_FEW
+        if not math.isfinite(psi) or psi >= self.refuse:
+            return REFUSED
+        return WARNING if psi >= self.warn else STABLE
+
+
+FLAG, REFUSE = "flag", "refuse"  # an answer outside the training data: given and marked, or refused

@@ -1,0 +1,326 @@
+"""Compile a model's contract from its features folder: every ``*.feature`` below it, read with the Gherkin parser
+(the features' own grammar), each contract sentence (:mod:`.sentences`) recognised by its whole text.
+
+Every problem is reported, one line each, naming the feature file and line: an incomplete, contradictory or
+unreadable contract stops packaging before a model is written (:class:`ContractError`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gherkin.errors import CompositeParserException
+from gherkin.parser import Parser
+from modelgate.contracts import sentences as say
+from modelgate.contracts.contract import Contract, Output
+from modelgate.contracts.errors import ModelgateError
+from modelgate.contracts.facts import (
+    FALLS,
+    FLAG,
+    REFUSE,
+    RISES,
+    Band,
+    ChampionMargin,
+    DriftLimits,
+    GoldenCase,
+    Monotonic,
+    OutputBounds,
+    TypicalError,
+)
+from modelgate.contracts.inputs import CATEGORY, KINDS, YES_NO, Input, parse_range, parse_values, parse_yes_no
+
+
+class ContractError(ModelgateError):
+    """The features do not state a usable contract; ``problems`` has one line each, naming file and line."""
+
+    def __init__(self, folder: Path, problems: list[str]):
+        self.problems = problems
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"the contract in {folder} has {count}:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+@dataclass
+class Step:
+    text: str
+    where: str  # "features/risk.feature, line 12"
+    table: list[list[tuple[str, int]]] | None  # rows of (cell, line)
+    scenario: dict
+    feature: str  # the Feature's name
+
+
+@dataclass
+class Found:
+    steps: list[Step] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def read_steps(folder: Path) -> Found:
+    """Every step of every feature below ``folder`` (with its scenario), the files' SHA-256 and what could not be read."""
+    found = Found()
+    files = sorted(folder.rglob("*.feature")) if folder.is_dir() else []
+    if not files:
+        found.problems.append(f"{folder}: no *.feature files (is this the model's features folder?)")
+    for path in files:
+        name = path.relative_to(folder).as_posix()
+        data = path.read_bytes()
+        found.sources[name] = hashlib.sha256(data).hexdigest()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            found.problems.append(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+            continue
+        try:
+            document = Parser().parse(text)
+        except CompositeParserException as exc:
+            found.problems += [f"{path}: not a readable feature: {error.args[0]}" for error in exc.errors]
+            continue
+        feature = document.get("feature") or {}
+        for child in feature.get("children", []):
+            for item in child["rule"]["children"] if "rule" in child else [child]:
+                scenario = item.get("scenario") or item.get("background")
+                for step in (scenario or {}).get("steps", []):
+                    rows = step.get("dataTable", {}).get("rows")
+                    table = [[(c["value"], r["location"]["line"]) for c in r["cells"]] for r in rows] if rows else None
+                    where = f"{path}, line {step['location']['line']}"
+                    found.steps.append(Step(step["text"], where, table, scenario, feature.get("name", "")))
+    return found
+
+
+def read_contract(folder: str | Path) -> Contract:
+    """The contract the features in ``folder`` state; :class:`ContractError` listing every problem otherwise."""
+    folder = Path(folder)
+    found = read_steps(folder)
+    problems = found.problems
+    stated: dict[str, list[tuple[re.Match, Step]]] = {}
+    patterns = {k: v for k, v in vars(say).items() if isinstance(v, re.Pattern)}
+    for step in found.steps:
+        for key, pattern in patterns.items():
+            match = pattern.fullmatch(step.text)
+            if match:
+                stated.setdefault(key, []).append((match, step))
+
+    def one(key: str, what: str, required: bool = False):
+        items = stated.get(key, [])
+        if len(items) > 1:
+            problems.append(f"{items[1][1].where}: {what} is stated again (first at {items[0][1].where})")
+        if not items and required:
+            problems.append(f"{folder}: no step states {what}")
+        return items[0] if items else None
+
+    declared = one("INPUTS", "the inputs table ('Then it takes these inputs' with a table)", required=True)
+    output_found = one("OUTPUT", "the output ('And it answers the <output> in <unit>, rounded to <n> decimals')", required=True)
+    inputs = _inputs(declared, stated.get("ACCEPTS", []), problems) if declared else []
+    output = None
+    if output_found:
+        match, _ = output_found
+        output = Output(match["name"], (match["unit"] or "").strip(), int(match["decimals"]))
+    if not inputs or output is None:
+        raise ContractError(folder, problems or [f"{folder}: no inputs declared"])
+    if output.name in {i.name for i in inputs}:
+        problems.append(f"{output_found[1].where}: the output {output.name!r} is also an input")
+    golden = _golden(stated, inputs, output, problems)
+    if not golden:
+        problems.append(f"{folder}: no agreed answers (a Scenario Outline whose Then step is 'the answer is <{output.name}> …, give or take N')")
+    contract = Contract(
+        inputs=tuple(inputs),
+        output=output,
+        golden=tuple(golden),
+        r2_band=_number_pair(one("R2_BAND", "the R² band"), Band, problems),
+        typical_error=_single(one("TYPICAL_ERROR", "the typical error"), "limit", TypicalError, output, problems),
+        champion_margin=_single(one("MARGIN", "the champion margin"), "margin", ChampionMargin, output, problems),
+        output_bounds=_number_pair(one("OUTPUT_BOUNDS", "the plausible answers"), OutputBounds, problems, output),
+        monotonic=tuple(_monotonic(stated, inputs, output, problems)),
+        drift=_drift(one("DRIFT_WARN", "the drift warning level"), one("DRIFT_REFUSE", "the drift refusal level"),
+                     one("DRIFT_ROWS", "the rows judged for drift"), problems),
+        extrapolation=_extrapolation(one("EXTRAPOLATION_FLAG", "the extrapolation policy"),
+                                     one("EXTRAPOLATION_REFUSE", "the extrapolation policy"), problems),
+        title=declared[1].feature,
+        sources=found.sources,
+    )  # fmt: skip
+    if problems:
+        raise ContractError(folder, problems)
+    return contract
+
+
+def _inputs(declared, accepts: list, problems: list[str]) -> list[Input]:
+    _, step = declared
+    if not step.table or len(step.table) < 2:
+        problems.append(f"{step.where}: the inputs need a table: a header ({' | '.join(say.INPUT_COLUMNS)}) and a row per input")
+        return []
+    header = [cell.strip().lower() for cell, _ in step.table[0]]
+    unknown = [h for h in header if h not in say.INPUT_COLUMNS]
+    if unknown or "input" not in header or "kind" not in header:
+        problems.append(f"{step.where}: the inputs table has columns {header}; it needs input and kind, and may have {', '.join(say.INPUT_COLUMNS)}")
+        return []
+    sentences = _accepted_sentences(accepts)
+    inputs: list[Input] = []
+    for row in step.table[1:]:
+        cells = {h: cell.strip() for h, (cell, _) in zip(header, row)}
+        line = f"{step.where.rsplit(', line', 1)[0]}, line {row[0][1]}"
+        made = _input(cells, line, sentences, problems)
+        if made is None:
+            continue
+        if made.name in {i.name for i in inputs}:
+            problems.append(f"{line}: input {made.name!r} is declared twice")
+            continue
+        inputs.append(made)
+    for what, (_, where) in sentences.items():
+        if not any(say.names(what, i.name) for i in inputs):
+            problems.append(f"{where}: the service accepts {what}, but no input of that name is declared")
+    return inputs
+
+
+def _accepted_sentences(accepts: list) -> dict[str, tuple[re.Match, str]]:
+    return {match["what"]: (match, step.where) for match, step in accepts}
+
+
+def _input(cells: dict, line: str, sentences: dict, problems: list[str]) -> Input | None:
+    name, kind = cells.get("input", ""), cells.get("kind", "").lower()
+    kind = {"yes or no": YES_NO, "integer": "whole number"}.get(kind, kind)
+    if not re.fullmatch(say.WORD, name):
+        problems.append(f"{line}: input {name!r} is not a column name (letters, digits and _, not starting with a digit)")
+        return None
+    if kind not in KINDS:
+        problems.append(f"{line}: input {name!r} has kind {cells.get('kind')!r}; the kinds are {', '.join(KINDS)}")
+        return None
+    missing = cells.get("may be missing", "no").lower() or "no"
+    if missing not in ("yes", "no"):
+        problems.append(f"{line}: 'may be missing' for {name!r} must be yes or no, got {missing!r}")
+        return None
+    accepted, unit = cells.get("accepted", ""), cells.get("unit", "")
+    sentence = next(((m, w) for what, (m, w) in sentences.items() if say.names(what, name)), None)
+    try:
+        if kind in ("number", "whole number"):
+            if accepted and sentence:
+                raise ValueError(f"its accepted numbers are stated twice: here and at {sentence[1]}")
+            if not accepted and sentence is None:
+                raise ValueError("its accepted numbers are not stated: fill in 'accepted' (e.g. 'from 0 to 120')")
+            if sentence is not None:
+                accepted = sentence[0]["range"]
+                stated_unit = (sentence[0]["unit"] or "").strip()
+                if stated_unit != unit:
+                    raise ValueError(f"its unit is {unit!r} here and {stated_unit!r} at {sentence[1]}")
+            return Input(name, kind, cells.get("meaning", ""), unit, range=parse_range(accepted), missing=missing == "yes", where=line)
+        if sentence is not None:
+            raise ValueError(f"a {kind} input takes its values from the table, not from {sentence[1]}")
+        values = parse_values(accepted) if kind == CATEGORY else parse_yes_no(accepted)
+        return Input(name, kind, cells.get("meaning", ""), unit, values=values, missing=missing == "yes", where=line)
+    except ValueError as exc:
+        problems.append(f"{line}: input {name!r}: {exc}")
+        return None
+
+
+def _golden(stated: dict, inputs: list[Input], output: Output, problems: list[str]) -> list[GoldenCase]:
+    cases: list[GoldenCase] = []
+    for match, step in stated.get("GOLDEN_OUTLINE", []):
+        tables = [
+            [[(c["value"], r["location"]["line"]) for c in r["cells"]] for r in [e["tableHeader"], *e.get("tableBody", [])]]
+            for e in step.scenario.get("examples", [])
+            if e.get("tableHeader")
+        ]
+        cases += _cases(tables, match, step, inputs, output, problems)
+    for match, step in stated.get("GOLDEN_TABLE", []):
+        steps = step.scenario.get("steps", [])
+        tables = [s for s in steps if s.get("dataTable")]
+        rows = [[[(c["value"], r["location"]["line"]) for c in r["cells"]] for r in t["dataTable"]["rows"]] for t in tables[:1]]
+        cases += _cases(rows, match, step, inputs, output, problems)
+    return cases
+
+
+def _cases(tables, match, step: Step, inputs: list[Input], output: Output, problems: list[str]) -> list[GoldenCase]:
+    if match["output"] != output.name:
+        problems.append(f"{step.where}: the agreed answers are of {match['output']!r}, but the model answers {output.name!r}")
+        return []
+    tolerance = float(match["tolerance"])
+    if not tables:
+        problems.append(f"{step.where}: the agreed answers need a table: one column per input and one for {output.name}")
+    cases = []
+    file = step.where.rsplit(", line", 1)[0]
+    for table in tables:
+        header = [cell for cell, _ in table[0]]
+        needed = [i.name for i in inputs] + [output.name]
+        lacking, extra = [n for n in needed if n not in header], [h for h in header if h not in needed]
+        if lacking or extra:
+            problems.append(f"{file}, line {table[0][0][1]}: the agreed answers' columns are {header}; "
+                            f"they must be exactly the inputs and {output.name!r}" +
+                            (f" (missing {lacking})" if lacking else "") + (f" (not declared: {extra})" if extra else ""))  # fmt: skip
+            continue
+        for row in table[1:]:
+            cells = dict(zip(header, (c for c, _ in row)))
+            line = row[0][1]
+            try:
+                values = tuple(_agreed_value(i, cells[i.name]) for i in inputs)
+                cases.append(GoldenCase(values, float(cells[output.name]), tolerance, line))
+            except ValueError as exc:
+                problems.append(f"{file}, line {line}: {exc}")
+    return cases
+
+
+def _agreed_value(spec: Input, cell: str) -> object:
+    value = spec.from_text(cell.strip())
+    if not spec.accepts(value):
+        raise ValueError(f"the agreed row's {spec.message(cell.strip())}")
+    return value
+
+
+def _number_pair(item, kind, problems: list[str], output: Output | None = None):
+    if item is None:
+        return None
+    match, step = item
+    low, high = float(match["low"]), float(match["high"])
+    if low > high:
+        problems.append(f"{step.where}: the low end {low:g} is above the high end {high:g}")
+    if output is not None and match.group("output") != output.name:
+        problems.append(f"{step.where}: states answers of {match['output']!r}, but the model answers {output.name!r}")
+    return kind(low, high)
+
+
+def _single(item, group: str, kind, output: Output, problems: list[str]):
+    if item is None:
+        return None
+    match, step = item
+    unit = (match["unit"] or "").strip()
+    if unit and output.unit and unit != output.unit:
+        problems.append(f"{step.where}: the unit is {unit!r}, but the model answers in {output.unit!r}")
+    return kind(float(match[group]))
+
+
+def _monotonic(stated: dict, inputs: list[Input], output: Output, problems: list[str]) -> list[Monotonic]:
+    found = []
+    for key in ("MONOTONIC", "MONOTONIC_PLAIN"):
+        for match, step in stated.get(key, []):
+            spec = next((i for i in inputs if say.names(match["what"], i.name)), None)
+            if spec is None or not spec.numeric:
+                problems.append(f"{step.where}: {match['what']!r} is not a number input of the contract")
+                continue
+            if match["output"] != output.name:
+                problems.append(f"{step.where}: states answers of {match['output']!r}, but the model answers {output.name!r}")
+            direction = RISES if match["way"] in ("lower", "falls") else FALLS
+            if any(m.input == spec.name for m in found):
+                problems.append(f"{step.where}: the direction of {spec.name!r} is stated again")
+                continue
+            found.append(Monotonic(spec.name, direction))
+    return found
+
+
+def _drift(warn, refuse, rows, problems: list[str]) -> DriftLimits | None:
+    given = [x for x in (warn, refuse, rows) if x is not None]
+    if not given:
+        return None
+    if len(given) != 3:
+        problems.append(f"{given[0][1].where}: the drift rule needs its warning level, its refusal level and the rows judged")
+        return None
+    limits = DriftLimits(float(warn[0]["warn"]), float(refuse[0]["refuse"]), int(rows[0]["rows"]))
+    if not limits.warn < limits.refuse:
+        problems.append(f"{warn[1].where}: the warning level {limits.warn:g} must be below the refusal level {limits.refuse:g}")
+    return limits
+
+
+def _extrapolation(flag, refuse, problems: list[str]) -> str:
+    if flag and refuse:
+        problems.append(f"{refuse[1].where}: extrapolations are both marked ({flag[1].where}) and refused")
+    return REFUSE if refuse and not flag else FLAG

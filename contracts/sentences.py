@@ -1,0 +1,54 @@
+"""The contract language: the sentences (Gherkin steps, matched by their whole text) in which a model's features state
+its contract. :mod:`.reader` finds them; the step library binds the same sentences to checks. Each pattern names no
+input or output of any one model: those words are captured, and checked against the declared inputs.
+
+Written in the README's "Writing a contract" section, with an example of each.
+"""
+
+from __future__ import annotations
+
+import re
+
+N = r"[+-]?[0-9]+(?:\.[0-9]+)?"
+WORD = r"[A-Za-z_][A-Za-z0-9_]*"
+
+# The declaration: a table of inputs, and the output.
+INPUTS = re.compile(r"(?:it|the model) takes these inputs:?")
+OUTPUT = re.compile(
+    rf"(?:it|the model) answers (?:the |a |an )?(?P<name>{WORD})(?: in (?P<unit>[^,]+?))?, rounded to (?P<decimals>[0-9]+) decimals?"
+)
+# Columns of the inputs table (headers compared in lower case).
+INPUT_COLUMNS = ("input", "meaning", "unit", "kind", "accepted", "may be missing")
+
+# An input's accepted numbers, as a sentence (for an input whose table cell "accepted" is left empty).
+ACCEPTS = re.compile(rf"the service accepts (?P<what>{WORD}) (?P<range>.+?[0-9])(?: (?P<unit>[^,0-9]+))?, and no others")
+
+# Agreed answers: the Then step of a Scenario Outline (examples: one column per input and the output), or a step
+# after a step carrying a data table of rows.
+GOLDEN_OUTLINE = re.compile(
+    rf"the answer is <(?P<output>{WORD})>(?: (?P<unit>[^,]+?))?, give or take (?P<tolerance>{N})(?: (?P<unit2>.+))?"
+)
+GOLDEN_TABLE = re.compile(rf"each answer is the agreed (?P<output>{WORD}), give or take (?P<tolerance>{N})(?: (?P<unit>.+))?")
+
+# Quality and risk.
+R2_BAND = re.compile(rf"its recorded R² on the training data is between (?P<low>{N}) and (?P<high>{N})")
+TYPICAL_ERROR = re.compile(rf"on (?P<who>.+?) it was not trained on, its typical error is at most (?P<limit>{N})(?: (?P<unit>.+))?")
+MARGIN = re.compile(rf"the new model's typical error is at most (?P<margin>{N})(?: (?P<unit>.+?))? worse than the production model's")
+OUTPUT_BOUNDS = re.compile(
+    rf"every (?P<output>{WORD}) it gives for (?:an? )?accepted (?P<what>.+?) is at least (?P<low>{N}) and at most (?P<high>{N})"
+    r"(?: (?P<unit>.+))?"
+)
+MONOTONIC = re.compile(
+    rf"over all accepted (?P<what>{WORD}) an? (?P<more>\w+) (?P<who>\w+) never gets an? (?P<way>lower|higher) (?P<output>{WORD})"
+)
+MONOTONIC_PLAIN = re.compile(rf"the (?P<output>{WORD}) never (?P<way>falls|rises) as (?:the )?(?P<what>{WORD}) (?:rises|grows|increases)")
+DRIFT_WARN = re.compile(rf".*stability index against the training .+ is below the warning level of (?P<warn>{N})")
+DRIFT_REFUSE = re.compile(rf"the file is refused, its .*stability index being at least (?P<refuse>{N})")
+DRIFT_ROWS = re.compile(r"a file of (?P<rows>[0-9]+) or more .+ is judged for drift")
+EXTRAPOLATION_FLAG = re.compile(r"the answer marks as extrapolations exactly the .+ outside those the model was trained on")
+EXTRAPOLATION_REFUSE = re.compile(r"the service refuses (?:the )?.+ outside those the model was trained on")
+
+
+def names(what: str, name: str) -> bool:
+    """Does ``what`` (as a sentence writes it: ``heights``) name the input ``name``?"""
+    return what in (name, f"{name}s", f"{name}es") or (name.endswith("y") and what == f"{name[:-1]}ies")

@@ -1,0 +1,143 @@
+"""Write a fitted scikit-learn estimator as a serving form, where one can be written exactly: a linear regressor,
+bare or at the end of a Pipeline whose preprocessing is a ColumnTransformer (or one transformer for every column)
+of imputers, standard or min-max scalers, one-hot encoders and passthrough. Anything else gets no form, with the
+reason, and is answered by its skops file in the full image.
+
+:func:`check` holds a form to the estimator: the same rounded answers, bit for bit, on every check row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
+
+from modelgate.model.forms.linear import Column, LinearForm
+
+LINEAR = (LinearRegression, Ridge, Lasso, ElasticNet)
+
+
+class NoForm(Exception):
+    """The estimator cannot be written as a linear form; the message says why."""
+
+
+def _number(value):
+    """A fitted statistic as JSON can carry it: float for numbers, the plain value (str, bool) otherwise."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+def derive(estimator, inputs: list[str], decimals: int) -> LinearForm:
+    """The form of ``estimator`` (taking ``inputs`` in this order); :class:`NoForm` if it has none."""
+    steps = list(estimator.steps) if isinstance(estimator, Pipeline) else [("model", estimator)]
+    final = steps[-1][1]
+    if type(final) not in LINEAR or np.ndim(final.coef_) != 1:
+        raise NoForm(f"a {type(final).__name__} is not a linear regressor of one output")
+    # Each column the preprocessing makes: (input, its steps, NUMBER or the category it indicates).
+    made: list[tuple[str, list, object]] = [(name, [], NUMBER) for name in inputs]
+    for _, step in steps[:-1]:
+        made = _through(step, made, inputs)
+    coefficients = np.asarray(final.coef_, dtype="float64")
+    if len(made) != coefficients.size:
+        raise NoForm(f"the preprocessing makes {len(made)} columns, the model has {coefficients.size} coefficients")
+    form_columns = []
+    for (name, ops, category), coefficient in zip(made, coefficients.tolist()):
+        impute = next((a for op, a in ops if op == "impute"), None)
+        steps_ = tuple((op, float(a)) for op, a in ops if op != "impute")
+        if category is NUMBER:
+            form_columns.append(Column(name, coefficient, impute=impute, ops=steps_))
+        else:
+            form_columns.append(Column(name, coefficient, impute=impute, equals=category, indicator=True))
+    return LinearForm(float(np.asarray(final.intercept_).reshape(-1)[0]), tuple(form_columns), decimals)
+
+
+NUMBER = object()  # a column that is the number itself, not a category's indicator
+
+
+def _through(step, made: list, inputs: list[str]) -> list:
+    if step == "passthrough" or step is None:
+        return made
+    if isinstance(step, ColumnTransformer):
+        return _column_transformer(step, made, inputs)
+    if isinstance(step, Pipeline):
+        for _, inner in step.steps:
+            made = _through(inner, made, inputs)
+        return made
+    return _elementwise(step, made)
+
+
+def _column_transformer(step: ColumnTransformer, made: list, inputs: list[str]) -> list:
+    if any(c[1] or c[2] is not NUMBER for c in made):
+        raise NoForm("a ColumnTransformer after other preprocessing has no form")
+    out: list = []
+    for name, transformer, columns in step.transformers_:
+        if transformer == "drop":
+            continue
+        picked = [made[i] for i in _indices(columns, inputs)]
+        if name == "remainder" and transformer == "passthrough":
+            out += picked
+        else:
+            out += _through(transformer, picked, inputs)
+    return out
+
+
+def _indices(columns, inputs: list[str]) -> list[int]:
+    if isinstance(columns, slice):
+        return list(range(len(inputs)))[columns]
+    found = []
+    for column in np.atleast_1d(columns).tolist():
+        if isinstance(column, bool):
+            raise NoForm("a boolean column mask has no form")
+        found.append(column if isinstance(column, int) else inputs.index(column))
+    return found
+
+
+def _elementwise(step, made: list) -> list:
+    if isinstance(step, SimpleImputer):
+        if step.add_indicator:
+            raise NoForm("an imputer that adds indicator columns has no form")
+        return [(n, [*ops, ("impute", _number(v))], c) for (n, ops, c), v in zip(made, step.statistics_.tolist())]
+    if any(c is not NUMBER for _, _, c in made):
+        raise NoForm(f"a {type(step).__name__} after a one-hot encoder has no form")
+    if isinstance(step, StandardScaler):
+        centre = step.mean_ if step.with_mean else [None] * len(made)
+        scale = step.scale_ if step.with_std else [None] * len(made)
+        return [
+            (n, [*ops, *([("sub", m)] if m is not None else []), *([("div", s)] if s is not None else [])], c)
+            for (n, ops, c), m, s in zip(made, list(centre), list(scale))
+        ]
+    if isinstance(step, MinMaxScaler):
+        if step.clip:
+            raise NoForm("a clipping MinMaxScaler has no form")
+        return [(n, [*ops, ("mul", s), ("add", m)], c) for (n, ops, c), s, m in zip(made, step.scale_, step.min_)]
+    if isinstance(step, OneHotEncoder):
+        return _one_hot(step, made)
+    raise NoForm(f"a {type(step).__name__} in the preprocessing has no form")
+
+
+def _one_hot(step: OneHotEncoder, made: list) -> list:
+    if getattr(step, "_infrequent_enabled", False):
+        raise NoForm("a one-hot encoder grouping infrequent categories has no form")
+    if any(op != "impute" for _, ops, _ in made for op, _ in ops):
+        raise NoForm("a one-hot encoder after scaling has no form")
+    drops = step.drop_idx_ if step.drop_idx_ is not None else [None] * len(made)
+    out = []
+    for (name, ops, _), categories, drop in zip(made, step.categories_, drops):
+        for index, category in enumerate(categories.tolist()):
+            if drop is not None and index == drop:
+                continue
+            missing = category is None or (isinstance(category, float) and np.isnan(category))
+            out.append((name, ops, None if missing else _number(category)))  # None: the encoder's "missing" category
+    return out
+
+
+def check(form: LinearForm, answers: np.ndarray, rows: list[dict]) -> None:
+    """:class:`NoForm` unless ``form`` gives ``answers`` (the estimator's, rounded) on every row, bit for bit."""
+    got = np.array(form.answer_rows(rows), dtype="float64")
+    if got.tobytes() != np.asarray(answers, dtype="float64").tobytes():
+        first = int(np.flatnonzero(got.view("u8") != np.asarray(answers, dtype="float64").view("u8"))[0])
+        raise NoForm(f"the form answers {rows[first]} with {got[first]!r}, the model with {answers[first]!r}")

@@ -1,0 +1,88 @@
+"""A verified model folder as the service and the self-test hold it: the contract it carries, its training profile,
+and one way to answer validated rows.
+
+The model answers through its serving form when it has one (``serving.json``, :mod:`.forms.linear`: plain Python,
+no scikit-learn or numpy, so the serving image stays small and starts fast). A model without one (trees, boosting)
+is answered by its skops file, which needs scikit-learn: the full image. Either way every file is verified against
+the manifest first, and the service says which form answers (``/ready``, ``/metadata``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from modelgate.contracts.contract import Contract
+from modelgate.model.forms import linear
+from modelgate.model.manifest import ArtifactError, Manifest, read_manifest
+
+SKOPS = "skops"  # the form name of a model answered by its skops file
+
+
+@dataclass
+class Served:
+    manifest: Manifest
+    contract: Contract
+    directory: Path
+    form: str  # linear | skops
+    answer_rows: Callable[[list[dict]], list[float]]
+    single: Callable[[list[float]], list[float]] | None = None  # one number straight into a line: the hot path
+
+    @property
+    def version(self) -> str:
+        return self.manifest.model_version
+
+    @property
+    def profiles(self) -> dict:
+        return self.manifest.training_data.get("profile") or {}
+
+    def unseen(self, rows: list[dict]) -> list[tuple[int, str]]:
+        """(row, input) of every value the training data never had: a number outside the training domain, a category
+        no training row had. Plain Python: a request's few rows."""
+        found = []
+        for name, seen in self.profiles.items():
+            if seen["kind"] == "number":
+                low, high = seen["min"], seen["max"]
+                found += [(i, name) for i, row in enumerate(rows) if (v := row[name]) is not None and (v < low or v > high)]
+            else:
+                never = {v for v, share in zip(seen["values"], seen["shares"]) if share == 0}
+                found += [(i, name) for i, row in enumerate(rows) if row[name] is not None and row[name] in never]
+        return sorted(found)
+
+    def domain(self, name: str) -> str:
+        """What the training data had of one input, in words, for a refusal."""
+        seen = self.profiles[name]
+        if seen["kind"] == "number":
+            unit = self.contract.input(name).unit
+            return f"{seen['min']:g} to {seen['max']:g}{' ' + unit if unit else ''}"
+        return ", ".join(str(v) for v, share in zip(seen["values"], seen["shares"]) if share > 0)
+
+
+def load(directory: str | Path) -> Served:
+    """Load and verify a model directory for serving; raise :class:`ArtifactError` saying what is wrong."""
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    # The skops file is the model the release names: it must be intact even when the serving form answers.
+    manifest.path(directory, "model file")
+    contract = manifest.read_contract(directory)
+    if manifest.serving is not None:
+        path = manifest.path(directory, "serving form")
+        try:
+            form, version, output = linear.loads(path.read_bytes(), str(path))
+        except ValueError as exc:
+            raise ArtifactError(str(exc)) from None
+        if version != manifest.model_version or output != contract.output.name or form.inputs != manifest.inputs[: len(form.inputs)]:
+            raise ArtifactError(f"{path}: this form is not model {manifest.model_version} of the manifest; refusing to load it")
+        single = form.answer_single if form.single else None
+        return Served(manifest, contract, directory, linear.NAME, form.answer_rows, single)
+    if importlib.util.find_spec("sklearn") is None:
+        raise ArtifactError(
+            f"{directory}: model {manifest.model_version} ({manifest.model_type.rsplit('.', 1)[-1]}) has no serving form that "
+            "answers without scikit-learn; serve it with the full image (docker/build.sh builds TAG-full)"
+        )
+    from modelgate.model import artifact
+
+    scorer = artifact.load(directory).scorer()
+    return Served(manifest, contract, directory, SKOPS, lambda rows: scorer.predict_rows(rows).tolist())

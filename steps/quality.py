@@ -1,0 +1,183 @@
+"""Steps for the model-quality feature: the model under test's record against the agreed band and limit, and against
+numbers computed here from its training data: R² with this module's own arithmetic over the model's answers, the
+least-squares line by its closed form (``steps.least_squares``, for a model of one number), and the cross-validation
+with its folds drawn here and each fold's model refitted here."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from pytest_bdd import given, parsers, then, when
+
+from modelgate.contracts import sentences as say
+from modelgate.contracts.facts import Band, TypicalError
+from modelgate.model import artifact
+from steps.least_squares import Line, fit_line, read_rows, sha256
+
+# Two computations of the same least-squares line in float64 agree far closer than this; √R² for R²
+# (0.9 for 0.81) or another fit is off by orders of magnitude more.
+CLOSE = 1e-9
+
+
+@dataclass
+class UnderTest:
+    directory: Path
+    manifest: dict
+    data: Path
+    rows: list[dict]  # the training rows as the CSV has them, read here
+    target: list[float]
+
+    def line(self, contract) -> Line:
+        """The least-squares line through the training data: only for a model of one number input."""
+        (spec,) = contract.inputs
+        assert spec.numeric, f"a least-squares line needs one number input, not a {spec.kind}"
+        return fit_line([(row[spec.name], y) for row, y in zip(self.rows, self.target)])
+
+
+@given("the model under test and the training data its record names", target_fixture="under_test")
+def under_test(model_under_test, manifest_on_disk, training_data, stated) -> UnderTest:
+    named = manifest_on_disk["training_data"]
+    assert training_data.name == named["file"], f"the model was trained on {named['file']}, the training data given is {training_data}"
+    assert sha256(training_data) == named["sha256"], f"{training_data} is not the file the model was trained on (SHA-256 differs)"
+    rows, target = read_rows(training_data, stated)
+    return UnderTest(model_under_test, manifest_on_disk, training_data, rows, target)
+
+
+@then(parsers.re(say.R2_BAND.pattern))
+def r2_in_band(under_test, low, high):
+    r2 = under_test.manifest["metrics"]["r2_train"]
+    assert Band(float(low), float(high)).contains(r2), f"R² {r2:.4f} is outside the agreed band [{low}, {high}]"
+
+
+@then("its record names the training data with its row count and fingerprint")
+def record_names_data(under_test):
+    data = under_test.manifest["training_data"]
+    assert data["file"] == under_test.data.name
+    assert data["sha256"] == sha256(under_test.data)
+    assert data["rows"] == len(under_test.rows)
+
+
+@then("the R² in its record matches the R² of the least-squares line through the training data")
+def r2_recomputed(under_test, stated):
+    recorded, expected = under_test.manifest["metrics"]["r2_train"], under_test.line(stated).r2
+    assert math.isclose(recorded, expected, rel_tol=CLOSE), f"recorded R² {recorded!r}, least squares gives {expected!r}"
+
+
+def _r2(actual: list[float], predicted: list[float]) -> float:
+    mean = math.fsum(actual) / len(actual)
+    residual = math.fsum((y - p) ** 2 for y, p in zip(actual, predicted))
+    return 1 - residual / math.fsum((y - mean) ** 2 for y in actual)
+
+
+@then("the R² in its record matches the R² of its answers on the training data, computed here")
+def r2_of_answers(under_test, stated):
+    loaded = artifact.load(under_test.directory)
+    from modelgate.model.scorer import columns_of
+
+    predicted = loaded.scorer().raw(columns_of(stated, under_test.rows)).tolist()
+    recorded, expected = under_test.manifest["metrics"]["r2_train"], _r2(under_test.target, predicted)
+    assert math.isclose(recorded, expected, rel_tol=CLOSE), f"recorded R² {recorded!r}, its answers give {expected!r}"
+
+
+@then("its coefficients are those of the least-squares line through the training data")
+def coefficients(under_test, stated):
+    line = under_test.line(stated)
+    (name,) = stated.names
+    estimator = artifact.load(under_test.directory).estimator
+    recorded = under_test.manifest["coefficients"]
+    found = {
+        "recorded": (recorded["intercept"], recorded[name]),
+        "model file": (float(estimator.intercept_), float(estimator.coef_[0])),
+    }
+    for where, (intercept, slope) in found.items():
+        problem = f"{where} (intercept, slope) {(intercept, slope)}, least squares {(line.intercept, line.slope)}"
+        assert math.isclose(intercept, line.intercept, rel_tol=CLOSE), problem
+        assert math.isclose(slope, line.slope, rel_tol=CLOSE), problem
+
+
+@when("the model is trained again on the same data", target_fixture="retrained")
+def retrain(under_test, stated, tmp_path):
+    from sklearn.base import clone
+
+    from modelgate.model.package import package
+    from modelgate.model.train import fit, read_training
+
+    data = read_training(under_test.data, stated)
+    estimator = fit(clone(artifact.load(under_test.directory).estimator), data, stated)
+    package(estimator, data, stated, tmp_path)
+    return tmp_path
+
+
+@then(parsers.re(r"both models give the same (?P<outputs>\w+) and carry the same version"))
+def same_models(under_test, retrained, stated):
+    from modelgate.model.checks import check_rows
+    from modelgate.model.scorer import columns_of
+
+    first, second = artifact.load(under_test.directory), artifact.load(retrained)
+    assert first.version == second.version
+    rows = check_rows(stated, first.manifest.training_data.get("profile"))[:5000]
+    probe = columns_of(stated, rows)
+    assert np.array_equal(first.scorer().predict(probe), second.scorer().predict(probe))
+
+
+@when(parsers.re(r"each fifth of the training (?P<who>\w+) is predicted by an? (?P<what>.+?) fitted on the other four fifths"), target_fixture="held_out")
+def held_out(under_test, stated) -> dict:
+    """The cross-validation recomputed here: the folds scikit-learn's seeded ``KFold(shuffle=True)`` makes (numpy's
+    ``RandomState(seed).shuffle`` of the row numbers, cut into folds of n // k, the first n % k one larger), each
+    answered by a model fitted on the others: the least-squares line for a line, else a clone of the model's own
+    estimator refitted here."""
+    cv = under_test.manifest["metrics"].get("cv")
+    assert cv, f"{under_test.directory}: the model's record has no cross-validation; package it again"
+    n, folds = len(under_test.rows), cv["folds"]
+    order = np.arange(n)
+    np.random.RandomState(cv["seed"]).shuffle(order)
+    sizes = [n // folds + (1 if i < n % folds else 0) for i in range(folds)]
+    estimator = artifact.load(under_test.directory).estimator
+    single_line = len(stated.inputs) == 1 and type(estimator).__name__ == "LinearRegression"
+    misses, start = [], 0
+    for size in sizes:
+        held = set(order[start : start + size].tolist())
+        start += size
+        kept = [i for i in range(n) if i not in held]
+        predicted = _fold(under_test, stated, estimator, kept, sorted(held), single_line)
+        misses += [under_test.target[i] - p for i, p in zip(sorted(held), predicted)]
+    actual = under_test.target
+    mean = math.fsum(actual) / n
+    return {
+        "mae": math.fsum(abs(m) for m in misses) / n,
+        "rmse": math.sqrt(math.fsum(m * m for m in misses) / n),
+        "r2": 1 - math.fsum(m * m for m in misses) / math.fsum((y - mean) ** 2 for y in actual),
+    }
+
+
+def _fold(under_test: UnderTest, stated, estimator, kept: list[int], held: list[int], single_line: bool) -> list[float]:
+    (name, *_) = stated.names
+    if single_line:
+        line = fit_line([(under_test.rows[i][name], under_test.target[i]) for i in kept])
+        return [line.intercept + line.slope * under_test.rows[i][name] for i in held]
+    from sklearn.base import clone
+
+    from modelgate.model.scorer import columns_of, to_frame
+
+    def frame(indices):
+        return to_frame(stated, list(getattr(estimator, "feature_names_in_", stated.names)), columns_of(stated, [under_test.rows[i] for i in indices]))
+
+    fold = clone(estimator).fit(frame(kept), [under_test.target[i] for i in kept])
+    return [float(v) for v in fold.predict(frame(held))]
+
+
+@then(parsers.re(rf"on (?P<who>.+?) it was not trained on, its typical error is at most (?P<limit>{say.N})(?: .+)?"))
+def typical_error_small(held_out, limit):
+    assert TypicalError(float(limit)).met_by(held_out["mae"]), (
+        f"typical error on unseen rows {held_out['mae']:.4f}, agreed at most {limit}"
+    )
+
+
+@then(parsers.re(r"its record states that typical error, the spread of its errors and its R² on those (?P<who>\w+)"))
+def cv_recorded(under_test, held_out):
+    cv = under_test.manifest["metrics"]["cv"]
+    for key in ("mae", "rmse", "r2"):
+        assert math.isclose(cv[key], held_out[key], rel_tol=1e-9), f"recorded {key} {cv[key]!r}, recomputed {held_out[key]!r}"
