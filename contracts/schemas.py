@@ -44,7 +44,7 @@ def input_checks(spec: Input) -> list[pa.Check]:
 
 
 def input_column(spec: Input) -> pa.Column:
-    dtype = float if spec.numeric else object  # yes/no cells are read as booleans, or NaN for a missing one
+    dtype = float if spec.numeric else None  # text (object or str, by pandas version) or booleans: the checks judge
     return pa.Column(dtype, checks=input_checks(spec), nullable=spec.missing, description=f"{spec.name}: {spec.describe()}")
 
 

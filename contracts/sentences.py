@@ -41,7 +41,9 @@ OUTPUT_BOUNDS = re.compile(
 MONOTONIC = re.compile(
     rf"over all accepted (?P<what>{WORD}) an? (?P<more>\w+) (?P<who>\w+) never gets an? (?P<way>lower|higher) (?P<output>{WORD})"
 )
-MONOTONIC_PLAIN = re.compile(rf"the (?P<output>{WORD}) never (?P<way>falls|rises) as (?:the )?(?P<what>{WORD}) (?:rises|grows|increases)")
+MONOTONIC_PLAIN = re.compile(
+    rf"the (?P<output>{WORD}) never (?P<way>falls|rises) as (?:the )?(?P<what>{WORD}) (?:rises?|grows?|increases?)"
+)
 DRIFT_WARN = re.compile(rf".*stability index against the training .+ is below the warning level of (?P<warn>{N})")
 DRIFT_REFUSE = re.compile(rf"the file is refused, its .*stability index being at least (?P<refuse>{N})")
 DRIFT_ROWS = re.compile(r"a file of (?P<rows>[0-9]+) or more .+ is judged for drift")

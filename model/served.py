@@ -73,7 +73,7 @@ def load(directory: str | Path) -> Served:
             form, version, output = linear.loads(path.read_bytes(), str(path))
         except ValueError as exc:
             raise ArtifactError(str(exc)) from None
-        if version != manifest.model_version or output != contract.output.name or form.inputs != manifest.inputs[: len(form.inputs)]:
+        if version != manifest.model_version or output != contract.output.name or not set(form.inputs) <= set(manifest.inputs):
             raise ArtifactError(f"{path}: this form is not model {manifest.model_version} of the manifest; refusing to load it")
         single = form.answer_single if form.single else None
         return Served(manifest, contract, directory, linear.NAME, form.answer_rows, single)

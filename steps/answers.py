@@ -83,7 +83,7 @@ def post_all(service, stated, asked_all):
     return response
 
 
-@when(parsers.re(r"a client posts each (?P<who>\w+) below as a list of records"), target_fixture="response")
+@when(parsers.re(r"a client posts all agreed (?P<what>\w+) as a list of records"), target_fixture="response")
 def post_records(service, stated, asked_all):
     rows = _rows(stated, asked_all)
     body = [{spec.name: json_value(spec, row[spec.name]) for spec in stated.inputs} for row in rows]

@@ -15,8 +15,12 @@ from modelgate.cli import main
 @given(parsers.parse('a batch file with the lines "{lines}"'), target_fixture="batch")
 @given('a batch file with the lines ""', target_fixture="batch")
 def batch_file(tmp_path, lines=""):
+    return _batch(tmp_path, codecs.decode(lines, "unicode_escape").encode("utf-8"))
+
+
+def _batch(tmp_path, data: bytes) -> dict:
     path = tmp_path / "input.csv"
-    path.write_bytes(codecs.decode(lines, "unicode_escape").encode("utf-8"))
+    path.write_bytes(data)
     return {
         "input": path,
         "bytes": path.read_bytes(),
@@ -24,6 +28,15 @@ def batch_file(tmp_path, lines=""):
         "report": tmp_path / "report.json",
         "junit": tmp_path / "junit.xml",
     }
+
+
+@given(parsers.re(r"a batch file of the agreed (?P<who>\w+)(?: where line (?P<line>\d+) has an? (?P<name>\w+) of (?P<value>\S+))?"), target_fixture="batch")
+def agreed_batch(tmp_path, stated, line=None, name=None, value=None):
+    """A file of the agreed rows (inputs only); one cell replaced when the step says so (line 1 is the header)."""
+    rows = [[i.to_text(v) for i, v in zip(stated.inputs, case.values)] for case in stated.golden]
+    if line is not None:
+        rows[int(line) - 2][stated.names.index(name)] = value
+    return _batch(tmp_path, ("\n".join([",".join(stated.names)] + [",".join(r) for r in rows]) + "\n").encode())
 
 
 @when("the file is scored", target_fixture="run")

@@ -3,7 +3,10 @@
 The notebook's code cells are executed in order in one namespace holding the globals Databricks provides:
 ``spark`` (a local SparkSession), ``dbutils`` and ``display``. :class:`DBUtils` is a small stand-in with only
 the calls the notebooks in pipelines/databricks/notebooks/ make: ``widgets.text/get`` and
-``fs.mkdirs/cp/ls``. Paths are local here; ``file:`` and ``dbfs:`` prefixes are accepted as on Databricks.
+``fs.mkdirs/cp/ls/rm``. Paths are local here; ``file:`` and ``dbfs:`` prefixes are accepted as on Databricks.
+
+:func:`publish_by_notebook` runs the training notebook into a folder, for any suite that wants the model folder a
+Databricks training job publishes (the notebook suite checks it; the container suite can serve it in the image).
 """
 
 from __future__ import annotations
@@ -12,9 +15,12 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from steps.support import FEATURES, ROOT, TRAINING_DATA
+
 HEADER = "# Databricks notebook source"
 SEPARATOR = "\n# COMMAND ----------\n"
 MAGIC = "# MAGIC"
+NOTEBOOKS = ROOT / "pipelines" / "databricks" / "notebooks"
 
 
 class WidgetNotDefined(LookupError):
@@ -64,6 +70,16 @@ class FileSystem:
             shutil.copyfile(src, dst)  # like Databricks: the parent must exist, the target is replaced
         return True
 
+    def rm(self, path: str, recurse: bool = False) -> bool:
+        target = _local(path)
+        if target.is_dir():
+            if not recurse:
+                raise OSError(f"{path} is a directory: rm needs recurse=True")
+            shutil.rmtree(target)
+        else:
+            target.unlink()
+        return True
+
     def ls(self, path: str) -> list[FileInfo]:
         folder = _local(path)
         return [FileInfo(f"dbfs:{p}", p.name + ("/" if p.is_dir() else ""), p.stat().st_size) for p in sorted(folder.iterdir())]
@@ -102,3 +118,12 @@ def run_notebook(path: Path, spark, parameters: dict[str, str]) -> NotebookRun:
     for number, cell in enumerate(code_cells(path), start=1):
         exec(compile(cell, f"{path.name} (cell {number})", "exec"), namespace)
     return NotebookRun(namespace, displayed)
+
+
+def publish_by_notebook(
+    folder: Path, *, features: Path = FEATURES, training_data: Path = TRAINING_DATA, estimator: str = "linear", spark=None
+) -> NotebookRun:
+    """Run the training notebook as the ``training`` job runs it, publishing its model folder to ``folder``. It uses no
+    Spark, so ``spark`` may stay None (a suite without a Spark session, such as the container one)."""
+    parameters = {"training_data": str(training_data), "features_dir": str(features), "estimator": estimator, "model_dir": str(folder)}
+    return run_notebook(NOTEBOOKS / "train.py", spark, parameters)

@@ -134,8 +134,15 @@ def monotonic(judged, stated, what, way, output):
 @when(parsers.re(r"a client asks for the (?P<outputs>\w+) of (?P<who>\w+) (?P<values>[0-9., and]+?) (?P<words>[a-z ]+)"), target_fixture="answer")
 def ask_several(service, stated, values):
     (spec,) = stated.inputs  # this wording names one number per row: a model of one input
-    asked = [float(v) for v in values.replace(" and ", ", ").split(", ")]
-    return asked, service.ask(query_of(stated, [{spec.name: v} for v in asked]))
+    asked = [{spec.name: float(v)} for v in values.replace(" and ", ", ").split(", ")]
+    return asked, service.ask(query_of(stated, asked))
+
+
+@when(parsers.re(r"a client asks for the (?P<outputs>\w+) of these (?P<who>\w+)"), target_fixture="answer")
+def ask_these(service, stated, datatable):
+    header, *cells = datatable
+    rows = [{spec.name: spec.from_text(dict(zip(header, row))[spec.name]) for spec in stated.inputs} for row in cells]
+    return rows, service.ask(query_of(stated, rows))
 
 
 @then(parsers.re(r"there are (?P<count>\d+) (?P<outputs>\w+), each the agreed (?P<output>\w+) for its (?P<what>\w+)"))
@@ -144,17 +151,24 @@ def several_agreed(answer, golden, count):
     assert response.status_code == 200, response.text
     found = response.json()["response"]
     assert len(found) == int(count) == len(asked)
-    for value, got in zip(asked, found):
-        assert golden[(value,)].met_by(got), f"{value:g}: got {got}, agreed {golden[(value,)].expected}"
+    for row, got in zip(asked, found):
+        case = golden[tuple(row.values())]
+        assert case.met_by(got), f"{row}: got {got}, agreed {case.expected}"
 
 
 @then(parsers.re(say.EXTRAPOLATION_FLAG.pattern))
 def marks_extrapolations(answer, stated, training_data):
+    """The rows with a value the training data (read here) never had: a number outside its range, an unseen category."""
     asked, response = answer
-    (spec,) = stated.inputs
     rows, _ = read_rows(training_data, stated)
-    seen = [r[spec.name] for r in rows if r[spec.name] is not None]
-    expected = sum(1 for v in asked if v < min(seen) or v > max(seen))
+
+    def unseen(spec, value) -> bool:
+        seen = [r[spec.name] for r in rows if r[spec.name] is not None]
+        if value is None:
+            return False
+        return (value < min(seen) or value > max(seen)) if spec.numeric else value not in seen
+
+    expected = sum(1 for row in asked if any(unseen(spec, row[spec.name]) for spec in stated.inputs))
     assert response.headers.get("X-Modelgate-Extrapolated") == str(expected), dict(response.headers)
     assert list(response.json()) == ["response"]
 
@@ -244,11 +258,16 @@ def evaluation_rows(tmp_path, stated, evaluation_data):
     return _write(tmp_path, stated, rows)
 
 
-@given(parsers.re(r"a file of the (?P<what>\w+) of the evaluation (?P<who>\w+), in centimetres"), target_fixture="batch")
-def evaluation_centimetres(tmp_path, stated, evaluation_data, what):
+# An input given in another unit than the contract's: the factor from the contract's unit (for a file in the wrong unit).
+CONVERSIONS = {"centimetres": 2.54, "millimoles per litre": 1 / 18.0}
+
+
+@given(parsers.re(r"a file of the (?P<what>\w+) of the evaluation (?P<who>\w+), in (?P<unit>[a-z ]+)"), target_fixture="batch")
+def evaluation_other_unit(tmp_path, stated, evaluation_data, what, unit):
     spec = next(i for i in stated.inputs if say.names(what, i.name))
+    factor = CONVERSIONS[unit]
     rows, _ = read_rows(evaluation_data, stated)
-    scaled = [{**row, spec.name: None if row[spec.name] is None else round(row[spec.name] * 2.54, 1)} for row in rows]
+    scaled = [{**row, spec.name: None if row[spec.name] is None else round(row[spec.name] * factor, 1)} for row in rows]
     return _write(tmp_path, stated, scaled)
 
 

@@ -1,13 +1,19 @@
-"""``modelgate score``: batch-score a CSV under the contract."""
+"""``modelgate score``: batch-score a CSV under the contract. :func:`score_one` is the command as a function, which
+the Databricks notebook and job script call too (``modelgate.databricks.score``)."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from modelgate.commands import model_arg
 from modelgate.contracts.errors import ModelgateError
 from modelgate.model.batch import ENGINES
 from modelgate.settings import Settings
+
+if TYPE_CHECKING:
+    from modelgate.model.batch.stream import BatchResult
 
 
 def register(sub, settings: Settings) -> None:
@@ -46,29 +52,54 @@ def register(sub, settings: Settings) -> None:
     score.set_defaults(run=run)
 
 
-def run(args) -> int:
-    from modelgate.commands import batch_policy, inputs_lines
+@dataclass(frozen=True)
+class Scored:
+    """One scored file: the batch result, where its run report went (always written on failure) and the model's version."""
+
+    result: BatchResult
+    report: str | None
+    model_version: str
+
+
+def score_one(
+    input_path,
+    output_path,
+    model_dir,
+    *,
+    engine: str = "pandas",
+    master: str | None = None,
+    report=None,
+    junit=None,
+    progress: bool = False,
+) -> Scored:
+    """``modelgate score`` as a function (the command and the Databricks job both call it): load and verify the model,
+    score INPUT into OUTPUT under the contract it carries, and write the reports. A rejected file is a result, not an
+    exception; a missing model, a bad path or a bad option raises :class:`ModelgateError`."""
+    from modelgate.commands import batch_policy
     from modelgate.contracts.evidence import model_properties
     from modelgate.model import artifact
     from modelgate.model.batch.engines import score, write_reports
 
-    loaded = artifact.load(args.model)
+    if master and engine != "spark":
+        raise ModelgateError("--master needs --engine spark")
+    loaded = artifact.load(model_dir)
     for warning in loaded.warnings:
         print(f"modelgate: warning: {warning}", file=sys.stderr)
-    if args.master and args.engine != "spark":
-        raise ModelgateError("--master needs --engine spark")
+    policy = batch_policy(loaded)
+    result = score(input_path, output_path, loaded.scorer(), engine=engine, master=master, progress=progress, policy=policy)
+    report = report or (None if result.ok else f"{output_path}.report.json")
+    write_reports(result, loaded.contract, report, junit, properties=model_properties(loaded.manifest))
+    return Scored(result, None if report is None else str(report), loaded.version)
+
+
+def run(args) -> int:
+    from modelgate.commands import inputs_lines
+
     progress = sys.stderr.isatty() and not args.no_progress
-    result = score(
-        args.input,
-        args.output,
-        loaded.scorer(),
-        engine=args.engine,
-        master=args.master,
-        progress=progress,
-        policy=batch_policy(loaded),
+    scored = score_one(
+        args.input, args.output, args.model, engine=args.engine, master=args.master, report=args.report, junit=args.junit, progress=progress
     )
-    report = args.report or (None if result.ok else f"{args.output}.report.json")
-    write_reports(result, loaded.contract, report, args.junit, properties=model_properties(loaded.manifest))
+    result = scored.result
     if result.ok:
         print(f"scored {result.rows} rows from {args.input} into {args.output} in {result.seconds:.2f} s")
         for line in inputs_lines(result.inputs):
@@ -77,5 +108,5 @@ def run(args) -> int:
     print(f"modelgate: {args.input}: rejected, {result.failures.total} contract violation(s); no output written", file=sys.stderr)
     for line in result.failures.summary():
         print(f"  {line}", file=sys.stderr)
-    print(f"  report: {report}", file=sys.stderr)
+    print(f"  report: {scored.report}", file=sys.stderr)
     return 1

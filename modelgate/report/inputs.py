@@ -1,54 +1,69 @@
 """Gather what the report shows, noting each input that is missing instead of stopping at it.
 
-The numbers reviewers agreed (golden weights, tolerance, R² band) are read from the features by
-``modelgate.contracts.golden``; the model's side comes from its verified artifact and the training data.
+The model's side is its verified folder: the contract it carries, its manifest and its answers. The reviewers' side
+is the features folder: its scenarios and the contract they state (``read_contract``). The data files default to
+the ``data/`` folder beside the features: the training file the model's record names, ``evaluation.csv`` and
+``sample_input.csv``, so one model's report needs only its model and its features.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from modelgate.contracts.contract import Contract, differences
 from modelgate.contracts.errors import ModelgateError
-from modelgate.contracts.golden import Band, GoldenCase, golden_cases, r2_band
-from modelgate.contracts.ranges import FEATURE, TARGET
+from modelgate.contracts.facts import GoldenCase
 from modelgate.gate import Verdict, evaluate
 from modelgate.junit import read_suite
 from modelgate.report.risk import Risk, gather_risk
 from modelgate.report.scenarios import Feature, apply_results, load_results, parse_features
-from modelgate.settings import DEFAULT_EVALUATION_DATA
 
-DEFAULT_BATCH_EXAMPLE = Path("data/sample_input.csv")  # the example batch: the heights the drift plot shows
+if TYPE_CHECKING:
+    from modelgate.model.artifact import Artifact
+    from modelgate.model.manifest import Manifest
+    from modelgate.model.train import TrainingData
+
+DATA_FOLDER = "data"  # beside the features folder: where the report looks for the model's data files
+EVALUATION_FILE = "evaluation.csv"  # rows no model was trained on, for the champion/challenger comparison
+BATCH_FILE = "sample_input.csv"  # an example batch, for the extrapolation and drift figures
+CURVE_POINTS = 200  # the model's answers drawn across a one-input model's training span
+
+
+def beside(features: Path, name: str) -> Path:
+    """``name`` in the data folder beside the features folder (``features/`` -> ``data/name``)."""
+    return Path(features).parent / DATA_FOLDER / name
 
 
 @dataclass
 class Sources:
-    """Where each input is read from (the command's options)."""
+    """Where each input is read from (the command's options); a data file left None is looked up beside the features."""
 
     features: Path
     cucumber: list[Path]
     junit: Path
     gate: Path
     model: Path
-    data: Path
+    data: Path | None = None  # the training data; None: the file the model's record names
     production: str | None = None  # the model in production (folder or URL), for the risk section
-    evaluation: Path = DEFAULT_EVALUATION_DATA
-    batch: Path = DEFAULT_BATCH_EXAMPLE
+    evaluation: Path | None = None
+    batch: Path | None = None
 
 
 @dataclass
 class Inputs:
     sources: Sources
     features: list[Feature] = field(default_factory=list)
-    golden: list[GoldenCase] = field(default_factory=list)
-    band: Band | None = None
-    manifest: dict | None = None
+    stated: Contract | None = None  # the contract the features state
+    model: Artifact | None = None  # the verified model
+    contract_differences: list[str] = field(default_factory=list)  # the model's contract against the features'
     predicted_golden: list[float] | None = None
-    heights: np.ndarray | None = None
-    weights: np.ndarray | None = None
-    fitted: np.ndarray | None = None
+    training: TrainingData | None = None
+    fitted: np.ndarray | None = None  # the model's answers to the training rows
+    curve: tuple[np.ndarray, np.ndarray] | None = None  # a one-number-input model's answers across its training span
     data_matches_manifest: bool | None = None
     tests: Verdict | None = None
     gate_passed: bool | None = None
@@ -57,9 +72,31 @@ class Inputs:
     risk: Risk | None = None
 
     @property
-    def tolerance(self) -> float | None:
-        """The agreed tolerance (one step states it for every case), for the page's text."""
-        return self.golden[0].tolerance if self.golden else None
+    def contract(self) -> Contract | None:
+        """The contract the model carries; the features' when there is no model."""
+        return self.model.contract if self.model is not None else self.stated
+
+    @property
+    def manifest(self) -> Manifest | None:
+        return self.model.manifest if self.model is not None else None
+
+    @property
+    def golden_contract(self) -> Contract | None:
+        """Whose agreed answers the page lists: the features' (what reviewers signed), else the model's."""
+        return self.stated or self.contract
+
+    @property
+    def golden(self) -> tuple[GoldenCase, ...]:
+        return self.golden_contract.golden if self.golden_contract else ()
+
+    @property
+    def profiles(self) -> dict:
+        return (self.manifest.training_data.get("profile") or {}) if self.manifest else {}
+
+    @property
+    def title(self) -> str:
+        contract = self.contract
+        return (contract.title or contract.name) if contract else "Model"
 
 
 def gather(sources: Sources) -> Inputs:
@@ -67,12 +104,16 @@ def gather(sources: Sources) -> Inputs:
     _features(inputs)
     _model(inputs)
     _tests(inputs)
-    src = sources
-    inputs.risk = gather_risk(src.model, src.features, src.production, src.evaluation, src.batch)
+    if inputs.model is not None:
+        src = sources
+        evaluation = src.evaluation or beside(src.features, EVALUATION_FILE)
+        inputs.risk = gather_risk(inputs.model, src.production, evaluation, src.batch or beside(src.features, BATCH_FILE))
     return inputs
 
 
 def _features(inputs: Inputs) -> None:
+    from modelgate.contracts.reader import read_contract
+
     src = inputs.sources
     inputs.features, problems = parse_features(src.features)
     inputs.missing += problems
@@ -80,13 +121,9 @@ def _features(inputs: Inputs) -> None:
         inputs.missing.append(f"features: no *.feature files under {src.features}")
         return
     try:
-        inputs.golden = golden_cases(src.features)
-    except (LookupError, OSError, ValueError) as exc:
-        inputs.missing.append(f"agreed weights: {exc}")
-    try:
-        inputs.band = r2_band(src.features)
-    except (LookupError, OSError, ValueError) as exc:
-        inputs.missing.append(f"R² band: {exc}")
+        inputs.stated = read_contract(src.features)
+    except ModelgateError as exc:
+        inputs.missing.append(f"the features' contract: {str(exc).splitlines()[0]}")
     found = [p for p in src.cucumber if p.is_file()]
     if not found:
         names = ", ".join(str(p) for p in src.cucumber) or "reports/cucumber*.json"
@@ -100,28 +137,40 @@ def _features(inputs: Inputs) -> None:
 def _model(inputs: Inputs) -> None:
     from modelgate.model import artifact
     from modelgate.model.files import sha256_file
-    from modelgate.model.scorer import Scorer
     from modelgate.model.train import read_training
 
     src = inputs.sources
     try:
-        loaded = artifact.load(src.model)
+        inputs.model = loaded = artifact.load(src.model)
     except ModelgateError as exc:
         inputs.missing.append(f"model: {exc}")
         return
-    inputs.manifest = loaded.manifest
-    scorer = Scorer(loaded.estimator)
+    if inputs.stated is not None:
+        inputs.contract_differences = [line.strip() for line in differences(loaded.contract, inputs.stated)]
+    scorer = loaded.scorer()
     if inputs.golden:
-        inputs.predicted_golden = scorer.predict([c.height for c in inputs.golden]).tolist()
+        rows = [dict(zip(inputs.golden_contract.names, case.values)) for case in inputs.golden]
+        try:
+            inputs.predicted_golden = scorer.predict_rows(rows).tolist()
+        except Exception as exc:  # a contract the model does not answer under (the record shows the differences)
+            inputs.missing.append(f"the model's answers to the agreed rows: {type(exc).__name__}: {exc}")
+    named = loaded.manifest.training_data.get("file")
+    data = src.data or (beside(src.features, Path(named).name) if named else None)
+    if data is None:
+        inputs.missing.append("training data for the plots: the model's record names no training file; give --data")
+        return
     try:
-        frame = read_training(src.data)
+        inputs.training = read_training(data, loaded.contract)
     except ModelgateError as exc:
         inputs.missing.append(f"training data for the plots: {exc}")
         return
-    inputs.heights = frame[FEATURE].to_numpy(dtype="float64")
-    inputs.weights = frame[TARGET].to_numpy(dtype="float64")
-    inputs.fitted = scorer.predict(inputs.heights)
-    inputs.data_matches_manifest = sha256_file(src.data) == loaded.manifest.get("training_data", {}).get("sha256")
+    inputs.fitted = scorer.predict(inputs.training.columns)
+    inputs.data_matches_manifest = sha256_file(data) == loaded.manifest.training_data.get("sha256")
+    (spec, *others) = loaded.contract.inputs
+    if not others and spec.numeric:
+        seen = inputs.training.columns[spec.name]
+        xs = np.linspace(float(np.nanmin(seen)), float(np.nanmax(seen)), CURVE_POINTS)
+        inputs.curve = xs, scorer.raw({spec.name: xs})
 
 
 def _tests(inputs: Inputs) -> None:

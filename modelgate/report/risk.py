@@ -1,8 +1,8 @@
-"""The report's model-risk section: the new model against the one in production (errors in pounds,
-moved agreed weights), plausibility and monotonicity over the accepted heights, the share of a batch's
-heights that are extrapolations, and a drift plot of the training heights against the batch's.
+"""The report's model-risk section: the new model against the one in production (typical errors, moved agreed
+answers), plausible answers and monotonicity over accepted rows (:mod:`.sweeps`), and a batch's extrapolations,
+stability index and drift plot for each input (:mod:`.drift`).
 
-Every verdict is the contract object's (``ChampionMargin`` via the comparison, ``WeightBounds.contains``,
+Every verdict is the contract's (``ChampionMargin`` via the comparison, ``OutputBounds.contains``, ``Monotonic.holds``,
 ``DriftLimits.verdict``), so the page says what the scenarios and commands say.
 """
 
@@ -11,130 +11,180 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from modelgate.contracts.ranges import HEIGHT
-from modelgate.contracts.risk import drift_limits, weight_bounds
-from modelgate.report.plots import AGREED, INK, MUTED, POINT
+from modelgate.contracts.contract import Contract
+from modelgate.contracts.facts import FLAG, REFUSE, RISES
+from modelgate.report.bars import drift_bars
+from modelgate.report.drift import BatchDrift, batch_drift, psi_text
+from modelgate.report.sweeps import Broken, bases, broken, sweep
 
-GRID = 210_001  # accepted heights checked, as the risk scenario does
+if TYPE_CHECKING:
+    from modelgate.model.artifact import Artifact
+
+POLICY = {FLAG: "answered and marked as extrapolations", REFUSE: "refused"}
 
 
 @dataclass
 class Risk:
+    contract: Contract
     comparison: object = None  # modelgate.model.compare.Comparison
+    evaluation: str = ""
     lowest: float | None = None
     highest: float | None = None
-    bounded: bool | None = None
-    monotonic: bool | None = None
-    batch: str = ""
-    extrapolated: tuple[int, int] | None = None  # (outside the training heights, heights judged)
-    psi: float | None = None
-    verdict: str = ""
-    training_shares: list[float] = field(default_factory=list)
-    batch_shares: list[float] = field(default_factory=list)
-    deciles: list[float] = field(default_factory=list)
+    judged: int = 0  # accepted rows answered for the plausibility check
+    monotonic: list[Broken] = field(default_factory=list)
+    batch: BatchDrift | None = None
     missing: list[str] = field(default_factory=list)
 
 
-def gather_risk(model: Path, features: Path, production: str | None, evaluation: Path, batch: Path) -> Risk:
-    from modelgate.champion import compare_models
-    from modelgate.model import artifact, drift
-    from modelgate.model.batch.heights_check import read_heights
-    from modelgate.model.scorer import Scorer
-
-    risk = Risk(batch=str(batch))
+def gather_risk(model: Artifact, production: str | None, evaluation: Path, batch: Path) -> Risk:
+    risk = Risk(model.contract, evaluation=str(evaluation))
+    _compare(risk, model, production, Path(evaluation))
     try:
-        risk.comparison = compare_models(production, model, evaluation, features)
-    except Exception as exc:
-        risk.missing.append(f"champion/challenger: {exc}")
-    try:
-        loaded = artifact.load(model)
-        heights = np.unique(np.concatenate([[np.nextafter(HEIGHT.low, np.inf)], np.linspace(HEIGHT.low, HEIGHT.high, GRID)[1:]]))
-        weights = Scorer(loaded.estimator).predict(heights)
-        bounds = weight_bounds(features)
-        risk.lowest, risk.highest = float(weights.min()), float(weights.max())
-        risk.bounded = all(bounds.contains(w) for w in (risk.lowest, risk.highest))
-        risk.monotonic = bool(np.all(np.diff(weights) >= 0))
-        profile = drift.training_heights(loaded.manifest)
-        found = read_heights(batch)
-        if profile is None or found is None:
-            risk.missing.append(f"drift: no training heights in the model's record or no readable heights in {batch}")
-            return risk
-        found = found[np.isfinite(found) & (found > HEIGHT.low)]
-        risk.extrapolated = (int(drift.outside(found, profile).sum()), len(found))
-        risk.psi = drift.psi(found, profile)
-        risk.verdict = drift_limits(features).verdict(risk.psi, len(found))
-        risk.deciles, risk.training_shares, risk.batch_shares = (
-            profile["deciles"],
-            profile["shares"],
-            drift.shares(found, profile["deciles"]),
-        )
-    except Exception as exc:
-        risk.missing.append(f"plausibility and drift: {exc}")
+        _sweep(risk, model)
+    except Exception as exc:  # an estimator that cannot answer a row is itself a finding
+        risk.missing.append(f"plausible answers and monotonicity: {type(exc).__name__}: {exc}")
+    training = model.manifest.training_data.get("profile")
+    if not training:
+        risk.missing.append("extrapolation and drift: the model's record has no training profile (package it again)")
+    elif not Path(batch).is_file():
+        risk.missing.append(f"extrapolation and drift: no batch file at {batch} (give one with --batch)")
+    else:
+        try:
+            risk.batch = batch_drift(model.contract, training, Path(batch))
+        except Exception as exc:  # unreadable, an input column missing: said here, the batch guard says more
+            risk.missing.append(f"extrapolation and drift: {batch}: {type(exc).__name__}: {exc}")
     return risk
 
 
-def drift_plot(risk: Risk, width: int = 560, height: int = 240) -> str:
-    """Bars per training-height decile bin: the training share (10 % each) beside the batch's share."""
-    left, bottom, top = 44, 46, 12
-    bins = len(risk.training_shares)
-    peak = max([*risk.training_shares, *risk.batch_shares, 0.2])
-    slot = (width - left - 10) / bins
-    y = lambda share: top + (height - top - bottom) * (1 - share / peak)  # noqa: E731
-    parts = []
-    for i, (train, found) in enumerate(zip(risk.training_shares, risk.batch_shares)):
-        x = left + i * slot
-        for offset, share, colour in ((0.12, train, POINT), (0.5, found, AGREED)):
-            parts.append(
-                f'<rect x="{x + offset * slot:.1f}" y="{y(share):.1f}" width="{slot * 0.36:.1f}" '
-                f'height="{y(0) - y(share):.1f}" fill="{colour}"><title>{share:.1%}</title></rect>'
+def _compare(risk: Risk, model: Artifact, production: str | None, evaluation: Path) -> None:
+    from modelgate.model.batch.production import production_model
+    from modelgate.model.compare import compare
+
+    if not evaluation.is_file():
+        risk.missing.append(f"champion/challenger: no evaluation data at {evaluation} (give it with --evaluation)")
+        return
+    try:
+        with production_model(production) as production_dir:
+            risk.comparison = compare(production_dir, model.directory, evaluation)
+    except Exception as exc:  # a production model that cannot be read or compared: named, not fatal
+        risk.missing.append(f"champion/challenger: {exc}")
+
+
+def _sweep(risk: Risk, model: Artifact) -> None:
+    from modelgate.model.checks import check_rows
+    from modelgate.model.scorer import columns_of
+
+    contract, scorer = model.contract, model.scorer()
+    training = model.manifest.training_data.get("profile") or {}
+    rows = check_rows(contract, training)
+    answers = [scorer.predict(columns_of(contract, rows))]
+    held = bases(rows)
+    swept = {}
+    for spec in contract.inputs:
+        if spec.numeric:
+            swept[spec.name] = sweep(scorer, contract, spec, held, training.get(spec.name))
+            answers.append(swept[spec.name].answers.ravel())
+    every = np.concatenate(answers)
+    risk.lowest, risk.highest, risk.judged = float(np.min(every)), float(np.max(every)), int(every.size)
+    for rule in contract.monotonic:
+        found = swept.get(rule.input)
+        if found is None:
+            risk.missing.append(f"monotonicity in {rule.input}: it is not a number input, so it cannot be swept")
+            continue
+        risk.monotonic.append(broken(rule, found))
+
+
+def _unit(contract: Contract) -> str:
+    return f" {contract.output.unit}" if contract.output.unit else ""
+
+
+def _rows(risk: Risk) -> list[tuple[str, str]]:
+    contract, unit, rows = risk.contract, _unit(risk.contract), []
+    c = risk.comparison
+    if c is not None and c.production is None:
+        rows.append(
+            (
+                "Against the model in production",
+                f"first release: not compared with a production model (its typical error on {escape(risk.evaluation)} "
+                f"is {c.new.mae:.2f}{escape(unit)})",
             )
-        label = f"≤{risk.deciles[i]:g}" if i < len(risk.deciles) else f">{risk.deciles[-1]:g}"
-        parts.append(
-            f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 14}" font-size="10" text-anchor="middle" '
-            f'fill="{MUTED}">{label}</text>'
         )
-    parts.append(
-        f'<text x="{left}" y="{height - 8}" font-size="11" fill="{INK}">'
-        "height bin (inches): training ■ blue, batch ■ green</text>"
+    elif c is not None:
+        rows.append(("Against the model in production", escape(c.summary())))
+        rows.append(("Agreed answers", escape(c.moved_summary())))
+    bounds = contract.output_bounds
+    if bounds is not None and risk.lowest is not None:
+        inside = bounds.contains(risk.lowest) and bounds.contains(risk.highest)
+        verdict = "within" if inside else "OUTSIDE"
+        rows.append(
+            (
+                f"Plausible {escape(contract.output.name)}",
+                f"{risk.lowest:g} to {risk.highest:g}{escape(unit)} over {risk.judged:,} accepted rows: {verdict} the agreed "
+                f"{bounds.low:g} – {bounds.high:g}{escape(unit)}",
+            )
+        )
+    for found in risk.monotonic:
+        never = "falls" if found.rule.direction == RISES else "rises"
+        what = f"The {escape(contract.output.name)} never {never} as {escape(found.rule.input)} grows"
+        if found.count:
+            rows.append((what, f"BROKEN at {found.count:,} of {found.checked:,} steps, e.g. {escape(found.example)}"))
+        else:
+            rows.append((what, f"holds over {found.checked:,} steps across its accepted range"))
+    if risk.batch is not None:
+        b = risk.batch
+        share = b.extrapolated / b.rows if b.rows else 0.0
+        rows.append(
+            (
+                "Extrapolated answers",
+                f"{b.extrapolated:,} of {b.rows:,} rows of {escape(str(b.file))} ({share:.0%}) have a value outside the "
+                f"training data; the contract says such rows are {POLICY.get(contract.extrapolation, contract.extrapolation)}",
+            )
+        )
+    return rows + [("Not shown", escape(m)) for m in risk.missing]
+
+
+def _drift_table(batch: BatchDrift) -> str:
+    rows = []
+    for found in batch.inputs:
+        share = found.outside / batch.rows if batch.rows else 0.0
+        rows.append(
+            f"<tr><td>{escape(found.spec.name)}</td><td class='num'>{found.outside:,} ({share:.0%})</td>"
+            f"<td class='num'>{psi_text(found.psi)}</td><td>{escape(found.verdict or 'no drift levels agreed')}</td></tr>"
+        )
+    return (
+        '<table class="drift"><thead><tr><th>input</th><th class="num">outside the training data</th>'
+        f'<th class="num">stability index</th><th>verdict</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
-    label = "drift: training heights against the batch"
-    return f'<svg class="plot" viewBox="0 0 {width} {height}" role="img" aria-label="{label}">{"".join(parts)}</svg>'
+
+
+def _drift_plots(batch: BatchDrift) -> str:
+    figures = []
+    for found in batch.inputs:
+        unit = f" ({found.spec.unit})" if found.spec.unit else ""
+        svg = drift_bars(found.labels, found.training, found.batch, f"{found.spec.name}{unit}")
+        note = f"stability index {psi_text(found.psi)}" + (f": {found.verdict}" if found.verdict else "")
+        figures.append(f"<figure><figcaption>{escape(found.spec.name)}<span>{escape(note)}</span></figcaption>{svg}</figure>")
+    return f'<div class="plots">{"".join(figures)}</div>'
 
 
 def risk_section(risk: Risk | None) -> str:
     if risk is None:
         return ""
-    rows = []
-    c = risk.comparison
-    if c is not None:
-        rows.append(("Against the model in production", escape(c.summary())))
-        rows.append(("Agreed weights", escape(c.moved_summary() if c.production else "no production model to compare with")))
-    if risk.bounded is not None:
-        rows.append(
-            (
-                "Weights over all accepted heights",
-                f"{risk.lowest:g} to {risk.highest:g} pounds: {'within' if risk.bounded else 'OUTSIDE'} the agreed range",
-            )
+    items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in _rows(risk))
+    drift = ""
+    if risk.batch is not None and risk.batch.inputs:
+        limits = risk.contract.drift
+        levels = f" (warning from {limits.warn:g}, refused from {limits.refuse:g}, judged from {limits.min_rows} rows)" if limits else ""
+        drift = (
+            f"<h3>Input drift, input by input</h3><p class=\"note\">Each input of the batch against the training data: its "
+            f"population stability index{levels}, and its share of rows per bin.</p>"
+            f"{_drift_table(risk.batch)}{_drift_plots(risk.batch)}"
         )
-        rows.append(("Taller never lighter", "holds" if risk.monotonic else "BROKEN: a taller person gets a lower weight"))
-    if risk.extrapolated is not None:
-        outside, total = risk.extrapolated
-        share = outside / total if total else 0.0
-        rows.append(
-            (
-                "Extrapolated answers",
-                f"{outside} of {total} heights of {escape(risk.batch)} ({share:.0%}) lie outside the training heights",
-            )
-        )
-        rows.append(("Input drift", f"stability index {risk.psi:.3f}: {escape(risk.verdict)}"))
-    rows += [("Not shown", escape(m)) for m in risk.missing]
-    items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    plot = drift_plot(risk) if risk.batch_shares else ""
     lead = (
-        '<p class="lead">What a model-risk reviewer signs (risk.feature), computed here from the model, '
-        "the evaluation people and a batch.</p>"
+        '<p class="lead">What a model-risk reviewer signs, computed here from the model, its evaluation data and a batch.</p>'
     )
-    return f'<section id="risk"><h2>Model risk</h2>{lead}<dl class="record">{items}</dl>{plot}</section>'
+    return f'<section id="risk"><h2>Model risk</h2>{lead}<dl class="record">{items}</dl>{drift}</section>'

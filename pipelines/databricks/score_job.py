@@ -3,9 +3,10 @@
     python score_job.py --input-path abfs://scoring/input/r_input_1.csv --output-path abfs://scoring/output/
 
 An OUTPUT ending with '/' is a folder: the file is named by the watcher's rule (modelgate.databricks.output_for),
-so the Data Factory flow and ``modelgate watch`` name outputs the same way. The command is
-modelgate.databricks.score_command, which the scoring notebook runs too. Exit 1 on a contract violation
-(the report and JUnit XML go beside the would-be output), 2 on a usage or configuration problem.
+so the Data Factory flow and ``modelgate watch`` name outputs the same way. The scoring is modelgate.databricks.score
+(``modelgate score``'s own function), which the scoring notebook calls too; the model is --model or
+$MODELGATE_MODEL_DIR (the job cluster sets it). Exit 1 on a contract violation (the report goes beside the would-be
+output), 2 on a usage or configuration problem, each with one line.
 """
 
 from __future__ import annotations
@@ -27,10 +28,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from modelgate.cli import main as modelgate
-    from modelgate.databricks import score_command
+    from modelgate.contracts.errors import ModelgateError
+    from modelgate.databricks import score
 
-    return modelgate(score_command(args.input_path, args.output_path, args.model, args.engine))
+    try:
+        score(args.input_path, args.output_path, args.model, engine=args.engine)
+    except ModelgateError as exc:
+        print(f"modelgate: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 0
 
 
 if __name__ == "__main__":

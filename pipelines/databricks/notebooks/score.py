@@ -3,9 +3,10 @@
 # MAGIC # Score one CSV
 # MAGIC
 # MAGIC The parameterized inference notebook: reads `input_path` (a volume path or `abfs://` URL), adds the
-# MAGIC `weight` column under the batch contract and writes `output_path`. This is `modelgate score --engine spark`
-# MAGIC itself (the same command the `batch_scoring` job's script runs): nothing is written unless every row
-# MAGIC passed. An `output_path` ending with `/` is a folder, and the file is named like the watcher names it
+# MAGIC model's answer column under the contract the model carries and writes `output_path`. This is `modelgate
+# MAGIC score --engine spark` itself (its function, which the `batch_scoring` job's script calls too): nothing is
+# MAGIC written unless every row passed, and a rejected file fails the task with one line naming the report.
+# MAGIC An `output_path` ending with `/` is a folder, and the file is named like the watcher names it
 # MAGIC (`r_input_1.csv` → `r_output_1.csv`).
 
 # COMMAND ----------

@@ -1,0 +1,89 @@
+"""A batch file's inputs against the model's training data, input by input, for the risk section: the values the
+training data never had (extrapolations), each input's population stability index and its verdict, and the shares
+per bin a drift plot shows.
+
+The file is read as a batch run reads it (``inputs_check.read_columns``, block by block, so memory stays flat) and
+judged by the same functions (``model.profile``, ``DriftLimits.verdict``): the page says what the run would say.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from modelgate.contracts.contract import Contract
+from modelgate.contracts.inputs import YES_NO, Input
+from modelgate.model import profile as profiles
+from modelgate.model.batch.inputs_check import read_columns
+
+MISSING = "missing"
+
+
+@dataclass
+class InputDrift:
+    spec: Input
+    labels: list[str]  # one per bin of the training profile
+    training: list[float]  # the training rows' share per bin
+    batch: list[float]  # the batch rows' share per bin
+    outside: int  # values the training data never had
+    psi: float
+    verdict: str  # the contract's verdict; "" when it states no drift levels
+
+
+@dataclass
+class BatchDrift:
+    file: Path
+    rows: int = 0
+    extrapolated: int = 0  # rows with at least one value the training data never had
+    inputs: list[InputDrift] = field(default_factory=list)
+
+
+def cut(number: float) -> str:
+    """A decile cut as a bin label: four significant digits, whole numbers as they are."""
+    return f"{number:.4g}" if abs(number) < 1e4 else f"{number:.0f}"
+
+
+def bin_labels(spec: Input, seen: dict) -> list[str]:
+    """The bins of a training profile in words: ``≤36.6`` … ``>50.8`` for a number, the values of a category, the
+    spellings of a yes/no, and ``missing`` last where the input may be missing."""
+    if seen["kind"] == "number":
+        cuts = seen["deciles"]
+        labels = [f"≤{cut(c)}" for c in cuts] + [f">{cut(cuts[-1])}"]
+    elif spec.kind == YES_NO:
+        labels = [spec.values[0] if value else spec.values[1] for value in seen["values"]]
+    else:
+        labels = [str(value) for value in seen["values"]]
+    return labels + ([MISSING] if seen["missing"] else [])
+
+
+def batch_drift(contract: Contract, training: dict[str, dict], path: Path) -> BatchDrift:
+    """The batch at ``path`` judged against the ``training`` profiles (per input) of a model under ``contract``."""
+    found = BatchDrift(Path(path))
+    judged = [spec for spec in contract.inputs if spec.name in training]
+    counts = {spec.name: np.zeros(profiles.bins(training[spec.name]), dtype="int64") for spec in judged}
+    outside = dict.fromkeys(counts, 0)
+    for columns in read_columns(path, contract):
+        size = len(next(iter(columns.values())))
+        unseen = np.zeros(size, dtype=bool)
+        for spec in judged:
+            seen, values = training[spec.name], columns[spec.name]
+            mask = profiles.outside(seen, values)
+            outside[spec.name] += int(np.count_nonzero(mask))
+            unseen |= mask
+            counts[spec.name] += profiles.counts(seen, values)
+        found.rows += size
+        found.extrapolated += int(np.count_nonzero(unseen))
+    for spec in judged:
+        seen = training[spec.name]
+        psi = profiles.psi_of_counts(counts[spec.name], seen["shares"])
+        verdict = contract.drift.verdict(psi, found.rows) if contract.drift else ""
+        shares = profiles.shares(seen, counts[spec.name])
+        found.inputs.append(InputDrift(spec, bin_labels(spec, seen), seen["shares"], shares, outside[spec.name], psi, verdict))
+    return found
+
+
+def psi_text(psi: float) -> str:
+    return "–" if math.isnan(psi) else f"{psi:.3f}"

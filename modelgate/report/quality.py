@@ -1,0 +1,115 @@
+"""The report's quality section: the model's R² against the agreed band, its typical error on rows it was not trained
+on, and plots of its fit. A model of one number input gets the data with the model's line, predicted against actual
+and the residuals by that input; a model of several inputs gets predicted against actual and the residuals by each
+input (by value for a number, per value for a category or a yes/no). Every plot is drawn at one size.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+
+from modelgate.contracts.inputs import YES_NO, Input
+from modelgate.report import plots
+from modelgate.report.bars import category_residuals
+from modelgate.report.drift import MISSING
+from modelgate.report.inputs import Inputs
+
+
+def label(name: str, unit: str) -> str:
+    """An axis label: ``height (inches)``."""
+    return f"{name} ({unit})" if unit else name
+
+
+def figure(title: str, note: str, svg: str) -> str:
+    return f"<figure><figcaption>{escape(title)}<span>{escape(note)}</span></figcaption>{svg}</figure>"
+
+
+def groups(spec: Input, column: np.ndarray) -> tuple[list[str], list[np.ndarray]]:
+    """The row masks of a category or yes/no input, one per value in the contract's order, missing last if any."""
+    found = column.tolist()
+    if spec.kind == YES_NO:
+        values, labels = [True, False], list(spec.values)
+    else:
+        values, labels = list(spec.values), list(spec.values)
+    masks = [np.array([v is not None and v == value for v in found], dtype=bool) for value in values]
+    blank = np.array([v is None for v in found], dtype=bool)
+    if blank.any():
+        labels, masks = [*labels, MISSING], [*masks, blank]
+    return labels, masks
+
+
+def _lead(inputs: Inputs) -> str:
+    contract, manifest = inputs.contract, inputs.manifest
+    metrics = manifest.metrics if manifest else {}
+    unit = f" {contract.output.unit}" if contract.output.unit else ""
+    parts = []
+    band, r2 = contract.r2_band, metrics.get("r2_train")
+    if band:
+        if r2 is None:
+            verdict = "No model record, so the model's R² is unknown."
+        else:
+            where = "inside" if band.contains(r2) else "outside"
+            verdict = f"The model's R² on its training data is <b>{r2:.3f}</b>, {where} the agreed band {band.low:g} – {band.high:g}."
+        parts.append(f'<p class="lead">{verdict}</p><div class="gauge">{plots.r2_gauge(band, r2)}</div>')
+    cv = metrics.get("cv")
+    if contract.typical_error and cv:
+        limit = contract.typical_error
+        where = "within" if limit.met_by(cv["mae"]) else "OUTSIDE"
+        parts.append(
+            f'<p class="lead">On rows it was not trained on ({cv["folds"]}-fold cross-validation) its typical error is '
+            f"<b>{cv['mae']:.2f}{escape(unit)}</b>: {where} the agreed at most {limit.limit:g}{escape(unit)}.</p>"
+        )
+    return "".join(parts)
+
+
+def _figures(inputs: Inputs) -> list[str]:
+    contract, training, fitted = inputs.contract, inputs.training, inputs.fitted
+    out = contract.output
+    what, unit = label(out.name, out.unit), f" {out.unit}" if out.unit else ""
+    residuals = training.target - fitted
+    rmse = float(np.sqrt(np.mean(residuals**2)))
+    across = "the dark line is its rows' mean; the band is ± RMSE"
+    figures = []
+    if inputs.curve is not None:
+        (spec,) = contract.inputs
+        xs = training.columns[spec.name]
+        agreed = [
+            (c.values[0], c.expected, f"agreed: {spec.name} {c.values[0]:g} → {c.expected:g}{unit}")
+            for c in inputs.golden
+            if c.values and c.values[0] is not None
+        ]
+        svg = plots.fit_plot(xs, training.target, inputs.curve, agreed, label(spec.name, spec.unit), what)
+        figures.append(figure("The data and the model's line", "Each dot is a training row; diamonds are agreed answers.", svg))
+    svg = plots.predicted_vs_actual(training.target, fitted, what)
+    figures.append(figure("Predicted against actual", "Dots on the dashed diagonal would be perfect predictions.", svg))
+    ylabel = f"actual − predicted{f' ({out.unit})' if out.unit else ''}"
+    for spec in contract.inputs:
+        column = training.columns[spec.name]
+        title = "Residuals" if inputs.curve is not None else f"Residuals by {spec.name}"
+        if spec.numeric:
+            shown = ~np.isnan(column)
+            if not shown.any():
+                continue
+            note = f"Actual minus predicted; the band is ± RMSE ({rmse:.4g}{unit})."
+            if not shown.all():
+                note += f" {np.count_nonzero(~shown)} rows with {spec.name} missing are not shown."
+            svg = plots.residual_plot(column[shown], residuals[shown], label(spec.name, spec.unit), ylabel)
+        else:
+            labels, masks = groups(spec, column)
+            note = f"Actual minus predicted, per value; {across} ({rmse:.4g}{unit})."
+            svg = category_residuals(labels, [residuals[m] for m in masks], spec.name, ylabel)
+        figures.append(figure(title, note, svg))
+    return figures
+
+
+def quality_section(inputs: Inputs) -> str:
+    if inputs.contract is None:
+        return ""
+    parts = [_lead(inputs)]
+    if inputs.training is not None and inputs.fitted is not None:
+        parts.append(f'<div class="plots">{"".join(_figures(inputs))}</div>')
+    if not any(parts):
+        return ""
+    return f'<section id="quality"><h2>How well the model fits</h2>{"".join(parts)}</section>'
