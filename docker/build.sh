@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Build the scoring service images:  docker/build.sh [TAG]   (default modelgate:latest)
+# Build the scoring service images:  docker/build.sh [TAG] [MODEL_DIR]   (default modelgate:latest, model/bundled)
 #
 #   TAG        the serving image (Dockerfile target `serve`): modelgate serve and selftest only; for the cluster.
 #   TAG-full   the full image (target `full`): the same plus the batch extra, for `modelgate score` and the
 #              other batch commands in a container. TARGETS="serve" (or "full") builds only one of them.
 #
-# 1. trains model/bundled from data/weight_data.csv if there is no model yet;
+# MODEL_DIR is the model folder the image ships (it carries its contract: nothing else of the repository goes in).
+#
+# 1. trains model/bundled from data/weight_data.csv under features/ if it is the folder and there is no model yet;
 # 2. prepares docker/wheelhouse on this host with pip and constraints.txt, so the build itself needs
 #    no network (agents behind TLS-intercepting proxies, air-gapped agents); WHEELHOUSE=DIR uses a
 #    wheelhouse prepared elsewhere instead, and the project's own wheel is added to it;
@@ -30,7 +32,8 @@ elif [ -x .venv/bin/python ] && .venv/bin/python -c "import modelgate" 2>/dev/nu
 else
     python="python3"
 fi
-model_dir="model/bundled"
+model_dir="${2:-model/bundled}"
+model_dir="${model_dir%/}"
 training_data="data/weight_data.csv"
 wheelhouse="docker/wheelhouse"
 
@@ -41,12 +44,34 @@ say() { echo "docker/build.sh: $*"; }
 command -v "$python" >/dev/null 2>&1 || die "no Python at '$python' (set PYTHON to a Python 3.11 with pip)"
 
 # 1. The model.
+if [ ! -f "$model_dir/manifest.json" ] && [ "$model_dir" != "model/bundled" ]; then
+    die "no model in $model_dir (package one with modelgate package or modelgate train)"
+fi
 if [ ! -f "$model_dir/manifest.json" ]; then
     [ -f "$training_data" ] || die "no model in $model_dir and no training data at $training_data to train one: put a trained model (model.skops + manifest.json) in $model_dir or the training CSV at $training_data"
     "$python" -c "import modelgate, sklearn" 2>/dev/null || die "no model in $model_dir, and '$python' cannot train one: run python3 dev.py serve once, or pip install -e '.[batch]' (or set PYTHON)"
     say "no model in $model_dir: training one from $training_data"
-    "$python" -m modelgate.cli train --data "$training_data" --out "$model_dir" || die "training from $training_data failed (see above)"
+    "$python" -m modelgate.cli train --features features --data "$training_data" --out "$model_dir" || die "training from $training_data failed (see above)"
 fi
+
+# The model folder goes into the build context as its manifest lists it (the one list of a model's files), each
+# verified; the image copies docker/model and nothing else of the model's folder.
+staged="docker/model"
+rm -rf "$staged" && mkdir -p "$staged"
+"$python" - "$model_dir" "$staged" <<'PY' || die "the model in $model_dir does not verify (see above)"
+import shutil, sys
+from pathlib import Path
+
+from modelgate.contracts.errors import ModelgateError
+from modelgate.model.manifest import read_manifest
+
+source, staged = Path(sys.argv[1]), Path(sys.argv[2])
+try:
+    for path in read_manifest(source).files(source):
+        shutil.copyfile(path, staged / path.name)
+except ModelgateError as exc:
+    sys.exit(f"docker/build.sh: {exc}")
+PY
 
 # 2. The wheelhouse: every pinned dependency and the project's own wheel, built from this checkout.
 log="$(mktemp)"

@@ -18,7 +18,7 @@ from modelgate.contracts.evidence import model_properties
 from modelgate.contracts.facts import ChampionMargin, GoldenCase
 from modelgate.model import artifact
 from modelgate.model.artifact import Artifact
-from modelgate.model.junit_file import write_suite
+from modelgate.junit.write import write_suite
 from modelgate.model.train import read_training
 
 NO_PRODUCTION_MODEL = "none"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from modelgate.contracts.contract import CONTRACT_FILE, Contract
 from modelgate.contracts.errors import ModelgateError
-from modelgate.model.files import atomic_writer, sha256_file
+from modelgate.files import atomic_writer, sha256_file
 
 MANIFEST_FILE = "manifest.json"
 MANIFEST_VERSION = 2  # the manifest's own format

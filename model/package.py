@@ -28,7 +28,7 @@ from modelgate.contracts.contract import CONTRACT_FILE, Contract
 from modelgate.contracts.errors import ModelgateError
 from modelgate.model import checks, profile
 from modelgate.model.artifact import loads_trusted, model_inputs
-from modelgate.model.files import atomic_writer, sha256_file
+from modelgate.files import atomic_writer, sha256_file
 from modelgate.model.forms import derive, linear
 from modelgate.model.manifest import MODEL_FILE, SERVING_FILE, Manifest, Signed, model_version
 from modelgate.model.scorer import Scorer, columns_of, to_frame

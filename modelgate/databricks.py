@@ -50,12 +50,9 @@ class NotebookFailed(ModelgateError):
     """A notebook step failed; raised so the Databricks task (and the job run) fails with this line. It keeps the
     exit code of the problem (1 a contract violation, 2 a usage or configuration one) for the job script."""
 
-    exit_code = 1
-
-    def __init__(self, message: str, exit_code: int | None = None):
+    def __init__(self, message: str, exit_code: int = 1):
         super().__init__(message)
-        if exit_code is not None:
-            self.exit_code = exit_code
+        self.exit_code = exit_code
 
 
 @dataclass(frozen=True)
@@ -125,19 +122,19 @@ def fit_figure(training: Training):
         from matplotlib.figure import Figure
     except ImportError:
         return None
-    contract, single = training.model.contract, one_number(training)
+    contract, single, frame = training.model.contract, one_number(training), fitted(training)
     output, unit = contract.output.name, contract.output.unit
-    frame = fitted(training)
+    answer = f"fitted_{output}"
     figure = Figure(figsize=(7, 4))
     axes = figure.add_subplot()
     if single is not None:
         frame = frame.sort_values(single)
         axes.scatter(frame[single], frame[output], s=8, alpha=0.5, label="training data")
-        axes.plot(frame[single], frame[f"fitted_{output}"], color="C3", label="fitted")
+        axes.plot(frame[single], frame[answer], color="C3", label="fitted")
         axes.set(xlabel=_label(single, contract.input(single).unit), ylabel=_label(output, unit))
     else:
-        axes.scatter(frame[output], frame[f"fitted_{output}"], s=8, alpha=0.5, label="training rows")
-        ends = [min(frame[output].min(), frame[f"fitted_{output}"].min()), max(frame[output].max(), frame[f"fitted_{output}"].max())]
+        ends = [frame[[output, answer]].min().min(), frame[[output, answer]].max().max()]
+        axes.scatter(frame[output], frame[answer], s=8, alpha=0.5, label="training rows")
         axes.plot(ends, ends, color="C3", label="predicted = actual")
         axes.set(xlabel=_label(f"actual {output}", unit), ylabel=_label(f"predicted {output}", unit))
     metrics = training.manifest.metrics
@@ -165,13 +162,9 @@ def metrics_table(training: Training):
     for name, value in manifest.metrics.items():
         facts.update({f"{name}_{k}": v for k, v in value.items()} if isinstance(value, dict) else {name: value})
     facts.update({f"coefficient {name}": value for name, value in (manifest.coefficients or {}).items()})
-    facts.update(
-        rows=manifest.training_data["rows"],
-        estimator=manifest.model_type.rsplit(".", 1)[-1],
-        serving_form=manifest.form + (f" ({manifest.form_note})" if manifest.form_note else ""),
-        model_version=manifest.model_version,
-        model_sha256=manifest.sha256,
-    )
+    facts.update(rows=manifest.training_data["rows"], estimator=manifest.model_type.rsplit(".", 1)[-1])
+    facts.update(serving_form=manifest.form + (f" ({manifest.form_note})" if manifest.form_note else ""))
+    facts.update(model_version=manifest.model_version, model_sha256=manifest.sha256)
     return pd.DataFrame({"name": list(facts), "value": [str(v) for v in facts.values()]})
 
 

@@ -20,13 +20,30 @@ MAX_NAMED_FLAKY = 5  # the verdict line names the flaky tests, up to this many
 
 
 @dataclass
+class Release:
+    """One model a release ships: its folder (or, for a model not on disk, its version), the features whose contract
+    it must carry, and the suites that test it and so must name it."""
+
+    model_dir: Path | None = None
+    version: str | None = None
+    features: Path | None = None
+    suites: list[str] = field(default_factory=list)
+    identified: ReleaseModel | None = None  # filled in by evaluate
+
+
+@dataclass
 class Verdict:
     folder: Path
     required: list[str]
     suites: list[Suite] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     checks: list[tuple[str, str | None]] = field(default_factory=list)  # (check, why it failed or None)
-    release: ReleaseModel | None = None
+    releases: list[Release] = field(default_factory=list)
+
+    @property
+    def release(self) -> ReleaseModel | None:
+        """The (first) release model identified, for a release of one model."""
+        return self.releases[0].identified if self.releases else None
 
     @property
     def passed(self) -> bool:
@@ -52,8 +69,9 @@ class Verdict:
             named = ", ".join(f"[{name}] {c.title}" for name, c in flaky[:MAX_NAMED_FLAKY])
             more = f" and {len(flaky) - MAX_NAMED_FLAKY} more" if len(flaky) > MAX_NAMED_FLAKY else ""
             line += f"; {len(flaky)} flaky (passed only on a rerun): {named}{more}"
-        if self.release:
-            line += f"; evidence for model {label(self.release.version, self.release.sha256)}"
+        named = [label(r.identified.version, r.identified.sha256) for r in self.releases if r.identified]
+        if named:
+            line += f"; evidence for model{'s' if len(named) > 1 else ''} {', '.join(named)}"
         return line
 
 
@@ -67,21 +85,30 @@ def evaluate(
     model_version: str | None = None,
     model_suites: list[str] = (),
     features_dir: Path | None = None,
+    releases: list[Release] = (),
 ) -> Verdict:
     """Read every JUnit file under ``folder`` (but the ``exclude``d ones) and decide.
 
-    ``model_dir`` (a model folder) or ``model_version`` names the model being released; ``model_suites``
-    are the suites that test a model and so must name the one they tested. With ``model_dir`` and ``features_dir``,
-    the contract the model carries must be the one the features state."""
+    ``releases`` are the models being released, each with the suites that test it (which must name it) and the
+    features whose contract it must carry. ``model_dir`` or ``model_version`` with ``model_suites`` and
+    ``features_dir`` is the same for a release of one model; ``model_suites`` alone, without a model, are suites
+    that must name some model, all the same one."""
     folder = Path(folder)
     verdict = Verdict(folder, list(dict.fromkeys(required)))
-    if model_dir is not None:
-        verdict.release, problem = release_from_folder(model_dir)
-        verdict.check("release model identified", problem)
-        if problem is None and features_dir is not None:
-            verdict.check("the model carries the features' contract", contract_problem(model_dir, features_dir))
-    elif model_version:
-        verdict.release = ReleaseModel(model_version)
+    releases = list(releases)
+    if model_dir is not None or model_version:
+        releases.insert(0, Release(model_dir, model_version, features_dir, list(model_suites)))
+        model_suites = ()
+    verdict.releases = releases
+    for release in releases:
+        if release.model_dir is not None:
+            release.identified, problem = release_from_folder(release.model_dir)
+            verdict.check(f"release model identified: {release.model_dir}", problem)
+            if problem is None and release.features is not None:
+                where = f"{release.model_dir} carries the contract of {release.features}"
+                verdict.check(where, contract_problem(release.model_dir, release.features))
+        else:
+            release.identified = ReleaseModel(release.version or "")
     if not folder.is_dir():
         verdict.check("results folder exists", f"no test results: {folder} is not a folder")
         return verdict
@@ -100,23 +127,44 @@ def evaluate(
         verdict.check("no flaky test (--fail-on-flaky)", _flaky(verdict))
     for wanted in verdict.required:
         verdict.check(f"required suite present: {wanted}", _absent(verdict, wanted))
-    _evidence(verdict, list(dict.fromkeys(model_suites)), model_dir is not None or bool(model_version))
+    if releases:
+        _evidence(verdict, releases)
+    else:
+        _unbound(verdict, list(dict.fromkeys(model_suites)))
     return verdict
 
 
-def _evidence(verdict: Verdict, model_suites: list[str], release_given: bool) -> None:
-    """One check per suite that names a model or must name one; the release's model, if given, is the measure."""
-    if release_given and verdict.release is None:
-        return  # the release's model could not be identified: already one reason
-    for wanted in model_suites:
-        if not any(s.answers_to(wanted) for s in verdict.suites):
-            verdict.check(f"model evidence: {wanted}", f"model suite {wanted!r} is missing, so no model is named")
+def _missing_suites(verdict: Verdict, wanted: list[str]) -> None:
+    for name in wanted:
+        if not any(s.answers_to(name) for s in verdict.suites):
+            verdict.check(f"model evidence: {name}", f"model suite {name!r} is missing, so no model is named")
+
+
+def _evidence(verdict: Verdict, releases: list[Release]) -> None:
+    """One check per suite that tests a released model (it must name that model) or names a model (it must be one of
+    the released models)."""
+    if any(r.identified is None for r in releases):
+        return  # a release's model could not be identified: already one reason
+    bound: dict[str, ReleaseModel] = {}
+    for release in releases:
+        _missing_suites(verdict, release.suites)
+        bound |= {s.name: release.identified for s in verdict.readable if any(s.answers_to(w) for w in release.suites)}
+    for suite in verdict.readable:
+        if suite.name in bound:
+            verdict.check(f"model evidence: {suite.name}", judge(suite, bound[suite.name], True))
+        elif suite.models:
+            problems = [judge(suite, r.identified, False) for r in releases]
+            verdict.check(f"model evidence: {suite.name}", None if None in problems else problems[0])
+
+
+def _unbound(verdict: Verdict, model_suites: list[str]) -> None:
+    """Without a release model, every suite that names one must name the same."""
+    _missing_suites(verdict, model_suites)
     must = {s.name for s in verdict.readable if any(s.answers_to(w) for w in model_suites)}
     for suite in verdict.readable:
         if suite.models or suite.name in must:
-            verdict.check(f"model evidence: {suite.name}", judge(suite, verdict.release, suite.name in must))
-    if verdict.release is None:
-        verdict.check("one model across suites", agree(verdict.readable))
+            verdict.check(f"model evidence: {suite.name}", judge(suite, None, suite.name in must))
+    verdict.check("one model across suites", agree(verdict.readable))
 
 
 def _nothing_ran(verdict: Verdict) -> str | None:

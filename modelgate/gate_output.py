@@ -8,7 +8,7 @@ from junit_xml import TestCase
 
 from modelgate.gate import Verdict
 from modelgate.junit import Suite
-from modelgate.model.junit_file import write_suite
+from modelgate.junit.write import write_suite
 from modelgate.model_evidence import label
 
 MAX_LISTED_FAILURES = 50  # a broken build can fail thousands of cases; the log needs the first ones

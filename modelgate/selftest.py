@@ -23,8 +23,8 @@ from modelgate.contracts.contract import Contract
 from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.evidence import model_properties
 from modelgate.contracts.inputs import CATEGORY, YES_NO, Input
+from modelgate.junit.write import write_suite
 from modelgate.model import served
-from modelgate.model.junit_file import write_suite
 from modelgate.model.served import Served
 
 SUITE = "selftest"
@@ -170,7 +170,9 @@ def _bad_answer(answer: tuple[int, dict], spec: Input) -> None:
     status, body = answer
     detail = body.get("detail") or [{}]
     if status != 422 or not any(spec.name in d.get("loc", []) and spec.describe() in d.get("msg", "") for d in detail):
-        raise CheckFailed(f"a value {spec.name} does not accept must get a 422 naming it and {spec.describe()!r}; got {status}: {body}")
+        raise CheckFailed(
+            f"a value {spec.name} does not accept must get a 422 naming it and {spec.describe()!r}; got {status}: {body}"
+        )
 
 
 def _ready(answer: tuple[int, dict], version: str) -> None:

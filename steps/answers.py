@@ -10,10 +10,10 @@ import json
 import random
 
 import pytest
-from pytest_bdd import parsers, then, when
-
 from modelgate.contracts import sentences as say
 from modelgate.contracts.facts import GoldenCase
+from pytest_bdd import parsers, then, when
+
 from steps.asking import ASK, Asked, query_of, row_of
 
 # The agreed rows are listed in the features' order; asked in this seeded shuffle, an answer list that comes back
@@ -49,7 +49,9 @@ def takes_inputs(carried, stated):
 
 @then(parsers.re(say.OUTPUT.pattern))
 def answers_output(carried, name, unit, decimals):
-    assert (carried.output.name, carried.output.unit, carried.output.decimals) == (name, (unit or "").strip(), int(decimals)), carried.output
+    assert (carried.output.name, carried.output.unit, carried.output.decimals) == (name, (unit or "").strip(), int(decimals)), (
+        carried.output
+    )
 
 
 # -- asking ------------------------------------------------------------------------------------------------------

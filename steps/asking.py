@@ -12,10 +12,9 @@ import re
 from functools import cache
 from pathlib import Path
 
-from pytest_bdd.parsers import StepParser
-
 from modelgate.contracts import sentences
 from modelgate.contracts.reader import read_steps
+from pytest_bdd.parsers import StepParser
 
 ASK = "a client asks for the "
 ANSWERS = "it answers the "

@@ -30,7 +30,10 @@ def _batch(tmp_path, data: bytes) -> dict:
     }
 
 
-@given(parsers.re(r"a batch file of the agreed (?P<who>\w+)(?: where line (?P<line>\d+) has an? (?P<name>\w+) of (?P<value>\S+))?"), target_fixture="batch")
+@given(
+    parsers.re(r"a batch file of the agreed (?P<who>\w+)(?: where line (?P<line>\d+) has an? (?P<name>\w+) of (?P<value>\S+))?"),
+    target_fixture="batch",
+)
 def agreed_batch(tmp_path, stated, line=None, name=None, value=None):
     """A file of the agreed rows (inputs only); one cell replaced when the step says so (line 1 is the header)."""
     rows = [[i.to_text(v) for i, v in zip(stated.inputs, case.values)] for case in stated.golden]

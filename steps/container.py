@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from modelgate.model.manifest import read_manifest
 
 from steps.service import wait_until_healthy
 from steps.support import ROOT
@@ -75,13 +76,16 @@ def serving(image: str, model_dir: Path | None = None):
 
 
 @pytest.fixture(scope="session")
-def service_image() -> str:
-    """The image under test: ``MODELGATE_IMAGE``, or the serving image built now from docker/Dockerfile."""
+def service_image(request) -> str:
+    """The image under test: ``MODELGATE_IMAGE``, or the serving image built now from docker/Dockerfile with the model
+    given by ``--model`` (default: the bundled model)."""
     require_engine()
     if os.environ.get("MODELGATE_IMAGE"):
         return os.environ["MODELGATE_IMAGE"]
+    model = request.config.getoption("--model")
+    tag = TEST_TAG if model is None else f"{TEST_TAG}-{read_manifest(model).model_version}"
     done = subprocess.run(
-        ["bash", str(ROOT / "docker" / "build.sh"), TEST_TAG],
+        ["bash", str(ROOT / "docker" / "build.sh"), tag, *([str(model)] if model is not None else [])],
         # The serving image only: the one these scenarios judge and the cluster runs.
         env={**os.environ, "PYTHON": sys.executable, "TARGETS": "serve"},
         capture_output=True,
@@ -89,8 +93,8 @@ def service_image() -> str:
         check=False,
     )
     if done.returncode:
-        pytest.fail(f"docker/build.sh {TEST_TAG} failed ({done.returncode}):\n{done.stdout}{done.stderr}", pytrace=False)
-    return TEST_TAG
+        pytest.fail(f"docker/build.sh {tag} failed ({done.returncode}):\n{done.stdout}{done.stderr}", pytrace=False)
+    return tag
 
 
 def copy_model_out(image: str, dest: Path) -> Path:

@@ -125,5 +125,10 @@ def publish_by_notebook(
 ) -> NotebookRun:
     """Run the training notebook as the ``training`` job runs it, publishing its model folder to ``folder``. It uses no
     Spark, so ``spark`` may stay None (a suite without a Spark session, such as the container one)."""
-    parameters = {"training_data": str(training_data), "features_dir": str(features), "estimator": estimator, "model_dir": str(folder)}
+    parameters = {
+        "training_data": str(training_data),
+        "features_dir": str(features),
+        "estimator": estimator,
+        "model_dir": str(folder),
+    }
     return run_notebook(NOTEBOOKS / "train.py", spark, parameters)

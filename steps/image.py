@@ -6,9 +6,9 @@ import json
 import time
 import xml.etree.ElementTree as ET
 
+from modelgate.model.manifest import MANIFEST_FILE
 from pytest_bdd import given, parsers, then, when
 
-from modelgate.model.manifest import MANIFEST_FILE
 from steps.asking import ANSWERS, Asked, query_of, row_of
 from steps.container import container, copy_model_out, require_engine
 from steps.service import Service

@@ -15,13 +15,13 @@ import os
 from pathlib import Path
 
 import pytest
-from pytest_bdd import given
-
-from modelgate.commands import PRODUCTION_ENV, PRODUCTION_FORMS
 from modelgate.contracts.contract import Contract
 from modelgate.contracts.evidence import model_properties
 from modelgate.contracts.reader import read_contract
 from modelgate.model.manifest import MANIFEST_FILE, read_manifest
+from pytest_bdd import given
+
+from modelgate.commands import PRODUCTION_ENV, PRODUCTION_FORMS
 from steps.service import Service, in_process
 from steps.support import BUNDLED_MODEL, bundled_model
 
@@ -63,7 +63,7 @@ def pytest_addoption(parser):
         type=Path,
         default=None,
         metavar="CSV",
-        help="the training data the model's record names (default: the file of that name in the data/ folder beside the features)",
+        help="the training data the model's record names (default: the file of that name in data/ beside the features)",
     )
     parser.addoption(
         "--evaluation-data",

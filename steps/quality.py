@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from pytest_bdd import given, parsers, then, when
-
 from modelgate.contracts import sentences as say
 from modelgate.contracts.facts import Band, TypicalError
 from modelgate.model import artifact
+from pytest_bdd import given, parsers, then, when
+
 from steps.least_squares import Line, fit_line, read_rows, sha256
 
 # Two computations of the same least-squares line in float64 agree far closer than this; √R² for R²
@@ -40,7 +40,9 @@ class UnderTest:
 @given("the model under test and the training data its record names", target_fixture="under_test")
 def under_test(model_under_test, manifest_on_disk, training_data, stated) -> UnderTest:
     named = manifest_on_disk["training_data"]
-    assert training_data.name == named["file"], f"the model was trained on {named['file']}, the training data given is {training_data}"
+    assert training_data.name == named["file"], (
+        f"the model was trained on {named['file']}, the training data given is {training_data}"
+    )
     assert sha256(training_data) == named["sha256"], f"{training_data} is not the file the model was trained on (SHA-256 differs)"
     rows, target = read_rows(training_data, stated)
     return UnderTest(model_under_test, manifest_on_disk, training_data, rows, target)
@@ -100,10 +102,9 @@ def coefficients(under_test, stated):
 
 @when("the model is trained again on the same data", target_fixture="retrained")
 def retrain(under_test, stated, tmp_path):
-    from sklearn.base import clone
-
     from modelgate.model.package import package
     from modelgate.model.train import fit, read_training
+    from sklearn.base import clone
 
     data = read_training(under_test.data, stated)
     estimator = fit(clone(artifact.load(under_test.directory).estimator), data, stated)
@@ -123,7 +124,10 @@ def same_models(under_test, retrained, stated):
     assert np.array_equal(first.scorer().predict(probe), second.scorer().predict(probe))
 
 
-@when(parsers.re(r"each fifth of the training (?P<who>\w+) is predicted by an? (?P<what>.+?) fitted on the other four fifths"), target_fixture="held_out")
+@when(
+    parsers.re(r"each fifth of the training (?P<who>\w+) is predicted by an? (?P<what>.+?) fitted on the other four fifths"),
+    target_fixture="held_out",
+)
 def held_out(under_test, stated) -> dict:
     """The cross-validation recomputed here: the folds scikit-learn's seeded ``KFold(shuffle=True)`` makes (numpy's
     ``RandomState(seed).shuffle`` of the row numbers, cut into folds of n // k, the first n % k one larger), each
@@ -158,12 +162,15 @@ def _fold(under_test: UnderTest, stated, estimator, kept: list[int], held: list[
     if single_line:
         line = fit_line([(under_test.rows[i][name], under_test.target[i]) for i in kept])
         return [line.intercept + line.slope * under_test.rows[i][name] for i in held]
+    from modelgate.model.scorer import columns_of, to_frame
     from sklearn.base import clone
 
-    from modelgate.model.scorer import columns_of, to_frame
-
     def frame(indices):
-        return to_frame(stated, list(getattr(estimator, "feature_names_in_", stated.names)), columns_of(stated, [under_test.rows[i] for i in indices]))
+        return to_frame(
+            stated,
+            list(getattr(estimator, "feature_names_in_", stated.names)),
+            columns_of(stated, [under_test.rows[i] for i in indices]),
+        )
 
     fold = clone(estimator).fit(frame(kept), [under_test.target[i] for i in kept])
     return [float(v) for v in fold.predict(frame(held))]

@@ -13,9 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pytest_bdd import given, parsers, then, when
-
-from modelgate.commands import PRODUCTION_ENV
 from modelgate.contracts import sentences as say
 from modelgate.contracts.facts import ChampionMargin, GoldenCase, Monotonic, OutputBounds
 from modelgate.contracts.inputs import Input
@@ -23,6 +20,9 @@ from modelgate.model import artifact
 from modelgate.model.batch.engines import score
 from modelgate.model.batch.inputs_check import Policy
 from modelgate.model.batch.production import production_model
+from pytest_bdd import given, parsers, then, when
+
+from modelgate.commands import PRODUCTION_ENV
 from steps.asking import query_of
 from steps.least_squares import read_rows, sha256
 from steps.support import psi_by_definition
@@ -75,7 +75,9 @@ def accepted_range(service, stated, what, range, unit):
             probes += [(end, closed), (end + inward * 0.0001, True), (end - inward * 0.0001, False)]
     for value, accepted in probes:
         answer = service.ask(query_of(stated, [{**base, spec.name: value}]))
-        assert (answer.status_code == 200) is accepted, f"{spec.name} {value!r}: answered {answer.status_code} {answer.text[:200]}"
+        assert (answer.status_code == 200) is accepted, (
+            f"{spec.name} {value!r}: answered {answer.status_code} {answer.text[:200]}"
+        )
 
 
 @then("the service accepts every input's accepted values, and no others")
@@ -99,7 +101,9 @@ def every_input_accepted(service, stated):
         for value, accepted in [(v, True) for v in good] + [(v, False) for v in bad]:
             text = value if isinstance(value, str) and value.startswith("not-") else spec.to_text(value)
             answer = service.ask([(n, text if n == spec.name else t) for n, t in query_of(stated, [base])])
-            assert (answer.status_code == 200) is accepted, f"{spec.name} {value!r}: answered {answer.status_code} {answer.text[:200]}"
+            assert (answer.status_code == 200) is accepted, (
+                f"{spec.name} {value!r}: answered {answer.status_code} {answer.text[:200]}"
+            )
 
 
 @then(parsers.re(say.OUTPUT_BOUNDS.pattern))
@@ -107,7 +111,7 @@ def answers_bounded(judged, stated, output, what, low, high, unit):
     bounds = OutputBounds(float(low), float(high))
     for spec in stated.inputs:
         if spec.numeric and spec.range and spec.range.low is not None and spec.range.high is not None:
-            for values, rows in _sweeps(stated, spec):
+            for _, rows in _sweeps(stated, spec):
                 answers = _answers(judged, rows)
                 bad = [(r, a) for r, a in zip(rows, answers.tolist()) if not bounds.contains(a)]
                 assert not bad, f"{len(bad)} accepted rows get an answer outside [{low}, {high}], e.g. {bad[:3]}"
@@ -131,7 +135,10 @@ def monotonic(judged, stated, what, way, output):
             pytest.fail(f"{len(broken)} places where the {output} moves the wrong way, e.g. {example}")
 
 
-@when(parsers.re(r"a client asks for the (?P<outputs>\w+) of (?P<who>\w+) (?P<values>[0-9., and]+?) (?P<words>[a-z ]+)"), target_fixture="answer")
+@when(
+    parsers.re(r"a client asks for the (?P<outputs>\w+) of (?P<who>\w+) (?P<values>[0-9., and]+?) (?P<words>[a-z ]+)"),
+    target_fixture="answer",
+)
 def ask_several(service, stated, values):
     (spec,) = stated.inputs  # this wording names one number per row: a model of one input
     asked = [{spec.name: float(v)} for v in values.replace(" and ", ", ").split(", ")]
@@ -297,7 +304,9 @@ def _psi(spec: Input, seen: dict, values: list) -> float:
             elif not math.isnan(v):
                 counts[sum(1 for c in cuts if v > c)] += 1
     else:
-        counts = [sum(1 for v in values if v == value) for value in seen["values"]] + ([values.count(None)] if seen["missing"] else [])
+        counts = [sum(1 for v in values if v == value) for value in seen["values"]] + (
+            [values.count(None)] if seen["missing"] else []
+        )
     return psi_by_definition(counts, seen["shares"])
 
 

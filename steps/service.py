@@ -12,7 +12,6 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-
 from urllib.parse import urlencode
 
 import requests

@@ -9,7 +9,7 @@ import socket
 from pathlib import Path
 from types import ModuleType
 
-from modelgate.model.files import TEMP_MARK
+from modelgate.files import TEMP_MARK
 from modelgate.settings import DEFAULT_MODEL_DIR, DEFAULT_TRAINING_DATA
 
 # The checkout the tests run from: home of features/, data/, docker/ and pipelines/. Installed code never

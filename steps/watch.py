@@ -8,11 +8,9 @@ import posixpath
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-import pandas as pd
 from pytest_bdd import given, parsers, then, when
 
 from modelgate.cli import main
-
 
 
 @dataclass

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from modelgate.model.batch.stream import score_file
-from modelgate.model.files import TEMP_MARK
+from modelgate.files import TEMP_MARK
 
 from modelgate.cli import main
 from steps.support import heights_like_training, load_scorer, temporaries
@@ -186,7 +186,7 @@ def _simulate_enospc(source: Path, folder: Path, model_dir: Path, capsys, previo
         handle = real_open(path, mode, *args, **kwargs)
         return Full(handle) if "w" in mode and Path(path).parent == folder else handle
 
-    from modelgate.model import files as writer  # the atomic writer opens OUTPUT's temporary
+    from modelgate import files as writer  # the atomic writer opens OUTPUT's temporary
 
     before = source.read_bytes()
     with pytest.MonkeyPatch.context() as patch:
@@ -203,7 +203,7 @@ def _simulate_enospc(source: Path, folder: Path, model_dir: Path, capsys, previo
 def test_the_in_process_scorer_cleans_up_after_enospc_too(tmp_path, trained_model, monkeypatch):
     """The library call (used by the watcher and pipelines) raises the same one-line error."""
     from modelgate.contracts.errors import ModelgateError
-    from modelgate.model import files as writer  # the atomic writer flushes OUTPUT's temporary
+    from modelgate import files as writer  # the atomic writer flushes OUTPUT's temporary
 
     source = tmp_path / "in.csv"
     source.write_text("height\n72\n")

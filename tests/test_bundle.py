@@ -86,6 +86,55 @@ def test_notebook_jobs_pass_exactly_the_notebooks_widgets(bundle, key):
     assert all(p["default"].startswith("${var.") for p in job["parameters"])
 
 
+def _resolved(value: str, variables: dict[str, str]) -> str:
+    """``value`` with every ``${var.NAME}`` replaced by that variable's value, as the bundle resolves it."""
+    return re.sub(r"\$\{var\.(\w+)\}", lambda m: _resolved(variables[m[1]], variables), value)
+
+
+def test_the_model_its_features_and_its_data_are_variables_the_jobs_pass_on(bundle):
+    # Another repository's model is trained, judged and scored by setting these variables, nothing else.
+    jobs, variables = bundle["resources"]["jobs"], bundle["variables"]
+    passed = {key: {p["name"]: p["default"] for p in job.get("parameters", [])} for key, job in jobs.items()}
+    assert passed["training"] == {
+        "training_data": "${var.training_data}",
+        "features_dir": "${var.features_dir}",
+        "estimator": "${var.estimator}",
+        "model_dir": "${var.candidate_dir}",
+    }
+    assert passed["contract_tests"] == {
+        "model_dir": "${var.model_dir}",
+        "training_data": "${var.training_data}",
+        "features_dir": "${var.features_dir}",
+        "junit_dir": "${var.contract_reports}",
+    }
+    (scoring,) = jobs["batch_scoring"]["job_clusters"]
+    assert scoring["new_cluster"]["spark_env_vars"]["MODELGATE_MODEL_DIR"] == "${var.model_dir}"
+    # The defaults are this repository's: its synced features (where find_checkout looks), its data, its volumes.
+    assert variables["features_dir"]["default"] == "${workspace.file_path}/features"
+    assert "features" in {posixpath.normpath(posixpath.join("pipelines/databricks", p)) for p in bundle["sync"]["paths"]}
+    assert variables["training_data"]["default"].endswith("/data/weight_data.csv")
+    from modelgate.model import ESTIMATORS
+
+    assert variables["estimator"]["default"] in ESTIMATORS
+
+
+def _widget_defaults(notebook: Path) -> dict[str, str]:
+    return dict(re.findall(r'dbutils\.widgets\.text\("(\w+)", "([^"]*)"', notebook.read_text()))
+
+
+@pytest.mark.parametrize("key", ["training", "contract_tests"])
+def test_a_notebook_opened_by_hand_defaults_to_what_its_job_passes_in_production(bundle, key):
+    job = bundle["resources"]["jobs"][key]
+    defaults = _widget_defaults(BUNDLE / job["tasks"][0]["notebook_task"]["notebook_path"])
+    variables = {name: str(v.get("default", "")) for name, v in bundle["variables"].items()}
+    variables.update(bundle["targets"]["prod"]["variables"])
+    for parameter in job["parameters"]:
+        if parameter["name"] == "features_dir":
+            assert defaults["features_dir"] == ""  # empty: the synced features, which the variable names on the cluster
+            continue
+        assert defaults[parameter["name"]] == _resolved(parameter["default"], variables), parameter["name"]
+
+
 def test_the_scoring_notebook_has_the_data_factory_parameters(bundle):
     scoring = {p["name"] for p in bundle["resources"]["jobs"]["batch_scoring"]["parameters"]}
     assert scoring <= set(_widgets(BUNDLE / "notebooks" / "score.py"))

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from modelgate.model.batch.watch import LEDGER_FOLDER, output_name
-from modelgate.model.files import TEMP_MARK, sha256_file
+from modelgate.files import TEMP_MARK, sha256_file
 from modelgate.model.scorer import Scorer
 
 from steps.support import load_scorer, temporaries

@@ -12,8 +12,8 @@ from modelgate.contracts.schemas import rule_names as value_rules
 from modelgate.contracts.validation import FILE_CHECKS, NOT_A_NUMBER, NOT_NULL, NOT_YES_NO
 from modelgate.model.batch.inputs_check import DRIFT_CHECK, EXTRAPOLATION_CHECK
 from modelgate.model.batch.stream import BatchResult
-from modelgate.model.files import atomic_writer
-from modelgate.model.junit_file import write_suite
+from modelgate.files import atomic_writer
+from modelgate.junit.write import write_suite
 
 
 def rule_names(contract: Contract) -> list[str]:

@@ -27,7 +27,7 @@ from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.validation import Failure, Failures
 from modelgate.model.batch.preflight import check_paths, output_header, read_header
 from modelgate.model.batch.stream import BatchResult, score_chunks
-from modelgate.model.files import atomic_folder, atomic_writer
+from modelgate.files import atomic_folder, atomic_writer
 from modelgate.model.scorer import Scorer
 
 DEFAULT_MASTER = "local[*]"

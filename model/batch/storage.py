@@ -130,7 +130,7 @@ def write_file(local: Path, target) -> None:
     if is_url(target):
         publish(local, str(target))
         return
-    from modelgate.model.files import atomic_writer
+    from modelgate.files import atomic_writer
 
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     with open(local, "rb") as src, atomic_writer(Path(target)) as dst:

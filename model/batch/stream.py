@@ -28,7 +28,7 @@ from modelgate.contracts.schemas import batch_input, batch_output
 from modelgate.contracts.validation import CSV, FIELD_COUNT, Failure, Failures, parse_column, run_schema
 from modelgate.model.batch import BLOCK_SIZE
 from modelgate.model.batch.preflight import check_paths, output_header, read_header
-from modelgate.model.files import atomic_writer
+from modelgate.files import atomic_writer
 from modelgate.model.scorer import Scorer
 
 if TYPE_CHECKING:

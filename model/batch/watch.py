@@ -29,7 +29,7 @@ from modelgate.contracts.errors import ModelgateError
 from modelgate.model.batch import storage
 from modelgate.model.batch.engines import score, write_reports
 from modelgate.model.batch.inputs_check import Policy
-from modelgate.model.files import sha256_file
+from modelgate.files import sha256_file
 from modelgate.model.scorer import Scorer
 
 LEDGER_FOLDER = ".modelgate-ledger"

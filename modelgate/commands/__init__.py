@@ -40,7 +40,9 @@ def production_arg(parser: argparse.ArgumentParser, name: str, what: str, metava
     )
 
 
-def features_arg(parser: argparse.ArgumentParser, settings: Settings, what: str = "the model's features, stating its contract") -> None:
+def features_arg(
+    parser: argparse.ArgumentParser, settings: Settings, what: str = "the model's features, stating its contract"
+) -> None:
     parser.add_argument(
         "--features",
         type=Path,

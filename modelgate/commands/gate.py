@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -37,47 +38,81 @@ def register(sub, settings: Settings) -> None:
         action="store_true",
         help="a test that passed only on a rerun (Surefire flakyFailure/flakyError) fails the gate",
     )
-    release = gate.add_mutually_exclusive_group()
-    release.add_argument(
+    gate.add_argument(
         "--model",
-        type=Path,
+        action=_Release,
         metavar="DIR",
-        help="the model being released (a folder with manifest.json, checked against its model file): "
-        "every suite that names a model must name this one",
+        help="a model being released (a folder with manifest.json, checked against its model file); repeat for a release "
+        "of several models, each followed by its own --features and --model-suites",
     )
-    release.add_argument("--model-version", metavar="V", help="the released model's version, for a model that is not on disk")
+    gate.add_argument(
+        "--model-version", action=_Release, metavar="V", help="a released model's version, for a model that is not on disk"
+    )
     gate.add_argument(
         "--features",
+        action=_OfRelease,
         type=Path,
-        default=settings.features_dir,
         metavar="DIR",
-        help="with --model: the features whose contract the model must carry (default: $MODELGATE_FEATURES_DIR or "
+        help="after --model: the features whose contract that model must carry (default: $MODELGATE_FEATURES_DIR or "
         f"{settings.features_dir}); a difference fails the gate, naming it",
     )
     gate.add_argument(
         "--model-suites",
+        action=_OfRelease,
         nargs="+",
-        action="extend",
-        default=[],
         metavar="SUITE",
-        help="suite(s) that test a model and so must name the one they tested (model_sha256/model_version properties)",
+        help="after --model: the suite(s) that test that model and so must name it (model_sha256/model_version "
+        "properties); without --model, suites that must all name the same model",
     )
+    gate.set_defaults(releases=[], loose_suites=[], default_features=settings.features_dir)
     gate.set_defaults(run=run)
 
 
+class _Release(argparse.Action):
+    """``--model DIR`` / ``--model-version V``: one more model of the release."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        found = {"model_dir": Path(value)} if option_string == "--model" else {"version": value}
+        namespace.releases = [*namespace.releases, {**found, "features": None, "suites": []}]
+
+
+class _OfRelease(argparse.Action):
+    """``--features`` / ``--model-suites``: of the model named last."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        if not namespace.releases:
+            if option_string == "--features":
+                parser.error("--features belongs to a --model: give it after the --model it is for")
+            namespace.loose_suites = [*namespace.loose_suites, *value]
+            return
+        last = dict(namespace.releases[-1])
+        if option_string == "--features":
+            last["features"] = value
+        else:
+            last["suites"] = [*last["suites"], *value]
+        namespace.releases = [*namespace.releases[:-1], last]
+
+
 def run(args) -> int:
-    from modelgate.gate import evaluate
+    from modelgate.gate import Release, evaluate
     from modelgate.gate_output import table, write_verdict_junit
 
+    releases = [
+        Release(
+            r.get("model_dir"),
+            r.get("version"),
+            r["features"] or (args.default_features if r.get("model_dir") else None),
+            r["suites"],
+        )
+        for r in args.releases
+    ]
     verdict = evaluate(
         args.reports_dir,
         args.require,
         exclude=(args.junit,) if args.junit else (),
         fail_on_flaky=args.fail_on_flaky,
-        model_dir=args.model,
-        model_version=args.model_version,
-        model_suites=args.model_suites,
-        features_dir=args.features,
+        model_suites=args.loose_suites,
+        releases=releases,
     )
     for line in table(verdict):
         print(line)

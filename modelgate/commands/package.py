@@ -20,10 +20,29 @@ def register(sub, settings: Settings) -> None:
         "estimator refitted fold by fold) and the training profile of each input. One line per problem otherwise.",
     )
     package.add_argument("model_file", type=Path, metavar="MODEL_FILE", help="the fitted model, saved with skops.io.dump")
-    package.add_argument("--data", type=Path, required=True, metavar="CSV", help="the data it was trained on (inputs and output as columns)")
+    package.add_argument(
+        "--data", type=Path, required=True, metavar="CSV", help="the data it was trained on (inputs and output as columns)"
+    )
     features_arg(package, settings)
     package.add_argument("--out", type=Path, required=True, metavar="DIR", help="the model folder to write")
+    package.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="package only if DIR holds no model yet; a model already there is verified and kept (the chain's first step)",
+    )
     package.set_defaults(run=run)
+
+
+def kept(out: Path) -> str | None:
+    """With ``--if-missing``: the line saying the model already in ``out`` was verified and kept, or None if there is none."""
+    from modelgate.model import artifact, served
+    from modelgate.model.manifest import MANIFEST_FILE
+
+    if not (out / MANIFEST_FILE).exists():
+        return None
+    found = artifact.load(out)
+    served.load(out)  # what the service will load must verify too
+    return f"kept the model in {out}/ (model {found.version}, SHA-256 {found.manifest.sha256[:12]}…): not packaged again"
 
 
 def packaged_contract(features: Path):
@@ -38,7 +57,8 @@ def describe(manifest, out: Path) -> str:
     unseen = f", typical error on unseen rows {cv['mae']:.4g}" if "mae" in cv else ""
     form = manifest.form if not manifest.form_note else f"{manifest.form} (no exact serving form: {manifest.form_note})"
     return (
-        f"packaged {manifest.model_type.rsplit('.', 1)[-1]} on {manifest.training_data['rows']} rows: R² {metrics['r2_train']:.4f}"
+        f"packaged {manifest.model_type.rsplit('.', 1)[-1]} on {manifest.training_data['rows']} rows: "
+        f"R² {metrics['r2_train']:.4f}"
         f"{unseen}; serving form {form}; wrote {out}/ (model {manifest.model_version})"
     )
 
@@ -49,6 +69,9 @@ def run(args) -> int:
     from modelgate.model.package import package
     from modelgate.model.train import read_training
 
+    if args.if_missing and (line := kept(args.out)):
+        print(line)
+        return 0
     contract = packaged_contract(args.features)
     try:
         data = args.model_file.read_bytes()

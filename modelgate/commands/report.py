@@ -7,7 +7,7 @@ from pathlib import Path
 
 from modelgate.commands import features_arg, model_arg, production_arg
 from modelgate.contracts.errors import ModelgateError
-from modelgate.settings import DEFAULT_TRAINING_DATA, Settings
+from modelgate.settings import Settings
 
 
 def register(sub, settings: Settings) -> None:
@@ -36,16 +36,25 @@ def register(sub, settings: Settings) -> None:
         "--gate", type=Path, default=Path("reports/gate.xml"), metavar="XML", help="the gate's verdict (default: %(default)s)"
     )
     model_arg(report, settings)
+    beside = "in the data/ folder beside --features"
     report.add_argument(
-        "--data", type=Path, default=DEFAULT_TRAINING_DATA, metavar="CSV", help="the model's training data, for the plots"
+        "--data",
+        type=Path,
+        metavar="CSV",
+        help=f"the model's training data, for the plots (default: the training file the model's record names, {beside})",
     )
     production_arg(report, "--production-model", "the model in production, for the model-risk section")
     report.add_argument(
+        "--evaluation",
+        type=Path,
+        metavar="CSV",
+        help=f"rows neither model was trained on, for the champion/challenger comparison (default: evaluation.csv {beside})",
+    )
+    report.add_argument(
         "--batch",
         type=Path,
-        default=Path("data/sample_input.csv"),
         metavar="CSV",
-        help="a batch whose heights the drift plot shows",
+        help=f"a batch whose inputs the extrapolation and drift figures judge (default: sample_input.csv {beside})",
     )
     report.set_defaults(run=run)
 
@@ -59,7 +68,7 @@ def run(args) -> int:
 
     cucumber = args.cucumber or sorted(Path("reports").glob("cucumber*.json"))
     sources = Sources(args.features, cucumber, args.junit_dir, args.gate, args.model, args.data, args.production_model)
-    sources.batch = args.batch
+    sources.evaluation, sources.batch = args.evaluation, args.batch
     inputs = build(sources, args.out)
     for missing in inputs.missing:
         print(f"modelgate report: missing: {missing}", file=sys.stderr)

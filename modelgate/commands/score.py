@@ -97,7 +97,14 @@ def run(args) -> int:
 
     progress = sys.stderr.isatty() and not args.no_progress
     scored = score_one(
-        args.input, args.output, args.model, engine=args.engine, master=args.master, report=args.report, junit=args.junit, progress=progress
+        args.input,
+        args.output,
+        args.model,
+        engine=args.engine,
+        master=args.master,
+        report=args.report,
+        junit=args.junit,
+        progress=progress,
     )
     result = scored.result
     if result.ok:

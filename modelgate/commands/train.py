@@ -21,7 +21,13 @@ def register(sub, settings: Settings) -> None:
     train.add_argument(
         "--data", type=Path, default=DEFAULT_TRAINING_DATA, metavar="CSV", help=f"training CSV (default: {DEFAULT_TRAINING_DATA})"
     )
-    train.add_argument("--out", type=Path, default=settings.model_dir, metavar="DIR", help=f"model folder to write (default: {settings.model_dir})")
+    train.add_argument(
+        "--out",
+        type=Path,
+        default=settings.model_dir,
+        metavar="DIR",
+        help=f"model folder to write (default: {settings.model_dir})",
+    )
     train.add_argument(
         "--estimator",
         choices=ESTIMATORS,
@@ -38,16 +44,12 @@ def register(sub, settings: Settings) -> None:
 
 
 def run(args) -> int:
-    from modelgate.commands.package import describe, packaged_contract
-    from modelgate.model import artifact, served
-    from modelgate.model.manifest import MANIFEST_FILE
+    from modelgate.commands.package import describe, kept, packaged_contract
     from modelgate.model.package import package
     from modelgate.model.train import estimator_for, fit, read_training
 
-    if args.if_missing and (args.out / MANIFEST_FILE).exists():
-        kept = artifact.load(args.out)
-        served.load(args.out)  # what the service will load must verify too
-        print(f"kept the model in {args.out}/ (model {kept.version}, SHA-256 {kept.manifest.sha256[:12]}…): not retrained")
+    if args.if_missing and (line := kept(args.out)):
+        print(line)
         return 0
     contract = packaged_contract(args.features)
     data = read_training(args.data, contract)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from modelgate.model.files import atomic_writer
+from modelgate.files import atomic_writer
 from modelgate.report.inputs import Inputs, Sources, gather
 from modelgate.report.page import render
 

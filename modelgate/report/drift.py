@@ -81,8 +81,20 @@ def batch_drift(contract: Contract, training: dict[str, dict], path: Path) -> Ba
         psi = profiles.psi_of_counts(counts[spec.name], seen["shares"])
         verdict = contract.drift.verdict(psi, found.rows) if contract.drift else ""
         shares = profiles.shares(seen, counts[spec.name])
-        found.inputs.append(InputDrift(spec, bin_labels(spec, seen), seen["shares"], shares, outside[spec.name], psi, verdict))
+        kept = shown_bins(seen)
+        labels = bin_labels(spec, seen)
+        training_shares = [seen["shares"][i] for i in kept]
+        found.inputs.append(
+            InputDrift(spec, [labels[i] for i in kept], training_shares, [shares[i] for i in kept], outside[spec.name], psi, verdict)
+        )
     return found
+
+
+def shown_bins(seen: dict) -> list[int]:
+    """The bins a drift plot shows: all but a number's bins between two equal cuts (a whole number's deciles repeat),
+    which no value can fall in."""
+    cuts = seen.get("deciles", [])
+    return [i for i in range(profiles.bins(seen)) if not (0 < i < len(cuts) and cuts[i - 1] == cuts[i])]
 
 
 def psi_text(psi: float) -> str:

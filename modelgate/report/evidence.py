@@ -8,50 +8,81 @@ from modelgate.report.features import badge
 from modelgate.report.inputs import Inputs
 from modelgate.report.scenarios import FAILED, NOT_RUN, PASSED
 
-METRIC_NAMES = {"r2_train": "R²", "rmse_train": "RMSE (lb)", "mae_train": "MAE (lb)"}
+MAX_COEFFICIENTS = 20  # rows of a linear model's coefficients shown; the manifest holds them all
+FORMS = {
+    "linear": "an exact linear form (serving.json): the service answers without scikit-learn",
+    "skops": "the model file itself: the service answers with scikit-learn",
+}
 
 
-def record(manifest: dict, inputs: Inputs) -> str:
-    if not manifest:
+def _mono(text: object) -> str:
+    return f'<span class="mono">{escape(str(text))}</span>'
+
+
+def coefficients(found: dict | None) -> str:
+    """A linear model's fitted numbers as a short table, in the manifest's order (the intercept, then input by
+    input); of more than ``MAX_COEFFICIENTS`` the largest by size."""
+    if not found:
         return ""
-    data = manifest.get("training_data", {})
-    metrics = manifest.get("metrics", {})
-    c = manifest.get("coefficients", {})
-    kind = manifest.get("model_type", "?").rsplit(".", 1)[-1]
+    largest = sorted(found, key=lambda k: (k != "intercept", -abs(found[k])))[:MAX_COEFFICIENTS]
+    shown = [k for k in found if k in largest]
+    rows = "".join(f'<tr><td class="mono">{escape(k)}</td><td class="num">{found[k]:.6g}</td></tr>' for k in shown)
+    more = len(found) - len(shown)
+    tail = f'<p class="note">… and {more} smaller ones, in manifest.json</p>' if more > 0 else ""
+    return f'<table class="coefficients"><thead><tr><th>term</th><th class="num">coefficient</th></tr></thead><tbody>{rows}</tbody></table>{tail}'
+
+
+def _metrics(metrics: dict, unit: str) -> str:
+    names = {"r2_train": ("R²", ""), "rmse_train": ("RMSE", unit), "mae_train": ("MAE", unit)}
+    return " · ".join(
+        f"{names.get(k, (k, ''))[0]} {v:.4f}{names.get(k, (k, ''))[1]}" for k, v in metrics.items() if isinstance(v, float)
+    )
+
+
+def cross_validation(cv: dict | None, unit: str) -> str:
+    if not cv:
+        return "not recorded (package the model again)"
+    return (
+        f"typical error {cv['mae']:.4g}{unit} · RMSE {cv['rmse']:.4g}{unit} · R² {cv['r2']:.4f} "
+        f"({cv['folds']}-fold cross-validation, seed {cv['seed']})"
+    )
+
+
+def record(inputs: Inputs) -> str:
+    manifest = inputs.manifest
+    if manifest is None:
+        return ""
+    contract = inputs.model.contract
+    unit = escape(f" {contract.output.unit}" if contract.output.unit else "")
+    data = manifest.training_data
     matches = {True: " · matches the data plotted here", False: " · differs from the data plotted here!", None: ""}
+    form = escape(FORMS.get(manifest.form, manifest.form)) + (f" ({escape(manifest.form_note)})" if manifest.form_note else "")
+    if inputs.stated is None:
+        agrees = "not compared: the features state no readable contract"
+    elif inputs.contract_differences:
+        agrees = "DIFFERS from the one the features state (see above)"
+    else:
+        agrees = "the one the features state"
+    libraries = ", ".join(f"{escape(k)} {escape(str(v))}" for k, v in manifest.libraries.items())
     rows = [
-        ("Model version", escape(manifest.get("model_version", "?"))),
-        ("Model file SHA-256", f'<span class="mono">{escape(manifest.get("model_sha256", "?"))}</span>'),
-        ("Model", f"{escape(kind)}: weight = {c.get('intercept', 0):.4f} + {c.get('slope', 0):.4f} × height"),
-        (
-            "Training data",
-            f"{escape(str(data.get('file', '?')))}, {data.get('rows', '?')} rows{matches[inputs.data_matches_manifest]}",
-        ),
-        ("Training data SHA-256", f'<span class="mono">{escape(str(data.get("sha256", "?")))}</span>'),
-        (
-            "Metrics (training data)",
-            " · ".join(f"{METRIC_NAMES.get(k, k)} {v:.4f}" for k, v in metrics.items() if isinstance(v, float)),
-        ),
-        ("On people it was not trained on", cross_validation(metrics.get("cv"))),
-        (
-            "Built with",
-            f"scikit-learn {escape(manifest.get('sklearn_version', '?'))}, skops {escape(manifest.get('skops_version', '?'))}, "
-            f"Python {escape(manifest.get('python_version', '?'))}",
-        ),
-        ("Trained at", escape(manifest.get("created_at", "?"))),
+        ("Model version", escape(manifest.model_version)),
+        ("Model file SHA-256", _mono(manifest.sha256)),
+        ("Model type", _mono(manifest.model_type)),
+        ("Answers", f"{escape(contract.output.describe())} from {escape(', '.join(manifest.inputs))}"),
+        ("Contract", f"{escape(agrees)} · SHA-256 {_mono(manifest.contract.sha256)}"),
+        ("Served by", form),
+        ("Training data", f"{escape(str(data.get('file', '?')))}, {data.get('rows', '?')} rows{matches[inputs.data_matches_manifest]}"),
+        ("Training data SHA-256", _mono(data.get("sha256", "?"))),
+        ("Metrics (training data)", _metrics(manifest.metrics, unit)),
+        ("On rows it was not trained on", cross_validation(manifest.metrics.get("cv"), unit)),
+        ("Built with", libraries or "not recorded"),
+        ("Trained at", escape(manifest.created_at or "?")),
     ]
+    if manifest.coefficients:
+        rows.insert(6, ("Coefficients", coefficients(manifest.coefficients)))
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     lead = '<p class="lead">From manifest.json, verified against the model file.</p>'
     return f'<section id="record"><h2>The model\'s record</h2>{lead}<dl class="record">{items}</dl></section>'
-
-
-def cross_validation(cv: dict | None) -> str:
-    if not cv:
-        return "not recorded (retrain the model)"
-    return (
-        f"typical error {cv['mae']:.2f} pounds · RMSE {cv['rmse']:.2f} pounds · R² {cv['r2']:.4f} "
-        f"({cv['folds']}-fold cross-validation, seed {cv['seed']})"
-    )
 
 
 def evidence(inputs: Inputs) -> str:

@@ -58,8 +58,10 @@ class Chart:
         self.width, self.height = WIDTH, HEIGHT
         slot = (WIDTH - 70) / max(len(self.categories or ()), 1)
         # Labels that would not fit side by side are turned, and the plot leaves room below for them.
-        self.turned = bool(self.categories) and max(len(short(c)) for c in self.categories) * 6.2 > slot
-        self.left, self.right, self.top, self.bottom = 56, 14, (30 if legend else 14), (78 if self.turned else 44)
+        longest = max((len(short(c)) for c in self.categories or ()), default=0)
+        self.turned = longest * 6.6 + 4 > slot
+        self.left, self.right, self.top, self.bottom = 56, 14, (30 if legend else 14), (max(44, 40 + 4 * longest) if self.turned else 44)
+        self.whole = False  # a whole-number x axis: ticks only at whole numbers
         self.xlabel, self.ylabel = xlabel, ylabel
         self.parts: list[str] = []
         self.legend = list(legend)
@@ -117,6 +119,8 @@ class Chart:
         grid, ticks = [], []
         if self.categories is None:
             for tx in nice_ticks(self.x0, self.x1):
+                if self.whole and tx != round(tx):
+                    continue
                 x = f"{self.px(tx):.1f}"
                 grid.append(f'<line x1="{x}" y1="{self.top}" x2="{x}" y2="{self.height - self.bottom}"/>')
                 ticks.append(f'<text x="{x}" y="{self.height - self.bottom + 16}" text-anchor="middle">{tx:g}</text>')
@@ -185,11 +189,12 @@ def predicted_vs_actual(actual: np.ndarray, fitted: np.ndarray, what: str) -> st
     return chart.svg(f"predicted against actual {what}")
 
 
-def residual_plot(xs: np.ndarray, residuals: np.ndarray, xlabel: str, ylabel: str) -> str:
+def residual_plot(xs: np.ndarray, residuals: np.ndarray, xlabel: str, ylabel: str, whole: bool = False) -> str:
     """Actual minus predicted by one number, with the ±1 RMSE band; no pattern is what a good fit shows."""
     rmse = float(np.sqrt(np.mean(residuals**2)))
     bound = float(max(abs(residuals.min()), abs(residuals.max()))) or 1.0
     chart = Chart((float(xs.min()), float(xs.max())), (-bound, bound), xlabel, ylabel)
+    chart.whole = whole
     chart.band(-rmse, rmse)
     chart.line(chart.x0, 0, chart.x1, 0, color=LINE, width=1.5)
     drawn = sample(len(xs))

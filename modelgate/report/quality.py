@@ -10,7 +10,7 @@ from html import escape
 
 import numpy as np
 
-from modelgate.contracts.inputs import YES_NO, Input
+from modelgate.contracts.inputs import WHOLE, YES_NO, Input
 from modelgate.report import plots
 from modelgate.report.bars import category_residuals
 from modelgate.report.drift import MISSING
@@ -95,7 +95,8 @@ def _figures(inputs: Inputs) -> list[str]:
             note = f"Actual minus predicted; the band is ± RMSE ({rmse:.4g}{unit})."
             if not shown.all():
                 note += f" {np.count_nonzero(~shown)} rows with {spec.name} missing are not shown."
-            svg = plots.residual_plot(column[shown], residuals[shown], label(spec.name, spec.unit), ylabel)
+            whole = spec.kind == WHOLE
+            svg = plots.residual_plot(column[shown], residuals[shown], label(spec.name, spec.unit), ylabel, whole)
         else:
             labels, masks = groups(spec, column)
             note = f"Actual minus predicted, per value; {across} ({rmse:.4g}{unit})."

@@ -17,7 +17,7 @@ header.top p { margin:0; color:#c9d3ea; }
 .verdict b { display:block; font-size:20px; }
 .verdict small { color:#dfe6f5; display:block; max-width:360px; }
 .verdict.passed b { color:#7ee2b8; } .verdict.failed b { color:#ffb3b3; } .verdict.none b { color:#d7dbe4; }
-.tiles { display:grid; grid-template-columns:repeat(4,1fr); gap:16px; margin-top:-36px; }
+.tiles { display:grid; grid-template-columns:repeat(auto-fit,minmax(200px,1fr)); gap:16px; margin-top:-36px; }
 .tile { background:var(--card); border-radius:12px; padding:16px 18px; box-shadow:0 1px 3px rgba(20,30,60,.08),
   0 6px 18px rgba(20,30,60,.06); border-top:4px solid var(--none); }
 .tile.passed { border-top-color:var(--pass); } .tile.failed { border-top-color:var(--fail); }
@@ -26,6 +26,7 @@ header.top p { margin:0; color:#c9d3ea; }
 section { background:var(--card); border-radius:12px; padding:20px 24px; margin-top:20px;
   box-shadow:0 1px 3px rgba(20,30,60,.08); }
 section > h2 { margin:0 0 4px; font-size:19px; } section > p.lead { margin:0 0 14px; color:var(--muted); }
+section > h3 { margin:22px 0 4px; font-size:16px; }
 .alert { background:var(--skip-bg); border:1px solid #f0d49b; border-radius:10px; padding:12px 16px; margin-top:20px; }
 .alert b { color:#8a5a12; } .alert ul { margin:6px 0 0; padding-left:20px; }
 .feature { border:1px solid var(--line); border-radius:10px; margin-top:14px; overflow:hidden; }
@@ -63,15 +64,21 @@ table.examples td { font-family:ui-monospace, SFMono-Regular, Menlo, Consolas, m
 pre.error { background:var(--fail-bg); color:#7d1f1f; border-radius:8px; padding:8px 10px; margin:8px 0 0;
   white-space:pre-wrap; font-size:12px; max-height:160px; overflow:auto; }
 .grid2 { display:grid; grid-template-columns:1fr 1fr; gap:24px; align-items:start; }
-.plots { display:grid; grid-template-columns:repeat(3,1fr); gap:18px; }
-.gauge { max-width:620px; margin:0 0 18px; } .gauge svg { width:100%; height:auto; display:block; }
-figure { margin:0; } figure svg { width:100%; height:auto; display:block; }
+/* Every plot has one viewBox (plots.WIDTH x plots.HEIGHT) and fills one grid cell: one scale, one font size. */
+.plots { display:grid; grid-template-columns:repeat(3,minmax(0,1fr)); gap:18px; margin-top:12px; }
+svg.plot { width:100%; height:auto; display:block; }
+.gauge { max-width:380px; margin:0 0 18px; }
+figure { margin:0; }
 figcaption { font-weight:600; margin-bottom:4px; } figcaption span { display:block; font-weight:400; color:var(--muted);
   font-size:12.5px; }
 dl.record { display:grid; grid-template-columns:190px 1fr; gap:6px 16px; margin:0; }
 dl.record dt { color:var(--muted); } dl.record dd { margin:0; overflow-wrap:anywhere; }
 .mono { font-family:ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size:12.5px; }
 .note { color:var(--muted); font-size:12.5px; }
+.unseen { display:inline-block; margin-left:6px; border-radius:99px; padding:0 7px; font-size:11px; font-weight:600;
+  background:var(--skip-bg); color:var(--skip); white-space:nowrap; }
+td.cat, th.cat { text-align:left; } table.drift { margin-top:8px; }
+table.coefficients { width:auto; font-size:12.5px; } table.coefficients td, table.coefficients th { padding:2px 10px; }
 footer { color:var(--muted); font-size:12px; margin-top:20px; text-align:center; }
 @media print { body { background:#fff; } section, .tile { box-shadow:none; border:1px solid var(--line); } }
 """

@@ -33,6 +33,7 @@ class Sweep:
     values: np.ndarray
     bases: list[dict]
     answers: np.ndarray
+    others: tuple[Input, ...] = ()  # the inputs held
 
 
 @dataclass
@@ -84,7 +85,7 @@ def sweep(scorer, contract: Contract, spec: Input, held: list[dict], profile: di
             column = np.array(found, dtype=object)
         columns[other.name] = np.repeat(column, values.size)
     answers = scorer.predict(columns).reshape(len(held), values.size)
-    return Sweep(spec, values, held, answers)
+    return Sweep(spec, values, held, answers, tuple(i for i in contract.inputs if i.name != spec.name))
 
 
 def broken(rule: Monotonic, swept: Sweep) -> Broken:
@@ -95,9 +96,16 @@ def broken(rule: Monotonic, swept: Sweep) -> Broken:
     if found.count:
         b, i = (int(n) for n in np.argwhere(wrong)[0])
         values = swept.values
-        others = ", ".join(f"{k}={v}" for k, v in swept.bases[b].items() if k != rule.input)
+        held = swept.bases[b]
+        others = ", ".join(f"{i.name}={_text(i, held.get(i.name))}" for i in swept.others)
         found.example = (
             f"{rule.input} {values[i]:g} → {answers[b, i]:g}, {values[i + 1]:g} → {answers[b, i + 1]:g}"
             + (f" ({others})" if others else "")
         )
     return found
+
+
+def _text(spec: Input, value: object) -> str:
+    if value is None:
+        return "missing"
+    return f"{value:g}" if spec.numeric else spec.to_text(value)

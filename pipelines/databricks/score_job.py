@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from modelgate.contracts.errors import ModelgateError
+
     from modelgate.databricks import score
 
     try:

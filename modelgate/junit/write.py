@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from junit_xml import TestCase, TestSuite, to_xml_report_string
-from modelgate.model.files import atomic_writer
+
+from modelgate.files import atomic_writer
 
 
 def write_suite(

@@ -10,7 +10,7 @@ Reading rules: every ``<testcase>`` at any depth counts once; a ``<failure>``/``
 in a ``<testsuite>`` (Ant, when a class cannot start) is an errored case named after that suite; Surefire's
 ``flakyFailure``/``flakyError`` (passed on a rerun) make a *flaky* pass, ``rerunFailure``/``rerunError``
 without a passing run a failure; ``<skipped>``, ``<disabled>`` and ``status``/``result`` saying so are
-skipped. The suites' own counts are compared with the cases in ``modelgate.junit_counts``.
+skipped. The suites' own counts are compared with the cases in ``modelgate.junit.counts``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from modelgate.contracts.evidence import MODEL_SHA256, MODEL_VERSION
-from modelgate.junit_counts import compare
+from modelgate.junit.counts import compare
 
 OUTCOMES = ("failure", "error", "skipped")
 _SKIPPED_STATUS = {"disabled", "skipped", "notrun"}  # status=; googletest and CTest write "notrun"
