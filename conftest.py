@@ -40,3 +40,19 @@ def scorer(trained_model):
     from modelgate.model import artifact
 
     return artifact.load(trained_model).scorer()
+
+
+@pytest.fixture(scope="session")
+def diabetes_model(tmp_path_factory) -> Path:
+    """The second worked example packaged as the chain packages it: the Pipeline examples/diabetes/train_model.py fits
+    outside modelgate, packaged with the example's own features."""
+    from modelgate.contracts.reader import read_contract
+    from modelgate.model.package import package
+    from modelgate.model.train import read_training
+    from steps.support import ROOT, load_script
+
+    example = ROOT / "examples" / "diabetes"
+    contract = read_contract(example / "features")
+    out = tmp_path_factory.mktemp("diabetes") / "model"
+    package(load_script(example / "train_model.py").fit(), read_training(example / "data" / "diabetes.csv", contract), contract, out)
+    return out

@@ -64,11 +64,6 @@ def create_api(state: ModelState, metrics: Metrics | None = None, keys_required:
     if contract is not None:
         _scoring_routes(api, state, contract, answered, locked)
         metrics.endpoints.add(state.path)
-    else:  # no readable contract: every other request is the same 503 naming why
-
-        @api.api_route("/{anything:path}", methods=["GET", "POST"], include_in_schema=False)
-        def unknown(anything: str):
-            raise ModelNotReady(state.reason)
 
     # The fast path answers both probes first (app.fast); these document them and answer what it leaves.
     @api.get(HEALTH, summary="The process is alive")
@@ -93,6 +88,12 @@ def create_api(state: ModelState, metrics: Metrics | None = None, keys_required:
     )
     def prometheus():
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+    if contract is None:  # no readable contract: every other request is the same 503 naming why (routes match in order)
+
+        @api.api_route("/{anything:path}", methods=["GET", "POST"], include_in_schema=False)
+        def unknown(anything: str):
+            raise ModelNotReady(state.reason)
 
     return api
 

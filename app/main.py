@@ -39,6 +39,8 @@ def create_app(model_dir: Path | None = None, settings: Settings | None = None):
     def load_model():
         if not state.ready:
             state.load()
+        if state.path:  # the scoring endpoint is a metrics label from the start, not once FastAPI is built
+            metrics.endpoints.add(state.path)
 
     # The body limit sits behind the fast path, which only takes GETs: it costs the hot request nothing. The key
     # check sits in front of it (no body is read for a caller without a key) and behind Observe (a 401 is counted).

@@ -7,7 +7,7 @@ The numbers come from the model's features (:mod:`.reader`) and travel inside th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 
@@ -28,7 +28,7 @@ class GoldenCase:
     values: tuple[object, ...]
     expected: float
     tolerance: float
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
     def met_by(self, answer: float) -> bool:
         """Is ``answer`` within the tolerance of the agreed answer? Compared as the decimals written, so a difference

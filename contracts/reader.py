@@ -113,7 +113,11 @@ def read_contract(folder: str | Path) -> Contract:
 
     declared = one("INPUTS", "the inputs table ('Then it takes these inputs' with a table)", required=True)
     output_found = one("OUTPUT", "the output ('And it answers the <output> in <unit>, rounded to <n> decimals')", required=True)
+    # An input row that could not be read is still declared: what depends on the inputs (the agreed answers, the
+    # directions) is judged only once every row is read, so its problem is not reported again as theirs.
+    before = len(problems)
     inputs = _inputs(declared, stated.get("ACCEPTS", []), problems) if declared else []
+    complete = len(problems) == before
     output = None
     if output_found:
         match, _ = output_found
@@ -122,8 +126,8 @@ def read_contract(folder: str | Path) -> Contract:
         raise ContractError(folder, problems or [f"{folder}: no inputs declared"])
     if output.name in {i.name for i in inputs}:
         problems.append(f"{output_found[1].where}: the output {output.name!r} is also an input")
-    golden = _golden(stated, inputs, output, problems)
-    if not golden:
+    golden = _golden(stated, inputs, output, problems) if complete else []
+    if complete and not golden:
         problems.append(f"{folder}: no agreed answers (a Scenario Outline whose Then step is 'the answer is <{output.name}> …, give or take N')")
     contract = Contract(
         inputs=tuple(inputs),
@@ -133,7 +137,7 @@ def read_contract(folder: str | Path) -> Contract:
         typical_error=_single(one("TYPICAL_ERROR", "the typical error"), "limit", TypicalError, output, problems),
         champion_margin=_single(one("MARGIN", "the champion margin"), "margin", ChampionMargin, output, problems),
         output_bounds=_number_pair(one("OUTPUT_BOUNDS", "the plausible answers"), OutputBounds, problems, output),
-        monotonic=tuple(_monotonic(stated, inputs, output, problems)),
+        monotonic=tuple(_monotonic(stated, inputs, output, problems)) if complete else (),
         drift=_drift(one("DRIFT_WARN", "the drift warning level"), one("DRIFT_REFUSE", "the drift refusal level"),
                      one("DRIFT_ROWS", "the rows judged for drift"), problems),
         extrapolation=_extrapolation(one("EXTRAPOLATION_FLAG", "the extrapolation policy"),
@@ -158,8 +162,10 @@ def _inputs(declared, accepts: list, problems: list[str]) -> list[Input]:
         return []
     sentences = _accepted_sentences(accepts)
     inputs: list[Input] = []
+    named: list[str] = []  # every row's name, read or not: a sentence about a refused input names a declared one
     for row in step.table[1:]:
         cells = {h: cell.strip() for h, (cell, _) in zip(header, row)}
+        named.append(cells.get("input", ""))
         line = f"{step.where.rsplit(', line', 1)[0]}, line {row[0][1]}"
         made = _input(cells, line, sentences, problems)
         if made is None:
@@ -169,7 +175,7 @@ def _inputs(declared, accepts: list, problems: list[str]) -> list[Input]:
             continue
         inputs.append(made)
     for what, (_, where) in sentences.items():
-        if not any(say.names(what, i.name) for i in inputs):
+        if not any(say.names(what, name) for name in named):
             problems.append(f"{where}: the service accepts {what}, but no input of that name is declared")
     return inputs
 

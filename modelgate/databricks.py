@@ -19,12 +19,10 @@ import posixpath
 import subprocess
 import sys
 import tempfile
-import warnings
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from modelgate.cli import PYSPARK_PANDAS_WARNING
 from modelgate.contracts.errors import ModelgateError
 from modelgate.model import artifact, served
 from modelgate.model.batch import storage
@@ -32,10 +30,6 @@ from modelgate.model.batch.watch import output_name
 from modelgate.model.manifest import Manifest
 from modelgate.model.train import TrainingData
 from modelgate.settings import Settings
-
-# The command's own filter: on a cluster pandera imports pyspark.pandas, which warns under pandas 3 at every
-# notebook run, and modelgate never uses it.
-warnings.filterwarnings("ignore", message=PYSPARK_PANDAS_WARNING, category=FutureWarning)
 
 # The suite the cluster's contract run reports as (its JUnit file is <SUITE>.xml), and the scenarios it
 # runs: the in-process ones (tox's bdd environment), never Spark (a pytest of its own must not start or stop

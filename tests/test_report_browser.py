@@ -3,16 +3,19 @@
 
 With ``MODELGATE_REPORT_HTML`` set (the tox ``report`` environment) the chain's real report is
 checked; otherwise a report is built here from the bundled model with no test results, which
-also shows a page with missing inputs still lists every scenario. Without Chromium the test
+also shows a page with missing inputs still lists every scenario. Every plot must be drawn at one
+size in the browser, whichever section it is in. Without Chromium the test
 skips with the reason, unless ``MODELGATE_REQUIRE_CHROMIUM=1`` (CI) makes that a failure.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -35,8 +38,13 @@ FLAGS = [
 ]
 SCREENSHOT = ROOT / "reports" / "report.png"
 WIDTH = 1280
-# A static page has no JavaScript of its own; this copy measures its height so the screenshot shows all of it.
-MEASURE = "<script>document.body.dataset.pageHeight = document.documentElement.scrollHeight;</script></body>"
+# A static page has no JavaScript of its own; this copy measures its height, so the screenshot shows all of it, and
+# the size every plot is drawn at.
+MEASURE = (
+    "<script>document.body.dataset.pageHeight = document.documentElement.scrollHeight;"
+    "document.body.dataset.plots = JSON.stringify([...document.querySelectorAll('svg.plot:not(.gauge)')]"
+    ".map(s => [s.getAttribute('aria-label'), Math.round(s.getBoundingClientRect().width)]));</script></body>"
+)
 
 
 def find_browser() -> str:
@@ -89,11 +97,18 @@ def page(tmp_path_factory, request) -> Path:
     return out
 
 
-def test_every_scenario_is_on_the_rendered_page_and_a_screenshot_is_saved(page, tmp_path):
+@pytest.fixture(scope="module")
+def dom(page, tmp_path_factory) -> str:
+    """The page as headless Chromium laid it out, with the measurements of ``MEASURE``."""
     browser = find_browser()
-    measured = tmp_path / "measured.html"
+    folder = tmp_path_factory.mktemp("browser")
+    measured = folder / "measured.html"
     measured.write_text(page.read_text(encoding="utf-8").replace("</body>", MEASURE, 1), encoding="utf-8")
-    dom = browse(browser, tmp_path / "profile", f"--window-size={WIDTH},900", "--dump-dom", measured.as_uri()).stdout
+    return browse(browser, folder / "profile", f"--window-size={WIDTH},900", "--dump-dom", measured.as_uri()).stdout
+
+
+def test_every_scenario_is_on_the_rendered_page_and_a_screenshot_is_saved(page, dom, tmp_path):
+    browser = find_browser()
     text = _Text()
     text.feed(dom)
     rendered = "\n".join(text.texts)
@@ -110,6 +125,15 @@ def test_every_scenario_is_on_the_rendered_page_and_a_screenshot_is_saved(page, 
         browser, tmp_path / "profile", f"--window-size={WIDTH},{height}", f"--screenshot={SCREENSHOT}", page.resolve().as_uri()
     )
     assert SCREENSHOT.stat().st_size > 10_000, "the screenshot is (nearly) empty"
+
+
+def test_every_plot_is_drawn_at_one_size(dom):
+    """One viewBox and one grid cell per plot: a drift plot drawn several times larger than the fit plots (with
+    30-pixel axis labels) is what an earlier page did."""
+    plots = json.loads(unescape(re.search(r'data-plots="([^"]*)"', dom)[1]))
+    assert len(plots) >= 4, plots  # the fit, predicted against actual, the residuals and at least one drift plot
+    widths = {width for _, width in plots}
+    assert len(widths) == 1 and 250 <= widths.pop() <= 450, f"plots drawn at different sizes: {plots}"
 
 
 def test_the_page_needs_no_network(page):

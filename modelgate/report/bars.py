@@ -23,7 +23,9 @@ def category_residuals(labels: list[str], groups: list[np.ndarray], xlabel: str,
         chart.points(slot + rng.uniform(-0.3, 0.3, drawn.size), drawn)
         if found.size:
             mean = float(found.mean())
-            chart.line(slot - 0.35, mean, slot + 0.35, mean, INK, 3.5, tip=f"{label}: mean residual {mean:+.4g} over {found.size} rows")
+            chart.line(
+                slot - 0.35, mean, slot + 0.35, mean, INK, 3.5, tip=f"{label}: mean residual {mean:+.4g} over {found.size} rows"
+            )
     return chart.svg(f"residuals by {xlabel}")
 
 

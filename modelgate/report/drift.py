@@ -85,7 +85,9 @@ def batch_drift(contract: Contract, training: dict[str, dict], path: Path) -> Ba
         labels = bin_labels(spec, seen)
         training_shares = [seen["shares"][i] for i in kept]
         found.inputs.append(
-            InputDrift(spec, [labels[i] for i in kept], training_shares, [shares[i] for i in kept], outside[spec.name], psi, verdict)
+            InputDrift(
+                spec, [labels[i] for i in kept], training_shares, [shares[i] for i in kept], outside[spec.name], psi, verdict
+            )
         )
     return found
 

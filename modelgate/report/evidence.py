@@ -29,7 +29,8 @@ def coefficients(found: dict | None) -> str:
     rows = "".join(f'<tr><td class="mono">{escape(k)}</td><td class="num">{found[k]:.6g}</td></tr>' for k in shown)
     more = len(found) - len(shown)
     tail = f'<p class="note">… and {more} smaller ones, in manifest.json</p>' if more > 0 else ""
-    return f'<table class="coefficients"><thead><tr><th>term</th><th class="num">coefficient</th></tr></thead><tbody>{rows}</tbody></table>{tail}'
+    head = '<thead><tr><th>term</th><th class="num">coefficient</th></tr></thead>'
+    return f'<table class="coefficients">{head}<tbody>{rows}</tbody></table>{tail}'
 
 
 def _metrics(metrics: dict, unit: str) -> str:
@@ -71,7 +72,10 @@ def record(inputs: Inputs) -> str:
         ("Answers", f"{escape(contract.output.describe())} from {escape(', '.join(manifest.inputs))}"),
         ("Contract", f"{escape(agrees)} · SHA-256 {_mono(manifest.contract.sha256)}"),
         ("Served by", form),
-        ("Training data", f"{escape(str(data.get('file', '?')))}, {data.get('rows', '?')} rows{matches[inputs.data_matches_manifest]}"),
+        (
+            "Training data",
+            f"{escape(str(data.get('file', '?')))}, {data.get('rows', '?')} rows{matches[inputs.data_matches_manifest]}",
+        ),
         ("Training data SHA-256", _mono(data.get("sha256", "?"))),
         ("Metrics (training data)", _metrics(manifest.metrics, unit)),
         ("On rows it was not trained on", cross_validation(manifest.metrics.get("cv"), unit)),

@@ -135,8 +135,8 @@ def _features(inputs: Inputs) -> None:
 
 
 def _model(inputs: Inputs) -> None:
-    from modelgate.model import artifact
     from modelgate.files import sha256_file
+    from modelgate.model import artifact
     from modelgate.model.train import read_training
 
     src = inputs.sources

@@ -160,15 +160,19 @@ def _golden(inputs: Inputs) -> str:
         diff = f"{predicted - case.expected:+.{decimals}f}" if predicted is not None else "–"
         status = badge(PASSED if ok else FAILED, "within" if ok else "outside") if predicted is not None else badge(NOT_RUN)
         rows.append(
-            f"<tr>{''.join(cells)}<td class=\"num\">{case.expected:.{decimals}f}</td><td class=\"num\">{model}</td>"
+            f'<tr>{"".join(cells)}<td class="num">{case.expected:.{decimals}f}</td><td class="num">{model}</td>'
             f'<td class="num">{diff}</td><td>{status}</td></tr>'
         )
-    heads = "".join(f'<th class="{"num" if i.numeric else "cat"}">{escape(label(i.name, i.unit))}</th>' for i in contract.inputs)
+    # A column name may break after an underscore: a table of many inputs then fits the page.
+    heads = "".join(
+        f'<th class="{"num" if i.numeric else "cat"}">{escape(label(i.name, i.unit)).replace("_", "_<wbr>")}</th>'
+        for i in contract.inputs
+    )
     answer = escape(label(f"agreed {out.name}", out.unit))
     return (
         '<section id="golden"><h2>Agreed answers</h2>'
         f'<p class="lead">The {escape(out.name)} the business signed off in the features, against what this model answers. '
         f"Tolerance {escape(_tolerance(inputs))}.{escape(_trained_on(inputs))}</p>"
-        f'<table class="golden"><thead><tr>{heads}<th class="num">{answer}</th><th class="num">model</th>'
-        f'<th class="num">difference</th><th>tolerance</th></tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
+        f'<div class="scroll"><table class="golden"><thead><tr>{heads}<th class="num">{answer}</th><th class="num">model</th>'
+        f'<th class="num">difference</th><th>tolerance</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>'
     )

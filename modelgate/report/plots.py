@@ -60,7 +60,12 @@ class Chart:
         # Labels that would not fit side by side are turned, and the plot leaves room below for them.
         longest = max((len(short(c)) for c in self.categories or ()), default=0)
         self.turned = longest * 6.6 + 4 > slot
-        self.left, self.right, self.top, self.bottom = 56, 14, (30 if legend else 14), (max(44, 40 + 4 * longest) if self.turned else 44)
+        self.left, self.right, self.top, self.bottom = (
+            56,
+            14,
+            (30 if legend else 14),
+            (max(44, 40 + 4 * longest) if self.turned else 44),
+        )
         self.whole = False  # a whole-number x axis: ticks only at whole numbers
         self.xlabel, self.ylabel = xlabel, ylabel
         self.parts: list[str] = []
@@ -166,7 +171,9 @@ class Chart:
         )
 
 
-def fit_plot(xs, ys, curve: tuple[np.ndarray, np.ndarray], agreed: list[tuple[float, float, str]], xlabel: str, ylabel: str) -> str:
+def fit_plot(
+    xs, ys, curve: tuple[np.ndarray, np.ndarray], agreed: list[tuple[float, float, str]], xlabel: str, ylabel: str
+) -> str:
     """The training data and the model's answers across it; agreed answers inside the data's span as diamonds."""
     lo, hi = float(np.min(xs)), float(np.max(xs))
     line_x, line_y = curve

@@ -51,7 +51,9 @@ def _lead(inputs: Inputs) -> str:
             verdict = "No model record, so the model's R² is unknown."
         else:
             where = "inside" if band.contains(r2) else "outside"
-            verdict = f"The model's R² on its training data is <b>{r2:.3f}</b>, {where} the agreed band {band.low:g} – {band.high:g}."
+            verdict = (
+                f"The model's R² on its training data is <b>{r2:.3f}</b>, {where} the agreed band {band.low:g} – {band.high:g}."
+            )
         parts.append(f'<p class="lead">{verdict}</p><div class="gauge">{plots.r2_gauge(band, r2)}</div>')
     cv = metrics.get("cv")
     if contract.typical_error and cv:

@@ -178,13 +178,15 @@ def risk_section(risk: Risk | None) -> str:
     drift = ""
     if risk.batch is not None and risk.batch.inputs:
         limits = risk.contract.drift
-        levels = f" (warning from {limits.warn:g}, refused from {limits.refuse:g}, judged from {limits.min_rows} rows)" if limits else ""
+        levels = (
+            f" (warning from {limits.warn:g}, refused from {limits.refuse:g}, judged from {limits.min_rows} rows)"
+            if limits
+            else ""
+        )
         drift = (
-            f"<h3>Input drift, input by input</h3><p class=\"note\">Each input of the batch against the training data: its "
+            f'<h3>Input drift, input by input</h3><p class="note">Each input of the batch against the training data: its '
             f"population stability index{levels}, and its share of rows per bin.</p>"
             f"{_drift_table(risk.batch)}{_drift_plots(risk.batch)}"
         )
-    lead = (
-        '<p class="lead">What a model-risk reviewer signs, computed here from the model, its evaluation data and a batch.</p>'
-    )
+    lead = '<p class="lead">What a model-risk reviewer signs, computed here from the model, its evaluation data and a batch.</p>'
     return f'<section id="risk"><h2>Model risk</h2>{lead}<dl class="record">{items}</dl>{drift}</section>'

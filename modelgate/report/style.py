@@ -78,6 +78,9 @@ dl.record dt { color:var(--muted); } dl.record dd { margin:0; overflow-wrap:anyw
 .unseen { display:inline-block; margin-left:6px; border-radius:99px; padding:0 7px; font-size:11px; font-weight:600;
   background:var(--skip-bg); color:var(--skip); white-space:nowrap; }
 td.cat, th.cat { text-align:left; } table.drift { margin-top:8px; }
+/* A model of many inputs has a wide agreed-answers table: it scrolls inside its section, not past the page. */
+.scroll { overflow-x:auto; } table.golden { font-size:13px; }
+table.golden th { font-size:11.5px; text-transform:none; letter-spacing:0; } table.golden td, table.golden th { padding:5px 7px; }
 table.coefficients { width:auto; font-size:12.5px; } table.coefficients td, table.coefficients th { padding:2px 10px; }
 footer { color:var(--muted); font-size:12px; margin-top:20px; text-align:center; }
 @media print { body { background:#fff; } section, .tile { box-shadow:none; border:1px solid var(--line); } }

@@ -98,9 +98,8 @@ def broken(rule: Monotonic, swept: Sweep) -> Broken:
         values = swept.values
         held = swept.bases[b]
         others = ", ".join(f"{i.name}={_text(i, held.get(i.name))}" for i in swept.others)
-        found.example = (
-            f"{rule.input} {values[i]:g} → {answers[b, i]:g}, {values[i + 1]:g} → {answers[b, i + 1]:g}"
-            + (f" ({others})" if others else "")
+        found.example = f"{rule.input} {values[i]:g} → {answers[b, i]:g}, {values[i + 1]:g} → {answers[b, i + 1]:g}" + (
+            f" ({others})" if others else ""
         )
     return found
 

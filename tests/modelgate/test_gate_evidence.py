@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from modelgate.cli import main
+from steps.support import FEATURES, TRAINING_DATA, train_into
 
 FLAKY = Path(__file__).parent / "junit_corpus" / "surefire" / "TEST-com.example.FlakyClockTest.xml"
 RELEASE = "9f8e7d6c5b4a"
@@ -29,15 +30,13 @@ def suite_xml(name: str, **props: str) -> str:
 
 
 @pytest.fixture
-def model_dir(tmp_path) -> tuple[Path, str]:
-    """A model folder as `modelgate train` leaves it; the digest computed here, not by the code under test."""
+def model_dir(tmp_path, trained_model) -> tuple[Path, str, str]:
+    """A model folder as `modelgate train` leaves it; its digest computed here and its version read from the file,
+    not by the code under test."""
     folder = tmp_path / "model"
-    folder.mkdir()
-    (folder / "model.skops").write_bytes(b"not really skops, only bytes to hash")
-    digest = hashlib.sha256(b"not really skops, only bytes to hash").hexdigest()
-    manifest = {"model_version": RELEASE, "model_sha256": digest, "model_file": "model.skops"}
-    (folder / "manifest.json").write_text(json.dumps(manifest))
-    return folder, digest
+    shutil.copytree(trained_model, folder)
+    digest = hashlib.sha256((folder / "model.skops").read_bytes()).hexdigest()
+    return folder, digest, json.loads((folder / "manifest.json").read_text())["model_version"]
 
 
 @pytest.fixture
@@ -56,7 +55,7 @@ def gate(capsys, *args) -> tuple[int, str, str]:
 
 
 def test_a_suite_that_tested_the_released_model_passes_and_shows_it(results, model_dir, capsys):
-    folder, digest = model_dir
+    folder, digest, RELEASE = model_dir
     (results / "bdd.xml").write_text(suite_xml("bdd", model_sha256=digest, model_version=RELEASE))
     code, out, err = gate(capsys, results, "--model", folder, "--model-suites", "bdd")
     assert code == 0, err
@@ -66,7 +65,7 @@ def test_a_suite_that_tested_the_released_model_passes_and_shows_it(results, mod
 
 
 def test_a_suite_that_tested_another_model_fails_naming_both_versions(results, model_dir, capsys):
-    folder, _ = model_dir
+    folder, _, RELEASE = model_dir
     (results / "bdd.xml").write_text(suite_xml("bdd", model_sha256="ab" * 32, model_version="1a2b3c4d5e6f"))
     code, _, err = gate(capsys, results, "--model", folder)
     assert code == 1
@@ -74,14 +73,14 @@ def test_a_suite_that_tested_another_model_fails_naming_both_versions(results, m
 
 
 def test_same_version_from_another_file_fails_naming_both_digests(results, model_dir, capsys):
-    folder, digest = model_dir
+    folder, digest, RELEASE = model_dir
     (results / "bdd.xml").write_text(suite_xml("bdd", model_sha256="cd" * 32, model_version=RELEASE))
     code, _, err = gate(capsys, results, "--model", folder)
     assert code == 1 and f"(sha256:{'cd' * 6})" in err and f"(sha256:{digest[:12]})" in err
 
 
 def test_a_model_suite_that_names_no_model_fails(results, model_dir, capsys):
-    folder, _ = model_dir
+    folder, _, _ = model_dir
     (results / "bdd.xml").write_text(suite_xml("bdd"))
     code, _, err = gate(capsys, results, "--model", folder, "--model-suites", "bdd", "selftest")
     assert code == 1
@@ -100,16 +99,16 @@ def test_a_model_not_on_disk_is_compared_by_version(results, capsys):
 
 
 def test_a_model_folder_whose_file_does_not_match_its_manifest_fails(results, model_dir, capsys):
-    folder, _ = model_dir
+    folder, _, _ = model_dir
     (folder / "model.skops").write_bytes(b"swapped after signing")
     code, _, err = gate(capsys, results, "--model", folder)
     assert code == 1 and err.count("\n") == 1
-    assert "release model:" in err and "not the manifest's" in err
+    assert "release model:" in err and "SHA-256 mismatch, the model file was modified or replaced" in err
 
 
 def test_a_model_folder_without_a_manifest_fails_in_one_line(results, tmp_path, capsys):
     code, _, err = gate(capsys, results, "--model", tmp_path / "nowhere")
-    assert code == 1 and err.count("\n") == 1 and "release model: no manifest.json in" in err
+    assert code == 1 and err.count("\n") == 1 and f"release model: no model directory at {tmp_path / 'nowhere'}" in err
 
 
 def test_without_a_release_model_the_suites_must_agree(results, capsys):
@@ -120,12 +119,12 @@ def test_without_a_release_model_the_suites_must_agree(results, capsys):
 
 
 def test_the_verdict_junit_has_one_case_per_evidence_check(results, model_dir, capsys):
-    folder, _ = model_dir
+    folder, _, _ = model_dir
     (results / "bdd.xml").write_text(suite_xml("bdd", model_version="1a2b3c4d5e6f"))
     out_file = results.parent / "gate.xml"
     assert gate(capsys, results, "--model", folder, "--model-suites", "bdd", "--junit", out_file)[0] == 1
     cases = {c.get("name"): c.find("failure") for c in ET.parse(out_file).getroot().iter("testcase")}
-    assert cases["release model identified"] is None
+    assert cases[f"release model identified: {folder}"] is None
     assert "tested model 1a2b3c4d5e6f" in cases["model evidence: bdd"].get("message")
     assert "model evidence: unit" not in cases  # names no model and need not
 
@@ -142,7 +141,7 @@ def test_a_flaky_pass_is_counted_listed_and_named_and_fails_on_request(tmp_path,
 
 # Added for the mutation run: the corners of binding evidence to a model.
 def test_the_released_digest_with_another_version_is_contradicting_evidence(results, model_dir, capsys):
-    folder, digest = model_dir
+    folder, digest, RELEASE = model_dir
     (results / "bdd.xml").write_text(suite_xml("bdd", model_sha256=digest, model_version="1a2b3c4d5e6f"))
     code, _, err = gate(capsys, results, "--model", folder)
     assert code == 1 and f"suite 'bdd' tested model 1a2b3c4d5e6f, but the release is model {RELEASE}" in err
@@ -153,20 +152,20 @@ def test_a_digest_beside_the_right_version_passes_a_release_known_by_version(res
     assert gate(capsys, results, "--model-version", RELEASE, "--model-suites", "container")[0] == 0
 
 
-@pytest.mark.parametrize("drop", ["model_version", "model_sha256", "model_file"])
-def test_a_manifest_without_one_of_its_three_facts_identifies_no_model(results, model_dir, capsys, drop):
-    folder, _ = model_dir
+@pytest.mark.parametrize("drop", ["model_version", "model", "contract"])
+def test_a_manifest_without_one_of_its_facts_identifies_no_model(results, model_dir, capsys, drop):
+    folder, _, _ = model_dir
     manifest = json.loads((folder / "manifest.json").read_text())
     (folder / "manifest.json").write_text(json.dumps({k: v for k, v in manifest.items() if k != drop}))
     code, _, err = gate(capsys, results, "--model", folder)
-    assert code == 1 and "lacks model_version, model_sha256 or model_file" in err
+    assert code == 1 and "the manifest lacks or misnames a field" in err and drop in err
 
 
 def test_a_manifest_that_is_not_an_object_identifies_no_model(results, model_dir, capsys):
-    folder, _ = model_dir
-    (folder / "manifest.json").write_text(json.dumps([RELEASE]))
+    folder, _, release = model_dir
+    (folder / "manifest.json").write_text(json.dumps([release]))
     code, _, err = gate(capsys, results, "--model", folder)
-    assert code == 1 and "lacks model_version, model_sha256 or model_file" in err
+    assert code == 1 and "manifest must be a JSON object, got list" in err
 
 
 def test_models_known_only_by_digest_are_named_by_the_digests_first_twelve_digits(results, capsys):
@@ -186,7 +185,7 @@ def test_models_known_only_by_digest_are_named_by_the_digests_first_twelve_digit
 
 @pytest.mark.parametrize("which", ["model_version", "model_sha256"])
 def test_either_half_of_the_identity_alone_binds_a_suite_to_the_model_on_disk(results, model_dir, capsys, which):
-    folder, digest = model_dir
+    folder, digest, RELEASE = model_dir
     (results / "bdd.xml").write_text(suite_xml("bdd", **{which: {"model_version": RELEASE, "model_sha256": digest}[which]}))
     code, _, err = gate(capsys, results, "--model", folder, "--model-suites", "bdd")
     assert code == 0, err
@@ -195,4 +194,55 @@ def test_either_half_of_the_identity_alone_binds_a_suite_to_the_model_on_disk(re
 def test_an_unidentified_release_is_the_one_reason_not_followed_by_evidence_faults(results, tmp_path, capsys):
     (results / "bdd.xml").write_text(suite_xml("bdd"))  # would fail as naming no model, were the release known
     code, _, err = gate(capsys, results, "--model", tmp_path / "nowhere", "--model-suites", "bdd")
-    assert code == 1 and err == f"gate: FAILED: release model: no manifest.json in {tmp_path / 'nowhere'}\n"
+    expected = f"no model directory at {tmp_path / 'nowhere'} (make one with: modelgate train or modelgate package)"
+    assert code == 1 and err == f"gate: FAILED: release model: {expected}\n"
+
+
+# The contract travels with the model: the gate also judges that the model carries the one its features state.
+def test_a_model_whose_contract_is_not_the_features_fails_naming_what_differs(results, model_dir, tmp_path, capsys):
+    folder, digest, release = model_dir
+    (results / "bdd.xml").write_text(suite_xml("bdd", model_sha256=digest, model_version=release))
+    assert gate(capsys, results, "--model", folder, "--features", FEATURES, "--model-suites", "bdd")[0] == 0
+    changed = tmp_path / "features"
+    shutil.copytree(FEATURES, changed)
+    scoring = changed / "scoring.feature"
+    scoring.write_text(scoring.read_text().replace("| 138    | 498.2981 |", "| 138    | 498.2982 |"))
+    code, _, err = gate(capsys, results, "--model", folder, "--features", changed, "--model-suites", "bdd")
+    assert code == 1 and "the model's contract is not the one" in err and "498.2981 against 498.2982" in err
+
+
+def test_each_model_of_a_release_is_judged_by_its_own_suites(results, model_dir, tmp_path, capsys):
+    folder, digest, release = model_dir
+    (tmp_path / "shuffled").mkdir()
+    other = train_into(tmp_path / "other", FEATURES, shuffled_data(tmp_path / "shuffled"))
+    other_manifest = json.loads((other / "manifest.json").read_text())
+    (results / "bdd.xml").write_text(suite_xml("bdd", model_sha256=digest, model_version=release))
+    (results / "bdd-other.xml").write_text(
+        suite_xml("bdd-other", model_sha256=other_manifest["model"]["sha256"], model_version=other_manifest["model_version"])
+    )
+    both = ["--model", folder, "--features", FEATURES, "--model-suites", "bdd"]
+    both += ["--model", other, "--features", FEATURES, "--model-suites", "bdd-other"]
+    code, out, err = gate(capsys, results, *both)
+    assert code == 0, err
+    assert f"evidence for models {release}, {other_manifest['model_version']}" in out
+    # the other model's suite naming the first model is evidence for the wrong model
+    (results / "bdd-other.xml").write_text(suite_xml("bdd-other", model_sha256=digest, model_version=release))
+    code, _, err = gate(capsys, results, *both)
+    assert (
+        code == 1
+        and f"suite 'bdd-other' tested model {release}, but the release is model {other_manifest['model_version']}" in err
+    )
+
+
+def test_features_given_before_any_model_are_one_line_of_usage(results, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["gate", str(results), "--features", str(FEATURES)])
+    assert exit_.value.code == 2 and "--features belongs to a --model" in capsys.readouterr().err
+
+
+def shuffled_data(folder: Path) -> Path:
+    """The bundled training data with its weights shuffled: a model that is not the bundled one."""
+    from steps.support import shuffled_model
+
+    shuffled_model(folder)
+    return folder / TRAINING_DATA.name

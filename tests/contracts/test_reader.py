@@ -1,0 +1,288 @@
+"""contracts.reader: the contract compiled from a features folder holds exactly what its feature files say (read here
+from the files' own text, with the Gherkin parser and plain patterns), and a folder that does not state a usable
+contract gets one line per problem naming the file and line, never a traceback."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from gherkin.parser import Parser
+from modelgate.contracts.reader import ContractError, read_contract
+
+from modelgate.cli import main
+from steps.support import FEATURES, ROOT, TRAINING_DATA
+from tests.contracts.folders import agreed, declaration, write_features
+
+DIABETES = ROOT / "examples" / "diabetes" / "features"
+NUMBER = r"([+-]?[0-9]+(?:\.[0-9]+)?)"
+
+
+# -- what the feature files say, read here --------------------------------------------------------------------------
+def _texts(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.feature"))}
+
+
+def _steps(folder: Path) -> list[tuple[dict, dict]]:
+    """(scenario, step) for every step of every feature below ``folder``."""
+    found = []
+    for text in _texts(folder).values():
+        for child in Parser().parse(text)["feature"]["children"]:
+            for item in child["rule"]["children"] if "rule" in child else [child]:
+                scenario = item.get("scenario") or item.get("background")
+                found += [(scenario, step) for step in scenario["steps"]]
+    return found
+
+
+def _rows(rows: list[dict]) -> list[tuple[int, list[str]]]:
+    return [(r["location"]["line"], [c["value"] for c in r["cells"]]) for r in rows]
+
+
+def _declared(folder: Path) -> list[dict[str, str]]:
+    """The rows of the inputs table, header -> cell."""
+    ((_, step),) = [(s, t) for s, t in _steps(folder) if t["text"].startswith("it takes these inputs")]
+    (_, header), *rows = _rows(step["dataTable"]["rows"])
+    return [dict(zip(header, cells)) for _, cells in rows]
+
+
+def _agreed(folder: Path) -> tuple[float, list[tuple[int, dict[str, str]]]]:
+    """The tolerance and the agreed rows (line, header -> cell): the Examples of the scenario whose Then step says
+    "give or take", or the table of the step before it."""
+    ((scenario, step),) = [(s, t) for s, t in _steps(folder) if "give or take" in t["text"]]
+    tolerance = float(re.search(rf"give or take {NUMBER}", step["text"])[1])
+    if scenario.get("examples"):
+        (examples,) = scenario["examples"]
+        table = _rows([examples["tableHeader"], *examples["tableBody"]])
+    else:
+        (table_step,) = [t for t in scenario["steps"] if t.get("dataTable")]
+        table = _rows(table_step["dataTable"]["rows"])
+    (_, header), *rows = table
+    return tolerance, [(line, dict(zip(header, cells))) for line, cells in rows]
+
+
+def _numbers(folder: Path, pattern: str) -> list[float]:
+    """The numbers ``pattern`` captures in the one feature file that holds it."""
+    (found,) = [m for t in _texts(folder).values() if (m := re.search(pattern, t))]
+    return [float(g) for g in found.groups()]
+
+
+def _accepted(folder: Path, row: dict[str, str]) -> tuple[float, float, bool, bool]:
+    """(low, high, low closed, high closed) of an input: its table cell, or the sentence saying what the service accepts."""
+    words = row.get("accepted") or ""
+    if not words:
+        ((words,),) = [
+            re.findall(rf"accepts {row['input']}s? (.+?) {row['unit']}, and no others", t)
+            for t in _texts(folder).values()
+            if f"accepts {row['input']}" in t
+        ]
+    span = re.fullmatch(rf"from {NUMBER} to {NUMBER}", words)
+    if span:
+        return float(span[1]), float(span[2]), True, True
+    low = re.fullmatch(rf"(greater than|at least) {NUMBER} and (at most|less than) {NUMBER}", words)
+    return float(low[2]), float(low[4]), low[1] == "at least", low[3] == "at most"
+
+
+@pytest.mark.parametrize("folder", [FEATURES, DIABETES], ids=["bundled", "diabetes"])
+def test_the_contract_holds_exactly_the_inputs_and_output_the_features_declare(folder):
+    contract = read_contract(folder)
+    rows = _declared(folder)
+    assert contract.names == [r["input"] for r in rows]
+    for spec, row in zip(contract.inputs, rows):
+        assert (spec.kind, spec.unit, spec.meaning, spec.missing) == (row["kind"], row["unit"], row["meaning"], row["may be missing"] == "yes")
+        if spec.numeric:
+            bounds = spec.range
+            assert (bounds.low, bounds.high, bounds.low_closed, bounds.high_closed) == _accepted(folder, row), spec.name
+        else:
+            assert spec.values == tuple(re.split(r", | or ", row["accepted"])), spec.name
+    (declaring,) = [t for t in _texts(folder).values() if "it takes these inputs" in t]
+    name, unit, decimals = re.search(r"it answers the (\w+) in (.+), rounded to ([0-9]+) decimals", declaring).groups()
+    assert (contract.output.name, contract.output.unit, contract.output.decimals) == (name, unit, int(decimals))
+    assert contract.title == re.search(r"^Feature: (.+)$", declaring, flags=re.MULTILINE)[1]
+    assert contract.sources == {n: hashlib.sha256((folder / n).read_bytes()).hexdigest() for n in _texts(folder)}
+
+
+@pytest.mark.parametrize("folder", [FEATURES, DIABETES], ids=["bundled", "diabetes"])
+def test_the_contract_holds_exactly_the_agreed_answers_the_features_write(folder):
+    contract = read_contract(folder)
+    tolerance, rows = _agreed(folder)
+    expected = []
+    for line, cells in rows:
+        values = tuple(float(cells[i.name]) if i.numeric else cells[i.name] for i in contract.inputs)
+        expected.append((values, float(cells[contract.output.name]), tolerance, line))
+    assert len(expected) >= 8
+    assert [(g.values, g.expected, g.tolerance, g.line) for g in contract.golden] == expected
+
+
+@pytest.mark.parametrize("folder", [FEATURES, DIABETES], ids=["bundled", "diabetes"])
+def test_the_contract_holds_exactly_the_quality_and_risk_numbers_the_features_write(folder):
+    contract = read_contract(folder)
+    assert [contract.r2_band.low, contract.r2_band.high] == _numbers(folder, rf"R² on the training data is between {NUMBER} and {NUMBER}")
+    assert [contract.typical_error.limit] == _numbers(folder, rf"its typical error is at most {NUMBER}")
+    assert [contract.champion_margin.margin] == _numbers(folder, rf"typical error is at most {NUMBER} \w+ worse than")
+    bounds = _numbers(folder, rf"it gives for (?:an? )?accepted \w+ is at least {NUMBER} and at most {NUMBER}")
+    assert [contract.output_bounds.low, contract.output_bounds.high] == bounds
+    drift = contract.drift
+    assert [drift.warn] == _numbers(folder, rf"below the warning level of {NUMBER}")
+    assert [drift.refuse] == _numbers(folder, rf"stability index being at least {NUMBER}")
+    assert [drift.min_rows] == _numbers(folder, r"a file of ([0-9]+) or more")
+    assert contract.extrapolation == "flag"  # the features mark extrapolations, and refuse none
+    rising = [
+        name
+        for text in _texts(folder).values()
+        for pattern in (r"over all accepted (\w+?)s? an? \w+ \w+ never gets an? lower", r"the \w+ never falls as (\w+) rises?")
+        for name in re.findall(pattern, text)
+    ]
+    assert sorted(m.input for m in contract.monotonic) == sorted(rising) and {m.direction for m in contract.monotonic} == {"rises"}
+
+
+def test_the_facts_are_found_inside_a_rule_too(tmp_path):
+    """Gherkin 6's ``Rule:`` groups scenarios; an agreed answer stated under one is still the same one."""
+    shutil.copytree(FEATURES, tmp_path / "f")
+    scoring = tmp_path / "f" / "scoring.feature"
+    outline = "  Scenario Outline: An agreed"
+    scoring.write_text(scoring.read_text().replace(outline, f"  Rule: Agreed weights hold\n{outline}"))
+    _, rows = _agreed(FEATURES)
+    assert [(g.values, g.expected) for g in read_contract(tmp_path / "f").golden] == [
+        ((float(cells["height"]),), float(cells["weight"])) for _, cells in rows
+    ]
+
+
+# -- folders that state no usable contract ---------------------------------------------------------------------------
+INPUTS = [
+    ("island", "where it was seen", "", "category", "Biscoe, Dream or Torgersen", "no"),
+    ("bill", "its bill's length", "mm", "number", "from 30 to 60", "yes"),
+]
+GOLDEN = [("island", "bill", "mass"), ("Biscoe", "40", "4000")]
+
+
+def _folder(tmp_path: Path, inputs=INPUTS, golden=GOLDEN, output="mass", files=None) -> Path:
+    written = {"model.feature": declaration(inputs, output, "grams", 1), "scoring.feature": agreed(golden, output, "grams", "0.5")}
+    return write_features(tmp_path / "features", {**written, **(files or {})})
+
+
+def _line(folder: Path, name: str, needle: str) -> str:
+    """``<folder>/<name>, line N``: where ``needle`` is written."""
+    lines = (folder / name).read_text(encoding="utf-8").splitlines()
+    (number,) = [i for i, text in enumerate(lines, start=1) if needle in text]
+    return f"{folder / name}, line {number}"
+
+
+def _with(index: int, **cells) -> list[tuple]:
+    rows = [list(r) for r in INPUTS]
+    for column, value in cells.items():
+        rows[index][["input", "meaning", "unit", "kind", "accepted", "missing"].index(column)] = value
+    return [tuple(r) for r in rows]
+
+
+NO_ANSWERS = "{folder}: no agreed answers (a Scenario Outline whose Then step is 'the answer is <mass> …, give or take N')"
+CASES = {
+    "a range whose low end is above its high end": (
+        {"inputs": _with(1, accepted="from 60 to 30")},
+        ["{model.feature|from 60 to 30}: input 'bill': 'from 60 to 30' accepts no number: its low end is not below its high end"],
+    ),
+    "a category list with duplicates": (
+        {"inputs": _with(0, accepted="Biscoe, Dream or Biscoe")},
+        ["{model.feature|Biscoe, Dream or Biscoe}: input 'island': the allowed values name Biscoe more than once"],
+    ),
+    "an agreed-answers table naming an undeclared input": (
+        {"golden": [("island", "bill", "depth", "mass"), ("Biscoe", "40", "17", "4000")]},
+        [
+            "{scoring.feature|depth}: the agreed answers' columns are ['island', 'bill', 'depth', 'mass']; they must be exactly "
+            "the inputs and 'mass' (not declared: ['depth'])",
+            NO_ANSWERS,
+        ],
+    ),
+    "an unknown kind": (
+        {"inputs": _with(0, kind="colour")},
+        ["{model.feature|colour}: input 'island' has kind 'colour'; the kinds are number, whole number, category, yes/no"],
+    ),
+    "the output also an input": (
+        {"output": "bill", "golden": [("island", "bill"), ("Biscoe", "40")]},
+        ["{model.feature|it answers}: the output 'bill' is also an input"],
+    ),
+    "no agreed answers": ({"golden": [GOLDEN[0]]}, [NO_ANSWERS]),
+    "an input whose accepted numbers are stated twice": (
+        {"files": {"risk.feature": "Feature: Risk\n  Scenario: Plausible bills\n    Then the service accepts bills from 30 to 60 mm, and no others\n"}},
+        ["{model.feature|its bill's length}: input 'bill': its accepted numbers are stated twice: here and at {risk.feature|accepts}"],
+    ),
+    "no inputs table": (
+        {"inputs": []},
+        ["{model.feature|it takes these inputs}: the inputs need a table: a header (input | meaning | unit | kind | accepted | "
+         "may be missing) and a row per input"],
+    ),  # fmt: skip
+    "a table with a missing cell": (
+        {"golden": [GOLDEN[0], ("Biscoe", "4000")]},
+        ["{scoring.feature}: not a readable feature: ({scoring.feature#Biscoe}:7): inconsistent cell count within the table", NO_ANSWERS],
+    ),
+    "non-UTF-8 text": (
+        {"files": {"extra.feature": "Feature: Notes\n  Scenario: Café\n    Given nothing\n".encode("latin-1")}},
+        ["{extra.feature}: not UTF-8 text (byte 30); save the file as UTF-8"],
+    ),
+}
+
+
+def _expected(folder: Path, template: str) -> str:
+    """A problem line with its places filled in from the written files: {file|needle}, {file#needle} (the number)."""
+
+    def place(match: re.Match) -> str:
+        name, mark, needle = match[1], match[2], match[3]
+        if not mark:
+            return str(folder) if name == "folder" else str(folder / name)
+        where = _line(folder, name, needle)
+        return where.rsplit(" ", 1)[1] if mark == "#" else where
+
+    return re.sub(r"\{([\w.]+)(?:([|#])([^}]+))?\}", place, template)
+
+
+def _no_table(folder: Path) -> None:
+    """Drop the inputs table: the step stays, with no table under it."""
+    path = folder / "model.feature"
+    path.write_text("\n".join(line for line in path.read_text().splitlines() if not line.lstrip().startswith("|")) + "\n")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_problem_is_one_line_naming_the_file_and_line(tmp_path, case):
+    options, problems = CASES[case]
+    folder = _folder(tmp_path, **options)
+    if options.get("inputs") == []:
+        _no_table(folder)
+    with pytest.raises(ContractError) as raised:
+        read_contract(folder)
+    expected = [_expected(folder, p) for p in problems]
+    assert raised.value.problems == expected
+    assert str(raised.value).splitlines()[1:] == [f"  {p}" for p in expected]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_packaging_a_contract_with_problems_says_so_in_lines_not_a_traceback(tmp_path, capsys, case):
+    options, problems = CASES[case]
+    folder = _folder(tmp_path, **options)
+    if options.get("inputs") == []:
+        _no_table(folder)
+    out = tmp_path / "model"
+    assert main(["train", "--features", str(folder), "--data", str(TRAINING_DATA), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+    assert err.splitlines() == [f"modelgate: error: the contract in {folder} has {count}:"] + [
+        f"  {_expected(folder, p)}" for p in problems
+    ]
+    assert not out.exists()
+
+
+def test_a_folder_with_no_features_says_so(tmp_path):
+    with pytest.raises(ContractError) as raised:
+        read_contract(tmp_path)
+    assert raised.value.problems[0] == f"{tmp_path}: no *.feature files (is this the model's features folder?)"
+
+
+def test_a_contract_stated_twice_names_both_places(tmp_path):
+    folder = _folder(tmp_path, files={"second.feature": declaration(INPUTS, "mass", "grams", 1)})
+    with pytest.raises(ContractError) as raised:
+        read_contract(folder)
+    first, second = _line(folder, "model.feature", "it takes these"), _line(folder, "second.feature", "it takes these")
+    assert f"{second}: the inputs table ('Then it takes these inputs' with a table) is stated again (first at {first})" in (
+        raised.value.problems
+    )

@@ -1,0 +1,175 @@
+"""The command line: help everywhere, one clear line for every mistake, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from modelgate.cli import main
+from steps.support import FEATURES
+
+COMMANDS = ["train", "package", "score", "serve", "selftest", "watch", "compare", "gate"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_explains_itself(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    assert "--model" in capsys.readouterr().out or command in ("train", "package", "compare")
+
+
+def test_train_writes_a_model_that_scores(tmp_path, capsys):
+    data = tmp_path / "train.csv"
+    data.write_text("height,weight\n60,110\n65,135\n70,160\n75,185\n")
+    assert main(["train", "--features", str(FEATURES), "--data", str(data), "--out", str(tmp_path / "m")]) == 0
+    assert "R² 1.0000" in capsys.readouterr().out
+    source = tmp_path / "in.csv"
+    source.write_text("height\n138\n")
+    assert main(["score", str(source), str(tmp_path / "out.csv"), "--model", str(tmp_path / "m")]) == 0
+    assert (tmp_path / "out.csv").read_text() == "height,weight\n138,500\n"
+
+
+def test_score_junit_names_the_model_that_scored(trained_model, tmp_path, capsys):
+    source = tmp_path / "in.csv"
+    source.write_text("height\n138\n")
+    junit = tmp_path / "batch.xml"
+    assert main(["score", str(source), str(tmp_path / "out.csv"), "--model", str(trained_model), "--junit", str(junit)]) == 0
+    manifest = json.loads((trained_model / "manifest.json").read_text())
+    properties = {p.get("name"): p.get("value") for p in ET.parse(junit).getroot().iter("property")}
+    assert properties == {"model_sha256": manifest["model"]["sha256"], "model_version": manifest["model_version"]}
+
+
+def test_train_if_missing_keeps_a_model_that_is_there_and_verifies_it(trained_model, tmp_path, capsys):
+    model = tmp_path / "m"
+    shutil.copytree(trained_model, model)
+    before = (model / "model.skops").read_bytes()
+    assert main(["train", "--out", str(model), "--if-missing"]) == 0
+    assert "kept the model" in capsys.readouterr().out and (model / "model.skops").read_bytes() == before
+    assert main(["train", "--features", str(FEATURES), "--out", str(tmp_path / "new"), "--if-missing"]) == 0
+    assert (tmp_path / "new" / "manifest.json").is_file()
+    with open(model / "model.skops", "ab") as handle:
+        handle.write(b"\0")
+    assert main(["train", "--out", str(model), "--if-missing"]) == 2
+    assert "SHA-256 mismatch" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["score", "in.csv", "out.csv", "--model", "nowhere"], "no model directory at nowhere"),
+        (["train", "--features", str(FEATURES), "--data", "missing.csv", "--out", "m"], "missing.csv: training data not found"),
+        (
+            ["package", "missing.skops", "--data", "d.csv", "--features", str(FEATURES), "--out", "m"],
+            "missing.skops: cannot read",
+        ),
+        (["serve", "--model", "nowhere"], "no model directory at nowhere"),
+    ],
+)
+def test_mistakes_are_one_line_with_exit_code_2(tmp_path, monkeypatch, capsys, args, message):
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and message in err, err
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("height,weight\n60,110\n65,abc\n", "line 3 (row 2), column 'weight': is_number"),
+        ("height,weight\n60,110\n0,90\n", "greater than 45 inches"),
+        ("size,weight\n60,110\n", "missing ['height']"),
+        ("height,weight\n60,110\n", "needs at least 3 rows"),
+        ("", "not a readable CSV"),
+    ],
+)
+def test_bad_training_data_is_rejected_with_exit_code_1(tmp_path, capsys, text, message):
+    data = tmp_path / "train.csv"
+    data.write_text(text)
+    assert main(["train", "--features", str(FEATURES), "--data", str(data), "--out", str(tmp_path / "m")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and message in err, err
+    assert not (tmp_path / "m").exists()
+
+
+def test_the_installed_entry_point_runs():
+    done = subprocess.run([sys.executable, "-m", "modelgate.cli", "--help"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and "score" in done.stdout
+
+
+def _fitted(tmp_path, estimator, columns: list[str]):
+    """A model fitted outside modelgate on the bundled data, saved with skops (as a team saves its own)."""
+    import pandas as pd
+    import skops.io as sio
+
+    from steps.support import TRAINING_DATA
+
+    frame = pd.read_csv(TRAINING_DATA)
+    estimator.fit(frame[columns], frame["weight"])
+    path = tmp_path / "model.skops"
+    sio.dump(estimator, path)
+    return path
+
+
+def test_package_brings_a_model_fitted_elsewhere(tmp_path, capsys):
+    from sklearn.linear_model import LinearRegression
+
+    from steps.support import TRAINING_DATA
+
+    fitted = _fitted(tmp_path, LinearRegression(), ["height"])
+    out = tmp_path / "m"
+    assert main(["package", str(fitted), "--data", str(TRAINING_DATA), "--features", str(FEATURES), "--out", str(out)]) == 0
+    assert "serving form linear" in capsys.readouterr().out
+    assert main(["selftest", "--model", str(out)]) == 0
+
+
+def test_package_refuses_a_model_that_does_not_take_the_contracts_inputs(tmp_path, capsys):
+    import pandas as pd
+    from sklearn.linear_model import LinearRegression
+
+    from steps.support import TRAINING_DATA
+
+    data = pd.read_csv(TRAINING_DATA).assign(age=40.0)
+    data.to_csv(tmp_path / "train.csv", index=False)
+    model = LinearRegression().fit(data[["height", "age"]], data["weight"])
+    import skops.io as sio
+
+    sio.dump(model, tmp_path / "model.skops")
+    code = main(
+        [
+            "package",
+            str(tmp_path / "model.skops"),
+            "--data",
+            str(tmp_path / "train.csv"),
+            "--features",
+            str(FEATURES),
+            "--out",
+            str(tmp_path / "m"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert (
+        code == 2
+        and "features/model.feature, line" in err
+        and "the model needs input 'age', which the contract does not declare" in err
+    )
+    assert "Traceback" not in err and not (tmp_path / "m").exists()
+
+
+def test_package_refuses_a_type_off_the_trusted_list_naming_it(tmp_path, capsys):
+    from sklearn.linear_model import LinearRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from steps.support import TRAINING_DATA
+
+    fitted = _fitted(tmp_path, make_pipeline(FunctionTransformer(), LinearRegression()), ["height"])
+    code = main(["package", str(fitted), "--data", str(TRAINING_DATA), "--features", str(FEATURES), "--out", str(tmp_path / "m")])
+    err = capsys.readouterr().err
+    assert code == 2 and "refusing to load type(s) sklearn.preprocessing._function_transformer.FunctionTransformer" in err
+    assert err.count("\n") == 1 and not (tmp_path / "m").exists()
