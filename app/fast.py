@@ -132,8 +132,9 @@ class FastAnswer:
     async def reply(self, scope, send, status: int, body: bytes, extra: list, started: float) -> None:
         headers = [*_HEADERS, (b"content-length", str(len(body)).encode()), *extra]
         if self.observe is not None:
-            headers.append((b"x-request-id", self.observe.request_id_for(scope)))
+            rid = self.observe.request_id_for(scope)
+            headers.append((b"x-request-id", rid))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
         if self.observe is not None:
-            self.observe.record(scope, status, time.perf_counter() - started)
+            self.observe.record(scope, status, time.perf_counter() - started, rid)

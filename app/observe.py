@@ -162,18 +162,16 @@ class Observe:
                 break
         return f"{self._prefix}-{next(self._counter):x}".encode()
 
-    def record(self, scope, status: int, seconds: float) -> None:
+    def record(self, scope, status: int, seconds: float, rid: bytes | None = None) -> None:
+        """Count the request; log it if asked. ``rid``: its request id, for a caller that did not set ``request_id``
+        (the fast path, which skips that per-request cost)."""
         path, method = scope["path"], scope["method"]
         self.metrics.observe(path if path in self.metrics.endpoints else "other", method if method in METHODS else "other", status, seconds)
         if self.access_log or status >= 500:
-            log.log(
-                logging.WARNING if status >= 500 else logging.INFO,
-                "%s %s %d",
-                method,
-                path,
-                status,
-                extra={"status": status, "ms": round(seconds * 1000, 3), "client": (scope.get("client") or ("",))[0]},
-            )
+            extra = {"status": status, "ms": round(seconds * 1000, 3), "client": (scope.get("client") or ("",))[0]}
+            if rid is not None:
+                extra["request_id"] = rid.decode()
+            log.log(logging.WARNING if status >= 500 else logging.INFO, "%s %s %d", method, path, status, extra=extra)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":

@@ -16,8 +16,9 @@ NUMBER, WHOLE, CATEGORY, YES_NO = "number", "whole number", "category", "yes/no"
 KINDS = (NUMBER, WHOLE, CATEGORY, YES_NO)
 
 # A number written as text (a CSV cell, a query value) must be a plain decimal number. Python's float() also takes
-# "1_0", "١٢" or "infinity"; the batch reader does not, so neither does any other layer.
-NUMBER_TEXT = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+# "1_0", "١٢" or "infinity"; the batch reader does not, so neither does any other layer. ASCII digits only: a str
+# pattern's \d would also match "١٢", which the fast path (a bytes pattern) refuses.
+NUMBER_TEXT = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _NUMBER = re.compile(NUMBER_TEXT)
 
 

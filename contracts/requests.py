@@ -151,7 +151,7 @@ def query_parameters(contract: Contract) -> list[dict]:
             "in": "query",
             "required": True,
             "description": f"{spec.meaning or spec.name}: {spec.describe()}; repeat for several rows",
-            "schema": {"type": "array", "items": {k: v for k, v in value_schema(spec).items() if k != "anyOf"} | _text(spec)},
+            "schema": {"type": "array", "items": query_value_schema(spec)},
             "style": "form",
             "explode": True,
         }
@@ -159,11 +159,20 @@ def query_parameters(contract: Contract) -> list[dict]:
     ]
 
 
-def _text(spec: Input) -> dict:
-    """A query carries text: a missing value is an empty one, a yes/no its spelling."""
+def query_value_schema(spec: Input) -> dict:
+    """The schema of one input's value in a query, which carries text: a yes/no is its spelling and a missing value
+    an empty one (a number that may be missing keeps its range beside the empty text)."""
+    found = value_schema(spec)
+    if spec.missing:
+        found = {**found["anyOf"][0], "description": f"{spec.meaning or spec.name}: {spec.describe()} (empty: missing)"}
     if spec.kind == YES_NO:
-        return {"type": "string", "enum": list(spec.values) + ([""] if spec.missing else [])}
-    return {}
+        return {**found, "type": "string", "enum": [*spec.values, *([""] if spec.missing else [])]}
+    if not spec.missing:
+        return found
+    if spec.kind == CATEGORY:
+        return {**found, "enum": [*spec.values, ""]}
+    description = found.pop("description")
+    return {"anyOf": [found, {"type": "string", "enum": [""]}], "description": description}
 
 
 def request_body(contract: Contract) -> dict:

@@ -96,6 +96,9 @@ class Manifest:
             raise ArtifactError(f"{path}: not a readable contract ({exc})") from None
         if contract.digest() != self.contract.sha256:
             raise ArtifactError(f"{path}: the contract is not written as packaged; repackage the model")
+        # Signed again by hand, a changed contract would pass the digest check: the model version names the contract.
+        if model_version(str(self.training_data.get("sha256")), self.contract.sha256, self.answers_sha256) != self.model_version:
+            raise ArtifactError(f"{path}: model {self.model_version} was not packaged with this contract; repackage the model")
         return contract
 
     # -- reading and writing --------------------------------------------------------------------------------------
@@ -120,7 +123,9 @@ class Manifest:
         except (TypeError, KeyError) as exc:
             raise ArtifactError(f"{where}: the manifest lacks or misnames a field ({exc})") from None
         for what, signed in made.signed_files():
-            if not (isinstance(signed.file, str) and Path(signed.file).name == signed.file and signed.file != MANIFEST_FILE):
+            # A plain file name: not a path, not "", "." or ".." (each its own name), not the manifest itself.
+            named = isinstance(signed.file, str) and Path(signed.file).name == signed.file
+            if not named or signed.file in ("", ".", "..", MANIFEST_FILE):
                 raise ArtifactError(f"{where}: the {what} {signed.file!r} must be a file in the model directory")
         return made
 

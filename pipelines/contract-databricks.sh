@@ -28,11 +28,12 @@ case "$action" in
 run)
     junit="${3:?usage: contract-databricks.sh run TARGET JUNIT}"
     training_data="$(variable training_data)"
+    features_dir="$(variable features_dir)"
     reports="$(variable contract_reports)"
     databricks fs cp --recursive --overwrite "$root/model/bundled" "dbfs:$release_dir"
     databricks fs cp --overwrite "$root/data/weight_data.csv" "dbfs:$training_data"
     status=0
-    databricks bundle run contract_tests -t "$target" --params "model_dir=$release_dir,training_data=$training_data,junit_dir=$reports" || status=$?
+    databricks bundle run contract_tests -t "$target" --params "model_dir=$release_dir,training_data=$training_data,features_dir=$features_dir,junit_dir=$reports" || status=$?
     mkdir -p "$(dirname "$junit")"
     databricks fs cp --overwrite "dbfs:$reports/databricks.xml" "$junit"
     exit "$status"

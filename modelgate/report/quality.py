@@ -18,7 +18,7 @@ from modelgate.report.inputs import Inputs
 
 
 def label(name: str, unit: str) -> str:
-    """An axis label: ``height (inches)``."""
+    """An axis label: ``rain (mm)``."""
     return f"{name} ({unit})" if unit else name
 
 

@@ -3,8 +3,8 @@ accepted range with the other inputs held at sampled accepted rows, and the cont
 (``model.checks.check_rows``). Their answers give the lowest and highest answer (plausibility) and, for each input the
 contract says the answer moves one way with, the places where it moves the other way (monotonicity).
 
-The sweeps are the risk scenario's (``steps/risk.py``): the same bases drawn with the same seed, so the page and the
-scenario judge like rows. The verdicts are the contract's (``OutputBounds.contains``, ``Monotonic.holds``).
+The sweeps are drawn as the risk scenario draws its own (``steps/risk.py``): 60 seeded bases from the check rows, so the
+page and the scenario judge like rows. The verdicts are the contract's (``OutputBounds.contains``, ``Monotonic.holds``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from modelgate.contracts.inputs import WHOLE, Input
 
 BASES = 60  # accepted rows each input is swept from, the other inputs held at theirs
 SWEEP = 1_001  # values per sweep of one input of a model of several inputs
-GRID = 210_001  # values swept for a model of one number input (for heights: every 0.0005 inches)
+GRID = 210_001  # values swept for a model of one number input, as the risk scenario sweeps it
 SEED = 3  # the bases' draw, as the risk scenario draws them
 
 
@@ -97,7 +97,7 @@ def broken(rule: Monotonic, swept: Sweep) -> Broken:
         b, i = (int(n) for n in np.argwhere(wrong)[0])
         values = swept.values
         held = swept.bases[b]
-        others = ", ".join(f"{i.name}={_text(i, held.get(i.name))}" for i in swept.others)
+        others = ", ".join(f"{other.name}={_text(other, held.get(other.name))}" for other in swept.others)
         found.example = f"{rule.input} {values[i]:g} → {answers[b, i]:g}, {values[i + 1]:g} → {answers[b, i + 1]:g}" + (
             f" ({others})" if others else ""
         )

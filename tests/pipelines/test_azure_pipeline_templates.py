@@ -10,10 +10,10 @@ import textwrap
 import pytest
 import yaml
 
-from tests import azure_templates
-from tests.test_azure_pipeline import PIPELINES, jobs, load, publish_problems, steps
+from tests.pipelines import azure_templates
+from tests.pipelines.test_azure_pipeline import PIPELINES, jobs, load, publish_problems, steps
 
-SUITES_RUN = 9  # seven in the Test stage, container and selftest in the Image stage
+SUITES_RUN = 12  # nine in the Test stage, the two container suites and selftest in the Image stage
 
 
 def write(folder, name: str, text: str):

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from steps.support import ROOT
-from tests.test_azure_pipeline import jobs, load, steps
+from tests.pipelines.test_azure_pipeline import jobs, load, steps
 
 # The pipeline runs one suite the local chain has no environment for: `modelgate selftest` inside the image
 # it pushes, published as its own suite. Locally the container suite runs the same self-test in the image it
@@ -121,12 +121,12 @@ def _drop_run(suite: str):
         (_tox("env_list = model, lint, unit, bdd, fuzz,", "env_list = model, lint, unit, bdd,"), "[tox] env_list"),
         (
             _tox(
-                "fuzz, spark, dbr, storage, container, gate, report\n\n",
-                "fuzz, storage, spark, dbr, container, gate, report\n\n",
+                "fuzz, spark, dbr, storage, bdd-diabetes, spark-diabetes, container, container-diabetes, gate, report\n\n",
+                "fuzz, storage, spark, dbr, bdd-diabetes, spark-diabetes, container, container-diabetes, gate, report\n\n",
             ),
             "labels chain",
         ),
-        (_tox("depends = model, lint, unit, bdd, fuzz, spark, dbr, storage, container", "depends = model, lint"), "depends"),
+        (_tox("depends = model, lint, unit, bdd, fuzz, spark, dbr, storage, bdd-diabetes", "depends = model, lint"), "depends"),
         (_tox("require = lint unit", "require = smoke lint unit"), "no [testenv:smoke]"),
         (_tox("model_suites = bdd", "model_suites = audit bdd"), "[gate] model_suites"),
         (_variable("requiredSuites", "lint unit bdd fuzz spark dbr storage container"), "variable requiredSuites"),

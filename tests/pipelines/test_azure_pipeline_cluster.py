@@ -15,7 +15,7 @@ import yaml
 
 from modelgate.databricks import CONTRACT_SUITE
 from steps.support import ROOT
-from tests.test_azure_pipeline import jobs, load, steps
+from tests.pipelines.test_azure_pipeline import jobs, load, steps
 
 SCRIPT = ROOT / "pipelines" / "contract-databricks.sh"
 BUNDLE = ROOT / "pipelines" / "databricks" / "databricks.yml"

@@ -83,6 +83,7 @@ def test_a_fresh_clone_after_dev_py_serve_trains_with_its_venv(checkout, tmp_pat
     scikit-learn, PYTHON is not set. build.sh must train with .venv/bin/python without being told."""
     (checkout / "data").mkdir()
     shutil.copy(ROOT / "data" / "weight_data.csv", checkout / "data" / "weight_data.csv")
+    shutil.copytree(ROOT / "features", checkout / "features")  # the contract the bundled model is trained under
     if has_venv:
         fake_python(checkout / ".venv" / "bin" / "python", f'exec "{sys.executable}" "$@"')
     bare = fake_python(tmp_path / "bin" / "python3", "exit 1")  # a python3 that can import nothing
@@ -101,7 +102,8 @@ def test_a_fresh_clone_after_dev_py_serve_trains_with_its_venv(checkout, tmp_pat
     if has_venv:
         assert "training one from data/weight_data.csv" in done.stdout, done
         assert "is not a directory" in done.stderr, done.stderr
-        assert {p.name for p in (checkout / "model" / "bundled").iterdir()} >= {"model.skops", "serving.json", "manifest.json"}
+        expected = {"model.skops", "serving.json", "contract.json", "manifest.json"}
+        assert {p.name for p in (checkout / "model" / "bundled").iterdir()} == expected
     else:
         assert "no model in model/bundled, and 'python3' cannot train one" in done.stderr, done.stderr
         assert not (checkout / "model" / "bundled").exists()

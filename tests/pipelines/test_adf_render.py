@@ -14,7 +14,7 @@ import subprocess
 import pytest
 import yaml
 
-from tests.adf_sample import DEPLOYED_JOB_ID, ENVIRONMENT, PIPELINES, bundle_summary, rendered, renderer
+from tests.pipelines.adf_sample import DEPLOYED_JOB_ID, ENVIRONMENT, PIPELINES, bundle_summary, rendered, renderer
 
 ARM_ID = re.compile(r"/subscriptions/[0-9a-f-]{36}/resourceGroups/[\w.()-]+/providers/[\w.]+/[\w]+/[\w-]+")
 LEFTOVER = re.compile(r"#\{|\}#|set-at-deployment|0{8}-0{4}")

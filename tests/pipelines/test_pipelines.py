@@ -13,7 +13,7 @@ from modelgate.model.batch.watch import output_name
 
 from modelgate.databricks import output_for
 from steps.support import ROOT, load_script
-from tests.adf_sample import rendered
+from tests.pipelines.adf_sample import rendered
 
 ADF = ROOT / "pipelines" / "adf"
 BUNDLE = ROOT / "pipelines" / "databricks"

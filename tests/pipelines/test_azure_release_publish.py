@@ -14,8 +14,8 @@ import subprocess
 
 import pytest
 
-from tests.test_azure_pipeline import load
-from tests.test_azure_release import releases
+from tests.pipelines.test_azure_pipeline import load
+from tests.pipelines.test_azure_release import releases
 
 PUBLISH = "Publish the released model as the production model"
 PRODUCTION = "Release_prod"

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from steps.support import ROOT
-from tests.test_azure_pipeline import jobs, load, steps
+from tests.pipelines.test_azure_pipeline import jobs, load, steps
 
 # Steps that test, build, gate or report on the model: each needs the model artifact in model/bundled first.
 USES_MODEL = re.compile(r"\b(tox -e \w|pytest\b|modelgate (gate|selftest|report)\b|docker/build\.sh)")
@@ -71,8 +71,8 @@ def model_problems(pipeline: dict) -> list[str]:
         if "Model" not in upstream(pipeline, stage["stage"]):
             problems.append(f"{stage['stage']} does not run after stage Model")
     gate = [script for st, job in jobs(pipeline) if st["stage"] == "Gate" for script in runs(job, "modelgate gate")]
-    if not gate or f"--model {MODEL_DIR} --model-suites $(modelSuites)" not in gate[0]:
-        problems.append(f"the gate does not pass --model {MODEL_DIR} --model-suites $(modelSuites)")
+    if not gate or f"--model {MODEL_DIR} --features features --model-suites $(modelSuites)" not in gate[0]:
+        problems.append(f"the gate does not pass --model {MODEL_DIR} --features features --model-suites $(modelSuites)")
     return problems
 
 
@@ -117,7 +117,10 @@ def _gate_without_model(p: dict) -> None:
         (lambda p: _drop_download(p, "Image"), "Image: no download of the model before"),
         (lambda p: _drop_download(p, "Test"), "Test: no download of the model before"),
         (lambda p: _job(p, "Gate").insert(0, {"script": "modelgate train --out model/bundled"}), "trained by exactly one job"),
-        (lambda p: _job(p, "Model").pop(), "is not published as artifact"),
+        (
+            lambda p: _job(p, "Model").remove(next(s for s in _job(p, "Model") if s.get("artifact") == "model")),
+            "is not published as artifact",
+        ),
         (lambda p: _stage(p, "Test").update(dependsOn=[]), "Test does not run after stage Model"),
         (_gate_without_model, "the gate does not pass --model"),
     ],

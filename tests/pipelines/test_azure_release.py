@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from steps.support import ROOT
-from tests.test_azure_pipeline import PIPELINES, load
+from tests.pipelines.test_azure_pipeline import PIPELINES, load
 
 # Task inputs that name a service connection (the tasks this pipeline uses and their aliases).
 CONNECTION_INPUTS = {
