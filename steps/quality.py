@@ -112,7 +112,7 @@ def retrain(under_test, stated, tmp_path):
     return tmp_path
 
 
-@then(parsers.re(r"both models give the same (?P<outputs>\w+) and carry the same version"))
+@then(parsers.re(r"both models give the same (?P<outputs>[\w ]+?) and carry the same version"))
 def same_models(under_test, retrained, stated):
     from modelgate.model.checks import check_rows
     from modelgate.model.scorer import columns_of

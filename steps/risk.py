@@ -180,6 +180,28 @@ def marks_extrapolations(answer, stated, training_data):
     assert list(response.json()) == ["response"]
 
 
+@then(parsers.re(say.EXTRAPOLATION_REFUSE.pattern))
+def refuses_extrapolations(answer, stated, training_data):
+    """The service refuses the request, one error item per value the training data (read here) never had."""
+    asked, response = answer
+    rows, _ = read_rows(training_data, stated)
+    unseen = []
+    for index, row in enumerate(asked):
+        for spec in stated.inputs:
+            seen = [r[spec.name] for r in rows if r[spec.name] is not None]
+            value = row[spec.name]
+            if value is not None and ((value < min(seen) or value > max(seen)) if spec.numeric else value not in seen):
+                unseen.append((index, spec.name))
+    if not unseen:
+        assert response.status_code == 200, response.text
+        return
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert all(item["type"] == "extrapolation" for item in detail), detail
+    got = {(item["loc"][1], item["loc"][2] if len(item["loc"]) > 2 else 0) for item in detail}  # (input, row)
+    assert got == {(name, index) for index, name in unseen}, detail
+
+
 @dataclass
 class Pair:
     new: Path

@@ -53,7 +53,7 @@ def run_by_stage(pipeline: dict) -> dict[str, list[str]]:
 def readme_lists(readme: str) -> dict[str, list[str]]:
     chain = readme[readme.index("Then it runs `tox -m chain`") : readme.index("prints the gate's verdict")]
     named = re.findall(r"`([\w-]+)`", chain)
-    test_stage = re.search(r"\*\*Test\*\*: `tox -e ([\w|]+)`", readme)
+    test_stage = re.search(r"\*\*Test\*\*: `tox -e ([\w|-]+)`", readme)
     return {"chain": list(dict.fromkeys(named)), "Test": test_stage[1].split("|") if test_stage else []}
 
 
