@@ -49,10 +49,13 @@ def diabetes_model(tmp_path_factory) -> Path:
     from modelgate.contracts.reader import read_contract
     from modelgate.model.package import package
     from modelgate.model.train import read_training
+
     from steps.support import ROOT, load_script
 
     example = ROOT / "examples" / "diabetes"
     contract = read_contract(example / "features")
     out = tmp_path_factory.mktemp("diabetes") / "model"
-    package(load_script(example / "train_model.py").fit(), read_training(example / "data" / "diabetes.csv", contract), contract, out)
+    package(
+        load_script(example / "train_model.py").fit(), read_training(example / "data" / "diabetes.csv", contract), contract, out
+    )
     return out

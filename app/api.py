@@ -10,11 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST
-from starlette.exceptions import HTTPException
-
-import modelgate
-from modelgate.app.answers import HEALTH, HEALTHY, READY, not_ready, readiness
+from modelgate.app.answers import HEALTH, HEALTHY, READY, readiness
 from modelgate.app.auth import MESSAGES
 from modelgate.app.deps import ModelNotReady, model_not_ready, require_ready
 from modelgate.app.errors import ERROR_SCHEMA, http_error, validation_error
@@ -23,6 +19,10 @@ from modelgate.app.observe import Metrics
 from modelgate.app.state import EXTRAPOLATED_HEADER, ModelState
 from modelgate.contracts import requests
 from modelgate.contracts.contract import Contract
+from prometheus_client import CONTENT_TYPE_LATEST
+from starlette.exceptions import HTTPException
+
+import modelgate
 
 # Found by fuzzing a real server: a URL of thousands of rows exceeds the HTTP parser's limit, and the server itself
 # (not this app) answers 400 in plain text. Documented so clients know to POST.
@@ -32,7 +32,9 @@ URL_TOO_LONG = {
         "content": {"text/plain": {"schema": {"type": "string"}}},
     }
 }
-NOT_READY = {503: {"description": "The model is not loaded and verified.", "content": {"application/json": {"schema": ERROR_SCHEMA}}}}
+NOT_READY = {
+    503: {"description": "The model is not loaded and verified.", "content": {"application/json": {"schema": ERROR_SCHEMA}}}
+}
 
 
 def _errors(description: str) -> dict:
@@ -54,6 +56,7 @@ def create_api(state: ModelState, metrics: Metrics | None = None, keys_required:
 
     def answered(rows: list[dict], where: list) -> Response:
         model = require_ready(state).model
+        assert model is not None  # require_ready raised otherwise
         answer = state.answer(rows, where)
         if answer.refusals:
             return JSONResponse({"detail": answer.refusals}, status_code=422)
@@ -61,9 +64,10 @@ def create_api(state: ModelState, metrics: Metrics | None = None, keys_required:
         headers = {EXTRAPOLATED_HEADER: str(answer.extrapolated)} if model.profiles else None
         return JSONResponse({"response": answer.answers}, headers=headers)
 
-    if contract is not None:
+    path = state.path  # known with the contract
+    if contract is not None and path is not None:
         _scoring_routes(api, state, contract, answered, locked)
-        metrics.endpoints.add(state.path)
+        metrics.endpoints.add(path)
 
     # The fast path answers both probes first (app.fast); these document them and answer what it leaves.
     @api.get(HEALTH, summary="The process is alive")
@@ -78,7 +82,7 @@ def create_api(state: ModelState, metrics: Metrics | None = None, keys_required:
     @api.get("/metadata", summary="The model's manifest and its contract", responses=NOT_READY | locked)
     def metadata():
         model = require_ready(state).model
-        return {**model.manifest.to_dict(), "serving_form": model.form, "contract": model.contract.to_dict()}
+        return {**model.manifest.to_dict(), "serving_form": model.form, "contract_terms": model.contract.to_dict()}
 
     @api.get(
         "/metrics",
@@ -100,8 +104,15 @@ def create_api(state: ModelState, metrics: Metrics | None = None, keys_required:
 
 def _scoring_routes(api: FastAPI, state: ModelState, contract: Contract, answered, locked: dict) -> None:
     output = contract.output
-    ok = {200: {"description": f"One {output.describe()} per row", "content": {"application/json": {"schema": requests.answer_schema(contract)}}}}
-    bad = {422: _errors(f"An input is missing or not accepted ({'; '.join(f'{i.name}: {i.describe()}' for i in contract.inputs)}).")}
+    ok = {
+        200: {
+            "description": f"One {output.describe()} per row",
+            "content": {"application/json": {"schema": requests.answer_schema(contract)}},
+        }
+    }
+    bad = {
+        422: _errors(f"An input is missing or not accepted ({'; '.join(f'{i.name}: {i.describe()}' for i in contract.inputs)}).")
+    }
     large = {413: _errors("The request body is larger than the configured limit.")}
 
     @api.get(

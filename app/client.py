@@ -40,7 +40,7 @@ async def ask_async(app, method: str = "GET", path: str = "/", query: bytes = b"
         sent.append(message)
 
     await app(scope, receive, send)
-    start = next((m for m in sent if m["type"] == "http.response.start"), {"status": 0, "headers": []})
+    start: dict = next((m for m in sent if m["type"] == "http.response.start"), {"status": 0, "headers": []})
     content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     found = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in start.get("headers", [])}
     return Reply(start["status"], found, content, sent)

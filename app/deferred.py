@@ -32,10 +32,12 @@ class Deferred:
         return self._future
 
     def _run(self) -> None:
+        future = self._future
+        assert future is not None  # start() sets it before starting this thread
         try:
-            self._future.set_result(self._build())
+            future.set_result(self._build())
         except BaseException as exc:  # handed to every request that needs the app, as its 500
-            self._future.set_exception(exc)
+            future.set_exception(exc)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":

@@ -7,9 +7,8 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException
-
 from modelgate.app.answers import error_body
+from starlette.exceptions import HTTPException
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -32,7 +31,10 @@ ERROR_SCHEMA = {
 
 
 async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-    detail = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "invalid request")), "type": str(e.get("type", ""))} for e in exc.errors()]
+    detail = [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "invalid request")), "type": str(e.get("type", ""))}
+        for e in exc.errors()
+    ]
     return JSONResponse({"detail": detail}, status_code=422)
 
 

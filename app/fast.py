@@ -36,7 +36,9 @@ def record(metrics: Metrics | None, state: ModelState, rows: list[dict], answer:
     metrics.predictions.inc(len(answer.answers))
     for _, name in answer.unseen:
         metrics.extrapolated.labels(name).inc()
-    metrics.inputs.observe(rows, state.model.profiles)
+    model = state.model
+    assert model is not None  # the rows were answered
+    metrics.inputs.observe(rows, model.profiles)
 
 
 def single_rows(query: bytes, prefix: bytes, spec) -> list[float] | None:
@@ -63,7 +65,7 @@ def query_rows(query: bytes, contract) -> list[dict] | None:
     """The rows of any query the fast path may answer: plain ASCII that needs no decoding, every value accepted."""
     if not query or _DECODED.search(query):
         return None
-    pairs = [tuple(part.decode().partition("=")[::2]) for part in query.split(b"&") if part]
+    pairs = [(name, value) for name, _, value in (part.decode().partition("=") for part in query.split(b"&") if part)]
     rows, errors = rows_from_query(contract, pairs)
     return None if errors else rows
 
@@ -107,6 +109,7 @@ class FastAnswer:
 
     def _rows(self, query: bytes) -> list[dict] | None:
         model = self.state.model
+        assert model is not None  # score() asks only when the model is ready
         if model.single is not None and len(model.contract.inputs) == 1:
             spec = model.contract.inputs[0]
             values = single_rows(query, f"{spec.name}=".encode(), spec)
@@ -124,7 +127,9 @@ class FastAnswer:
         answer = self.state.answer(rows, ["query"])
         if answer.refusals:
             return False  # FastAPI answers the refusal, in the one error shape
-        extra = [(_EXTRAPOLATED, str(answer.extrapolated).encode())] if self.state.model.profiles else []
+        model = self.state.model
+        assert model is not None  # checked ready above
+        extra = [(_EXTRAPOLATED, str(answer.extrapolated).encode())] if model.profiles else []
         await self.reply(scope, send, 200, answer_bytes(answer.answers), extra, started)
         record(self.metrics, self.state, rows, answer)
         return True

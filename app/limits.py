@@ -27,7 +27,7 @@ class BodyLimit:
     """``limit()`` gives the largest body accepted; it is asked once, at the first request with a body (when the
     model's contract, which sets the default, is loaded)."""
 
-    def __init__(self, app, limit):
+    def __init__(self, app, limit) -> None:
         self.app, self._limit = app, limit
         self._max: int | None = None
         self._body = b""

@@ -13,8 +13,8 @@ from modelgate.app.fast import FastAnswer
 from modelgate.app.limits import BodyLimit
 from modelgate.app.observe import Metrics, Observe
 from modelgate.app.state import ModelState
-
 from modelgate.contracts.requests import largest_request_bytes
+
 from modelgate.settings import DEFAULT_MAX_BODY_BYTES, Settings
 
 

@@ -42,7 +42,7 @@ class Metrics:
     prometheus-client's (thread-safe) Counter.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.predictions = Counter("modelgate_predictions", "Rows answered (one per answer)", registry=self.registry)
         self.extrapolated = Counter(
@@ -76,7 +76,7 @@ class InputsSeen:
     the event loop or, for POSTs, from FastAPI's thread pool, where a lost increment under a race costs a count, never
     a wrong bucket."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.numbers: dict[str, tuple[list[float], list[int], list[float]]] = {}  # input -> (bounds, buckets, [sum])
         self.values: dict[str, dict] = {}  # input -> {value: count}
 
@@ -106,7 +106,9 @@ class InputsSeen:
                 family.add_metric([name], list(zip(edges, itertools.accumulate(buckets))), total[0])
             yield family
         if self.values:
-            family = CounterMetricFamily("modelgate_requested_category", "Categories asked for, by value", labels=["input", "value"])
+            family = CounterMetricFamily(
+                "modelgate_requested_category", "Categories asked for, by value", labels=["input", "value"]
+            )
             for name, counts in self.values.items():
                 for value, count in counts.items():
                     family.add_metric([name, value], count)
@@ -166,7 +168,9 @@ class Observe:
         """Count the request; log it if asked. ``rid``: its request id, for a caller that did not set ``request_id``
         (the fast path, which skips that per-request cost)."""
         path, method = scope["path"], scope["method"]
-        self.metrics.observe(path if path in self.metrics.endpoints else "other", method if method in METHODS else "other", status, seconds)
+        self.metrics.observe(
+            path if path in self.metrics.endpoints else "other", method if method in METHODS else "other", status, seconds
+        )
         if self.access_log or status >= 500:
             extra = {"status": status, "ms": round(seconds * 1000, 3), "client": (scope.get("client") or ("",))[0]}
             if rid is not None:

@@ -76,6 +76,7 @@ class ModelState:
     def answer(self, rows: list[dict], where: list) -> Answer:
         """The answers to validated ``rows`` (``where``: the location prefix of a refusal, e.g. ``["query"]``)."""
         model = self.model
+        assert model is not None, "answer() is only called once the model is ready"
         unseen = model.unseen(rows) if model.profiles else []
         if unseen and self.refuses_extrapolation:
             refusals = [

@@ -93,14 +93,21 @@ class Contract:
             "format": FORMAT,
             "title": self.title,
             "inputs": [i.to_dict() for i in self.inputs],
-            "output": {"name": self.output.name, "unit": self.output.unit, "decimals": self.output.decimals, "kind": self.output.kind},
+            "output": {
+                "name": self.output.name,
+                "unit": self.output.unit,
+                "decimals": self.output.decimals,
+                "kind": self.output.kind,
+            },
             "golden": [g.to_dict() for g in self.golden],
             "r2_band": _pair(self.r2_band),
             "typical_error": self.typical_error.limit if self.typical_error else None,
             "champion_margin": self.champion_margin.margin if self.champion_margin else None,
             "output_bounds": _pair(self.output_bounds),
             "monotonic": [{"input": m.input, "direction": m.direction} for m in self.monotonic],
-            "drift": None if self.drift is None else {"warn": self.drift.warn, "refuse": self.drift.refuse, "min_rows": self.drift.min_rows},
+            "drift": None
+            if self.drift is None
+            else {"warn": self.drift.warn, "refuse": self.drift.refuse, "min_rows": self.drift.min_rows},
             "extrapolation": self.extrapolation,
         }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 NUMBER, WHOLE, CATEGORY, YES_NO = "number", "whole number", "category", "yes/no"
 KINDS = (NUMBER, WHOLE, CATEGORY, YES_NO)
@@ -20,6 +21,8 @@ KINDS = (NUMBER, WHOLE, CATEGORY, YES_NO)
 # pattern's \d would also match "١٢", which the fast path (a bytes pattern) refuses.
 NUMBER_TEXT = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _NUMBER = re.compile(NUMBER_TEXT)
+# How a missing number may be written (besides an empty cell), by every reader: pandas writes NaN for one.
+MISSING_NUMBER_TEXTS = ("nan", "+nan", "-nan")
 
 
 def _g(number: float) -> str:
@@ -101,7 +104,7 @@ class Input:
         if value is None:
             return self.missing
         if self.numeric:
-            if type(value) not in (int, float):
+            if not (type(value) is int or type(value) is float):
                 return False
             number = float(value)
             if self.kind == WHOLE and math.isfinite(number) and number != math.floor(number):
@@ -113,11 +116,14 @@ class Input:
 
     def from_text(self, text: str) -> object:
         """A value written as text (a CSV cell, a query value): the value it stands for, ``None`` for an empty
-        text, or :class:`ValueError` if it cannot stand for a value of this kind (the range is not judged here)."""
+        text, or :class:`ValueError` if it cannot stand for a value of this kind (the range is not judged here). A
+        number written as blanks or as ``NaN`` is a missing one, as the batch reader reads it."""
         if text == "":
             return None
         if self.numeric:
             stripped = text.strip()
+            if stripped == "" or stripped.lower() in MISSING_NUMBER_TEXTS:
+                return None
             if not _NUMBER.fullmatch(stripped):
                 raise ValueError(self.message(text))
             return float(stripped)
@@ -133,7 +139,7 @@ class Input:
         if value is None:
             return None
         if self.numeric:
-            if type(value) not in (int, float):
+            if not (type(value) is int or type(value) is float):
                 raise ValueError(self.message(value))
             return float(value)
         if self.kind == YES_NO:
@@ -152,7 +158,8 @@ class Input:
             return ""
         if self.kind == YES_NO:
             return self.values[0] if value else self.values[1]
-        return repr(float(value)) if self.numeric else str(value)
+        # A number input's value is a number (from_text, from_json, the agreed rows): float() takes it as it always did.
+        return repr(float(cast(float, value))) if self.numeric else str(value)
 
     def to_dict(self) -> dict:
         return {

@@ -128,7 +128,10 @@ def read_contract(folder: str | Path) -> Contract:
         problems.append(f"{output_found[1].where}: the output {output.name!r} is also an input")
     golden = _golden(stated, inputs, output, problems) if complete else []
     if complete and not golden:
-        problems.append(f"{folder}: no agreed answers (a Scenario Outline whose Then step is 'the answer is <{output.name}> …, give or take N')")
+        problems.append(
+            f"{folder}: no agreed answers (a Scenario Outline whose Then step is "
+            f"'the answer is <{output.name}> …, give or take N')"
+        )
     contract = Contract(
         inputs=tuple(inputs),
         output=output,
@@ -158,7 +161,10 @@ def _inputs(declared, accepts: list, problems: list[str]) -> list[Input]:
     header = [cell.strip().lower() for cell, _ in step.table[0]]
     unknown = [h for h in header if h not in say.INPUT_COLUMNS]
     if unknown or "input" not in header or "kind" not in header:
-        problems.append(f"{step.where}: the inputs table has columns {header}; it needs input and kind, and may have {', '.join(say.INPUT_COLUMNS)}")
+        problems.append(
+            f"{step.where}: the inputs table has columns {header}; it needs input and kind, "
+            f"and may have {', '.join(say.INPUT_COLUMNS)}"
+        )
         return []
     sentences = _accepted_sentences(accepts)
     inputs: list[Input] = []
@@ -210,7 +216,9 @@ def _input(cells: dict, line: str, sentences: dict, problems: list[str]) -> Inpu
                 stated_unit = (sentence[0]["unit"] or "").strip()
                 if stated_unit != unit:
                     raise ValueError(f"its unit is {unit!r} here and {stated_unit!r} at {sentence[1]}")
-            return Input(name, kind, cells.get("meaning", ""), unit, range=parse_range(accepted), missing=missing == "yes", where=line)
+            return Input(
+                name, kind, cells.get("meaning", ""), unit, range=parse_range(accepted), missing=missing == "yes", where=line
+            )
         if sentence is not None:
             raise ValueError(f"a {kind} input takes its values from the table, not from {sentence[1]}")
         values = parse_values(accepted) if kind == CATEGORY else parse_yes_no(accepted)
@@ -231,8 +239,8 @@ def _golden(stated: dict, inputs: list[Input], output: Output, problems: list[st
         cases += _cases(tables, match, step, inputs, output, problems)
     for match, step in stated.get("GOLDEN_TABLE", []):
         steps = step.scenario.get("steps", [])
-        tables = [s for s in steps if s.get("dataTable")]
-        rows = [[[(c["value"], r["location"]["line"]) for c in r["cells"]] for r in t["dataTable"]["rows"]] for t in tables[:1]]
+        tabled = [s for s in steps if s.get("dataTable")]
+        rows = [[[(c["value"], r["location"]["line"]) for c in r["cells"]] for r in t["dataTable"]["rows"]] for t in tabled[:1]]
         cases += _cases(rows, match, step, inputs, output, problems)
     return cases
 
@@ -251,9 +259,12 @@ def _cases(tables, match, step: Step, inputs: list[Input], output: Output, probl
         needed = [i.name for i in inputs] + [output.name]
         lacking, extra = [n for n in needed if n not in header], [h for h in header if h not in needed]
         if lacking or extra:
-            problems.append(f"{file}, line {table[0][0][1]}: the agreed answers' columns are {header}; "
-                            f"they must be exactly the inputs and {output.name!r}" +
-                            (f" (missing {lacking})" if lacking else "") + (f" (not declared: {extra})" if extra else ""))  # fmt: skip
+            problems.append(
+                f"{file}, line {table[0][0][1]}: the agreed answers' columns are {header}; "
+                f"they must be exactly the inputs and {output.name!r}"
+                + (f" (missing {lacking})" if lacking else "")
+                + (f" (not declared: {extra})" if extra else "")
+            )
             continue
         for row in table[1:]:
             cells = dict(zip(header, (c for c, _ in row)))
@@ -296,7 +307,7 @@ def _single(item, group: str, kind, output: Output, problems: list[str]):
 
 
 def _monotonic(stated: dict, inputs: list[Input], output: Output, problems: list[str]) -> list[Monotonic]:
-    found = []
+    found: list[Monotonic] = []
     for key in ("MONOTONIC", "MONOTONIC_PLAIN"):
         for match, step in stated.get(key, []):
             spec = next((i for i in inputs if say.names(match["what"], i.name)), None)

@@ -33,14 +33,16 @@ def _judge(spec: Input, value, got, loc: list, errors: list[Error]):
 def rows_from_query(contract: Contract, pairs: list[tuple[str, str]]) -> tuple[list[dict], list[Error]]:
     """(the rows, the errors) of a query's decoded (name, value) pairs."""
     found: dict[str, list[str]] = {name: [] for name in contract.names}
-    for name, value in pairs:
+    for name, text in pairs:
         if name in found:
-            found[name].append(value)
+            found[name].append(text)
     errors: list[Error] = []
     counts = {len(v) for v in found.values()}
     for name, values in found.items():
         if not values:
-            errors.append(error(["query", name], f"{name} is required; {contract.usage()}; {_each(contract.input(name))}", "input_missing"))
+            errors.append(
+                error(["query", name], f"{name} is required; {contract.usage()}; {_each(contract.input(name))}", "input_missing")
+            )
     if errors:
         return [], errors
     if len(counts) != 1:
@@ -48,8 +50,14 @@ def rows_from_query(contract: Contract, pairs: list[tuple[str, str]]) -> tuple[l
         return [], [error(["query"], f"every input must be given once per row; got {each}", "rows_mismatch")]
     (count,) = counts
     if count > MAX_ROWS_PER_REQUEST:
-        return [], [error(["query"], f"at most {MAX_ROWS_PER_REQUEST} rows per request; send more with POST or use modelgate score", "too_long")]
-    rows = [{} for _ in range(count)]
+        return [], [
+            error(
+                ["query"],
+                f"at most {MAX_ROWS_PER_REQUEST} rows per request; send more with POST or use modelgate score",
+                "too_long",
+            )
+        ]
+    rows: list[dict] = [{} for _ in range(count)]
     for spec in contract.inputs:
         for index, text in enumerate(found[spec.name]):
             loc = ["query", spec.name] if count == 1 else ["query", spec.name, index]
@@ -71,17 +79,39 @@ def rows_from_json(contract: Contract, body) -> tuple[list[dict], list[Error]]:
     if isinstance(body, list):
         return _records(contract, body)
     if not isinstance(body, dict):
-        return [], [error(["body"], f"request body must be a JSON object of columns or a list of records; {contract.usage()}", "body_type")]
-    errors = [error(["body", k], f"unexpected field {k!r}; {contract.usage()}", "extra_forbidden") for k in body if k not in contract.names]
+        return [], [
+            error(
+                ["body"], f"request body must be a JSON object of columns or a list of records; {contract.usage()}", "body_type"
+            )
+        ]
+    errors = [
+        error(["body", k], f"unexpected field {k!r}; {contract.usage()}", "extra_forbidden")
+        for k in body
+        if k not in contract.names
+    ]
     lengths = {}
     for spec in contract.inputs:
         column = body.get(spec.name)
         if spec.name not in body:
-            errors.append(error(["body", spec.name], f"{spec.name} is required; {contract.usage()}; {_each(spec)}", "input_missing"))
+            errors.append(
+                error(["body", spec.name], f"{spec.name} is required; {contract.usage()}; {_each(spec)}", "input_missing")
+            )
         elif not isinstance(column, list) or not column:
-            errors.append(error(["body", spec.name], f"{spec.name} must be a list of 1 to {MAX_ROWS_PER_REQUEST} values, {_each(spec)}", "list_type"))
+            errors.append(
+                error(
+                    ["body", spec.name],
+                    f"{spec.name} must be a list of 1 to {MAX_ROWS_PER_REQUEST} values, {_each(spec)}",
+                    "list_type",
+                )
+            )
         elif len(column) > MAX_ROWS_PER_REQUEST:
-            errors.append(error(["body", spec.name], f"at most {MAX_ROWS_PER_REQUEST} rows per request; split the batch or use modelgate score", "too_long"))
+            errors.append(
+                error(
+                    ["body", spec.name],
+                    f"at most {MAX_ROWS_PER_REQUEST} rows per request; split the batch or use modelgate score",
+                    "too_long",
+                )
+            )
         else:
             lengths[spec.name] = len(column)
     if errors:
@@ -89,7 +119,7 @@ def rows_from_json(contract: Contract, body) -> tuple[list[dict], list[Error]]:
     if len(set(lengths.values())) != 1:
         each = ", ".join(f"{n} {c}" for n, c in lengths.items())
         return [], [error(["body"], f"every input's list must be as long; got {each}", "rows_mismatch")]
-    rows = [{} for _ in range(next(iter(lengths.values())))]
+    rows: list[dict] = [{} for _ in range(next(iter(lengths.values())))]
     for spec in contract.inputs:
         for index, raw in enumerate(body[spec.name]):
             rows[index][spec.name] = _json_value(spec, raw, ["body", spec.name, index], errors)
@@ -98,18 +128,34 @@ def rows_from_json(contract: Contract, body) -> tuple[list[dict], list[Error]]:
 
 def _records(contract: Contract, body: list) -> tuple[list[dict], list[Error]]:
     if not body or len(body) > MAX_ROWS_PER_REQUEST:
-        return [], [error(["body"], f"a list of 1 to {MAX_ROWS_PER_REQUEST} records; {contract.usage()}", "too_long" if body else "too_short")]
+        return [], [
+            error(
+                ["body"],
+                f"a list of 1 to {MAX_ROWS_PER_REQUEST} records; {contract.usage()}",
+                "too_long" if body else "too_short",
+            )
+        ]
     errors: list[Error] = []
     rows = []
     for index, record in enumerate(body):
         if not isinstance(record, dict):
-            errors.append(error(["body", index], f"record {index} must be a JSON object of the inputs {contract.names}", "body_type"))
+            errors.append(
+                error(["body", index], f"record {index} must be a JSON object of the inputs {contract.names}", "body_type")
+            )
             continue
-        errors += [error(["body", index, k], f"unexpected field {k!r}", "extra_forbidden") for k in record if k not in contract.names]
+        errors += [
+            error(["body", index, k], f"unexpected field {k!r}", "extra_forbidden") for k in record if k not in contract.names
+        ]
         row = {}
         for spec in contract.inputs:
             if spec.name not in record:
-                errors.append(error(["body", index, spec.name], f"{spec.name} is required (null where it is missing); {_each(spec)}", "input_missing"))
+                errors.append(
+                    error(
+                        ["body", index, spec.name],
+                        f"{spec.name} is required (null where it is missing); {_each(spec)}",
+                        "input_missing",
+                    )
+                )
                 continue
             row[spec.name] = _json_value(spec, record[spec.name], ["body", index, spec.name], errors)
         rows.append(row)
@@ -151,7 +197,7 @@ def query_parameters(contract: Contract) -> list[dict]:
             "in": "query",
             "required": True,
             "description": f"{spec.meaning or spec.name}: {spec.describe()}; repeat for several rows",
-            "schema": {"type": "array", "items": query_value_schema(spec)},
+            "schema": {"type": "array", "items": query_value_schema(spec), "minItems": 1, "maxItems": MAX_ROWS_PER_REQUEST},
             "style": "form",
             "explode": True,
         }
@@ -199,7 +245,13 @@ def answer_schema(contract: Contract) -> dict:
     output = contract.output
     return {
         "type": "object",
-        "properties": {"response": {"type": "array", "items": {"type": "number"}, "description": f"one {output.describe()} per row, in the order asked, rounded to {output.decimals} decimals"}},
+        "properties": {
+            "response": {
+                "type": "array",
+                "items": {"type": "number"},
+                "description": f"one {output.describe()} per row, in the order asked, rounded to {output.decimals} decimals",
+            }
+        },
         "required": ["response"],
         "additionalProperties": False,
     }

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandera.pandas as pa
-
 from modelgate.contracts.contract import Contract, Output
 from modelgate.contracts.inputs import CATEGORY, WHOLE, Input
 
@@ -49,7 +48,9 @@ def input_column(spec: Input) -> pa.Column:
 
 
 def output_column(output: Output) -> pa.Column:
-    return pa.Column(float, checks=[pa.Check(np.isfinite, name=FINITE, error=FINITE)], nullable=False, description=output.describe())
+    return pa.Column(
+        float, checks=[pa.Check(np.isfinite, name=FINITE, error=FINITE)], nullable=False, description=output.describe()
+    )
 
 
 def batch_input(contract: Contract) -> pa.DataFrameSchema:

@@ -15,7 +15,8 @@ WORD = r"[A-Za-z_][A-Za-z0-9_]*"
 # The declaration: a table of inputs, and the output.
 INPUTS = re.compile(r"(?:it|the model) takes these inputs:?")
 OUTPUT = re.compile(
-    rf"(?:it|the model) answers (?:the |a |an )?(?P<name>{WORD})(?: in (?P<unit>[^,]+?))?, rounded to (?P<decimals>[0-9]+) decimals?"
+    rf"(?:it|the model) answers (?:the |a |an )?(?P<name>{WORD})(?: in (?P<unit>[^,]+?))?"
+    r", rounded to (?P<decimals>[0-9]+) decimals?"
 )
 # Columns of the inputs table (headers compared in lower case).
 INPUT_COLUMNS = ("input", "meaning", "unit", "kind", "accepted", "may be missing")
@@ -32,8 +33,12 @@ GOLDEN_TABLE = re.compile(rf"each answer is the agreed (?P<output>{WORD}), give 
 
 # Quality and risk.
 R2_BAND = re.compile(rf"its recorded R² on the training data is between (?P<low>{N}) and (?P<high>{N})")
-TYPICAL_ERROR = re.compile(rf"on (?P<who>.+?) it was not trained on, its typical error is at most (?P<limit>{N})(?: (?P<unit>.+))?")
-MARGIN = re.compile(rf"the new model's typical error is at most (?P<margin>{N})(?: (?P<unit>.+?))? worse than the production model's")
+TYPICAL_ERROR = re.compile(
+    rf"on (?P<who>.+?) it was not trained on, its typical error is at most (?P<limit>{N})(?: (?P<unit>.+))?"
+)
+MARGIN = re.compile(
+    rf"the new model's typical error is at most (?P<margin>{N})(?: (?P<unit>.+?))? worse than the production model's"
+)
 OUTPUT_BOUNDS = re.compile(
     rf"every (?P<output>{WORD}) it gives for (?:an? )?accepted (?P<what>.+?) is at least (?P<low>{N}) and at most (?P<high>{N})"
     r"(?: (?P<unit>.+))?"

@@ -12,9 +12,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from modelgate.contracts.inputs import MISSING_NUMBER_TEXTS, YES_NO, Input
 from pandera.errors import SchemaErrors
-
-from modelgate.contracts.inputs import YES_NO, Input
 
 # The names a failure's ``check`` carries, besides the schemas' own checks. A file fails these before
 # any value is judged: no usable header, not UTF-8, not CSV, a row with the wrong number of fields.
@@ -88,7 +87,7 @@ def parse_numbers(text: pd.Series, column: str) -> tuple[pd.Series, list[Failure
     and are dropped from the returned series. The index (data row - 1) is kept."""
     stripped = text.str.strip()
     numbers = pd.to_numeric(stripped, errors="coerce")
-    bad = numbers.isna() & stripped.ne("") & ~stripped.str.lower().isin(["nan", "+nan", "-nan"])
+    bad = numbers.isna() & stripped.ne("") & ~stripped.str.lower().isin(MISSING_NUMBER_TEXTS)
     failures = [Failure(column, NOT_A_NUMBER, repr(v), int(i) + 1) for i, v in text[bad].items()]
     return numbers[~bad].astype("float64"), failures
 

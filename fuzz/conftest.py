@@ -1,18 +1,25 @@
 """The fuzz target: the service's own OpenAPI schema, served in-process or at ``--base-url``.
 
 In-process (default) schemathesis calls the ASGI app directly, serving the model under test
-(``model/bundled`` or ``--model DIR``, see the root conftest). ``pytest fuzz --base-url http://127.0.0.1:8000``
-fuzzes any running deployment instead,
-e.g. the Docker image (``docker run -p 8000:8000 …``); the same checks apply. A deployment that requires an API
-key gets ``--api-key`` (or ``MODELGATE_API_KEY``) with every request; test_auth_fuzz.py fuzzes the keys themselves.
+(``model/bundled`` or ``--model DIR``, see ``steps.plugin``); its identity is recorded in the suite's JUnit
+properties. ``pytest fuzz --base-url http://127.0.0.1:8000`` fuzzes any running deployment instead, e.g. the Docker
+image (``docker run -p 8000:8000 …``); the same checks apply. A deployment that requires an API key gets
+``--api-key`` (or ``MODELGATE_API_KEY``) with every request; test_auth_fuzz.py fuzzes the keys themselves.
+
+The property tests also hold the service's code to a model of several inputs of every kind (the penguin example of
+tests/app, trained here), in-process whatever the target: it checks the service, not the model being released.
 """
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import schemathesis
-from modelgate.app.main import create_app
 from modelgate.model import artifact
+
+from tests.app.penguins import penguin_model
+from tests.app.support import loaded_app
 
 
 class RequestCount:
@@ -38,9 +45,13 @@ def target(request, model_under_test) -> tuple[str | None, object | None]:
     url = request.config.getoption("--base-url")
     if url:
         return url.rstrip("/"), None
-    app = create_app(model_under_test)
-    app.state.load()  # schemathesis calls the app without running its lifespan
-    return None, app
+    return None, loaded_app(model_under_test)
+
+
+@pytest.fixture(scope="session")
+def scoring_path(stated) -> str:
+    """The scoring endpoint the features name: ``/<output>``."""
+    return f"/{stated.output.name}"
 
 
 @pytest.fixture(scope="session")
@@ -88,12 +99,37 @@ def http(target, key_headers) -> _Client:
 
 @pytest.fixture(scope="session")
 def manifest(model_under_test, target, key_headers) -> dict:
+    """The manifest of the model the target serves: its file, or what a deployment says it serves (``/metadata``)."""
     url, _ = target
-    if url:  # a deployment: the coefficients of the model it says it serves
+    if url:
         import requests
 
         return requests.get(f"{url}/metadata", headers=key_headers, timeout=30).json()
-    return artifact.load(model_under_test).manifest
+    return json.loads((model_under_test / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def model_loaded(model_under_test):
+    """The model under test as scikit-learn holds it: the answers of a model without coefficients."""
+    return artifact.load(model_under_test)
+
+
+@pytest.fixture(scope="session")
+def penguins(tmp_path_factory):
+    model = penguin_model(tmp_path_factory, "ridge")
+    # The example is here to be answered by a linear serving form of several inputs: packaging must have written one.
+    assert (model / "serving.json").is_file(), json.loads((model / "manifest.json").read_text())["form_note"]
+    return model
+
+
+@pytest.fixture(scope="session")
+def penguin_http(penguins) -> _Client:
+    return _Client(None, loaded_app(penguins), {})
+
+
+@pytest.fixture(scope="session")
+def penguin_loaded(penguins):
+    return artifact.load(penguins)
 
 
 _COUNT: list[RequestCount] = []

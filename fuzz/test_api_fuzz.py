@@ -1,4 +1,5 @@
-"""Schemathesis over every operation of the service's OpenAPI schema: valid and invalid requests.
+"""Schemathesis over every operation of the service's OpenAPI schema, which the service generates from the model's
+contract: valid and invalid requests.
 
 Pass criteria: no 5xx; status code, content type, headers and body conform to the documented
 schema (the 422/413 error shape included); invalid data is rejected and valid data accepted.
@@ -9,30 +10,31 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from modelgate.contracts.ranges import HEIGHT, MAX_HEIGHTS_PER_REQUEST
+from modelgate.contracts.contract import MAX_ROWS_PER_REQUEST
 from schemathesis import GenerationMode
 
-# Every operation the service documents; a test checks this list against the schema, so a new
-# endpoint cannot go unfuzzed. (schemathesis' own pytest plugin is not used: its lazy-schema
-# loader relies on a pytest internal that pytest 9 removed; drawing its strategies works the same.)
+# Every operation the service documents, the scoring endpoint named by the features' output (SCORING); a test checks
+# this list against the schema, so a new endpoint cannot go unfuzzed. (schemathesis' own pytest plugin is not used:
+# its lazy-schema loader relies on a pytest internal that pytest 9 removed; drawing its strategies works the same.)
 # Operations without inputs have nothing to make invalid, so they are fuzzed in positive mode only.
 POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
+SCORING = "/<output>"
 OPERATIONS = [
-    ("GET", "/weight", POSITIVE),
-    ("GET", "/weight", NEGATIVE),
-    ("POST", "/weight", POSITIVE),
-    ("POST", "/weight", NEGATIVE),
+    ("GET", SCORING, POSITIVE),
+    ("GET", SCORING, NEGATIVE),
+    ("POST", SCORING, POSITIVE),
+    ("POST", SCORING, NEGATIVE),
     ("GET", "/health", POSITIVE),
     ("GET", "/ready", POSITIVE),
     ("GET", "/metadata", POSITIVE),
     ("GET", "/metrics", POSITIVE),
 ]
-EXAMPLES = 300  # per operation and mode: the four /weight runs alone make 1,200 requests
+EXAMPLES = 300  # per operation and mode: the four scoring runs alone make 1,200 requests
 MIN_REQUESTS = 1_000
 
 
 @pytest.fixture(scope="session")
-def fuzz_run(request_count, api_schema):
+def fuzz_run(request_count, api_schema, scoring_path):
     """The fuzz run's request count, judged when the session ends, after every fuzz case whatever the order
     they ran in: at least ``MIN_REQUESTS`` requests, every documented operation reached. A shortfall fails
     the run (an error at teardown, in the JUnit report like any test's)."""
@@ -45,33 +47,66 @@ def fuzz_run(request_count, api_schema):
 @pytest.mark.parametrize(("method", "path", "mode"), OPERATIONS)
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
 @given(data=st.data())
-def test_every_operation_conforms_to_its_documented_schema(api_schema, target, key_headers, fuzz_run, method, path, mode, data):
+def test_every_operation_conforms_to_its_documented_schema(
+    api_schema, target, key_headers, fuzz_run, scoring_path, method, path, mode, data
+):
+    path = scoring_path if path == SCORING else path
     case = data.draw(api_schema[path][method].as_strategy(generation_mode=mode), label="case")
     url, _ = target
     case.call_and_validate(base_url=url, headers=key_headers) if url else case.call_and_validate()
     fuzz_run.add(f"{method} {path}")
 
 
-def test_the_documented_schema_declares_the_height_range_and_the_errors(api_schema):
+def _bounds(schema: dict) -> tuple:
+    """(low, low closed, high, high closed) as a JSON schema states them."""
+    low = schema.get("minimum", schema.get("exclusiveMinimum"))
+    high = schema.get("maximum", schema.get("exclusiveMaximum"))
+    return low, "minimum" in schema, high, "maximum" in schema
+
+
+def _plain(schema: dict) -> dict:
+    """A value's schema without the alternative of a missing one (null in JSON, the empty text in a query)."""
+    for option in schema.get("anyOf", [schema]):
+        if option.get("type") != "null" and option.get("enum") != [""]:
+            return option
+    raise AssertionError(schema)
+
+
+def test_the_documented_schema_states_the_features_contract_and_the_errors(api_schema, stated, scoring_path):
+    """Every input as the features state it: its range (each end open or closed), its categories or spellings,
+    whether it may be missing; the row limit; the documented errors in the one shape."""
     spec = api_schema.raw_schema
-    get, post = spec["paths"]["/weight"]["get"], spec["paths"]["/weight"]["post"]
-    items = get["parameters"][0]["schema"]["items"]
-    assert items["exclusiveMinimum"] == HEIGHT.low and items["maximum"] == HEIGHT.high
-    assert get["parameters"][0]["schema"]["maxItems"] == MAX_HEIGHTS_PER_REQUEST
-    body = spec["components"]["schemas"]["WeightRequest"]["properties"]["height"]
-    assert body["items"]["exclusiveMinimum"] == HEIGHT.low and body["items"]["maximum"] == HEIGHT.high
-    assert body["maxItems"] == MAX_HEIGHTS_PER_REQUEST
+    get, post = spec["paths"][scoring_path]["get"], spec["paths"][scoring_path]["post"]
+    parameters = {p["name"]: p for p in get["parameters"]}
+    columns, records = post["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
+    assert list(parameters) == stated.names and columns["required"] == records["items"]["required"] == stated.names
+    for found in stated.inputs:
+        query = parameters[found.name]["schema"]
+        assert parameters[found.name]["required"] and query["type"] == "array" and query["maxItems"] == MAX_ROWS_PER_REQUEST
+        column = columns["properties"][found.name]
+        assert column["maxItems"] == MAX_ROWS_PER_REQUEST and records["maxItems"] == MAX_ROWS_PER_REQUEST
+        for value in (_plain(query["items"]), _plain(column["items"]), _plain(records["items"]["properties"][found.name])):
+            if found.numeric:
+                bounds = found.range
+                assert _bounds(value) == (bounds.low, bounds.low_closed, bounds.high, bounds.high_closed), (found.name, value)
+            elif value.get("type") == "boolean":
+                assert found.kind == "yes/no"
+            else:  # categories, and a yes/no's spellings in a query; "" is a missing one there
+                assert set(value["enum"]) - {""} == set(found.values), (found.name, value)
+        may_be_null = any(o.get("type") == "null" for o in column["items"].get("anyOf", []))
+        assert may_be_null == found.missing, found.name
     assert {"200", "422", "503"} <= set(get["responses"]) and {"200", "413", "422", "503"} <= set(post["responses"])
-    error = spec["components"]["schemas"]["ErrorResponse"]
-    assert error["required"] == ["detail"]
     for operation in (get, post):
         for status in ("422", "503"):
-            assert operation["responses"][status]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorResponse")
-    assert set(spec["paths"]) >= {"/weight", "/health", "/ready", "/metadata", "/metrics"}
+            error = operation["responses"][status]["content"]["application/json"]["schema"]
+            assert error["required"] == ["detail"]
+            assert error["properties"]["detail"]["items"]["required"] == ["loc", "msg", "type"]
+    assert set(spec["paths"]) >= {scoring_path, "/health", "/ready", "/metadata", "/metrics"}
 
 
-def test_every_documented_operation_is_fuzzed(api_schema):
-    assert {f"{method} {path}" for method, path, _ in OPERATIONS} == _documented(api_schema)
+def test_every_documented_operation_is_fuzzed(api_schema, scoring_path):
+    fuzzed = {f"{method} {scoring_path if path == SCORING else path}" for method, path, _ in OPERATIONS}
+    assert fuzzed == _documented(api_schema)
 
 
 def _documented(api_schema) -> set[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,14 +18,13 @@ from typing import Any
 
 import sklearn
 import skops.io as sio
-
 from modelgate.contracts.contract import Contract
 from modelgate.model.manifest import ArtifactError, Manifest, read_manifest
 
 # The types a model file may hold: the linear models, trees and ensembles (HistGradientBoosting among them) with
 # the internals they keep, the Pipeline and ColumnTransformer that compose them, and the imputers, scalers and
-# encoders they preprocess with; numpy's arrays and scalars and Python's containers. Nothing that runs a function
-# given to it (FunctionTransformer) and nothing of any other package.
+# encoders they preprocess with; numpy's arrays and scalars and Python's containers. No function (a
+# FunctionTransformer is trusted only as the identity: see below) and nothing of any other package.
 TRUSTED_MODULES = (
     "sklearn.linear_model.",
     "sklearn.tree.",
@@ -47,6 +47,9 @@ TRUSTED_TYPES = frozenset(
         "sklearn.preprocessing._encoders.OrdinalEncoder",
         "sklearn.preprocessing._label.LabelEncoder",
         "sklearn.preprocessing._polynomial.PolynomialFeatures",
+        # What a ColumnTransformer's "passthrough" becomes once fitted (scikit-learn >= 1.8). Trusting the type trusts
+        # no function: a function it would call is a type of its own in the file (numpy.log1p, posix.system), refused.
+        "sklearn.preprocessing._function_transformer.FunctionTransformer",
         "numpy.ndarray",
         "numpy.dtype",
         "numpy.random._generator.Generator",
@@ -64,11 +67,13 @@ TRUSTED_TYPES = frozenset(
         "builtins.type",
     }
 )
-_NUMPY_SCALARS = ("numpy.float", "numpy.int", "numpy.uint", "numpy.bool", "numpy.str_", "numpy.object_")
+# numpy's scalar types by their exact names: a prefix such as "numpy.int" would also trust functions (numpy.interp),
+# which a trusted type that calls the functions given to it (TransformedTargetRegressor's func) would run.
+_NUMPY_SCALARS = re.compile(r"numpy\.(?:u?int(?:8|16|32|64|c|p|_)?|float(?:16|32|64|128|_)?|bool_?|str_|object_)")
 
 
 def trusted(name: str) -> bool:
-    return name in TRUSTED_TYPES or name.startswith(TRUSTED_MODULES) or name.startswith(_NUMPY_SCALARS)
+    return name in TRUSTED_TYPES or name.startswith(TRUSTED_MODULES) or _NUMPY_SCALARS.fullmatch(name) is not None
 
 
 def file_types(data: bytes) -> set[str]:
@@ -136,6 +141,7 @@ def load(directory: str | Path) -> Artifact:
     """Load and verify a model directory; raise :class:`ArtifactError` saying what is wrong."""
     directory = Path(directory)
     manifest = read_manifest(directory)
+    manifest.files(directory)  # every signed file, the serving form too: a folder with any file changed is not the model
     model_path = manifest.path(directory, "model file")
     contract = manifest.read_contract(directory)
     estimator = loads_trusted(model_path.read_bytes(), model_path)

@@ -23,12 +23,12 @@ def _span(spec: Input, profile: dict | None) -> tuple[float, float]:
     """The accepted numbers as a closed span to draw from; an open-ended side ends a little past the training data."""
     low = spec.range.low if spec.range and spec.range.low is not None else None
     high = spec.range.high if spec.range and spec.range.high is not None else None
-    seen = (profile or {}).get("min"), (profile or {}).get("max")
-    width = (seen[1] - seen[0]) if None not in seen else 1.0
+    seen_low, seen_high = (profile or {}).get("min"), (profile or {}).get("max")
+    width = (seen_high - seen_low) if seen_low is not None and seen_high is not None else 1.0
     if low is None:
-        low = (seen[0] if seen[0] is not None else 0.0) - 0.1 * width - 1.0
+        low = (seen_low if seen_low is not None else 0.0) - 0.1 * width - 1.0
     if high is None:
-        high = (seen[1] if seen[1] is not None else 0.0) + 0.1 * width + 1.0
+        high = (seen_high if seen_high is not None else 0.0) + 0.1 * width + 1.0
     return low, high
 
 
@@ -37,10 +37,11 @@ def _edges(spec: Input, profile: dict | None) -> list[object]:
         values: list[object] = list(spec.values) if spec.kind == CATEGORY else [True, False]
     else:
         low, high = _span(spec, profile)
-        values = [math.nextafter(low, math.inf) if spec.range and spec.range.low is not None and not spec.range.low_closed else low]
-        values.append(math.nextafter(high, -math.inf) if spec.range and spec.range.high is not None and not spec.range.high_closed else high)
-        if spec.kind == WHOLE:
-            values = [float(math.ceil(values[0])), float(math.floor(values[1]))]
+        first = math.nextafter(low, math.inf) if spec.range and spec.range.low is not None and not spec.range.low_closed else low
+        last = (
+            math.nextafter(high, -math.inf) if spec.range and spec.range.high is not None and not spec.range.high_closed else high
+        )
+        values = [float(math.ceil(first)), float(math.floor(last))] if spec.kind == WHOLE else [first, last]
     return values + ([None] if spec.missing else [])
 
 

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import numpy as np
 from junit_xml import TestCase
-
 from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.evidence import model_properties
 from modelgate.contracts.facts import ChampionMargin, GoldenCase
 from modelgate.model import artifact
 from modelgate.model.artifact import Artifact
-from modelgate.junit.write import write_suite
 from modelgate.model.train import read_training
+
+from modelgate.junit.write import write_suite
 
 NO_PRODUCTION_MODEL = "none"
 SUITE = "champion-challenger"

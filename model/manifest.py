@@ -16,6 +16,7 @@ from pathlib import Path
 
 from modelgate.contracts.contract import CONTRACT_FILE, Contract
 from modelgate.contracts.errors import ModelgateError
+
 from modelgate.files import atomic_writer, sha256_file
 
 MANIFEST_FILE = "manifest.json"
@@ -36,11 +37,14 @@ class Signed:
     sha256: str
 
 
-def model_version(data_sha256: str, contract_sha256: str, answers_sha256: str) -> str:
+def model_version(data_sha256: str, contract_sha256: str, answers_sha256: str, form_sha256: str = "") -> str:
     """What the model computes, not how skops laid out its file (which differs between identical trainings): the
-    training data, the contract it answers under and its answers to the contract's check rows, hashed."""
-    facts = json.dumps({"data": data_sha256, "contract": contract_sha256, "answers": answers_sha256}, sort_keys=True)
-    return hashlib.sha256(facts.encode()).hexdigest()[:12]
+    training data, the contract it answers under, its answers to the contract's check rows and the numbers of its
+    serving form (``model.forms.linear.digest``; empty without one), hashed."""
+    facts = {"data": data_sha256, "contract": contract_sha256, "answers": answers_sha256}
+    if form_sha256:
+        facts["form"] = form_sha256
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:12]
 
 
 @dataclass
@@ -59,6 +63,7 @@ class Manifest:
     libraries: dict[str, str] = field(default_factory=dict)  # scikit-learn, skops, python
     created_at: str = ""
     form: str = "skops"  # the serving form's kind, or "skops" when the model file itself answers
+    form_sha256: str = ""  # the digest of the serving form's numbers (model.forms.linear.digest), part of the version
     form_note: str = ""  # why a model has no serving form
     coefficients: dict | None = None  # a linear model's fitted numbers (its serving form's), for people to read
     manifest_version: int = MANIFEST_VERSION
@@ -97,9 +102,14 @@ class Manifest:
         if contract.digest() != self.contract.sha256:
             raise ArtifactError(f"{path}: the contract is not written as packaged; repackage the model")
         # Signed again by hand, a changed contract would pass the digest check: the model version names the contract.
-        if model_version(str(self.training_data.get("sha256")), self.contract.sha256, self.answers_sha256) != self.model_version:
+        if self.expected_version() != self.model_version:
             raise ArtifactError(f"{path}: model {self.model_version} was not packaged with this contract; repackage the model")
         return contract
+
+    def expected_version(self, form_sha256: str | None = None) -> str:
+        """The version the manifest's own facts give (with ``form_sha256``: for the serving form as loaded)."""
+        form = self.form_sha256 if form_sha256 is None else form_sha256
+        return model_version(str(self.training_data.get("sha256")), self.contract.sha256, self.answers_sha256, form)
 
     # -- reading and writing --------------------------------------------------------------------------------------
     def to_dict(self) -> dict:

@@ -20,19 +20,19 @@ import numpy as np
 import sklearn
 import skops
 import skops.io as sio
-from sklearn.base import clone
-from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
-from sklearn.model_selection import KFold
-
 from modelgate.contracts.contract import CONTRACT_FILE, Contract
 from modelgate.contracts.errors import ModelgateError
 from modelgate.model import checks, profile
 from modelgate.model.artifact import loads_trusted, model_inputs
-from modelgate.files import atomic_writer, sha256_file
 from modelgate.model.forms import derive, linear
 from modelgate.model.manifest import MODEL_FILE, SERVING_FILE, Manifest, Signed, model_version
 from modelgate.model.scorer import Scorer, columns_of, to_frame
 from modelgate.model.train import TrainingData
+from sklearn.base import clone
+from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+from sklearn.model_selection import KFold
+
+from modelgate.files import atomic_writer, sha256_file
 
 # Cross-validation: each row is answered by a model fitted without it (5 folds, seeded, so the numbers in the
 # manifest are repeatable and a test can recompute them).
@@ -55,10 +55,18 @@ def model_order(estimator: Any, contract: Contract) -> list[str]:
     if named is None:
         count = getattr(estimator, "n_features_in_", None)
         if count != len(contract.inputs):
-            raise PackagingError([f"{where}: the contract declares {len(contract.inputs)} inputs, the model takes {count} (unnamed)"])
+            raise PackagingError(
+                [f"{where}: the contract declares {len(contract.inputs)} inputs, the model takes {count} (unnamed)"]
+            )
         return contract.names
-    problems = [f"{where}: the model needs input {n!r}, which the contract does not declare" for n in named if n not in contract.names]
-    problems += [f"{contract.input(n).where}: the contract declares input {n!r}, which the model does not take" for n in contract.names if n not in named]
+    problems = [
+        f"{where}: the model needs input {n!r}, which the contract does not declare" for n in named if n not in contract.names
+    ]
+    problems += [
+        f"{contract.input(n).where}: the contract declares input {n!r}, which the model does not take"
+        for n in contract.names
+        if n not in named
+    ]
     if problems:
         raise PackagingError(problems)
     return named
@@ -110,10 +118,11 @@ def package(estimator: Any, data: TrainingData, contract: Contract, out: Path) -
         raise PackagingError([f"the model cannot answer every row the contract accepts: {str(exc).splitlines()[0]}"]) from None
     bad = np.flatnonzero(~np.isfinite(answers))
     if bad.size:
-        raise PackagingError([f"the model answers {answers[bad[0]]!r} for {rows[int(bad[0])]} ({bad.size} accepted rows)"])
+        raise PackagingError([f"the model answers {float(answers[bad[0]])!r} for {rows[int(bad[0])]} ({bad.size} accepted rows)"])
     form, reason = _form(estimator, order, contract, answers, rows)
     data_sha = sha256_file(data.path)
-    version = model_version(data_sha, contract.digest(), hashlib.sha256(answers.tobytes()).hexdigest())
+    form_sha = linear.digest(form) if form is not None else ""
+    version = model_version(data_sha, contract.digest(), hashlib.sha256(answers.tobytes()).hexdigest(), form_sha)
     out.mkdir(parents=True, exist_ok=True)
     model_bytes = sio.dumps(estimator)
     loads_trusted(model_bytes, f"the {type(estimator).__name__} to package")  # refused types stop here, before writing
@@ -141,6 +150,7 @@ def package(estimator: Any, data: TrainingData, contract: Contract, out: Path) -
         libraries={"scikit-learn": sklearn.__version__, "skops": skops.__version__, "python": platform.python_version()},
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         form=linear.NAME if form is not None else "skops",
+        form_sha256=form_sha,
         form_note=reason,
         coefficients=form.coefficients if form is not None else None,
     )

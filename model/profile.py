@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
 from modelgate.contracts.contract import Contract
 from modelgate.contracts.inputs import YES_NO, Input
 
@@ -109,4 +108,3 @@ def outside(found: dict, values) -> np.ndarray:
     for value in unseen:
         mask |= objects == value
     return mask
-

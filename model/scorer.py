@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from modelgate.contracts.contract import Contract
 from modelgate.contracts.inputs import YES_NO
 from modelgate.model.forms.linear import LinearForm

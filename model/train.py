@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from modelgate.contracts.contract import Contract
 from modelgate.contracts.errors import ContractViolation, ModelgateError
 from modelgate.contracts.schemas import training
@@ -55,14 +54,19 @@ def read_training(path: Path, contract: Contract) -> TrainingData:
     frame[contract.output.name], bad = parse_numbers(raw[contract.output.name], contract.output.name)
     failures.extend(bad)
     table = pd.DataFrame(frame)
-    failures.extend(run_schema(training(contract), table))
+    # A cell that could not be read is already a failure: the schema judges the rows whose every cell was read (else
+    # the same cell would be counted again, as a missing value).
+    read = raw.index
+    for values in frame.values():
+        read = read.intersection(values.index)
+    failures.extend(run_schema(training(contract), table.loc[read]))
     if failures:
-        raise ContractViolation(f"{path}: {failures.total} bad value(s): " + "; ".join(f.describe() for f in failures.examples[:5]))
+        raise ContractViolation(
+            f"{path}: {failures.total} bad value(s): " + "; ".join(f.describe() for f in failures.examples[:5])
+        )
     if len(table) < MIN_ROWS:
         raise ContractViolation(f"{path}: needs at least {MIN_ROWS} rows to fit a model, found {len(table)}")
-    columns = {
-        spec.name: table[spec.name].to_numpy(dtype="float64" if spec.numeric else object) for spec in contract.inputs
-    }
+    columns = {spec.name: table[spec.name].to_numpy(dtype="float64" if spec.numeric else object) for spec in contract.inputs}
     for spec in contract.inputs:
         if not spec.numeric:
             values = columns[spec.name]

@@ -10,6 +10,7 @@ one-line reason. How each producer's JUnit is read is ``modelgate.junit``'s busi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,9 +67,9 @@ class Verdict:
         line = f"gate: PASSED: {len(self.suites)} suite(s), {ran} test(s) ran, none failed or errored"
         flaky = [(s.name, c) for s in self.readable for c in s.flaky]
         if flaky:
-            named = ", ".join(f"[{name}] {c.title}" for name, c in flaky[:MAX_NAMED_FLAKY])
+            titles = ", ".join(f"[{name}] {c.title}" for name, c in flaky[:MAX_NAMED_FLAKY])
             more = f" and {len(flaky) - MAX_NAMED_FLAKY} more" if len(flaky) > MAX_NAMED_FLAKY else ""
-            line += f"; {len(flaky)} flaky (passed only on a rerun): {named}{more}"
+            line += f"; {len(flaky)} flaky (passed only on a rerun): {titles}{more}"
         named = [label(r.identified.version, r.identified.sha256) for r in self.releases if r.identified]
         if named:
             line += f"; evidence for model{'s' if len(named) > 1 else ''} {', '.join(named)}"
@@ -77,15 +78,15 @@ class Verdict:
 
 def evaluate(
     folder: Path,
-    required: list[str] = (),
+    required: Sequence[str] = (),
     exclude: tuple[Path, ...] = (),
     *,
     fail_on_flaky: bool = False,
     model_dir: Path | None = None,
     model_version: str | None = None,
-    model_suites: list[str] = (),
+    model_suites: Sequence[str] = (),
     features_dir: Path | None = None,
-    releases: list[Release] = (),
+    releases: Sequence[Release] = (),
 ) -> Verdict:
     """Read every JUnit file under ``folder`` (but the ``exclude``d ones) and decide.
 
@@ -147,8 +148,10 @@ def _evidence(verdict: Verdict, releases: list[Release]) -> None:
         return  # a release's model could not be identified: already one reason
     bound: dict[str, ReleaseModel] = {}
     for release in releases:
+        identified = release.identified
+        assert identified is not None  # every release was identified: the return above
         _missing_suites(verdict, release.suites)
-        bound |= {s.name: release.identified for s in verdict.readable if any(s.answers_to(w) for w in release.suites)}
+        bound |= {s.name: identified for s in verdict.readable if any(s.answers_to(w) for w in release.suites)}
     for suite in verdict.readable:
         if suite.name in bound:
             verdict.check(f"model evidence: {suite.name}", judge(suite, bound[suite.name], True))

@@ -18,7 +18,8 @@ HEADER = ("suite", "tests", "passed", "failures", "errors", "skipped", "flaky", 
 def table(verdict: Verdict) -> list[str]:
     """A per-suite table (a count disagreement as a WARNING at the end of its row), then the failing
     and flaky cases and the unreadable files, as printable lines."""
-    rows, notes = [HEADER], [""]
+    rows: list[tuple[str, ...]] = [HEADER]
+    notes = [""]
     for s in verdict.suites:
         if s.problem:
             rows.append((s.name, *["-"] * 6, "unreadable", "-"))

@@ -14,7 +14,9 @@ import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TypeGuard
 from urllib.parse import urlencode
 
 from junit_xml import TestCase
@@ -81,7 +83,7 @@ def run_selftest(model_dir: Path) -> Result:
     if contract.typical_error is not None:
         check("typical error: on rows the model was not trained on", lambda: _typical(metrics.get("cv") or {}, contract))
     for index, case in enumerate(contract.golden):
-        check(f"agreed answer: {contract.golden_row(index)}", lambda c=case: _golden(loaded, c))
+        check(f"agreed answer: {contract.golden_row(index)}", partial(_golden, loaded, case))
     good, bad = _good_query(contract), _bad_query(contract)
     responses = _ask_app(model_dir, loaded.contract, good, bad)
     check(f"response shape: GET /{contract.output.name}", lambda: _good_answer(responses["good"], loaded, good))
@@ -95,7 +97,7 @@ def _raise(message: str) -> None:
     raise CheckFailed(message)
 
 
-def _number(value) -> bool:
+def _number(value: object) -> TypeGuard[float]:
     return isinstance(value, float | int) and not isinstance(value, bool)
 
 
@@ -103,6 +105,7 @@ def _band(r2, contract: Contract) -> None:
     band = contract.r2_band
     if not _number(r2):
         raise CheckFailed(f"the model's record states no R² on its training data (metrics.r2_train: {r2!r})")
+    assert band is not None  # checked only when the contract agrees a band
     if not band.contains(r2):
         raise CheckFailed(f"recorded R² {r2:.4f} is outside the agreed band {band.low:g} – {band.high:g}")
 
@@ -111,6 +114,7 @@ def _typical(cv: dict, contract: Contract) -> None:
     mae, limit = cv.get("mae"), contract.typical_error
     if not _number(mae):
         raise CheckFailed("the model's record states no cross-validated typical error (metrics.cv.mae)")
+    assert limit is not None  # checked only when the contract agrees a limit
     if not limit.met_by(mae):
         raise CheckFailed(f"typical error on unseen rows {mae:.4f} is above the agreed {limit.limit:g} {contract.output.unit}")
 

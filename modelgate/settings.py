@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,7 @@ class Settings:
     extrapolation: str | None = None
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         return cls(
             model_dir=Path(env.get("MODELGATE_MODEL_DIR", DEFAULT_MODEL_DIR)),

@@ -1,12 +1,21 @@
-"""The bundled data is exactly what the seeded generator writes."""
+"""The bundled data, and the diabetes example's, are exactly what their seeded generators write."""
 
 from __future__ import annotations
 
+import pytest
+
 from steps.support import ROOT, load_script
 
+GENERATED = {
+    ROOT / "data": ("weight_data.csv", "sample_input.csv", "evaluation.csv"),
+    ROOT / "examples" / "diabetes" / "data": ("diabetes.csv", "evaluation.csv", "sample_input.csv"),
+}
 
-def test_the_committed_data_is_reproducible(tmp_path):
-    generate = load_script(ROOT / "data" / "generate.py")
+
+@pytest.mark.parametrize("folder", GENERATED, ids=["bundled", "diabetes"])
+def test_the_committed_data_is_reproducible(tmp_path, folder):
+    generate = load_script(folder / "generate.py")
     generate.main(tmp_path)
-    for name in ("weight_data.csv", "sample_input.csv", "evaluation.csv"):
-        assert (tmp_path / name).read_bytes() == (ROOT / "data" / name).read_bytes(), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(GENERATED[folder])
+    for name in GENERATED[folder]:
+        assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name

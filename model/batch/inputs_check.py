@@ -9,11 +9,11 @@ left to the guard: nothing is judged here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-
 from modelgate.contracts.contract import Contract
 from modelgate.contracts.facts import REFUSE, REFUSED, DriftLimits
 from modelgate.contracts.validation import FILE_CHECKS, Failure, Failures
@@ -99,7 +99,8 @@ class Tally:
             unseen |= mask
             if self.policy.refuse_extrapolation:
                 self.extrapolations += [
-                    Failure(spec.name, EXTRAPOLATION_CHECK, repr(_plain(values[i])), first_row + i) for i in np.flatnonzero(mask).tolist()
+                    Failure(spec.name, EXTRAPOLATION_CHECK, repr(_plain(values[i])), first_row + i)
+                    for i in np.flatnonzero(mask).tolist()
                 ]
             counted = profile.counts(seen, values)
             self.found[spec.name] = counted if spec.name not in self.found else self.found[spec.name] + counted
@@ -128,13 +129,14 @@ class Tally:
         }
         if policy.limits is not None:
             limits = policy.limits
-            by_input = {}
+            by_input: dict[str, dict] = {}
             for name, counted in self.found.items():
                 psi = profile.psi_of_counts(counted, policy.profiles[name]["shares"])
                 by_input[name] = {"psi": psi, "verdict": limits.verdict(psi, self.rows)}
                 if by_input[name]["verdict"] == REFUSED:
                     failures.append(Failure(name, DRIFT_CHECK, f"stability index {psi:.3f}, refused at {limits.refuse:g}", None))
-            worst = max(by_input.values(), key=lambda v: (-1.0 if np.isnan(v["psi"]) else v["psi"]))
+            # No index (no value of the file is one the input is tallied by) is a refusal: the worst there is.
+            worst = max(by_input.values(), key=lambda v: math.inf if math.isnan(v["psi"]) else float(v["psi"]))
             report["drift"] = {
                 "verdict": worst["verdict"],
                 "psi": worst["psi"],

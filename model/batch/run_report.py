@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from junit_xml import TestCase
@@ -12,6 +13,7 @@ from modelgate.contracts.schemas import rule_names as value_rules
 from modelgate.contracts.validation import FILE_CHECKS, NOT_A_NUMBER, NOT_NULL, NOT_YES_NO
 from modelgate.model.batch.inputs_check import DRIFT_CHECK, EXTRAPOLATION_CHECK
 from modelgate.model.batch.stream import BatchResult
+
 from modelgate.files import atomic_writer
 from modelgate.junit.write import write_suite
 
@@ -35,9 +37,20 @@ def to_dict(result: BatchResult) -> dict:
     }
 
 
+def _strict(node):
+    """The report as strict JSON: a stability index that could not be computed (NaN) is ``null``."""
+    if isinstance(node, float) and not math.isfinite(node):
+        return None
+    if isinstance(node, dict):
+        return {k: _strict(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_strict(v) for v in node]
+    return node
+
+
 def write_json(result: BatchResult, path: Path) -> None:
     with atomic_writer(Path(path), "w") as handle:
-        json.dump(to_dict(result), handle, indent=2)
+        json.dump(_strict(to_dict(result)), handle, indent=2, allow_nan=False)
         handle.write("\n")
 
 

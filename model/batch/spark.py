@@ -27,8 +27,9 @@ from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.validation import Failure, Failures
 from modelgate.model.batch.preflight import check_paths, output_header, read_header
 from modelgate.model.batch.stream import BatchResult, score_chunks
-from modelgate.files import atomic_folder, atomic_writer
 from modelgate.model.scorer import Scorer
+
+from modelgate.files import atomic_folder, atomic_writer
 
 DEFAULT_MASTER = "local[*]"
 # Where Spark's part files and staged URL inputs go. The driver and every executor must see it under the

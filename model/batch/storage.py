@@ -59,7 +59,7 @@ def _azure_options() -> dict:
         return {"connection_string": env["AZURE_STORAGE_CONNECTION_STRING"]}
     if not env.get("AZURE_STORAGE_ACCOUNT_NAME"):
         raise ModelgateError("abfs:// URLs need AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_NAME in the environment")
-    options = {"account_name": env["AZURE_STORAGE_ACCOUNT_NAME"]}
+    options: dict[str, str | bool] = {"account_name": env["AZURE_STORAGE_ACCOUNT_NAME"]}
     if env.get("AZURE_STORAGE_ACCOUNT_KEY"):
         options["account_key"] = env["AZURE_STORAGE_ACCOUNT_KEY"]
     elif env.get("AZURE_STORAGE_SAS_TOKEN"):

@@ -28,18 +28,19 @@ from modelgate.contracts.schemas import batch_input, batch_output
 from modelgate.contracts.validation import CSV, FIELD_COUNT, Failure, Failures, parse_column, run_schema
 from modelgate.model.batch import BLOCK_SIZE
 from modelgate.model.batch.preflight import check_paths, output_header, read_header
-from modelgate.files import atomic_writer
+from modelgate.model.batch.storage import Location
 from modelgate.model.scorer import Scorer
+
+from modelgate.files import atomic_writer
 
 if TYPE_CHECKING:
     from modelgate.model.batch.inputs_check import FoldedCheck
 
 
-
 @dataclass
 class BatchResult:
-    input: Path
-    output: Path | None
+    input: Path | Location  # a path, or what the user gave (a URL too) once the run is reported
+    output: Path | Location | None
     rows: int = 0
     failures: Failures = field(default_factory=Failures)
     seconds: float = 0.0

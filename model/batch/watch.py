@@ -29,8 +29,9 @@ from modelgate.contracts.errors import ModelgateError
 from modelgate.model.batch import storage
 from modelgate.model.batch.engines import score, write_reports
 from modelgate.model.batch.inputs_check import Policy
-from modelgate.files import sha256_file
 from modelgate.model.scorer import Scorer
+
+from modelgate.files import sha256_file
 
 LEDGER_FOLDER = ".modelgate-ledger"
 

@@ -9,13 +9,12 @@ reason, and is answered by its skops file in the full image.
 from __future__ import annotations
 
 import numpy as np
+from modelgate.model.forms.linear import Column, LinearForm
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
-
-from modelgate.model.forms.linear import Column, LinearForm
+from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder, StandardScaler
 
 LINEAR = (LinearRegression, Ridge, Lasso, ElasticNet)
 
@@ -58,8 +57,15 @@ def derive(estimator, inputs: list[str], decimals: int) -> LinearForm:
 NUMBER = object()  # a column that is the number itself, not a category's indicator
 
 
+def _identity(step) -> bool:
+    """``passthrough``, or what scikit-learn makes of it once fitted: a FunctionTransformer calling nothing."""
+    if isinstance(step, str) or step is None:
+        return step in ("passthrough", None)
+    return isinstance(step, FunctionTransformer) and step.func is None and step.inverse_func is None
+
+
 def _through(step, made: list, inputs: list[str]) -> list:
-    if step == "passthrough" or step is None:
+    if _identity(step):
         return made
     if isinstance(step, ColumnTransformer):
         return _column_transformer(step, made, inputs)
@@ -78,7 +84,7 @@ def _column_transformer(step: ColumnTransformer, made: list, inputs: list[str]) 
         if transformer == "drop":
             continue
         picked = [made[i] for i in _indices(columns, inputs)]
-        if name == "remainder" and transformer == "passthrough":
+        if name == "remainder" and _identity(transformer):
             out += picked
         else:
             out += _through(transformer, picked, inputs)
@@ -140,4 +146,4 @@ def check(form: LinearForm, answers: np.ndarray, rows: list[dict]) -> None:
     got = np.array(form.answer_rows(rows), dtype="float64")
     if got.tobytes() != np.asarray(answers, dtype="float64").tobytes():
         first = int(np.flatnonzero(got.view("u8") != np.asarray(answers, dtype="float64").view("u8"))[0])
-        raise NoForm(f"the form answers {rows[first]} with {got[first]!r}, the model with {answers[first]!r}")
+        raise NoForm(f"the form answers {rows[first]} with {float(got[first])!r}, the model with {float(answers[first])!r}")

@@ -123,16 +123,20 @@ def _label(column: Column) -> str:
     return f"{column.input}={column.equals}" if column.indicator else column.input
 
 
+def _numbers(form: LinearForm) -> dict:
+    return {"decimals": form.decimals, "intercept": form.intercept, "columns": [c.to_dict() for c in form.columns]}
+
+
+def digest(form: LinearForm) -> str:
+    """The SHA-256 of the form's numbers alone (its file also names the model version, which this is part of)."""
+    import hashlib
+
+    return hashlib.sha256(json.dumps(_numbers(form), sort_keys=True).encode()).hexdigest()
+
+
 def dumps(form: LinearForm, version: str, output: str) -> bytes:
     """The serving file's bytes. JSON writes a float with ``repr``, which reads back as the same float."""
-    body = {
-        "format": FORMAT,
-        "model_version": version,
-        "output": output,
-        "decimals": form.decimals,
-        "intercept": form.intercept,
-        "columns": [c.to_dict() for c in form.columns],
-    }
+    body = {"format": FORMAT, "model_version": version, "output": output, **_numbers(form)}
     return (json.dumps(body, indent=2) + "\n").encode()
 
 
@@ -149,6 +153,10 @@ def loads(data: bytes, where: str) -> tuple[LinearForm, str, str]:
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{where}: the serving form lacks or misstates a field ({exc})") from None
     numbers = [form.intercept, *(c.coefficient for c in form.columns), *(a for c in form.columns for _, a in c.ops)]
-    if not form.columns or not all(math.isfinite(n) for n in numbers) or any(op not in _OPS for c in form.columns for op, _ in c.ops):
+    if (
+        not form.columns
+        or not all(math.isfinite(n) for n in numbers)
+        or any(op not in _OPS for c in form.columns for op, _ in c.ops)
+    ):
         raise ValueError(f"{where}: the serving form's numbers must be finite and its steps known")
     return form, str(body.get("model_version")), str(body.get("output"))

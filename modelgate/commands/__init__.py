@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import Any
 
 from modelgate.settings import Settings
 
@@ -30,7 +31,7 @@ def model_arg(parser: argparse.ArgumentParser, settings: Settings) -> None:
 def production_arg(parser: argparse.ArgumentParser, name: str, what: str, metavar: str = "SRC") -> None:
     """The production model's place, read from ``$MODELGATE_PRODUCTION_MODEL`` unless given (``name`` an option or a
     positional, then optional)."""
-    optional = {} if name.startswith("-") else {"nargs": "?"}
+    optional: dict[str, Any] = {} if name.startswith("-") else {"nargs": "?"}
     parser.add_argument(
         name,
         default=os.environ.get(PRODUCTION_ENV),

@@ -136,9 +136,10 @@ def read_suite(path: Path, folder: Path) -> Suite:
 def _walk(element: ET.Element, suite_name: str, suite: Suite) -> None:
     """Collect the cases under ``element``, each in the innermost <testsuite> that holds it."""
     if element.tag == "testsuite":
-        suite_name = element.get("name") or suite_name
-        if element.get("name"):
-            suite.testsuite_names.append(element.get("name"))
+        name = element.get("name")
+        suite_name = name or suite_name
+        if name:
+            suite.testsuite_names.append(name)
         claim = _model_claim(element, suite_name)
         if claim:
             suite.models.append(claim)
@@ -183,8 +184,9 @@ def _case(suite_name: str, element: ET.Element) -> Case:
 def _message(element: ET.Element, fallback: str) -> str:
     text = (element.get("message") or "").strip() or (element.text or "").strip()
     for tag in ("stackTrace",):  # Surefire's rerun/flaky elements hold their trace in a child
-        if not text and element.find(tag) is not None:
-            text = (element.find(tag).text or "").strip()
+        child = element.find(tag)
+        if not text and child is not None:
+            text = (child.text or "").strip()
     return text.splitlines()[0].strip() if text else fallback
 
 
@@ -204,8 +206,9 @@ def _suite_time(root: ET.Element, cases: list[Case]) -> tuple[float, bool]:
     outermost = [root] if root.tag == "testsuite" else root.findall("testsuite")
     candidates = [[seconds(root.get("time"))], [seconds(s.get("time")) for s in outermost], [c.time for c in cases]]
     for times in candidates:
-        if times and all(t is not None for t in times):
-            return sum(times), True
+        known = [t for t in times if t is not None]
+        if times and len(known) == len(times):
+            return sum(known), True
     return 0.0, False
 
 

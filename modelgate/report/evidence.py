@@ -50,10 +50,10 @@ def cross_validation(cv: dict | None, unit: str) -> str:
 
 
 def record(inputs: Inputs) -> str:
-    manifest = inputs.manifest
-    if manifest is None:
+    manifest, model = inputs.manifest, inputs.model
+    if manifest is None or model is None:  # the manifest is the model's: both or neither
         return ""
-    contract = inputs.model.contract
+    contract = model.contract
     unit = escape(f" {contract.output.unit}" if contract.output.unit else "")
     data = manifest.training_data
     matches = {True: " · matches the data plotted here", False: " · differs from the data plotted here!", None: ""}

@@ -148,8 +148,9 @@ def _model(inputs: Inputs) -> None:
     if inputs.stated is not None:
         inputs.contract_differences = [line.strip() for line in differences(loaded.contract, inputs.stated)]
     scorer = loaded.scorer()
-    if inputs.golden:
-        rows = [dict(zip(inputs.golden_contract.names, case.values)) for case in inputs.golden]
+    golden_contract = inputs.golden_contract
+    if golden_contract is not None and golden_contract.golden:  # inputs.golden
+        rows = [dict(zip(golden_contract.names, case.values)) for case in golden_contract.golden]
         try:
             inputs.predicted_golden = scorer.predict_rows(rows).tolist()
         except Exception as exc:  # a contract the model does not answer under (the record shows the differences)

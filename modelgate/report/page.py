@@ -4,10 +4,12 @@ taken from its contract (its title, its inputs, its output and their units)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 import numpy as np
 
+from modelgate.contracts.facts import GoldenCase
 from modelgate.report.evidence import evidence, record
 from modelgate.report.features import appendix_section, badge, features_section
 from modelgate.report.inputs import Inputs
@@ -64,7 +66,9 @@ def _tile(state: str, big: str, what: str, sub: str) -> str:
 
 def _tolerance(inputs: Inputs) -> str:
     """The agreed tolerance in words: one number when every agreed row shares it."""
-    unit = inputs.golden_contract.output.unit
+    contract = inputs.golden_contract
+    assert contract is not None  # asked only when there are agreed answers
+    unit = contract.output.unit
     found = {c.tolerance for c in inputs.golden}
     return f"± {found.pop():g}{f' {unit}' if unit else ''}" if len(found) == 1 else "each row's own tolerance"
 
@@ -119,8 +123,8 @@ def _missing(inputs: Inputs) -> str:
     return "".join(alerts)
 
 
-def _golden_rows(inputs: Inputs) -> list[tuple[object, float | None, bool]]:
-    predicted = inputs.predicted_golden or [None] * len(inputs.golden)
+def _golden_rows(inputs: Inputs) -> list[tuple[GoldenCase, float | None, bool]]:
+    predicted: Sequence[float | None] = inputs.predicted_golden or [None] * len(inputs.golden)
     return [(c, p, p is not None and c.met_by(p)) for c, p in zip(inputs.golden, predicted)]
 
 
@@ -136,7 +140,9 @@ def _unseen(inputs: Inputs, name: str, value: object) -> bool:
 
 def _trained_on(inputs: Inputs) -> str:
     spans = []
-    for spec in inputs.golden_contract.inputs:
+    contract = inputs.golden_contract
+    assert contract is not None  # asked only when there are agreed answers
+    for spec in contract.inputs:
         seen = inputs.profiles.get(spec.name)
         if seen and seen["kind"] == "number":
             spans.append(f"{spec.name} {seen['min']:g} – {seen['max']:g}{f' {spec.unit}' if spec.unit else ''}")
@@ -144,9 +150,9 @@ def _trained_on(inputs: Inputs) -> str:
 
 
 def _golden(inputs: Inputs) -> str:
-    if not inputs.golden:
-        return ""
     contract = inputs.golden_contract
+    if contract is None or not contract.golden:  # no agreed answers (inputs.golden)
+        return ""
     out, decimals = contract.output, contract.output.decimals
     rows = []
     for case, predicted, ok in _golden_rows(inputs):

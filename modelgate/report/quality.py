@@ -7,6 +7,7 @@ input (by value for a number, per value for a category or a yes/no). Every plot 
 from __future__ import annotations
 
 from html import escape
+from typing import cast
 
 import numpy as np
 
@@ -29,6 +30,7 @@ def figure(title: str, note: str, svg: str) -> str:
 def groups(spec: Input, column: np.ndarray) -> tuple[list[str], list[np.ndarray]]:
     """The row masks of a category or yes/no input, one per value in the contract's order, missing last if any."""
     found = column.tolist()
+    values: list[object]
     if spec.kind == YES_NO:
         values, labels = [True, False], list(spec.values)
     else:
@@ -42,6 +44,7 @@ def groups(spec: Input, column: np.ndarray) -> tuple[list[str], list[np.ndarray]
 
 def _lead(inputs: Inputs) -> str:
     contract, manifest = inputs.contract, inputs.manifest
+    assert contract is not None  # quality_section returns early without one
     metrics = manifest.metrics if manifest else {}
     unit = f" {contract.output.unit}" if contract.output.unit else ""
     parts = []
@@ -68,6 +71,7 @@ def _lead(inputs: Inputs) -> str:
 
 def _figures(inputs: Inputs) -> list[str]:
     contract, training, fitted = inputs.contract, inputs.training, inputs.fitted
+    assert contract is not None and training is not None and fitted is not None  # as quality_section checks
     out = contract.output
     what, unit = label(out.name, out.unit), f" {out.unit}" if out.unit else ""
     residuals = training.target - fitted
@@ -78,7 +82,7 @@ def _figures(inputs: Inputs) -> list[str]:
         (spec,) = contract.inputs
         xs = training.columns[spec.name]
         agreed = [
-            (c.values[0], c.expected, f"agreed: {spec.name} {c.values[0]:g} → {c.expected:g}{unit}")
+            (cast(float, c.values[0]), c.expected, f"agreed: {spec.name} {c.values[0]:g} → {c.expected:g}{unit}")
             for c in inputs.golden
             if c.values and c.values[0] is not None
         ]

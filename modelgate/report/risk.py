@@ -23,6 +23,7 @@ from modelgate.report.sweeps import Broken, bases, broken, sweep
 
 if TYPE_CHECKING:
     from modelgate.model.artifact import Artifact
+    from modelgate.model.compare import Comparison
 
 POLICY = {FLAG: "answered and marked as extrapolations", REFUSE: "refused"}
 
@@ -30,7 +31,7 @@ POLICY = {FLAG: "answered and marked as extrapolations", REFUSE: "refused"}
 @dataclass
 class Risk:
     contract: Contract
-    comparison: object = None  # modelgate.model.compare.Comparison
+    comparison: Comparison | None = None
     evaluation: str = ""
     lowest: float | None = None
     highest: float | None = None
@@ -116,9 +117,9 @@ def _rows(risk: Risk) -> list[tuple[str, str]]:
     elif c is not None:
         rows.append(("Against the model in production", escape(c.summary())))
         rows.append(("Agreed answers", escape(c.moved_summary())))
-    bounds = contract.output_bounds
-    if bounds is not None and risk.lowest is not None:
-        inside = bounds.contains(risk.lowest) and bounds.contains(risk.highest)
+    bounds, lowest, highest = contract.output_bounds, risk.lowest, risk.highest
+    if bounds is not None and lowest is not None and highest is not None:  # the sweep sets both or neither
+        inside = bounds.contains(lowest) and bounds.contains(highest)
         verdict = "within" if inside else "OUTSIDE"
         rows.append(
             (

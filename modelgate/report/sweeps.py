@@ -91,7 +91,7 @@ def sweep(scorer, contract: Contract, spec: Input, held: list[dict], profile: di
 def broken(rule: Monotonic, swept: Sweep) -> Broken:
     """The neighbouring pairs of ``swept`` where ``rule`` does not hold."""
     answers = swept.answers
-    wrong = ~rule.holds(answers[:, :-1], answers[:, 1:])
+    wrong = np.logical_not(rule.holds(answers[:, :-1], answers[:, 1:]))
     found = Broken(rule, int(wrong.size), int(np.count_nonzero(wrong)))
     if found.count:
         b, i = (int(n) for n in np.argwhere(wrong)[0])

@@ -4,6 +4,8 @@ which has no serving form and is answered by its skops file (``penguins_forest``
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.app.penguins import penguin_model
@@ -13,7 +15,10 @@ MODELS = ("trained_model", "penguins", "penguins_forest")
 
 @pytest.fixture(scope="session")
 def penguins(tmp_path_factory):
-    return penguin_model(tmp_path_factory, "ridge")
+    model = penguin_model(tmp_path_factory, "ridge")
+    # The example is here to be answered by a linear serving form of several inputs: packaging must have written one.
+    assert (model / "serving.json").is_file(), json.loads((model / "manifest.json").read_text())["form_note"]
+    return model
 
 
 @pytest.fixture(scope="session")

@@ -93,7 +93,9 @@ def write_example(folder: Path) -> tuple[Path, Path]:
             island = rng.choice(ISLANDS)
             adult = None if rng.random() < 0.1 else rng.random() < 0.7
             mass = body_mass(bill, flipper, island, adult) + rng.gauss(0, 30)
-            writer.writerow([bill, "" if flipper is None else flipper, island, {True: "yes", False: "no", None: ""}[adult], round(mass, 1)])
+            writer.writerow(
+                [bill, "" if flipper is None else flipper, island, {True: "yes", False: "no", None: ""}[adult], round(mass, 1)]
+            )
     # The extremes are in the data, so the training domain is exactly BILLS and FLIPPERS.
     with open(data, "a", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -107,7 +109,9 @@ def penguin_model(tmp_path_factory, estimator: str) -> Path:
     root = tmp_path_factory.getbasetemp() / "penguins"
     out = root / estimator
     if not (out / "manifest.json").is_file():
-        features, data = write_example(root) if not (root / "penguins.csv").is_file() else (root / "features", root / "penguins.csv")
+        features, data = (
+            write_example(root) if not (root / "penguins.csv").is_file() else (root / "features", root / "penguins.csv")
+        )
         train_into(out, features, data, estimator=estimator)
     return out
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 from urllib.parse import urlencode
 
 JSON_HEADERS = [(b"content-type", b"application/json")]
@@ -23,6 +22,19 @@ def error_items(body: bytes | str | dict) -> list[dict]:
         assert isinstance(item["loc"], list) and all(type(part) in (str, int) for part in item["loc"]), item
         assert isinstance(item["msg"], str) and item["msg"] and isinstance(item["type"], str) and item["type"], item
     return detail
+
+
+def loaded_app(model_dir, settings=None):
+    """The whole service of ``model_dir`` (``app.main.create_app``), its model loaded as the lifespan would (for
+    callers that run none: schemathesis, a bare ``ask``)."""
+    from modelgate.app.main import create_app
+
+    from modelgate.settings import Settings
+
+    app = create_app(model_dir, settings or Settings.from_env({}))
+    app.state.load()
+    assert app.state.ready, app.state.reason
+    return app
 
 
 def query(rows: list[dict]) -> bytes:
@@ -66,16 +78,15 @@ def samples(text: bytes | str) -> dict[tuple, float]:
     }
 
 
-def own_answers(model_dir: Path, rows: list[dict]) -> list[float]:
+def own_answers(model, rows: list[dict]) -> list[float]:
     """What the model's skops file itself predicts for ``rows`` ({input: value}, None for missing), by scikit-learn,
     unrounded: the frame built here as the model was trained on (numbers float64 with NaN, the others objects with
-    NaN), not by the service's code."""
+    NaN), not by the service's code. ``model``: a model folder, or one already loaded (``model.artifact.load``)."""
     import numpy as np
     import pandas as pd
-
     from modelgate.model import artifact
 
-    loaded = artifact.load(model_dir)
+    loaded = model if hasattr(model, "estimator") else artifact.load(model)
     frame = {}
     for name in loaded.manifest.inputs:
         values = [row[name] for row in rows]

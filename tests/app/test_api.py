@@ -43,6 +43,8 @@ ROWS = [
     {"bill_length": 45.5, "flipper_length": 210.0, "island": "Torgersen", "adult": None},
     {"bill_length": 64.0, "flipper_length": 239.0, "island": "Dream", "adult": True},
 ]
+
+
 def written(value) -> str:
     """A value as a query writes it: a yes/no by its spelling, a missing value empty."""
     return {True: "yes", False: "no", None: ""}[value] if value is None or isinstance(value, bool) else str(value)
@@ -81,9 +83,10 @@ def test_the_agreed_penguins_score_to_their_agreed_body_mass(client):
 
 
 def test_extra_query_parameters_are_ignored_but_extra_fields_are_refused(client):
-    plain = client.get(f"/body_mass?{as_query(ROWS[:1])}")
-    extra = client.get(f"/body_mass?{as_query(ROWS[:1])}&source=crm&bill_length_cm=4")
-    assert plain.status_code == extra.status_code == 200 and plain.content == extra.content
+    for asked in (ROWS[:1], ROWS):  # one row, several: a parameter named once is not a row short
+        plain = client.get(f"/body_mass?{as_query(asked)}")
+        extra = client.get(f"/body_mass?{as_query(asked)}&source=crm&bill_length_cm=4")
+        assert plain.status_code == extra.status_code == 200 and plain.content == extra.content, extra.text
     for body in ({**{k: [v] for k, v in ROWS[0].items()}, "source": ["crm"]}, [{**ROWS[0], "source": "crm"}]):
         response = client.post("/body_mass", json=body)
         (item,) = error_items(response.content)
@@ -99,7 +102,9 @@ def _refused(response, loc: list, kind: str, *words: str) -> dict:
     return item
 
 
-@pytest.mark.parametrize(("name", "bad"), [("bill_length", 65.5), ("flipper_length", 159.0), ("island", "Mars"), ("adult", "maybe")])
+@pytest.mark.parametrize(
+    ("name", "bad"), [("bill_length", 65.5), ("flipper_length", 159.0), ("island", "Mars"), ("adult", "maybe")]
+)
 def test_a_value_not_accepted_is_refused_naming_the_input_and_its_rule(client, name, bad):
     one = as_query([{**ROWS[0], name: bad}]) + "&ignored=1"
     _refused(client.get(f"/body_mass?{one}"), ["query", name], "input_invalid", name, repr(written(bad)), *RULES[name])
@@ -111,11 +116,15 @@ def test_a_value_not_accepted_is_refused_naming_the_input_and_its_rule(client, n
 
 
 def test_a_missing_value_is_refused_where_the_contract_forbids_it(client):
-    item = _refused(client.get(f"/body_mass?{as_query([{**ROWS[0], 'bill_length': None}])}"), ["query", "bill_length"], "input_missing")
+    item = _refused(
+        client.get(f"/body_mass?{as_query([{**ROWS[0], 'bill_length': None}])}"), ["query", "bill_length"], "input_missing"
+    )
     assert "may not be missing" in item["msg"] and RULES["bill_length"][0] in item["msg"]
-    _refused(client.post("/body_mass", json=[ROWS[0], {**ROWS[1], "bill_length": None}]), ["body", 1, "bill_length"], "input_missing")
-    _refused(client.post("/body_mass", json={"bill_length": [None], **{k: [v] for k, v in ROWS[0].items() if k != "bill_length"}}),
-             ["body", "bill_length", 0], "input_missing")  # fmt: skip
+    _refused(
+        client.post("/body_mass", json=[ROWS[0], {**ROWS[1], "bill_length": None}]), ["body", 1, "bill_length"], "input_missing"
+    )
+    columns = {k: [None if k == "bill_length" else v] for k, v in ROWS[0].items()}
+    _refused(client.post("/body_mass", json=columns), ["body", "bill_length", 0], "input_missing")
     # Not there at all: named, with the way to ask.
     absent = {k: v for k, v in ROWS[0].items() if k != "island"}
     _refused(client.post("/body_mass", json=[absent]), ["body", 0, "island"], "input_missing", "null where it is missing")
@@ -141,12 +150,16 @@ def test_a_yes_no_is_true_false_or_its_spelling_in_json(client, value, same_as):
 
 @pytest.mark.parametrize("value", [1, 0, "true", "Yes", "", [True]])
 def test_a_yes_no_is_nothing_else(client, value):
-    _refused(client.post("/body_mass", json=[{**ROWS[0], "adult": value}]), ["body", 0, "adult"], "input_invalid", *RULES["adult"])
+    _refused(
+        client.post("/body_mass", json=[{**ROWS[0], "adult": value}]), ["body", 0, "adult"], "input_invalid", *RULES["adult"]
+    )
 
 
 @pytest.mark.parametrize("value", ["biscoe", " Biscoe", 1, True])
 def test_a_category_is_exactly_one_of_its_values(client, value):
-    _refused(client.post("/body_mass", json=[{**ROWS[0], "island": value}]), ["body", 0, "island"], "input_invalid", *RULES["island"])
+    _refused(
+        client.post("/body_mass", json=[{**ROWS[0], "island": value}]), ["body", 0, "island"], "input_invalid", *RULES["island"]
+    )
 
 
 def test_every_input_must_give_as_many_rows(client):
@@ -159,7 +172,11 @@ def test_every_input_must_give_as_many_rows(client):
 def test_every_error_of_a_request_is_named_at_once(client):
     rows = [{**ROWS[0], "bill_length": 10.0, "island": "Mars"}, {**ROWS[1], "adult": "maybe"}]
     response = client.post("/body_mass", json=rows)
-    assert {tuple(item["loc"]) for item in error_items(response.content)} == {("body", 0, "bill_length"), ("body", 0, "island"), ("body", 1, "adult")}
+    assert {tuple(item["loc"]) for item in error_items(response.content)} == {
+        ("body", 0, "bill_length"),
+        ("body", 0, "island"),
+        ("body", 1, "adult"),
+    }
 
 
 def test_ready_says_which_form_answers(any_model):
@@ -167,14 +184,19 @@ def test_ready_says_which_form_answers(any_model):
         ready = client.get("/ready").json()
     manifest = json.loads((any_model / "manifest.json").read_text())
     # A serving form is a file of the folder; without one the skops file answers.
-    assert ready == {"status": "ready", "model_version": manifest["model_version"], "serving_form": "linear" if (any_model / "serving.json").is_file() else "skops"}
+    assert ready == {
+        "status": "ready",
+        "model_version": manifest["model_version"],
+        "serving_form": "linear" if (any_model / "serving.json").is_file() else "skops",
+    }
 
 
 def test_metadata_is_the_manifest_the_form_and_the_contract(any_model):
     with client_of(any_model) as client:
         metadata = client.get("/metadata").json()
     on_disk = json.loads((any_model / "manifest.json").read_text())
-    assert metadata["contract"] == json.loads((any_model / "contract.json").read_text())
+    assert metadata["contract_terms"] == json.loads((any_model / "contract.json").read_text())
+    assert metadata["contract"] == json.loads((any_model / "manifest.json").read_text())["contract"]  # the signed file
     assert metadata["serving_form"] == on_disk["form"]
     for key in set(on_disk) - {"contract"}:  # "contract" names the signed file on disk; the service gives the contract
         assert metadata[key] == on_disk[key], key
@@ -198,12 +220,20 @@ def test_the_openapi_document_states_the_contract(penguin_client):
     bill = parameters["bill_length"]["schema"]["items"]
     assert bill["exclusiveMinimum"] == 25 and bill["maximum"] == 65 and bill["type"] == "number"
     assert set(parameters["adult"]["schema"]["items"]["enum"]) == {"yes", "no", ""}  # "" is a missing one
+    # A number that may be missing: its range, or the empty text of a missing one.
+    number, empty = parameters["flipper_length"]["schema"]["items"]["anyOf"]
+    assert (number["type"], number["minimum"], number["maximum"]) == ("number", 160, 240) and empty == {
+        "type": "string",
+        "enum": [""],
+    }
     body = post["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
     columns, records = body
     assert set(columns["required"]) == set(RULES) and columns["additionalProperties"] is False
     assert records["items"]["properties"]["island"]["enum"] == ["Biscoe", "Dream", "Torgersen"]
     flipper = records["items"]["properties"]["flipper_length"]["anyOf"]
-    assert {"type": "null"} in flipper and any(s.get("minimum") == 160 and s.get("maximum") == 240 for s in flipper)  # "from 160 to 240"
+    assert {"type": "null"} in flipper and any(
+        s.get("minimum") == 160 and s.get("maximum") == 240 for s in flipper
+    )  # "from 160 to 240"
 
 
 def test_the_features_of_the_example_are_the_contract_the_model_carries(penguins, penguins_forest):
@@ -212,3 +242,11 @@ def test_the_features_of_the_example_are_the_contract_the_model_carries(penguins
     for model in (penguins, penguins_forest):
         assert json.loads((model / "contract.json").read_text()) == read_contract(features_of(model)).to_dict()
     assert BILLS[0] > 25  # the training bills lie inside what the contract accepts: the extrapolation tests need room
+
+
+def test_the_openapi_document_of_the_one_number_model_states_its_range(trained_model):
+    with client_of(trained_model) as client:
+        spec = client.get("/openapi.json").json()
+    (parameter,) = spec["paths"]["/weight"]["get"]["parameters"]
+    items = parameter["schema"]["items"]
+    assert parameter["name"] == "height" and items["exclusiveMinimum"] == 45 and items["maximum"] == 150  # the features' range

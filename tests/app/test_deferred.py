@@ -35,7 +35,10 @@ deferred.Deferred._run = lambda self: (hold.wait(), original(self))
 model, path, query = sys.argv[1], sys.argv[2], sys.argv[3].encode()
 app = create_app(model, Settings.from_env({}))
 startup = lifespan(app, shutdown=False)
-answers = {p: [r.status, json.loads(r.body)] for p, q in [(path, query), ("/health", b""), ("/ready", b"")] for r in [ask(app, "GET", p, q)]}
+answers = {}
+for asked, text in [(path, query), ("/health", b""), ("/ready", b"")]:
+    reply = ask(app, "GET", asked, text)
+    answers[asked] = [reply.status, json.loads(reply.body)]
 counted = [list(k[1:]) for k, v in samples(app.metrics.render()).items() if k[0] == "modelgate_http_requests_total"]
 loaded = sorted(m for m in sys.modules if m.partition(".")[0] in {"fastapi", "pydantic", "starlette"})
 print(json.dumps({"startup": startup, "answers": answers, "counted": counted, "loaded": loaded}))
@@ -44,7 +47,10 @@ print(json.dumps({"startup": startup, "answers": answers, "counted": counted, "l
 
 @pytest.mark.parametrize(
     ("model", "path", "query"),
-    [("trained_model", "/weight", "height=138"), ("penguins", "/body_mass", "bill_length=40&flipper_length=&island=Dream&adult=yes")],
+    [
+        ("trained_model", "/weight", "height=138"),
+        ("penguins", "/body_mass", "bill_length=40&flipper_length=&island=Dream&adult=yes"),
+    ],
 )
 def test_the_service_starts_and_answers_before_fastapi_is_imported(request, model, path, query):
     model_dir = request.getfixturevalue(model)
@@ -54,13 +60,18 @@ def test_the_service_starts_and_answers_before_fastapi_is_imported(request, mode
     seen = json.loads(done.stdout)
     manifest = json.loads((model_dir / "manifest.json").read_text())
     assert seen["startup"] == ["lifespan.startup.complete"]
-    assert seen["answers"]["/ready"] == [200, {"status": "ready", "model_version": manifest["model_version"], "serving_form": "linear"}]
+    assert seen["answers"]["/ready"] == [
+        200,
+        {"status": "ready", "model_version": manifest["model_version"], "serving_form": "linear"},
+    ]
     assert seen["answers"]["/health"] == [200, {"status": "ok"}]
     status, body = seen["answers"][path]
     assert status == 200 and len(body["response"]) == 1
     assert seen["loaded"] == []
     # Counted under their own endpoints, the scoring one included, though the API that documents it is not built yet.
-    assert sorted(seen["counted"]) == sorted([["endpoint", p], ["method", "GET"], ["status", "200"]] for p in (path, "/health", "/ready"))
+    assert sorted(seen["counted"]) == sorted(
+        [["endpoint", p], ["method", "GET"], ["status", "200"]] for p in (path, "/health", "/ready")
+    )
 
 
 def test_start_up_loads_the_model_and_then_builds_the_app(trained_model):

@@ -72,7 +72,10 @@ PENGUIN = {"bill_length": "40", "flipper_length": "190", "island": "Biscoe", "ad
                 {"bill_length": 40.0, "flipper_length": None, "island": "Torgersen", "adult": None},
             ],
         ),
-        (query([PENGUIN]) + b"&source=app&bill_length_x=1", [{"bill_length": 40.0, "flipper_length": 190.0, "island": "Biscoe", "adult": True}]),
+        (
+            query([PENGUIN]) + b"&source=app&bill_length_x=1",
+            [{"bill_length": 40.0, "flipper_length": 190.0, "island": "Biscoe", "adult": True}],
+        ),
         (query([{**PENGUIN, "island": "Mars"}]), None),  # not an allowed category
         (query([{**PENGUIN, "bill_length": ""}]), None),  # may not be missing
         (query([{**PENGUIN, "adult": "maybe"}]), None),
@@ -96,7 +99,13 @@ def test_the_general_reader_takes_as_many_rows_as_a_request_may_have_and_no_more
 
 # Requests the fast path answers, for each model: the service's whole answer must be byte for byte FastAPI's.
 ANSWERED = {
-    "trained_model": [b"height=138", b"height=62.5&height=72&height=150", b"height=45.0001", b"height=72.25e0", b"height=72&source=x"],
+    "trained_model": [
+        b"height=138",
+        b"height=62.5&height=72&height=150",
+        b"height=45.0001",
+        b"height=72.25e0",
+        b"height=72&source=x",
+    ],
     "penguins": [
         query([PENGUIN]),
         query([PENGUIN, {**PENGUIN, "flipper_length": "", "adult": "no"}, {**PENGUIN, "island": "Torgersen", "adult": ""}]),
@@ -178,7 +187,11 @@ def test_the_fast_path_answers_an_agreed_request_itself(ready_state, golden):
         # training heights (read from the training file here) is the last header.
         outside = b"1" if not low <= height <= high else b"0"
         length = (b"content-length", str(len(reply.body)).encode())
-        assert reply.messages[0]["headers"] == [(b"content-type", b"application/json"), length, (b"x-modelgate-extrapolated", outside)]
+        assert reply.messages[0]["headers"] == [
+            (b"content-type", b"application/json"),
+            length,
+            (b"x-modelgate-extrapolated", outside),
+        ]
         (answer,) = json.loads(reply.body)["response"]
         assert case.met_by(answer), f"height {height:g}: got {answer}, agreed {case.expected}"
 
@@ -265,7 +278,10 @@ def test_a_model_without_a_training_profile_answers_without_the_extrapolation_he
     del manifest["training_data"]["profile"]  # as a model packaged elsewhere, without one, would have it
     (unprofiled / "manifest.json").write_text(json.dumps(manifest))
     state = _state(unprofiled)
-    fast, slow = ask(FastAnswer(Fallback(), state), "GET", "/weight", b"height=50"), ask(create_api(state), "GET", "/weight", b"height=50")
+    fast, slow = (
+        ask(FastAnswer(Fallback(), state), "GET", "/weight", b"height=50"),
+        ask(create_api(state), "GET", "/weight", b"height=50"),
+    )
     assert [name for name, _ in fast.messages[0]["headers"]] == [b"content-type", b"content-length"]
     assert "x-modelgate-extrapolated" not in slow.headers and fast.body == slow.body
 
@@ -274,7 +290,9 @@ def test_a_service_refusing_extrapolations_leaves_them_to_fastapi_which_refuses(
     low, _ = _training_span()
     refuse = Settings.from_env({"MODELGATE_EXTRAPOLATION": "refuse"})
     behind = Fallback()
-    assert ask(FastAnswer(behind, _state(trained_model, "refuse")), "GET", "/weight", f"height={low - 1!r}".encode()).status == 418
+    assert (
+        ask(FastAnswer(behind, _state(trained_model, "refuse")), "GET", "/weight", f"height={low - 1!r}".encode()).status == 418
+    )
     with TestClient(create_app(trained_model, refuse)) as client:
         refused, answered = client.get(f"/weight?height={low - 1!r}"), client.get("/weight?height=70")
     (item,) = error_items(refused.content)

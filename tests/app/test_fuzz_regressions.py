@@ -61,7 +61,9 @@ def test_a_json_height_must_be_a_json_number(client, body):
     assert HEIGHT.describe() in error_items(response.content)[0]["msg"]
 
 
-@pytest.mark.parametrize("query", ["height=1_0", "height=infinity", "height=%D9%A1%D9%A2", "height=72&height=1_0&x=1", "height=0x48"])
+@pytest.mark.parametrize(
+    "query", ["height=1_0", "height=infinity", "height=%D9%A1%D9%A2", "height=72&height=1_0&x=1", "height=0x48"]
+)
 def test_a_query_height_must_be_a_plain_decimal_number(client, query):
     response = client.get(f"/weight?{query}")
     assert response.status_code == 422, response.text

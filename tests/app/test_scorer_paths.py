@@ -102,4 +102,6 @@ def test_a_plain_line_is_scored_without_scikit_learns_per_call_checks(bundled):
         raise AssertionError("LinearRegression.predict called on the hot path")
 
     estimator.predict = refuse
-    assert Scorer(estimator, loaded.contract, ["height"]).predict_rows([{"height": 72.0}]).tolist() == [pytest.approx(line, abs=5e-5)]
+    assert Scorer(estimator, loaded.contract, ["height"]).predict_rows([{"height": 72.0}]).tolist() == [
+        pytest.approx(line, abs=5e-5)
+    ]

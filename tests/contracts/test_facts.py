@@ -99,7 +99,9 @@ def _moved_features(folder, answers: dict[float, float]):
 
 
 def test_selftest_and_report_agree_with_met_by_at_the_tolerance(trained_model, tmp_path, capsys):
-    answers = dict(zip((138.0, 140.0), artifact.load(trained_model).scorer().predict_rows([{"height": 138.0}, {"height": 140.0}])))
+    answers = dict(
+        zip((138.0, 140.0), artifact.load(trained_model).scorer().predict_rows([{"height": 138.0}, {"height": 140.0}]))
+    )
     features = _moved_features(tmp_path / "features", {h: float(a) for h, a in answers.items()})
     model = train_into(tmp_path / "model", features, TRAINING_DATA)
     cases = {c.values[0]: c for c in artifact.load(model).contract.golden}

@@ -91,7 +91,12 @@ def test_the_contract_holds_exactly_the_inputs_and_output_the_features_declare(f
     rows = _declared(folder)
     assert contract.names == [r["input"] for r in rows]
     for spec, row in zip(contract.inputs, rows):
-        assert (spec.kind, spec.unit, spec.meaning, spec.missing) == (row["kind"], row["unit"], row["meaning"], row["may be missing"] == "yes")
+        assert (spec.kind, spec.unit, spec.meaning, spec.missing) == (
+            row["kind"],
+            row["unit"],
+            row["meaning"],
+            row["may be missing"] == "yes",
+        )
         if spec.numeric:
             bounds = spec.range
             assert (bounds.low, bounds.high, bounds.low_closed, bounds.high_closed) == _accepted(folder, row), spec.name
@@ -119,7 +124,9 @@ def test_the_contract_holds_exactly_the_agreed_answers_the_features_write(folder
 @pytest.mark.parametrize("folder", [FEATURES, DIABETES], ids=["bundled", "diabetes"])
 def test_the_contract_holds_exactly_the_quality_and_risk_numbers_the_features_write(folder):
     contract = read_contract(folder)
-    assert [contract.r2_band.low, contract.r2_band.high] == _numbers(folder, rf"R² on the training data is between {NUMBER} and {NUMBER}")
+    assert [contract.r2_band.low, contract.r2_band.high] == _numbers(
+        folder, rf"R² on the training data is between {NUMBER} and {NUMBER}"
+    )
     assert [contract.typical_error.limit] == _numbers(folder, rf"its typical error is at most {NUMBER}")
     assert [contract.champion_margin.margin] == _numbers(folder, rf"typical error is at most {NUMBER} \w+ worse than")
     bounds = _numbers(folder, rf"it gives for (?:an? )?accepted \w+ is at least {NUMBER} and at most {NUMBER}")
@@ -135,7 +142,9 @@ def test_the_contract_holds_exactly_the_quality_and_risk_numbers_the_features_wr
         for pattern in (r"over all accepted (\w+?)s? an? \w+ \w+ never gets an? lower", r"the \w+ never falls as (\w+) rises?")
         for name in re.findall(pattern, text)
     ]
-    assert sorted(m.input for m in contract.monotonic) == sorted(rising) and {m.direction for m in contract.monotonic} == {"rises"}
+    assert sorted(m.input for m in contract.monotonic) == sorted(rising) and {m.direction for m in contract.monotonic} == {
+        "rises"
+    }
 
 
 def test_the_facts_are_found_inside_a_rule_too(tmp_path):
@@ -159,7 +168,10 @@ GOLDEN = [("island", "bill", "mass"), ("Biscoe", "40", "4000")]
 
 
 def _folder(tmp_path: Path, inputs=INPUTS, golden=GOLDEN, output="mass", files=None) -> Path:
-    written = {"model.feature": declaration(inputs, output, "grams", 1), "scoring.feature": agreed(golden, output, "grams", "0.5")}
+    written = {
+        "model.feature": declaration(inputs, output, "grams", 1),
+        "scoring.feature": agreed(golden, output, "grams", "0.5"),
+    }
     return write_features(tmp_path / "features", {**written, **(files or {})})
 
 
@@ -178,6 +190,10 @@ def _with(index: int, **cells) -> list[tuple]:
 
 
 NO_ANSWERS = "{folder}: no agreed answers (a Scenario Outline whose Then step is 'the answer is <mass> …, give or take N')"
+RISK = "Feature: Risk\n  Scenario: Plausible bills\n    Then the service accepts bills from 30 to 60 mm, and no others\n"
+NOT_UTF8 = "Feature: Notes\n  Scenario: Café\n    Given nothing\n".encode("latin-1")
+TABLE = "(input | meaning | unit | kind | accepted | may be missing)"
+# case: (what the folder holds, the problems it has; {file|text}: where text is written, {file#text}: its line number)
 CASES = {
     "a range whose low end is above its high end": (
         {"inputs": _with(1, accepted="from 60 to 30")},
@@ -205,20 +221,25 @@ CASES = {
     ),
     "no agreed answers": ({"golden": [GOLDEN[0]]}, [NO_ANSWERS]),
     "an input whose accepted numbers are stated twice": (
-        {"files": {"risk.feature": "Feature: Risk\n  Scenario: Plausible bills\n    Then the service accepts bills from 30 to 60 mm, and no others\n"}},
-        ["{model.feature|its bill's length}: input 'bill': its accepted numbers are stated twice: here and at {risk.feature|accepts}"],
+        {"files": {"risk.feature": RISK}},
+        [
+            "{model.feature|its bill's length}: input 'bill': its accepted numbers are stated twice: "
+            "here and at {risk.feature|accepts}"
+        ],
     ),
     "no inputs table": (
         {"inputs": []},
-        ["{model.feature|it takes these inputs}: the inputs need a table: a header (input | meaning | unit | kind | accepted | "
-         "may be missing) and a row per input"],
-    ),  # fmt: skip
+        [f"{{model.feature|it takes these inputs}}: the inputs need a table: a header {TABLE} and a row per input"],
+    ),
     "a table with a missing cell": (
         {"golden": [GOLDEN[0], ("Biscoe", "4000")]},
-        ["{scoring.feature}: not a readable feature: ({scoring.feature#Biscoe}:7): inconsistent cell count within the table", NO_ANSWERS],
+        [
+            "{scoring.feature}: not a readable feature: ({scoring.feature#Biscoe}:7): inconsistent cell count within the table",
+            NO_ANSWERS,
+        ],
     ),
     "non-UTF-8 text": (
-        {"files": {"extra.feature": "Feature: Notes\n  Scenario: Café\n    Given nothing\n".encode("latin-1")}},
+        {"files": {"extra.feature": NOT_UTF8}},
         ["{extra.feature}: not UTF-8 text (byte 30); save the file as UTF-8"],
     ),
 }

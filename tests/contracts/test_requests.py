@@ -47,7 +47,16 @@ def test_a_query_gives_a_row_per_value_in_the_order_asked_and_ignores_other_para
 
 
 def test_a_query_reads_categories_yes_no_and_missing_values():
-    pairs = [("island", "Dream"), ("bill", ""), ("year", "2008"), ("tagged", "no"), ("island", "Biscoe"), ("bill", "40"), ("year", "2009"), ("tagged", "")]
+    pairs = [
+        ("island", "Dream"),
+        ("bill", ""),
+        ("year", "2008"),
+        ("tagged", "no"),
+        ("island", "Biscoe"),
+        ("bill", "40"),
+        ("year", "2009"),
+        ("tagged", ""),
+    ]
     rows, errors = rows_from_query(PENGUIN, pairs)
     assert errors == []
     assert rows == [
@@ -91,9 +100,15 @@ def test_the_message_names_the_input_and_its_rule():
 
 
 def test_every_input_must_be_given_once_per_row():
-    _, errors = rows_from_query(PENGUIN, [("island", "Dream"), ("island", "Biscoe"), ("bill", ""), ("year", "2008"), ("tagged", "yes")])
+    _, errors = rows_from_query(
+        PENGUIN, [("island", "Dream"), ("island", "Biscoe"), ("bill", ""), ("year", "2008"), ("tagged", "yes")]
+    )
     assert errors == [
-        {"loc": ["query"], "msg": "every input must be given once per row; got island 2, bill 1, year 1, tagged 1", "type": "rows_mismatch"}
+        {
+            "loc": ["query"],
+            "msg": "every input must be given once per row; got island 2, bill 1, year 1, tagged 1",
+            "type": "rows_mismatch",
+        }
     ]
     _, errors = rows_from_query(PENGUIN, [("island", "Dream"), ("year", "2008")])
     assert _types(errors) == [(("query", "bill"), "input_missing"), (("query", "tagged"), "input_missing")]
@@ -150,7 +165,9 @@ def test_a_bad_body_gets_one_error_per_thing_wrong_named_by_its_place(body, expe
 
 
 def test_columns_of_different_lengths_are_refused_naming_each_length():
-    _, errors = rows_from_json(PENGUIN, {"island": ["Dream", "Dream"], "bill": [None], "year": [2008, 2008, 2008], "tagged": [True]})
+    _, errors = rows_from_json(
+        PENGUIN, {"island": ["Dream", "Dream"], "bill": [None], "year": [2008, 2008, 2008], "tagged": [True]}
+    )
     lengths = "island 2, bill 1, year 3, tagged 1"
     assert errors == [{"loc": ["body"], "msg": f"every input's list must be as long; got {lengths}", "type": "rows_mismatch"}]
 

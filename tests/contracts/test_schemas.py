@@ -60,7 +60,9 @@ def test_the_schemas_hold_every_bound_of_the_contract_exactly(folder):
 
 def test_the_bundled_schema_names_its_checks_as_the_features_word_them():
     text = (FEATURES / "risk.feature").read_text()
-    low, high, unit = re.search(r"accepts heights (greater than [0-9.]+) and (at most [0-9.]+) (\w+), and no others", text).groups()
+    low, high, unit = re.search(
+        r"accepts heights (greater than [0-9.]+) and (at most [0-9.]+) (\w+), and no others", text
+    ).groups()
     contract = read_contract(FEATURES)
     assert rule_names(contract) == [f"{low} {unit}", f"{high} {unit}"]
     frame = pd.DataFrame({"height": [float(low.split()[-1]), math.nextafter(float(high.split()[-1]), INF)]})
@@ -76,12 +78,17 @@ def test_open_and_closed_ends_are_held_exactly(low_closed, high_closed):
     expected = {row for row, v in enumerate(values, start=1) if not _expected(bounds, v)}
     found = run_schema(batch_input(contract), pd.DataFrame({"x": values}))
     assert {f.row for f in found} == expected
-    names = {1: "at least -2.5 mm" if low_closed else "greater than -2.5 mm", 2: "at most 7.25 mm" if high_closed else "less than 7.25 mm"}
+    names = {
+        1: "at least -2.5 mm" if low_closed else "greater than -2.5 mm",
+        2: "at most 7.25 mm" if high_closed else "less than 7.25 mm",
+    }
     assert {f.check for f in found} == {names[1], names[2]}
 
 
 @pytest.mark.parametrize(
-    "bounds", [Range(0.0, None, True), Range(None, 10.0, high_closed=False), Range(None, None), None], ids=["low", "high", "any", "none"]
+    "bounds",
+    [Range(0.0, None, True), Range(None, 10.0, high_closed=False), Range(None, None), None],
+    ids=["low", "high", "any", "none"],
 )
 def test_an_open_ended_number_still_refuses_the_infinities(bounds):
     contract = Contract((Input("x", NUMBER, range=bounds),), Output("y"))
@@ -127,7 +134,11 @@ def test_categories_and_missing_values_are_held_as_declared(missing):
 def test_an_answer_must_be_a_finite_number_and_training_rows_need_one():
     contract = read_contract(FEATURES)
     answers = pd.DataFrame({"height": [70.0, 71.0, 72.0, 73.0], "weight": [150.0, INF, -INF, np.nan]})
-    assert sorted((f.column, f.row) for f in run_schema(batch_output(contract), answers)) == [("weight", 2), ("weight", 3), ("weight", 4)]
+    assert sorted((f.column, f.row) for f in run_schema(batch_output(contract), answers)) == [
+        ("weight", 2),
+        ("weight", 3),
+        ("weight", 4),
+    ]
     rows = pd.DataFrame({"height": [70.0, 71.0, 0.0], "weight": [150.0, np.nan, 120.0]})
     assert sorted((f.column, f.row) for f in run_schema(training(contract), rows)) == [("height", 3), ("weight", 2)]
     (lacking,) = run_schema(training(contract), pd.DataFrame({"height": [70.0]}))

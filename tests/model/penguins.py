@@ -56,6 +56,8 @@ def data(path: Path) -> Path:
 
 def pipeline(**ridge) -> Pipeline:
     numbers = Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())])
-    categories = Pipeline([("impute", SimpleImputer(strategy="most_frequent")), ("onehot", OneHotEncoder(handle_unknown="ignore"))])
+    categories = Pipeline(
+        [("impute", SimpleImputer(strategy="most_frequent")), ("onehot", OneHotEncoder(handle_unknown="ignore"))]
+    )
     prepare = ColumnTransformer([("numbers", numbers, NUMBERS), ("categories", categories, CATEGORIES)])
     return Pipeline([("prepare", prepare), ("model", Ridge(**ridge))])

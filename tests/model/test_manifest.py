@@ -59,14 +59,47 @@ def test_the_manifest_is_the_file_on_disk_and_signs_each_file_with_its_sha256(tr
     assert _on_disk(tmp_path / "again") == _on_disk(trained_model) and read_manifest(tmp_path / "again") == manifest
 
 
-def test_the_model_version_names_the_data_the_contract_and_the_answers(trained_model):
+def test_the_model_version_names_the_data_the_contract_the_answers_and_the_form(trained_model):
     manifest = read_manifest(trained_model)
     data, contract, answers = manifest.training_data["sha256"], manifest.contract.sha256, manifest.answers_sha256
-    assert manifest.model_version == model_version(data, contract, answers)
+    form = hashlib.sha256(json.dumps(_form_numbers(trained_model), sort_keys=True).encode()).hexdigest()  # computed here
+    assert manifest.form_sha256 == form
+    assert manifest.model_version == model_version(data, contract, answers, form)
     assert len(manifest.model_version) == 12 and int(manifest.model_version, 16) >= 0
     other = "0" * 64
-    assert len({model_version(data, contract, answers), model_version(other, contract, answers),
-                model_version(data, other, answers), model_version(data, contract, other)}) == 4  # fmt: skip
+    versions = {model_version(data, contract, answers, form), model_version(other, contract, answers, form)}
+    versions |= {model_version(data, other, answers, form), model_version(data, contract, other, form)}
+    versions |= {model_version(data, contract, answers, other), model_version(data, contract, answers)}
+    assert len(versions) == 6
+
+
+def _form_numbers(directory: Path) -> dict:
+    body = json.loads((directory / "serving.json").read_text())
+    return {key: body[key] for key in ("decimals", "intercept", "columns")}
+
+
+def test_a_serving_form_changed_and_signed_again_by_hand_is_refused(model_copy_for_forms):
+    """A coefficient moved and the serving form's SHA-256 updated in the manifest: the version names the numbers."""
+    directory = model_copy_for_forms
+    path = directory / "serving.json"
+    body = json.loads(path.read_text())
+    body["columns"][0]["coefficient"] += 0.001
+    path.write_text(json.dumps(body, indent=2) + "\n")
+    manifest = json.loads((directory / "manifest.json").read_text())
+    manifest["serving"]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+    from modelgate.model import served
+
+    with pytest.raises(ArtifactError, match="this form is not model"):
+        served.load(directory)
+
+
+@pytest.fixture
+def model_copy_for_forms(trained_model, tmp_path) -> Path:
+    import shutil
+
+    shutil.copytree(trained_model, tmp_path / "model")
+    return tmp_path / "model"
 
 
 def _damaged(directory: Path, name: str, how: str) -> None:
@@ -200,7 +233,14 @@ def test_an_unreadable_manifest_is_an_artifact_error_not_a_traceback(model_copy)
         lambda m: m.update(contract="contract.json"),
         lambda m: m.update(unexpected=1),
     ],
-    ids=["no model", "no inputs", "no answers digest", "a file without its digest", "a file as a string", "a field of no manifest"],
+    ids=[
+        "no model",
+        "no inputs",
+        "no answers digest",
+        "a file without its digest",
+        "a file as a string",
+        "a field of no manifest",
+    ],
 )
 def test_a_manifest_lacking_or_misnaming_a_field_is_refused(model_copy, change):
     found = _on_disk(model_copy)

@@ -22,7 +22,9 @@ EXAMPLES = {
 
 
 def _modelgate(folder: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "modelgate.cli", *args], cwd=folder, capture_output=True, text=True, check=False, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "modelgate.cli", *args], cwd=folder, capture_output=True, text=True, check=False, **kwargs
+    )
 
 
 @pytest.fixture(params=sorted(EXAMPLES))

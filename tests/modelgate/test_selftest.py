@@ -38,7 +38,11 @@ def test_it_needs_nothing_but_the_model_folder(trained_model, tmp_path):
     empty = tmp_path / "empty"
     shutil.copytree(trained_model, empty / "model")
     done = subprocess.run(
-        [sys.executable, "-m", "modelgate.cli", "selftest", "--model", "model"], cwd=empty, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "modelgate.cli", "selftest", "--model", "model"],
+        cwd=empty,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "checks passed" in done.stdout and sorted(p.name for p in empty.iterdir()) == ["model"]
@@ -91,7 +95,11 @@ def test_the_junit_names_the_model_it_checked(trained_model, tmp_path):
 @pytest.mark.parametrize(
     ("edit", "check", "message"),
     [
-        (lambda m: m["metrics"].update(r2_train=m["metrics"]["r2_train"] ** 0.5 + 0.1), "R² band", "is outside the agreed band 0.6 – 0.95"),
+        (
+            lambda m: m["metrics"].update(r2_train=m["metrics"]["r2_train"] ** 0.5 + 0.1),
+            "R² band",
+            "is outside the agreed band 0.6 – 0.95",
+        ),
         (lambda m: m["metrics"].pop("r2_train"), "R² band", "states no R² on its training data"),
         (lambda m: m["metrics"]["cv"].update(mae=11.5), "typical error", "11.5000 is above the agreed 11 pounds"),
     ],

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from modelgate.contracts.golden import golden_cases
+from modelgate.contracts.reader import read_contract
 
 from steps.layout import package_folders
 from steps.service import free_port, wait_until_healthy
@@ -104,7 +104,7 @@ def installed(wheel, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
     """A working directory outside the checkout, holding only what a project of the user's holds at the default
-    places: the training data and the features (the contract: score judges drift by risk.feature's levels)."""
+    places: the training data and the features (the contract the model is trained under)."""
     work = tmp_path_factory.mktemp("work")
     (work / "data").mkdir()
     shutil.copy2(TRAINING_DATA, work / "data" / TRAINING_DATA.name)
@@ -131,13 +131,13 @@ def test_every_package_is_imported_from_the_venv(installed, workdir, env):
 
 def test_the_installed_command_trains_scores_gates_and_serves_from_any_directory(installed, workdir, env):
     modelgate = str(installed / "modelgate")
-    cases = golden_cases(FEATURES)
+    cases = read_contract(FEATURES).golden
 
     _run([modelgate, "train"], workdir, env)
     manifest = json.loads((workdir / "model" / "bundled" / "manifest.json").read_text())
 
     with open(workdir / "heights.csv", "w", newline="") as out:
-        csv.writer(out).writerows([["height"], *[[case.height] for case in cases]])
+        csv.writer(out).writerows([["height"], *[list(case.values) for case in cases]])
     _run([modelgate, "score", "heights.csv", "weights.csv", "--junit", "reports/junit/batch.xml"], workdir, env)
     with open(workdir / "weights.csv", newline="") as scored:
         weights = [float(row["weight"]) for row in csv.DictReader(scored)]
@@ -154,7 +154,7 @@ def test_the_installed_command_trains_scores_gates_and_serves_from_any_directory
     server = subprocess.Popen([modelgate, "serve", "--port", str(port)], cwd=workdir, env=env, stderr=subprocess.PIPE, text=True)
     try:
         wait_until_healthy(f"http://127.0.0.1:{port}", timeout=30)
-        case = next(case for case in cases if case.height == 138)
+        case = next(case for case in cases if case.values == (138.0,))
         answer = requests.get(f"http://127.0.0.1:{port}/weight", params={"height": "138"}, timeout=10)
         assert answer.status_code == 200, answer.text
         assert list(answer.json()) == ["response"], answer.text

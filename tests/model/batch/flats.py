@@ -57,6 +57,11 @@ Feature: Agreed prices
 
 RISK_FEATURE = """@risk
 Feature: Model risk
+  Scenario: The model being released is not worse than the model in production
+    Given the model under test and the model in production
+    When both score the evaluation flats, which neither was trained on
+    Then the new model's typical error is at most 2 thousands worse than the production model's
+
   Scenario: A file of flats like the training flats is scored as usual
     Given a file of the evaluation flats
     When the file is scored with the drift check

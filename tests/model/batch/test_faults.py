@@ -21,11 +21,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from modelgate.contracts.reader import read_contract
 from modelgate.model.batch.stream import score_file
-from modelgate.files import TEMP_MARK
 
 from modelgate.cli import main
-from steps.support import heights_like_training, load_scorer, temporaries
+from modelgate.files import TEMP_MARK
+from steps.support import FEATURES, TRAINING_DATA, load_scorer, rows_like_training, temporaries
 
 ROWS = 1_500_000  # about 10 MB in, 20 MB out: several blocks, long enough to be killed mid-write
 KILLS = 5
@@ -130,7 +131,8 @@ def _check_disk_full(source: Path, full: Path, model: Path, capsys) -> None:
 
 def _like_training(rows: int) -> str:
     """One height repeated is refused as drifted input: these files hold the training people's heights."""
-    return "height\n" + "".join(f"{h}\n" for h in heights_like_training(rows))
+    contract = read_contract(FEATURES)
+    return "height\n" + "".join(f"{row[0]}\n" for row in rows_like_training(TRAINING_DATA, contract, rows))
 
 
 def test_a_full_disk_under_output_is_one_clear_line(tmp_path, trained_model, capsys, record_testsuite_property):
@@ -203,6 +205,7 @@ def _simulate_enospc(source: Path, folder: Path, model_dir: Path, capsys, previo
 def test_the_in_process_scorer_cleans_up_after_enospc_too(tmp_path, trained_model, monkeypatch):
     """The library call (used by the watcher and pipelines) raises the same one-line error."""
     from modelgate.contracts.errors import ModelgateError
+
     from modelgate import files as writer  # the atomic writer flushes OUTPUT's temporary
 
     source = tmp_path / "in.csv"

@@ -4,7 +4,7 @@ Files are dropped into INBOX between runs (large ones, so a kill can land while 
 written; a same-content upload under another name; a file that breaks the contract). Each run is
 killed once a temporary of an output in OUTBOX holds a seeded random number of bytes, then a
 final ``--once`` run finishes. Promises checked: every distinct content is scored exactly once,
-into OUTBOX under the ``output_name`` rule, complete and equal to the scorer's predictions; the
+into OUTBOX under the ``output_name`` rule, complete and equal to the model's own predictions; the
 same content under another name is not scored again; the bad file is in QUARANTINE with its
 reports; no temporaries are left; the ledger holds one entry per distinct content, each pointing
 at an existing file.
@@ -22,11 +22,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from modelgate.model import artifact
+from modelgate.model.artifact import Artifact
 from modelgate.model.batch.watch import LEDGER_FOLDER, output_name
-from modelgate.files import TEMP_MARK, sha256_file
-from modelgate.model.scorer import Scorer
 
-from steps.support import load_scorer, temporaries
+from modelgate.files import TEMP_MARK, sha256_file
+from steps.support import temporaries
 
 SEED = 1815
 KILLS = 4
@@ -106,11 +107,11 @@ def test_sigkilled_watcher_scores_every_content_once_completely(tmp_path, traine
                 proc.kill()
                 proc.communicate(timeout=30)
 
-    _check_outbox(outbox, inbox, good, load_scorer(trained_model))
+    _check_outbox(outbox, inbox, good, artifact.load(trained_model))
     _check_quarantine_and_ledger(outbox, quarantine, inbox, good)
 
 
-def _check_outbox(outbox: Path, inbox: Path, good: list[str], scorer: Scorer) -> None:
+def _check_outbox(outbox: Path, inbox: Path, good: list[str], loaded: Artifact) -> None:
     """Every distinct good content once, under the output_name rule; the duplicate upload not scored."""
     outputs = sorted(p.name for p in outbox.iterdir() if p.is_file())
     assert outputs == sorted(output_name(n) for n in good), outputs
@@ -123,7 +124,8 @@ def _check_outbox(outbox: Path, inbox: Path, good: list[str], scorer: Scorer) ->
         assert list(scored.columns) == ["height", "weight"]
         assert len(scored) == len(source), name
         assert np.array_equal(scored["height"].to_numpy(), source["height"].to_numpy()), name
-        assert np.array_equal(scored["weight"].to_numpy(), scorer.predict(source["height"].to_numpy())), name
+        expected = np.round(loaded.estimator.predict(source[["height"]]), loaded.contract.output.decimals)  # scikit-learn's own
+        assert np.array_equal(scored["weight"].to_numpy(), expected), name
     assert temporaries(outbox) == []
 
 

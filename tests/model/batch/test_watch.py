@@ -1,4 +1,6 @@
-"""The watcher on local folders: stability, empty files, the ledger, restarts (no Azurite needed)."""
+"""The watcher (``model.batch.watch``) on local folders: stability, empty files, the ledger, restarts, the drift check;
+for the bundled one-number model and the flat price model of several inputs (:mod:`.flats`). One test watches a blob
+prefix on Azurite (marked storage)."""
 
 from __future__ import annotations
 
@@ -6,9 +8,11 @@ import json
 
 import pytest
 from modelgate.contracts.errors import ModelgateError
+from modelgate.model.batch.inputs_check import Policy
 from modelgate.model.batch.watch import LEDGER_FOLDER, Watcher, output_name
 
 from modelgate.cli import main
+from tests.model.batch import flats
 
 
 @pytest.fixture
@@ -128,3 +132,51 @@ def test_watch_command_reports_usage_errors_in_one_line(tmp_path, trained_model,
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("modelgate: error: ") and "folder not found" in err and err.count("\n") == 1
+
+
+@pytest.mark.storage
+def test_watching_a_prefix_with_no_blobs_yet_is_not_an_error(azure_storage, trained_model, capsys):
+    container = azure_storage.new_container()
+    code = main(
+        [
+            "watch",
+            f"abfs://{container}/inbox",
+            "--outbox",
+            f"abfs://{container}/outbox",
+            "--quarantine",
+            f"abfs://{container}/quarantine",
+            "--model",
+            str(trained_model),
+            "--once",
+            "--settle",
+            "0",
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+
+
+# -- a model of several inputs ----------------------------------------------------------------------------------------
+
+
+def test_flats_are_scored_or_quarantined_with_a_report_naming_the_line_column_and_rule(folders, flats_loaded, flats_training):
+    inbox, outbox, quarantine = folders
+    policy = Policy.of(flats_loaded.contract, flats_loaded.manifest.training_data["profile"])
+    rows = flats.training_rows(flats_training)
+    flats.write_file(inbox / "good_input.csv", rows)
+    bad = [list(r) for r in rows]
+    bad[41][flats.NAMES.index("district")] = "Nowhere"
+    flats.write_file(inbox / "bad_input.csv", bad)
+    lines = []
+    outcomes = Watcher(*folders, flats_loaded.scorer(), log=lines.append, policy=policy).run(once=True, settle=0)
+    assert sorted((o.name, o.status, o.rows) for o in outcomes) == [
+        ("bad_input.csv", "quarantined", len(rows)),
+        ("good_input.csv", "scored", len(rows)),
+    ]
+    assert (outbox / "good_output.csv").read_text().splitlines()[0] == ",".join([*flats.NAMES, flats.OUTPUT])
+    assert len((outbox / "good_output.csv").read_text().splitlines()) == len(rows) + 1
+    report = json.loads((quarantine / "bad_input.csv.report.json").read_text())
+    found = [(e["line"], e["column"], e["check"], e["value"]) for e in report["failures"]["examples"]]
+    assert found == [(43, "district", "one of North, South, East, West", "'Nowhere'")]
+    assert report["inputs"]["drift"]["verdict"] == "stable"
+    assert 'name="one of North, South, East, West"' in (quarantine / "bad_input.csv.junit.xml").read_text()
+    assert (quarantine / "bad_input.csv").read_bytes() == (inbox / "bad_input.csv").read_bytes()

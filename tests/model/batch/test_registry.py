@@ -1,7 +1,8 @@
-"""The production model from an MLflow model registry (``models:/NAME@ALIAS``, extra ``mlflow``), on MLflow's own
-local registry (a SQLite database in tmp_path): ``modelgate publish`` registers the bundled model and moves the
-alias, ``modelgate compare`` reads it back, verified. The expected values come from outside the code under test:
-the model folders' manifest files, the registry read with MLflow's own client, the artifact files on disk."""
+"""The production model from an MLflow model registry (``model.batch.registry``: ``models:/NAME@ALIAS``, extra
+``mlflow``), on MLflow's own local registry (a SQLite database in tmp_path): ``modelgate publish`` registers the bundled
+model (and the flat price model of several inputs) and moves the alias, ``modelgate compare`` reads it back, verified.
+The expected values come from outside the code under test: the model folders' files on disk, the registry read with
+MLflow's own client, the features the flats' contract was written in."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def test_the_published_bundled_model_is_read_back_and_passes_against_itself(regi
     assert main(["gate", str(junit.parent), "--require", "compare"]) == 0
     (tags,) = _versions().values()
     manifest = json.loads((model / "manifest.json").read_text())
-    assert tags == {"model_version": manifest["model_version"], "model_sha256": manifest["model_sha256"]}
+    assert tags == {"model_version": manifest["model_version"], "model_sha256": manifest["model"]["sha256"]}
 
 
 def test_a_model_trained_on_shuffled_weights_fails_against_the_alias(registry, shuffled_model, capsys):
@@ -111,14 +112,36 @@ def test_publishing_again_registers_nothing_and_an_old_model_moves_the_alias_bac
     assert {alias: str(version) for alias, version in aliases.items()} == {"champion": "1"}
 
 
-def test_the_registered_artifacts_are_the_model_folder_with_a_signature(registry):
-    assert main(["publish", str(bundled_model()), ALIAS]) == 0
-    (folder,) = registry.glob("mlruns/*/artifacts/model")
-    assert sorted(p.name for p in folder.iterdir()) == ["MLmodel", "manifest.json", "model.skops", "serving.json"]
-    for name in ("manifest.json", "model.skops", "serving.json"):
-        assert (folder / name).read_bytes() == (bundled_model() / name).read_bytes(), name
+def _signature(folder: Path) -> tuple[list[tuple], list[tuple]]:
+    """The registered MLmodel file's signature: (inputs, outputs) as (name, type, required)."""
     signature = yaml.safe_load((folder / "MLmodel").read_text())["signature"]
-    assert json.loads(signature["inputs"])[0]["name"] == "height" and json.loads(signature["outputs"])[0]["name"] == "weight"
+    return tuple(
+        [(c["name"], c["type"], c.get("required", True)) for c in json.loads(signature[k])] for k in ("inputs", "outputs")
+    )
+
+
+def test_the_registered_artifacts_are_the_model_folder_with_a_signature(registry):
+    model = bundled_model()
+    assert main(["publish", str(model), ALIAS]) == 0
+    (folder,) = registry.glob("mlruns/*/artifacts/model")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["MLmodel", *(p.name for p in model.iterdir())])
+    for path in model.iterdir():
+        assert (folder / path.name).read_bytes() == path.read_bytes(), path.name
+    assert _signature(folder) == ([("height", "double", True)], [("weight", "double", True)])
+
+
+def test_a_model_of_several_inputs_is_registered_with_each_input_in_its_signature(registry, flats_model, flats_training, capsys):
+    alias = "models:/price@champion"
+    assert main(["publish", str(flats_model), alias]) == 0
+    (folder,) = registry.glob("mlruns/*/artifacts/model")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["MLmodel", *(p.name for p in flats_model.iterdir())])
+    # As flats.MODEL_FEATURE declares them: a number, a category, a number that may be missing, a yes/no.
+    inputs = [("area", "double", True), ("district", "string", True), ("age", "double", False), ("garden", "boolean", True)]
+    assert _signature(folder) == (inputs, [("price", "double", True)])
+    junit = registry / "compare.xml"
+    args = ["compare", "--champion", alias, "--challenger", str(flats_model), "--data", str(flats_training)]
+    assert main([*args, "--junit", str(junit)]) == 0, capsys.readouterr().out
+    assert _properties(junit)["production_model"] == _version_of(flats_model)
 
 
 def test_an_unknown_alias_or_model_is_no_production_model_yet(registry, capsys):
@@ -149,8 +172,8 @@ def test_a_tampered_artifact_in_the_registry_fails_in_one_line(registry, capsys)
 def test_a_replaced_model_with_a_matching_manifest_fails_against_the_registry_tags(registry, shuffled_model, capsys):
     assert main(["publish", str(bundled_model()), ALIAS]) == 0
     (folder,) = registry.glob("mlruns/*/artifacts/model")
-    for name in ("manifest.json", "model.skops", "serving.json"):
-        (folder / name).write_bytes((shuffled_model / name).read_bytes())
+    for path in shuffled_model.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
     assert _compare(ALIAS, bundled_model(), registry / "c.xml") == 2
     _one_error_line(capsys, "changed after it was registered")
 
@@ -185,17 +208,6 @@ def test_a_wrong_registry_source_is_one_line(registry, capsys, args, problem):
     _one_error_line(capsys, problem)
 
 
-def test_a_folder_is_published_and_read_back_by_the_same_command(tmp_path, capsys):
-    target = tmp_path / "production"
-    assert main(["publish", str(bundled_model()), str(target)]) == 0
-    for name in ("manifest.json", "model.skops", "serving.json"):
-        assert (target / name).read_bytes() == (bundled_model() / name).read_bytes(), name
-    assert main(["publish", str(bundled_model()), str(target)]) == 0
-    assert "already: nothing to do" in capsys.readouterr().out
-    assert _compare(str(target), bundled_model(), tmp_path / "c.xml") == 0
-    assert _properties(tmp_path / "c.xml")["production_model"] == _version_of(bundled_model())
-
-
 # Runs the command with mlflow unimportable, as in an installation without the mlflow extra.
 WITHOUT_MLFLOW = """
 import sys
@@ -227,7 +239,7 @@ def test_without_the_mlflow_extra_a_registry_source_says_so_in_one_line(registry
 
 def test_mlflow_is_loaded_only_for_a_registry_source():
     code = (
-        "import sys, modelgate.app.main, modelgate.cli, modelgate.champion, modelgate.model.batch.champion;"
+        "import sys, modelgate.app.main, modelgate.cli, modelgate.model.batch.production, modelgate.model.batch.registry;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'mlflow', 'sqlalchemy', 'alembic'}))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True, timeout=60)
@@ -237,7 +249,7 @@ def test_mlflow_is_loaded_only_for_a_registry_source():
 def test_the_risk_scenario_compares_with_the_model_at_the_alias(registry, shuffled_model):
     assert main(["publish", str(bundled_model()), ALIAS]) == 0
     junit = registry / "bdd.xml"
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "steps/test_risk.py", "-k", "not_worse"]
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "steps/test_features.py", "-k", "not_worse"]
     command += ["--production-model", ALIAS, "--model", str(shuffled_model), "--junitxml", str(junit)]
     run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert run.returncode == 1 and "the production model's" in run.stdout and "worse by" in run.stdout, run.stdout[-2000:]

@@ -1,0 +1,238 @@
+"""model.forms: the linear serving form answers bit for bit as the scikit-learn estimator it was derived from (the
+bundled one-number line, and a Pipeline of imputers, a scaler, a one-hot encoder and a Ridge over categories and
+missing values); an estimator with no exact form gets none, with the reason; and the form's file reads back as written.
+The estimator's answers are asked of scikit-learn here, on frames built here."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from modelgate.contracts.reader import read_contract
+from modelgate.model import artifact, checks, served
+from modelgate.model.forms import derive, linear
+from modelgate.model.forms.derive import NoForm
+from modelgate.model.manifest import SERVING_FILE, read_manifest
+from modelgate.model.package import package
+from modelgate.model.train import fit, read_training
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import RandomForestRegressor
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, PolynomialFeatures, StandardScaler
+from sklearn.tree import DecisionTreeRegressor
+
+from steps.support import FEATURES, TRAINING_DATA, train_into
+from tests.model import penguins
+
+
+def _frame(contract, order: list[str], rows: list[dict]) -> pd.DataFrame:
+    """Rows as scikit-learn was fitted on them: numbers float64, categories objects, NaN for a missing value."""
+    columns = {}
+    for name in order:
+        values = [row[name] for row in rows]
+        if contract.input(name).numeric:
+            columns[name] = np.array([np.nan if v is None else v for v in values], dtype="float64")
+        else:
+            columns[name] = np.array([np.nan if v is None else v for v in values], dtype=object)
+    return pd.DataFrame(columns, columns=order)
+
+
+def _sklearn(estimator, contract, order, rows) -> np.ndarray:
+    """scikit-learn's own answers, rounded as numpy rounds to the contract's decimals."""
+    return np.round(np.asarray(estimator.predict(_frame(contract, order, rows)), dtype="float64"), contract.output.decimals)
+
+
+@pytest.fixture(scope="module")
+def penguin(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """(features, data, model folder) of the penguin Pipeline."""
+    folder = tmp_path_factory.mktemp("penguin")
+    features, data = penguins.features(folder / "features"), penguins.data(folder / "penguins.csv")
+    contract = read_contract(features)
+    training = read_training(data, contract)
+    package(fit(penguins.pipeline(), training, contract), training, contract, folder / "model")
+    return features, data, folder / "model"
+
+
+def test_the_bundled_line_answers_as_scikit_learn_bit_for_bit(trained_model):
+    model = served.load(trained_model)
+    loaded = artifact.load(trained_model)
+    assert model.form == linear.NAME and model.single is not None
+    rng = np.random.default_rng(14)
+    rows = checks.check_rows(model.contract, model.profiles)
+    heights = [r["height"] for r in rows] + np.arange(0.5, 300.0, 0.05).tolist() + rng.uniform(1e-9, 300.0, 20_000).tolist()
+    expected = np.round(loaded.estimator.predict(pd.DataFrame({"height": heights})), loaded.contract.output.decimals)
+    assert np.array(model.single(heights), dtype="float64").tobytes() == expected.tobytes()
+    assert np.array(model.answer_rows([{"height": h} for h in heights]), dtype="float64").tobytes() == expected.tobytes()
+    assert loaded.scorer().predict({"height": np.array(heights)}).tobytes() == expected.tobytes()
+
+
+def test_the_penguin_pipeline_answers_as_scikit_learn_bit_for_bit(penguin):
+    _, _, model_dir = penguin
+    model, loaded = served.load(model_dir), artifact.load(model_dir)
+    assert (model.form, loaded.manifest.form, loaded.manifest.form_note) == (linear.NAME, linear.NAME, "")
+    rows = checks.check_rows(model.contract, model.profiles)
+    assert {r["sex"] for r in rows} == {"female", "male", None} and any(r["bill_length_mm"] is None for r in rows)
+    expected = _sklearn(loaded.estimator, loaded.contract, loaded.manifest.inputs, rows)
+    assert np.array(model.answer_rows(rows), dtype="float64").tobytes() == expected.tobytes()
+    assert model.single is None
+    form, _, _ = linear.loads((model_dir / SERVING_FILE).read_bytes(), "here")
+    unrounded = loaded.estimator.predict(_frame(loaded.contract, loaded.manifest.inputs, rows[:2000]))
+    assert [form.raw(r) for r in rows[:2000]] == pytest.approx(unrounded.tolist(), rel=1e-12)
+
+
+def test_the_penguin_form_lists_every_column_the_pipeline_makes_with_its_coefficient(penguin):
+    _, _, model_dir = penguin
+    estimator = artifact.load(model_dir).estimator
+    form, _, _ = linear.loads((model_dir / SERVING_FILE).read_bytes(), "here")
+    ridge = estimator.named_steps["model"]
+    assert [c.coefficient for c in form.columns] == ridge.coef_.tolist() and form.intercept == float(ridge.intercept_)
+    made = estimator.named_steps["prepare"].get_feature_names_out().tolist()
+    assert [f"{c.input}_{c.equals}" if c.indicator else c.input for c in form.columns] == [m.split("__", 1)[1] for m in made]
+    coefficients = read_manifest(model_dir).coefficients
+    assert coefficients == form.coefficients and set(coefficients) >= {"intercept", "island=Dream", "sex=female", "year"}
+
+
+def _min_max_and_a_dropped_category() -> Pipeline:
+    bill = Pipeline([("fill", SimpleImputer(strategy="mean")), ("scale", MinMaxScaler())])
+    categories = Pipeline(
+        [("fill", SimpleImputer(strategy="constant", fill_value="male")), ("onehot", OneHotEncoder(drop="first"))]
+    )
+    prepare = ColumnTransformer(
+        [
+            ("bill", bill, ["bill_length_mm"]),
+            ("scaled", StandardScaler(with_mean=False), ["flipper_length_mm", "year"]),
+            ("categories", categories, ["island", "sex"]),
+        ]
+    )
+    return Pipeline([("prepare", prepare), ("model", LinearRegression())])
+
+
+def _a_missing_category_of_its_own() -> Pipeline:
+    numbers = SimpleImputer(strategy="median")
+    prepare = ColumnTransformer(
+        [
+            ("numbers", numbers, ["bill_length_mm", "flipper_length_mm", "year"]),
+            ("categories", OneHotEncoder(handle_unknown="ignore"), ["island", "sex"]),
+        ]
+    )
+    return Pipeline([("prepare", prepare), ("model", Ridge(alpha=3.0))])
+
+
+OTHER_PIPELINES = {
+    "min-max, scaling only, a dropped category": _min_max_and_a_dropped_category,
+    "a missing category of its own": _a_missing_category_of_its_own,
+}
+
+
+@pytest.mark.parametrize("make", OTHER_PIPELINES.values(), ids=OTHER_PIPELINES)
+def test_other_linear_pipelines_have_a_form_that_answers_as_they_do(penguin, make):
+    features, data, _ = penguin
+    contract = read_contract(features)
+    training = read_training(data, contract)
+    estimator = fit(make(), training, contract)
+    rows = checks.check_rows(contract, {})
+    form = derive.derive(estimator, contract.names, contract.output.decimals)
+    expected = _sklearn(estimator, contract, contract.names, rows)
+    assert np.array(form.answer_rows(rows), dtype="float64").tobytes() == expected.tobytes()
+    derive.check(form, expected, rows)
+
+
+NO_FORM = {
+    "a tree": (lambda: DecisionTreeRegressor(max_depth=3), "a DecisionTreeRegressor is not a linear regressor of one output"),
+    "a forest in a Pipeline": (
+        lambda: Pipeline([("fill", SimpleImputer()), ("model", RandomForestRegressor(n_estimators=3, random_state=1))]),
+        "a RandomForestRegressor is not a linear regressor of one output",
+    ),
+    "polynomial features": (
+        lambda: Pipeline([("square", PolynomialFeatures(2)), ("model", LinearRegression())]),
+        "a PolynomialFeatures in the preprocessing has no form",
+    ),
+    "an imputer that adds indicators": (
+        lambda: Pipeline([("fill", SimpleImputer(add_indicator=True)), ("model", LinearRegression())]),
+        "an imputer that adds indicator columns has no form",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NO_FORM)
+def test_an_estimator_with_no_exact_form_gets_none_with_the_reason(tmp_path, case):
+    make, reason = NO_FORM[case]
+    contract = read_contract(FEATURES)
+    x = pd.DataFrame({"height": [60.0, np.nan, 70.0, 75.0, 65.0]})
+    estimator = make().fit(
+        x.fillna(66.0) if "imputer" not in case and "forest" not in case else x, [110.0, 140.0, 160.0, 185.0, 135.0]
+    )
+    with pytest.raises(NoForm) as raised:
+        derive.derive(estimator, ["height"], contract.output.decimals)
+    assert str(raised.value) == reason
+
+
+def test_a_model_with_no_form_is_packaged_without_one_and_served_by_its_skops_file(tmp_path):
+    model_dir = train_into(tmp_path / "model", FEATURES, TRAINING_DATA, "gradient-boosting")
+    manifest = read_manifest(model_dir)
+    assert (manifest.form, manifest.serving, manifest.coefficients) == ("skops", None, None)
+    assert manifest.form_note == "a GradientBoostingRegressor is not a linear regressor of one output"
+    assert not (model_dir / SERVING_FILE).exists()
+    model = served.load(model_dir)
+    rows = [{"height": h} for h in (50.0, 62.5, 140.0)]
+    loaded = artifact.load(model_dir)
+    assert (
+        model.form == served.SKOPS
+        and model.answer_rows(rows) == _sklearn(loaded.estimator, loaded.contract, ["height"], rows).tolist()
+    )
+
+
+def test_check_refuses_a_form_that_answers_any_row_otherwise(trained_model):
+    loaded = artifact.load(trained_model)
+    good = derive.derive(loaded.estimator, ["height"], 4)
+    rows = checks.check_rows(loaded.contract, loaded.manifest.training_data["profile"])
+    answers = _sklearn(loaded.estimator, loaded.contract, ["height"], rows)
+    derive.check(good, answers, rows)
+    (column,) = good.columns
+    off = linear.LinearForm(good.intercept + 1e-6, (column,), good.decimals)
+    with pytest.raises(NoForm, match=r"^the form answers \{'height': [0-9.e+-]+\} with [0-9.]+, the model with [0-9.]+$"):
+        derive.check(off, answers, rows)
+
+
+def test_the_form_file_reads_back_as_written(penguin):
+    _, _, model_dir = penguin
+    data = (model_dir / SERVING_FILE).read_bytes()
+    form, version, output = linear.loads(data, "here")
+    assert (version, output) == (read_manifest(model_dir).model_version, penguins.OUTPUT)
+    assert linear.dumps(form, version, output) == data and json.loads(data)["format"] == linear.FORMAT
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda b: b"{not json", "not a readable serving form"),
+        (
+            lambda b: json.dumps(json.loads(b) | {"format": "modelgate.linear/1"}).encode(),
+            "not a serving form of format modelgate.linear/2",
+        ),
+        (
+            lambda b: json.dumps({k: v for k, v in json.loads(b).items() if k != "intercept"}).encode(),
+            "lacks or misstates a field",
+        ),
+        (lambda b: json.dumps(json.loads(b) | {"columns": []}).encode(), "must be finite and its steps known"),
+        (lambda b: json.dumps(json.loads(b) | {"intercept": math.nan}).encode(), "must be finite and its steps known"),
+        (lambda b: b.replace(b'"sub"', b'"exp"', 1), "must be finite and its steps known"),
+    ],
+    ids=["not JSON", "another format", "no intercept", "no columns", "a NaN", "an unknown step"],
+)
+def test_a_form_file_that_is_not_one_is_refused_naming_it(penguin, change, problem):
+    _, _, model_dir = penguin
+    with pytest.raises(ValueError, match=rf"^here: .*{problem}"):
+        linear.loads(change((model_dir / SERVING_FILE).read_bytes()), "here")
+
+
+def test_retraining_gives_the_same_serving_form(trained_model, tmp_path):
+    """The serving form is what the model computes: unlike the skops file, identical trainings give identical bytes."""
+    again = train_into(tmp_path / "again", FEATURES, TRAINING_DATA)
+    assert (again / SERVING_FILE).read_bytes() == (trained_model / SERVING_FILE).read_bytes()
