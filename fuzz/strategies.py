@@ -62,13 +62,22 @@ def _not_a_float(text: str) -> bool:
     return False
 
 
+def _written_missing(spec: Input, text: str) -> bool:
+    try:
+        return spec.from_text(text) is None
+    except ValueError:
+        return False
+
+
 def refused_text(spec: Input) -> st.SearchStrategy:
     """Query values (text) ``spec`` refuses: out of range or not a number, not a category, not a spelling; an empty
     one where a value may not be missing."""
     empty = [] if spec.missing else [st.just("")]
     if spec.numeric:
         words = st.one_of(st.text(TEXT, min_size=1, max_size=20).filter(_not_a_float), st.sampled_from(PYTHON_ONLY))
-        return st.one_of(_refused_numbers(spec).map(repr), words, *empty)
+        refused = st.one_of(_refused_numbers(spec).map(repr), words, *empty)
+        # Where a number may be missing, blanks and NaN are how a missing one is written, not a refused value.
+        return refused.filter(lambda t: not _written_missing(spec, t)) if spec.missing else refused
     known = set(spec.values)
     others = st.text(TEXT, min_size=1, max_size=20).filter(lambda t: t not in known)
     near = st.sampled_from([f(v) for v in spec.values for f in (str.lower, str.upper, lambda v: f" {v}", lambda v: f"{v} ")])
