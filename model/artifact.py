@@ -36,6 +36,8 @@ TRUSTED_TYPES = frozenset(
     {
         "sklearn.pipeline.Pipeline",
         "sklearn.compose._column_transformer.ColumnTransformer",
+        # The list of a ColumnTransformer's remainder columns (scikit-learn 1.5 to 1.7: Databricks Runtime 17.3's).
+        "sklearn.compose._column_transformer._RemainderColsList",
         "sklearn.compose._target.TransformedTargetRegressor",
         "sklearn.impute._base.SimpleImputer",
         "sklearn.impute._base.MissingIndicator",
@@ -70,10 +72,18 @@ TRUSTED_TYPES = frozenset(
 # numpy's scalar types by their exact names: a prefix such as "numpy.int" would also trust functions (numpy.interp),
 # which a trusted type that calls the functions given to it (TransformedTargetRegressor's func) would run.
 _NUMPY_SCALARS = re.compile(r"numpy\.(?:u?int(?:8|16|32|64|c|p|_)?|float(?:16|32|64|128|_)?|bool_?|str_|object_)")
+# The compiled loss objects gradient boosting keeps, as scikit-learn < 1.8 names their module ("_loss", not
+# "sklearn._loss._loss"): Databricks Runtime 17.3's scikit-learn 1.6 writes them so.
+_COMPILED_LOSSES = re.compile(r"_loss\.Cy[A-Za-z]+")
 
 
 def trusted(name: str) -> bool:
-    return name in TRUSTED_TYPES or name.startswith(TRUSTED_MODULES) or _NUMPY_SCALARS.fullmatch(name) is not None
+    return (
+        name in TRUSTED_TYPES
+        or name.startswith(TRUSTED_MODULES)
+        or _NUMPY_SCALARS.fullmatch(name) is not None
+        or _COMPILED_LOSSES.fullmatch(name) is not None
+    )
 
 
 def file_types(data: bytes) -> set[str]:

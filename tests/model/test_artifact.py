@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -138,15 +139,22 @@ def test_a_serving_form_with_a_changed_coefficient_fails_its_sha_check(model_cop
             loader(model_copy)
 
 
+# How a skops file names one of numpy's ufuncs: numpy.log1p, or where older numpy (2.1) defines it.
+UFUNC = r"numpy(?:\._core\._multiarray_umath)?\."
+
+# What is refused, as a pattern of the names the line gives.
 UNTRUSTED = {
-    "a type of another package": (lambda: [Impostor(), Accomplice()], f"{__name__}.Accomplice, {__name__}.Impostor"),
+    "a type of another package": (
+        lambda: [Impostor(), Accomplice()],
+        re.escape(f"{__name__}.Accomplice, {__name__}.Impostor"),
+    ),
     "a FunctionTransformer calling a function": (
         lambda: _fitted(Pipeline([("log", FunctionTransformer(np.log1p)), ("line", LinearRegression())])),
-        "numpy.log1p",
+        UFUNC + "log1p",
     ),
     "functions a trusted type would call": (
         lambda: TransformedTargetRegressor(LinearRegression(), func=np.float_power, inverse_func=np.interp, check_inverse=False),
-        "numpy.float_power, numpy.interp",
+        UFUNC + r"float_power, numpy\.interp",
     ),
 }
 
@@ -159,10 +167,15 @@ def test_an_untrusted_type_is_refused_in_one_line_naming_it_even_with_a_matching
     _sign(model_copy)
     with pytest.raises(ArtifactError) as raised:
         artifact.load(model_copy)
-    assert str(raised.value) == (
-        f"{path}: refusing to load type(s) {named}: not on modelgate's trusted list "
-        "(linear models, trees and ensembles, Pipeline, ColumnTransformer, imputers, scalers, encoders)"
-    )
+    assert re.fullmatch(
+        re.escape(f"{path}: refusing to load type(s) ")
+        + named
+        + re.escape(
+            ": not on modelgate's trusted list "
+            "(linear models, trees and ensembles, Pipeline, ColumnTransformer, imputers, scalers, encoders)"
+        ),
+        str(raised.value),
+    ), str(raised.value)
 
 
 def test_the_trusted_list_names_numpys_scalar_types_not_its_functions():
@@ -171,7 +184,16 @@ def test_the_trusted_list_names_numpys_scalar_types_not_its_functions():
     ] == []
     assert [
         n
-        for n in ("numpy.interp", "numpy.float_power", "numpy.integer", "numpy.intersect1d", "os.system", "builtins.eval")
+        for n in (
+            "numpy.interp",
+            "numpy.float_power",
+            "numpy.integer",
+            "numpy.intersect1d",
+            "os.system",
+            "builtins.eval",
+            "_loss.system",
+            "_loss.CyHalfSquaredError.__reduce__",
+        )
         if trusted(n)
     ] == []
 

@@ -11,6 +11,7 @@ import hashlib
 import itertools
 import math
 import platform
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -235,7 +236,9 @@ def test_a_model_holding_an_untrusted_type_is_not_packaged(penguin, tmp_path):
     estimator = fit(Pipeline([("prepare", prepare), ("model", LinearRegression())]), data, contract)
     with pytest.raises(ArtifactError) as raised:
         package(estimator, data, contract, tmp_path / "model")
-    assert str(raised.value).startswith("the Pipeline to package: refusing to load type(s) numpy.log1p: ")
+    # numpy.log1p, or where older numpy (2.1) defines it
+    refused = r"the Pipeline to package: refusing to load type\(s\) numpy(\._core\._multiarray_umath)?\.log1p: "
+    assert re.match(refused, str(raised.value)), str(raised.value)
     assert list((tmp_path / "model").glob("*")) == []
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -172,5 +173,5 @@ def test_package_refuses_a_type_off_the_trusted_list_naming_it(tmp_path, capsys)
     fitted = _fitted(tmp_path, make_pipeline(FunctionTransformer(np.log1p), LinearRegression()), ["height"])
     code = main(["package", str(fitted), "--data", str(TRAINING_DATA), "--features", str(FEATURES), "--out", str(tmp_path / "m")])
     err = capsys.readouterr().err
-    assert code == 2 and "refusing to load type(s) numpy.log1p" in err
+    assert code == 2 and re.search(r"refusing to load type\(s\) numpy(\._core\._multiarray_umath)?\.log1p", err), err
     assert err.count("\n") == 1 and not (tmp_path / "m").exists()
