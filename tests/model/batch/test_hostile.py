@@ -162,7 +162,7 @@ def _expected_flats(content: bytes, model_dir) -> tuple[list[str], list[list[str
         {
             "area": found["area"].astype(float),
             "district": found["district"].astype(object),
-            "age": found["age"].replace("", np.nan).astype(float),
+            "age": found["age"].map(lambda t: float(t) if t else np.nan),
             "garden": found["garden"].map({"yes": True, "no": False}).astype(bool),
         }
     )

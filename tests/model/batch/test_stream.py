@@ -114,7 +114,7 @@ def _flats_frame(path) -> pd.DataFrame:
         {
             "area": found["area"].astype(float),
             "district": found["district"].astype(object),
-            "age": found["age"].replace("", np.nan).astype(float),
+            "age": found["age"].map(lambda t: float(t) if t else np.nan),
             "garden": found["garden"].map({"yes": True, "no": False}).astype(bool),
         }
     )
