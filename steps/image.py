@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import xml.etree.ElementTree as ET
 
-from modelgate.model.manifest import MANIFEST_FILE
+from modelgate.model.manifest import MANIFEST_FILE, read_manifest
 from pytest_bdd import given, parsers, then, when
 
 from steps.asking import ANSWERS, Asked, query_of, row_of
@@ -132,3 +133,59 @@ def log_says_why(refused, part):
     assert f"SHA-256 mismatch, the {part} was modified" in refused["log"], refused["log"]
     assert "refusing to load" in refused["log"], refused["log"]
     assert "Traceback" not in refused["log"], refused["log"]
+
+
+@given("a model folder the Databricks training notebook published", target_fixture="published")
+def notebook_model(tmp_path, features_dir, training_data):
+    """The training notebook run as the training job runs it (no Spark needed), publishing to a volume stand-in."""
+    from steps.databricks_notebook import publish_by_notebook
+
+    folder = tmp_path / "volume" / "models" / "candidate"
+    publish_by_notebook(folder, features=features_dir, training_data=training_data)
+    return folder
+
+
+@when("an image is built with that model folder alone", target_fixture="notebook_image")
+def image_of(published):
+    """The serving image of that folder (docker/build.sh TAG MODEL_DIR), running as the cluster runs it."""
+    import subprocess
+    import sys
+
+    from steps.container import require_engine, serving
+    from steps.support import ROOT
+
+    require_engine()
+    tag = f"modelgate:test-notebook-{read_manifest(published).model_version}"
+    built = subprocess.run(
+        ["bash", str(ROOT / "docker" / "build.sh"), tag, str(published)],
+        env={**os.environ, "PYTHON": sys.executable, "TARGETS": "serve"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    with serving(tag) as running:
+        yield tag, running
+
+
+@then("it is ready with the version of the model the notebook published")
+def ready_with_notebook_model(notebook_image, published):
+    _, running = notebook_image
+    response = Service(running.url).get("/ready")
+    expected = json.loads((published / MANIFEST_FILE).read_text())["model_version"]
+    assert response.status_code == 200 and response.json()["model_version"] == expected, response.text
+
+
+@then("that image's self-test passes, leaving its JUnit report for the notebook's model")
+def notebook_selftest(notebook_image, published, tmp_path):
+    tag, _ = notebook_image
+    with container(tag, command=["modelgate", "selftest", "--junit", JUNIT_IN_IMAGE]) as started:
+        code = started.wait()
+        out, err = started.get_logs()
+        copied = tmp_path / "notebook-selftest.xml"
+        started.copy_from_container(JUNIT_IN_IMAGE, copied)
+    assert code == 0, (out + err).decode(errors="replace")
+    suite = ET.parse(copied).getroot().find("testsuite")
+    properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert properties["model_version"] == json.loads((published / MANIFEST_FILE).read_text())["model_version"]
+    assert suite.get("failures") == "0" and suite.get("errors") == "0"

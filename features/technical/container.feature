@@ -33,3 +33,9 @@ Feature: The service image
       | part         |
       | model file   |
       | serving form |
+
+  Scenario: A model the Databricks training notebook published is served by the image and passes its self-test
+    Given a model folder the Databricks training notebook published
+    When an image is built with that model folder alone
+    Then it is ready with the version of the model the notebook published
+    And that image's self-test passes, leaving its JUnit report for the notebook's model
