@@ -34,6 +34,21 @@ def answer_bytes(answers: list[float]) -> bytes:
     return b'{"response":[' + ",".join(map(float.__repr__, answers)).encode() + b"]}"
 
 
+def answer_content(answer) -> dict:
+    """The body of an answer (an ``app.state.Answer``): ``{"response": [...]}``, and for a classifier the probability of
+    each class by name, row by row (never a bare array whose meaning depends on an order)."""
+    if answer.probabilities is None:
+        return {"response": answer.answers}
+    return {"response": answer.answers, "probabilities": answer.probabilities}
+
+
+def answer_body(answer) -> bytes:
+    """:func:`answer_content` as bytes, exactly as FastAPI's JSONResponse writes it."""
+    if answer.probabilities is None:
+        return answer_bytes(answer.answers)
+    return json_bytes(answer_content(answer))
+
+
 def json_bytes(content) -> bytes:
     """``content`` as Starlette's ``JSONResponse.render`` writes it."""
     return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode("utf-8")

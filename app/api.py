@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from modelgate.app.answers import HEALTH, HEALTHY, READY, readiness
+from modelgate.app.answers import HEALTH, HEALTHY, READY, answer_content, readiness
 from modelgate.app.auth import MESSAGES
 from modelgate.app.deps import ModelNotReady, model_not_ready, require_ready
 from modelgate.app.errors import ERROR_SCHEMA, http_error, validation_error
@@ -62,7 +62,7 @@ def create_api(state: ModelState, metrics: Metrics | None = None, keys_required:
             return JSONResponse({"detail": answer.refusals}, status_code=422)
         record(metrics, state, rows, answer)
         headers = {EXTRAPOLATED_HEADER: str(answer.extrapolated)} if model.profiles else None
-        return JSONResponse({"response": answer.answers}, headers=headers)
+        return JSONResponse(answer_content(answer), headers=headers)
 
     path = state.path  # known with the contract
     if contract is not None and path is not None:

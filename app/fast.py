@@ -13,7 +13,7 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from modelgate.app.answers import HEALTH, HEALTHY, READY, answer_bytes, json_bytes, readiness
+from modelgate.app.answers import HEALTH, HEALTHY, READY, answer_body, json_bytes, readiness
 from modelgate.app.state import EXTRAPOLATED_HEADER, Answer, ModelState
 from modelgate.contracts.contract import MAX_ROWS_PER_REQUEST
 from modelgate.contracts.inputs import NUMBER_TEXT
@@ -130,7 +130,7 @@ class FastAnswer:
         model = self.state.model
         assert model is not None  # checked ready above
         extra = [(_EXTRAPOLATED, str(answer.extrapolated).encode())] if model.profiles else []
-        await self.reply(scope, send, 200, answer_bytes(answer.answers), extra, started)
+        await self.reply(scope, send, 200, answer_body(answer), extra, started)
         record(self.metrics, self.state, rows, answer)
         return True
 

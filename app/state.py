@@ -24,11 +24,13 @@ EXTRAPOLATED_HEADER = "X-Modelgate-Extrapolated"
 
 @dataclass
 class Answer:
-    """What the service says to one request's validated rows: the answers, or the refusals (one error item each)."""
+    """What the service says to one request's validated rows: the answers (numbers, or a classifier's classes with
+    the probability of each class by name), or the refusals (one error item each)."""
 
-    answers: list[float] = field(default_factory=list)
+    answers: list = field(default_factory=list)
     refusals: list[dict] = field(default_factory=list)
     unseen: list[tuple[int, str]] = field(default_factory=list)  # (row, input) outside the training data
+    probabilities: list[dict[str, float]] | None = None
 
     @property
     def extrapolated(self) -> int:
@@ -92,4 +94,8 @@ class ModelState:
         if model.single is not None:  # one number into a line: the same answers, without a dict per row
             (name,) = model.contract.names
             return Answer(model.single([row[name] for row in rows]), unseen=unseen)
+        if model.classify_rows is not None:
+            labels, probabilities = model.classify_rows(rows)
+            classes = model.contract.output.classes
+            return Answer(labels, unseen=unseen, probabilities=[dict(zip(classes, p)) for p in probabilities])
         return Answer(model.answer_rows(rows), unseen=unseen)

@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 
 from modelgate.contracts.facts import (
     FLAG,
+    AgreedLabel,
     Band,
+    BaselineMargin,
+    CalibrationLimit,
     ChampionMargin,
+    ChampionMetric,
     DriftLimits,
     GoldenCase,
+    MetricBand,
     Monotonic,
     OutputBounds,
     TypicalError,
@@ -31,24 +37,99 @@ CONTRACT_FILE = "contract.json"  # in the model folder, beside the model file; t
 MAX_ROWS_PER_REQUEST = 10_000
 
 
+NUMBER_OUTPUT, CLASS_OUTPUT = "number", "class"
+
+
 @dataclass(frozen=True)
 class Output:
-    """What the model answers: a number, with its unit and the decimals every channel rounds it to."""
+    """What the model answers: a number, with its unit and the decimals every channel rounds it to; or one of its
+    ``classes`` (business names, in the order stated) with the probability of each, rounded to ``decimals``. A binary
+    model may name its ``positive`` class and a ``threshold``: the positive class is answered when its probability
+    is at least that; otherwise (and for more classes) the most probable class, the first stated on a tie."""
 
     name: str
     unit: str = ""
     decimals: int = 4
-    kind: str = "number"
+    kind: str = NUMBER_OUTPUT
+    classes: tuple[str, ...] = ()
+    positive: str | None = None
+    threshold: float | None = None
+
+    @property
+    def is_class(self) -> bool:
+        return self.kind == CLASS_OUTPUT
 
     def describe(self) -> str:
+        if self.is_class:
+            return f"{self.name}, one of {', '.join(self.classes)}"
         return f"{self.name} in {self.unit}" if self.unit else self.name
+
+    def probability_column(self, label: str) -> str:
+        """The batch output column holding the probability of ``label``."""
+        return f"probability_{label}"
+
+    @property
+    def columns(self) -> list[str]:
+        """Every column scoring adds to a batch file: the answer, and a classifier's probability of each class."""
+        return [self.name, *(self.probability_column(c) for c in self.classes)]
+
+    def decide(self, probabilities) -> str:
+        """The declared decision rule on the probabilities (in the order of ``classes``)."""
+        if self.threshold is not None and self.positive is not None:
+            other = next(c for c in self.classes if c != self.positive)
+            return self.positive if probabilities[self.classes.index(self.positive)] >= self.threshold else other
+        best = max(range(len(self.classes)), key=lambda i: (probabilities[i], -i))
+        return self.classes[best]
+
+    def answer_problem(self, label: object, probabilities: object) -> str | None:
+        """What is wrong with one classifier answer (its class and the probability of each class by name), or None:
+        every declared class and no other, each a probability from 0 to 1 rounded to ``decimals``, summing to 1 within
+        :attr:`sum_tolerance`, and the class the one the decision rule picks from them."""
+        if not isinstance(probabilities, dict) or list(probabilities) != list(self.classes):
+            keys = list(probabilities) if isinstance(probabilities, dict) else probabilities
+            return f"the probabilities must name {', '.join(self.classes)} in this order, got {keys!r}"
+        values = list(probabilities.values())
+        if not all(isinstance(p, float | int) and not isinstance(p, bool) and 0 <= p <= 1 for p in values):
+            return f"each probability must be a number from 0 to 1, got {probabilities}"
+        if any(round(p, self.decimals) != p for p in values):
+            return f"each probability must be rounded to {self.decimals} decimals, got {probabilities}"
+        if abs(math.fsum(values) - 1.0) > self.sum_tolerance:
+            return f"the probabilities sum to {math.fsum(values):.6g}, not 1 within {self.sum_tolerance:g}: {probabilities}"
+        if label not in self.classes:
+            return f"the answer {label!r} is not one of {', '.join(self.classes)}"
+        if label != self.decide(values):
+            return f"the answer is {label!r}, but the decision rule picks {self.decide(values)!r} from {probabilities}"
+        return None
+
+    @property
+    def sum_tolerance(self) -> float:
+        """How far the rounded probabilities of one answer may sum from 1: half the last decimal, for each class."""
+        return len(self.classes) * 0.5 * 10.0**-self.decimals
+
+    def to_dict(self) -> dict:
+        found: dict = {"name": self.name, "unit": self.unit, "decimals": self.decimals, "kind": self.kind}
+        if self.is_class:
+            found |= {"classes": list(self.classes), "positive": self.positive, "threshold": self.threshold}
+        return found
+
+    @classmethod
+    def from_dict(cls, found: dict) -> Output:
+        return cls(
+            found["name"],
+            found.get("unit", ""),
+            int(found.get("decimals", 4)),
+            found.get("kind", NUMBER_OUTPUT),
+            tuple(found.get("classes", ())),
+            found.get("positive"),
+            found.get("threshold"),
+        )
 
 
 @dataclass(frozen=True)
 class Contract:
     inputs: tuple[Input, ...]
     output: Output
-    golden: tuple[GoldenCase, ...] = ()
+    golden: tuple[GoldenCase | AgreedLabel, ...] = ()  # agreed numbers, or a classifier's agreed classes
     r2_band: Band | None = None
     typical_error: TypicalError | None = None
     champion_margin: ChampionMargin | None = None
@@ -56,6 +137,12 @@ class Contract:
     monotonic: tuple[Monotonic, ...] = ()
     drift: DriftLimits | None = None
     extrapolation: str = FLAG
+    # A classifier's quality: bands on its metrics, the margin over the most-frequent-class baseline, calibration,
+    # and what it may give up against the model in production.
+    metric_bands: tuple[MetricBand, ...] = ()
+    baseline: BaselineMargin | None = None
+    calibration: CalibrationLimit | None = None
+    champion_metric: ChampionMetric | None = None
     title: str = ""  # the model, in the reviewer's words (the declaring feature's name)
     sources: dict[str, str] = field(default_factory=dict, compare=False)  # feature file -> SHA-256 (not the contract)
 
@@ -93,12 +180,7 @@ class Contract:
             "format": FORMAT,
             "title": self.title,
             "inputs": [i.to_dict() for i in self.inputs],
-            "output": {
-                "name": self.output.name,
-                "unit": self.output.unit,
-                "decimals": self.output.decimals,
-                "kind": self.output.kind,
-            },
+            "output": self.output.to_dict(),
             "golden": [g.to_dict() for g in self.golden],
             "r2_band": _pair(self.r2_band),
             "typical_error": self.typical_error.limit if self.typical_error else None,
@@ -109,6 +191,20 @@ class Contract:
             if self.drift is None
             else {"warn": self.drift.warn, "refuse": self.drift.refuse, "min_rows": self.drift.min_rows},
             "extrapolation": self.extrapolation,
+            **self._classifier_dict(),
+        }
+
+    def _classifier_dict(self) -> dict:
+        """A classifier's facts (absent for a regression: its contract's bytes are as before)."""
+        if not self.output.is_class:
+            return {}
+        return {
+            "metric_bands": [{"metric": b.metric, "low": b.low, "high": b.high, "on": b.on} for b in self.metric_bands],
+            "baseline": None if self.baseline is None else {"metric": self.baseline.metric, "margin": self.baseline.margin},
+            "calibration": None if self.calibration is None else self.calibration.limit,
+            "champion_metric": None
+            if self.champion_metric is None
+            else {"metric": self.champion_metric.metric, "margin": self.champion_metric.margin},
         }
 
     @classmethod
@@ -119,8 +215,8 @@ class Contract:
         drift = found.get("drift")
         return cls(
             inputs=tuple(Input.from_dict(i) for i in found["inputs"]),
-            output=Output(out["name"], out.get("unit", ""), int(out.get("decimals", 4)), out.get("kind", "number")),
-            golden=tuple(GoldenCase.from_dict(g) for g in found.get("golden", ())),
+            output=Output.from_dict(out),
+            golden=tuple(AgreedLabel.from_dict(g) if "label" in g else GoldenCase.from_dict(g) for g in found.get("golden", ())),
             r2_band=Band(*found["r2_band"]) if found.get("r2_band") else None,
             typical_error=TypicalError(found["typical_error"]) if found.get("typical_error") is not None else None,
             champion_margin=ChampionMargin(found["champion_margin"]) if found.get("champion_margin") is not None else None,
@@ -128,6 +224,12 @@ class Contract:
             monotonic=tuple(Monotonic(m["input"], m["direction"]) for m in found.get("monotonic", ())),
             drift=DriftLimits(drift["warn"], drift["refuse"], int(drift["min_rows"])) if drift else None,
             extrapolation=found.get("extrapolation", FLAG),
+            metric_bands=tuple(
+                MetricBand(b["metric"], b["low"], b["high"], b.get("on", "unseen")) for b in found.get("metric_bands", ())
+            ),
+            baseline=BaselineMargin(**found["baseline"]) if found.get("baseline") else None,
+            calibration=CalibrationLimit(found["calibration"]) if found.get("calibration") is not None else None,
+            champion_metric=ChampionMetric(**found["champion_metric"]) if found.get("champion_metric") else None,
             title=found.get("title", ""),
         )
 
@@ -160,13 +262,17 @@ def differences(ours: Contract, theirs: Contract) -> list[str]:
         elif key == "golden":
             lines.append(f"the agreed answers differ ({len(ours.golden)} rows against {len(theirs.golden)})")
             lines += [
-                f"  row {ours.golden_row(i)}: {a.expected!r} against {b.expected!r}"
+                f"  row {ours.golden_row(i)}: {_agreed(a)!r} against {_agreed(b)!r}"
                 for i, (a, b) in enumerate(zip(ours.golden, theirs.golden))
                 if a.to_dict() != b.to_dict()
             ][:5]
         else:
             lines.append(f"{key.replace('_', ' ')}: {left[key]!r} against {right.get(key)!r}")
     return lines
+
+
+def _agreed(case: GoldenCase | AgreedLabel) -> object:
+    return case.label if isinstance(case, AgreedLabel) else case.expected
 
 
 def _input_differences(ours: Contract, theirs: Contract) -> list[str]:

@@ -123,3 +123,112 @@ class DriftLimits:
 
 
 FLAG, REFUSE = "flag", "refuse"  # an answer outside the training data: given and marked, or refused
+
+
+# -- classifiers ---------------------------------------------------------------------------------------------------
+# The metrics a classifier's quality is stated in, and whether more of each is better.
+HIGHER_IS_BETTER = {
+    "accuracy": True,
+    "balanced accuracy": True,
+    "macro F1": True,
+    "ROC AUC": True,
+    "log loss": False,
+    "Brier score": False,
+}
+METRICS = tuple(HIGHER_IS_BETTER)
+F1_OF = "F1 for "  # and a class: the F1 score of one class
+
+
+def f1_of(label: str) -> str:
+    """The name of one class's F1 score, as a contract states it and the manifest records it."""
+    return f"{F1_OF}{label}"
+
+
+def higher_is_better(metric: str) -> bool:
+    return True if metric.startswith(F1_OF) else HIGHER_IS_BETTER[metric]
+
+
+UNSEEN, EVALUATION = "unseen", "evaluation"  # where a metric is measured: cross-validation, or the evaluation rows
+
+
+@dataclass(frozen=True)
+class AgreedLabel:
+    """An agreed class for one row of inputs and, where the reviewer agreed one, the probability of that class with
+    its tolerance. ``values`` are the inputs in the contract's order; ``line`` is where the row is written."""
+
+    values: tuple[object, ...]
+    label: str
+    probability: float | None = None
+    tolerance: float = 0.0
+    line: int = field(default=0, compare=False)
+
+    def met_by(self, label: object, probabilities: dict) -> bool:
+        """Is ``label`` the agreed class and, if one was agreed, its probability within the tolerance of it?"""
+        if label != self.label:
+            return False
+        if self.probability is None:
+            return True
+        found = probabilities.get(self.label)
+        return _finite(found) and abs(exact(found) - exact(self.probability)) <= exact(self.tolerance)
+
+    def to_dict(self) -> dict:
+        return {"values": list(self.values), "label": self.label, "probability": self.probability, "tolerance": self.tolerance}
+
+    @classmethod
+    def from_dict(cls, found: dict) -> AgreedLabel:
+        probability = found.get("probability")
+        return cls(
+            tuple(found["values"]), found["label"], None if probability is None else float(probability), float(found["tolerance"])
+        )
+
+
+@dataclass(frozen=True)
+class MetricBand:
+    """The agreed band of one metric (both ends included), measured on rows the model was not trained on
+    (``unseen``: the cross-validation) or on the ``evaluation`` rows."""
+
+    metric: str
+    low: float
+    high: float
+    on: str = UNSEEN
+
+    def contains(self, value: float) -> bool:
+        return _finite(value) and self.low <= value <= self.high
+
+
+@dataclass(frozen=True)
+class BaselineMargin:
+    """How much better than always answering the most frequent class the model must be, in one metric."""
+
+    metric: str
+    margin: float
+
+    def beats(self, model: float, baseline: float) -> bool:
+        if not _finite(model, baseline):
+            return False
+        gain = model - baseline if higher_is_better(self.metric) else baseline - model
+        return gain >= self.margin
+
+
+@dataclass(frozen=True)
+class CalibrationLimit:
+    """The most the expected calibration error (10 equal bins of the answered class's probability) may be."""
+
+    limit: float
+
+    def met_by(self, error: float) -> bool:
+        return _finite(error) and 0 <= error <= self.limit
+
+
+@dataclass(frozen=True)
+class ChampionMetric:
+    """How much of one metric a new classifier may give up against the model in production."""
+
+    metric: str
+    margin: float
+
+    def allows(self, production: float, new: float) -> bool:
+        if not _finite(production, new):
+            return False
+        loss = production - new if higher_is_better(self.metric) else new - production
+        return loss <= self.margin

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gherkin.errors import CompositeParserException
 from gherkin.parser import Parser
+from modelgate.contracts import agreed, classes
 from modelgate.contracts import sentences as say
 from modelgate.contracts.contract import Contract, Output
 from modelgate.contracts.errors import ModelgateError
@@ -25,7 +26,6 @@ from modelgate.contracts.facts import (
     Band,
     ChampionMargin,
     DriftLimits,
-    GoldenCase,
     Monotonic,
     OutputBounds,
     TypicalError,
@@ -112,26 +112,17 @@ def read_contract(folder: str | Path) -> Contract:
         return items[0] if items else None
 
     declared = one("INPUTS", "the inputs table ('Then it takes these inputs' with a table)", required=True)
-    output_found = one("OUTPUT", "the output ('And it answers the <output> in <unit>, rounded to <n> decimals')", required=True)
     # An input row that could not be read is still declared: what depends on the inputs (the agreed answers, the
     # directions) is judged only once every row is read, so its problem is not reported again as theirs.
     before = len(problems)
     inputs = _inputs(declared, stated.get("ACCEPTS", []), problems) if declared else []
     complete = len(problems) == before
-    output = None
-    if output_found:
-        match, _ = output_found
-        output = Output(match["name"], (match["unit"] or "").strip(), int(match["decimals"]))
+    output, where = _output(stated, one, folder, problems)
     if not inputs or output is None:
         raise ContractError(folder, problems or [f"{folder}: no inputs declared"])
     if output.name in {i.name for i in inputs}:
-        problems.append(f"{output_found[1].where}: the output {output.name!r} is also an input")
-    golden = _golden(stated, inputs, output, problems) if complete else []
-    if complete and not golden:
-        problems.append(
-            f"{folder}: no agreed answers (a Scenario Outline whose Then step is "
-            f"'the answer is <{output.name}> …, give or take N')"
-        )
+        problems.append(f"{where}: the output {output.name!r} is also an input")
+    golden = _golden(stated, inputs, output, folder, problems) if complete else []
     contract = Contract(
         inputs=tuple(inputs),
         output=output,
@@ -145,12 +136,45 @@ def read_contract(folder: str | Path) -> Contract:
                      one("DRIFT_ROWS", "the rows judged for drift"), problems),
         extrapolation=_extrapolation(one("EXTRAPOLATION_FLAG", "the extrapolation policy"),
                                      one("EXTRAPOLATION_REFUSE", "the extrapolation policy"), problems),
+        **classes.facts(stated, output, one, problems),
         title=declared[1].feature,
         sources=found.sources,
     )  # fmt: skip
     if problems:
         raise ContractError(folder, problems)
     return contract
+
+
+def _output(stated: dict, one, folder: Path, problems: list[str]) -> tuple[Output | None, str]:
+    """The output a step states (a number, or a classifier's classes) and where; None (with the problem) if none."""
+    found = one("OUTPUT", "the output") or one("OUTPUT_CLASSES", "the output")
+    if found is None:
+        problems.append(
+            f"{folder}: no step states the output ('And it answers the <output> in <unit>, rounded to <n> decimals', "
+            "or for a classifier 'And it answers the <output>, one of <classes>, with the probability of each rounded to "
+            "<n> decimals')"
+        )
+        return None, ""
+    if stated.get("OUTPUT") and stated.get("OUTPUT_CLASSES"):
+        first, again = stated["OUTPUT"][0][1].where, stated["OUTPUT_CLASSES"][0][1].where
+        problems.append(f"{again}: the output is stated again (first at {first})")
+    match, step = found
+    if match.re is say.OUTPUT_CLASSES:
+        return classes.class_output(match, step.where, problems), step.where
+    return Output(match["name"], (match["unit"] or "").strip(), int(match["decimals"])), step.where
+
+
+def _golden(stated: dict, inputs: list[Input], output: Output, folder: Path, problems: list[str]) -> list:
+    """The agreed answers: numbers with their tolerance, or a classifier's agreed classes."""
+    if output.is_class:
+        golden = agreed.labels(stated, inputs, output, problems)
+        outline = f"'the answer is <{output.name}>'"
+    else:
+        golden = agreed.numbers(stated, inputs, output, problems)
+        outline = f"'the answer is <{output.name}> …, give or take N'"
+    if not golden:
+        problems.append(f"{folder}: no agreed answers (a Scenario Outline whose Then step is {outline})")
+    return golden
 
 
 def _inputs(declared, accepts: list, problems: list[str]) -> list[Input]:
@@ -226,62 +250,6 @@ def _input(cells: dict, line: str, sentences: dict, problems: list[str]) -> Inpu
     except ValueError as exc:
         problems.append(f"{line}: input {name!r}: {exc}")
         return None
-
-
-def _golden(stated: dict, inputs: list[Input], output: Output, problems: list[str]) -> list[GoldenCase]:
-    cases: list[GoldenCase] = []
-    for match, step in stated.get("GOLDEN_OUTLINE", []):
-        tables = [
-            [[(c["value"], r["location"]["line"]) for c in r["cells"]] for r in [e["tableHeader"], *e.get("tableBody", [])]]
-            for e in step.scenario.get("examples", [])
-            if e.get("tableHeader")
-        ]
-        cases += _cases(tables, match, step, inputs, output, problems)
-    for match, step in stated.get("GOLDEN_TABLE", []):
-        steps = step.scenario.get("steps", [])
-        tabled = [s for s in steps if s.get("dataTable")]
-        rows = [[[(c["value"], r["location"]["line"]) for c in r["cells"]] for r in t["dataTable"]["rows"]] for t in tabled[:1]]
-        cases += _cases(rows, match, step, inputs, output, problems)
-    return cases
-
-
-def _cases(tables, match, step: Step, inputs: list[Input], output: Output, problems: list[str]) -> list[GoldenCase]:
-    if match["output"] != output.name:
-        problems.append(f"{step.where}: the agreed answers are of {match['output']!r}, but the model answers {output.name!r}")
-        return []
-    tolerance = float(match["tolerance"])
-    if not tables:
-        problems.append(f"{step.where}: the agreed answers need a table: one column per input and one for {output.name}")
-    cases = []
-    file = step.where.rsplit(", line", 1)[0]
-    for table in tables:
-        header = [cell for cell, _ in table[0]]
-        needed = [i.name for i in inputs] + [output.name]
-        lacking, extra = [n for n in needed if n not in header], [h for h in header if h not in needed]
-        if lacking or extra:
-            problems.append(
-                f"{file}, line {table[0][0][1]}: the agreed answers' columns are {header}; "
-                f"they must be exactly the inputs and {output.name!r}"
-                + (f" (missing {lacking})" if lacking else "")
-                + (f" (not declared: {extra})" if extra else "")
-            )
-            continue
-        for row in table[1:]:
-            cells = dict(zip(header, (c for c, _ in row)))
-            line = row[0][1]
-            try:
-                values = tuple(_agreed_value(i, cells[i.name]) for i in inputs)
-                cases.append(GoldenCase(values, float(cells[output.name]), tolerance, line))
-            except ValueError as exc:
-                problems.append(f"{file}, line {line}: {exc}")
-    return cases
-
-
-def _agreed_value(spec: Input, cell: str) -> object:
-    value = spec.from_text(cell.strip())
-    if not spec.accepts(value):
-        raise ValueError(f"the agreed row's {spec.message(cell.strip())}")
-    return value
 
 
 def _number_pair(item, kind, problems: list[str], output: Output | None = None):

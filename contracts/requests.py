@@ -242,17 +242,42 @@ def request_body(contract: Contract) -> dict:
 
 
 def answer_schema(contract: Contract) -> dict:
+    """The JSON schema of an answer: one answer per row; a classifier's with the probability of each class by name."""
     output = contract.output
+    if not output.is_class:
+        answers = {
+            "type": "array",
+            "items": {"type": "number"},
+            "description": f"one {output.describe()} per row, in the order asked, rounded to {output.decimals} decimals",
+        }
+        return {"type": "object", "properties": {"response": answers}, "required": ["response"], "additionalProperties": False}
+    probability = {"type": "number", "minimum": 0, "maximum": 1}
+    rule = (
+        f"{output.positive} when its probability is at least {output.threshold:g}"
+        if output.threshold is not None
+        else "the most probable class (the first of the classes on a tie)"
+    )
     return {
         "type": "object",
         "properties": {
             "response": {
                 "type": "array",
-                "items": {"type": "number"},
-                "description": f"one {output.describe()} per row, in the order asked, rounded to {output.decimals} decimals",
-            }
+                "items": {"type": "string", "enum": list(output.classes)},
+                "description": f"one {output.name} per row, in the order asked: {rule}",
+            },
+            "probabilities": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {c: probability for c in output.classes},
+                    "required": list(output.classes),
+                    "additionalProperties": False,
+                },
+                "description": f"for each row, the probability of each {output.name} by name, rounded to {output.decimals} "
+                f"decimals (summing to 1 within {output.sum_tolerance:g})",
+            },
         },
-        "required": ["response"],
+        "required": ["response", "probabilities"],
         "additionalProperties": False,
     }
 

@@ -47,9 +47,29 @@ def input_column(spec: Input) -> pa.Column:
     return pa.Column(dtype, checks=input_checks(spec), nullable=spec.missing, description=f"{spec.name}: {spec.describe()}")
 
 
+SUMS_TO_ONE = "probabilities sum to 1"
+
+
 def output_column(output: Output) -> pa.Column:
+    """The answer: a finite number, or one of the classifier's classes."""
+    if output.is_class:
+        return pa.Column(
+            None,
+            checks=[pa.Check.isin(list(output.classes), error=f"one of {', '.join(output.classes)}")],
+            nullable=False,
+            description=output.describe(),
+        )
     return pa.Column(
         float, checks=[pa.Check(np.isfinite, name=FINITE, error=FINITE)], nullable=False, description=output.describe()
+    )
+
+
+def _probability_column(output: Output, label: str) -> pa.Column:
+    return pa.Column(
+        float,
+        checks=[pa.Check.in_range(0.0, 1.0, error="a probability from 0 to 1")],
+        nullable=False,
+        description=f"the probability of {output.name} {label}",
     )
 
 
@@ -59,8 +79,21 @@ def batch_input(contract: Contract) -> pa.DataFrameSchema:
 
 
 def batch_output(contract: Contract) -> pa.DataFrameSchema:
-    """What scoring writes: the answer column (the inputs were checked on the way in)."""
-    return pa.DataFrameSchema({contract.output.name: output_column(contract.output)}, strict=False, name="batch_output")
+    """What scoring writes: the answer column (the inputs were checked on the way in); for a classifier also one
+    probability column per class, each row's summing to 1 within the rounding (``Output.sum_tolerance``)."""
+    output = contract.output
+    columns = {output.name: output_column(output)}
+    if not output.is_class:
+        return pa.DataFrameSchema(columns, strict=False, name="batch_output")
+    names = [output.probability_column(c) for c in output.classes]
+    columns |= {name: _probability_column(output, c) for name, c in zip(names, output.classes)}
+    tolerance = output.sum_tolerance
+
+    def sums_to_one(frame):
+        return (frame[names].sum(axis=1) - 1.0).abs() <= tolerance
+
+    checks = [pa.Check(sums_to_one, name=SUMS_TO_ONE, error=f"{SUMS_TO_ONE} within {tolerance:g}")]
+    return pa.DataFrameSchema(columns, checks=checks, strict=False, name="batch_output")
 
 
 def training(contract: Contract) -> pa.DataFrameSchema:

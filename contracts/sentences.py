@@ -18,6 +18,13 @@ OUTPUT = re.compile(
     rf"(?:it|the model) answers (?:the |a |an )?(?P<name>{WORD})(?: in (?P<unit>[^,]+?))?"
     r", rounded to (?P<decimals>[0-9]+) decimals?"
 )
+# A classifier's answer: its classes by their business names (in the order stated) with the probability of each; a
+# binary one may name its positive class and the probability at which it is answered.
+OUTPUT_CLASSES = re.compile(
+    rf"(?:it|the model) answers (?:the |a |an )?(?P<name>{WORD}), one of (?P<classes>.+?)"
+    rf"(?:, (?P<positive>[^,]+?) being the positive class(?: when its probability is at least (?P<threshold>{N}))?)?"
+    r", with the probability of each rounded to (?P<decimals>[0-9]+) decimals?"
+)
 # Columns of the inputs table (headers compared in lower case).
 INPUT_COLUMNS = ("input", "meaning", "unit", "kind", "accepted", "may be missing")
 
@@ -30,6 +37,27 @@ GOLDEN_OUTLINE = re.compile(
     rf"the answer is <(?P<output>{WORD})>(?: (?P<unit>[^,]+?))?, give or take (?P<tolerance>{N})(?: (?P<unit2>.+))?"
 )
 GOLDEN_TABLE = re.compile(rf"each answer is the agreed (?P<output>{WORD}), give or take (?P<tolerance>{N})(?: (?P<unit>.+))?")
+
+# A classifier's agreed classes: an outline's Then step (examples: the inputs, the class, and where agreed its
+# probability), or a step after a table of rows.
+GOLDEN_LABEL_OUTLINE = re.compile(
+    rf"the answer is <(?P<output>{WORD})>(?:, its probability <(?P<probability>{WORD})> give or take (?P<tolerance>{N}))?"
+)
+GOLDEN_LABEL_TABLE = re.compile(
+    rf"each answer is the agreed (?P<output>{WORD})(?:, its probability give or take (?P<tolerance>{N}))?"
+)
+PROBABILITY_COLUMN = "probability"  # the agreed probability of the agreed class, in a label table
+
+# A classifier's quality, in the metrics that fit the task.
+METRIC = r"(?P<metric>balanced accuracy|accuracy|macro F1|F1 for [^,]+?|ROC AUC|log loss|Brier score)"
+METRIC_UNSEEN = re.compile(rf"its {METRIC} on (?P<who>.+?) it was not trained on is between (?P<low>{N}) and (?P<high>{N})")
+METRIC_EVALUATION = re.compile(rf"its {METRIC} on the evaluation (?P<who>.+?) is between (?P<low>{N}) and (?P<high>{N})")
+BASELINE = re.compile(
+    rf"its {METRIC} on (?P<who>.+?) it was not trained on beats always answering the most frequent (?P<output>{WORD})"
+    rf" by at least (?P<margin>{N})"
+)
+CALIBRATION = re.compile(rf"its expected calibration error on (?P<who>.+?) it was not trained on is at most (?P<limit>{N})")
+CHAMPION_METRIC = re.compile(rf"the new model's {METRIC} is at most (?P<margin>{N}) worse than the production model's")
 
 # Quality and risk.
 R2_BAND = re.compile(rf"its recorded R² on the training data is between (?P<low>{N}) and (?P<high>{N})")

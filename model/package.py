@@ -22,22 +22,14 @@ import skops
 import skops.io as sio
 from modelgate.contracts.contract import CONTRACT_FILE, Contract
 from modelgate.contracts.errors import ModelgateError
-from modelgate.model import checks, profile
+from modelgate.model import checks, metrics, profile
 from modelgate.model.artifact import loads_trusted, model_inputs
-from modelgate.model.forms import derive, linear
+from modelgate.model.forms import derive, linear, logistic
 from modelgate.model.manifest import MODEL_FILE, SERVING_FILE, Manifest, Signed, model_version
-from modelgate.model.scorer import Scorer, columns_of, to_frame
+from modelgate.model.scorer import Scorer, columns_of
 from modelgate.model.train import TrainingData
-from sklearn.base import clone
-from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
-from sklearn.model_selection import KFold
 
 from modelgate.files import atomic_writer, sha256_file
-
-# Cross-validation: each row is answered by a model fitted without it (5 folds, seeded, so the numbers in the
-# manifest are repeatable and a test can recompute them).
-CV_FOLDS = 5
-CV_SEED = 20261126
 
 
 class PackagingError(ModelgateError):
@@ -72,63 +64,77 @@ def model_order(estimator: Any, contract: Contract) -> list[str]:
     return named
 
 
-def metrics(estimator: Any, contract: Contract, order: list[str], data: TrainingData) -> dict:
-    """Errors and R² on the training data, and the same on rows each fold's model was not fitted on."""
-    fitted = np.asarray(estimator.predict(to_frame(contract, order, data.columns)), dtype="float64")
-    found = _errors(data.target, fitted, "_train")
-    if data.rows >= CV_FOLDS:
-        folds = KFold(n_splits=CV_FOLDS, shuffle=True, random_state=CV_SEED)
-        predicted = np.empty(data.rows)
-        frame = to_frame(contract, order, data.columns)
-        for kept, held in folds.split(frame):
-            fold = clone(estimator).fit(frame.iloc[kept], data.target[kept])
-            predicted[held] = fold.predict(frame.iloc[held])
-        found["cv"] = {"folds": CV_FOLDS, "seed": CV_SEED, **_errors(data.target, predicted, "")}
-    return found
-
-
-def _errors(actual: np.ndarray, predicted: np.ndarray, suffix: str) -> dict:
-    return {
-        f"r2{suffix}": float(r2_score(actual, predicted)),
-        f"rmse{suffix}": float(np.sqrt(mean_squared_error(actual, predicted))),
-        f"mae{suffix}": float(mean_absolute_error(actual, predicted)),
-    }
-
-
 def _form(estimator: Any, order: list[str], contract: Contract, answers: np.ndarray, rows: list[dict]):
     """(the serving form, or None, and why there is none)."""
     try:
         form = derive.derive(estimator, order, contract.output.decimals)
-        derive.check(form, answers, rows)
+        if isinstance(form, logistic.LogisticForm) != contract.output.is_class:
+            raise derive.NoForm("the form answers another kind of output than the contract's")
+        derive.check(form, answers, rows, list(contract.output.classes))
     except derive.NoForm as exc:
         return None, str(exc)
     return form, ""
+
+
+def _classes(estimator: Any, contract: Contract) -> None:
+    """A classifier must answer the contract's classes, with probabilities."""
+    output = contract.output
+    known = [str(c) for c in getattr(estimator, "classes_", [])]
+    if not hasattr(estimator, "predict_proba"):
+        raise PackagingError(
+            [f"the {type(estimator).__name__} gives no probabilities (predict_proba), which a classifier's contract answers"]
+        )
+    if sorted(known) != sorted(output.classes):
+        raise PackagingError([f"the model's classes are {', '.join(known)}, the contract declares {', '.join(output.classes)}"])
+
+
+def _answers(scorer: Scorer, contract: Contract, rows: list[dict]) -> tuple[np.ndarray, bytes]:
+    """(the rounded answers the serving form must give, the bytes the version is computed from) on the check rows;
+    :class:`PackagingError` if an accepted row gets no number, or a classifier's probabilities are not probabilities."""
+    columns = columns_of(contract, rows)
+    try:
+        answers = scorer.raw_probabilities(columns) if contract.output.is_class else scorer.predict(columns)
+    except (ValueError, TypeError) as exc:
+        raise PackagingError([f"the model cannot answer every row the contract accepts: {str(exc).splitlines()[0]}"]) from None
+    if contract.output.is_class:
+        bad = np.flatnonzero(
+            ~np.all(np.isfinite(answers) & (answers >= 0) & (answers <= 1), axis=1) | (np.abs(answers.sum(axis=1) - 1) > 1e-9)
+        )
+        if bad.size:
+            found = [float(p) for p in answers[bad[0]]]
+            row = rows[int(bad[0])]
+            raise PackagingError(
+                [f"the model's probabilities for {row} are {found}, not probabilities summing to 1 ({bad.size} rows)"]
+            )
+        answers = np.round(answers, contract.output.decimals)
+    bad = np.flatnonzero(~np.isfinite(answers))
+    if bad.size:
+        raise PackagingError([f"the model answers {float(answers[bad[0]])!r} for {rows[int(bad[0])]} ({bad.size} accepted rows)"])
+    return answers, scorer.fingerprint(columns)
 
 
 def package(estimator: Any, data: TrainingData, contract: Contract, out: Path) -> Manifest:
     """Check ``estimator`` (fitted) against ``contract`` and ``data``, then write the model folder ``out``."""
     out = Path(out)
     order = model_order(estimator, contract)
+    if contract.output.is_class:
+        _classes(estimator, contract)
     scorer = Scorer(estimator, contract, order)
     profiles = profile.profiles(contract, data.columns)
     rows = checks.check_rows(contract, profiles)
-    try:
-        answers = scorer.predict(columns_of(contract, rows))
-    except (ValueError, TypeError) as exc:
-        raise PackagingError([f"the model cannot answer every row the contract accepts: {str(exc).splitlines()[0]}"]) from None
-    bad = np.flatnonzero(~np.isfinite(answers))
-    if bad.size:
-        raise PackagingError([f"the model answers {float(answers[bad[0]])!r} for {rows[int(bad[0])]} ({bad.size} accepted rows)"])
+    answers, fingerprint = _answers(scorer, contract, rows)
     form, reason = _form(estimator, order, contract, answers, rows)
     data_sha = sha256_file(data.path)
-    form_sha = linear.digest(form) if form is not None else ""
-    version = model_version(data_sha, contract.digest(), hashlib.sha256(answers.tobytes()).hexdigest(), form_sha)
+    kind = logistic if isinstance(form, logistic.LogisticForm) else linear
+    form_sha = kind.digest(form) if form is not None else ""
+    answers_sha = hashlib.sha256(fingerprint).hexdigest()
+    version = model_version(data_sha, contract.digest(), answers_sha, form_sha)
     out.mkdir(parents=True, exist_ok=True)
     model_bytes = sio.dumps(estimator)
     loads_trusted(model_bytes, f"the {type(estimator).__name__} to package")  # refused types stop here, before writing
     files = [(MODEL_FILE, model_bytes), (CONTRACT_FILE, contract.dumps())]
     if form is not None:
-        files.append((SERVING_FILE, linear.dumps(form, version, contract.output.name)))
+        files.append((SERVING_FILE, kind.dumps(form, version, contract.output.name)))
     for name, content in files:
         with atomic_writer(out / name) as handle:
             handle.write(content)
@@ -143,13 +149,13 @@ def package(estimator: Any, data: TrainingData, contract: Contract, out: Path) -
         model_type=f"{type(estimator).__module__}.{type(estimator).__qualname__}",
         inputs=order,
         output=contract.output.name,
-        answers_sha256=hashlib.sha256(answers.tobytes()).hexdigest(),
+        answers_sha256=answers_sha,
         training_data={"file": data.path.name, "sha256": data_sha, "rows": data.rows, "profile": profiles},
-        metrics=metrics(estimator, contract, order, data),
+        metrics=metrics.record(estimator, contract, order, data),
         features=dict(contract.sources),
         libraries={"scikit-learn": sklearn.__version__, "skops": skops.__version__, "python": platform.python_version()},
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        form=linear.NAME if form is not None else "skops",
+        form=kind.NAME if form is not None else "skops",
         form_sha256=form_sha,
         form_note=reason,
         coefficients=form.coefficients if form is not None else None,

@@ -47,12 +47,39 @@ class Scorer:
         return np.asarray(self.estimator.predict(self.frame(columns)), dtype="float64")
 
     def predict(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:
-        """Validated inputs -> answers rounded to the contract's decimals."""
+        """Validated inputs -> answers rounded to the contract's decimals (a regression)."""
         return np.round(self.raw(columns), self.decimals)
 
     def predict_rows(self, rows: list[dict]) -> np.ndarray:
         """The same for rows ({input: value}, None for missing)."""
         return self.predict(columns_of(self.contract, rows))
+
+    # -- classifiers -----------------------------------------------------------------------------------------------
+    def raw_probabilities(self, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+        """The estimator's probability of each class, one row per input row, its columns in the contract's class order."""
+        found = np.asarray(self.estimator.predict_proba(self.frame(columns)), dtype="float64")
+        return found[:, class_order(self.estimator, self.contract)]
+
+    def classify(self, columns: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """(the answered classes, their probabilities rounded to the contract's decimals): the class is the one the
+        contract's decision rule picks from the rounded probabilities (what the answer shows)."""
+        probabilities = np.round(self.raw_probabilities(columns), self.decimals)
+        return decide(self.contract.output, probabilities), probabilities
+
+    def answer_columns(self, columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The columns scoring adds to a batch file, by name: the answer, and a classifier's probability of each class."""
+        output = self.contract.output
+        if not output.is_class:
+            return {output.name: self.predict(columns)}
+        labels, probabilities = self.classify(columns)
+        return {output.name: labels} | {output.probability_column(c): probabilities[:, i] for i, c in enumerate(output.classes)}
+
+    def fingerprint(self, columns: Mapping[str, np.ndarray]) -> bytes:
+        """The answers as bytes (what the model version is computed from)."""
+        if not self.contract.output.is_class:
+            return self.predict(columns).tobytes()
+        labels, probabilities = self.classify(columns)
+        return probabilities.tobytes() + "\n".join(labels.tolist()).encode()
 
     @property
     def form(self) -> LinearForm | None:
@@ -63,6 +90,23 @@ class Scorer:
 
         slope, intercept = self._line
         return LinearForm(intercept, (Column(self.order[0], slope),), self.decimals)
+
+
+def class_order(estimator: Any, contract: Contract) -> list[int]:
+    """Where each of the contract's classes is among the estimator's ``classes_`` (compared as text)."""
+    known = [str(c) for c in getattr(estimator, "classes_", [])]
+    return [known.index(c) for c in contract.output.classes]
+
+
+def decide(output, probabilities: np.ndarray) -> np.ndarray:
+    """The declared decision rule on rows of probabilities (columns in the output's class order), vectorised:
+    ``Output.decide`` for every row."""
+    classes = np.array(output.classes, dtype=object)
+    if output.threshold is not None and output.positive is not None:
+        positive = output.classes.index(output.positive)
+        other = 1 - positive
+        return np.where(probabilities[:, positive] >= output.threshold, classes[positive], classes[other])
+    return classes[np.argmax(probabilities, axis=1)]
 
 
 def to_frame(contract: Contract, order: list[str], columns: Mapping[str, np.ndarray]) -> pd.DataFrame:

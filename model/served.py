@@ -1,8 +1,9 @@
 """A verified model folder as the service and the self-test hold it: the contract it carries, its training profile,
 and one way to answer validated rows.
 
-The model answers through its serving form when it has one (``serving.json``, :mod:`.forms.linear`: plain Python,
-no scikit-learn or numpy, so the serving image stays small and starts fast). A model without one (trees, boosting)
+The model answers through its serving form when it has one (``serving.json``, :mod:`.forms.linear` for a linear
+regression, :mod:`.forms.logistic` for a logistic one: plain Python, no scikit-learn or numpy, so the serving image
+stays small and starts fast). A model without one (trees, boosting)
 is answered by its skops file, which needs scikit-learn: the full image. Either way every file is verified against
 the manifest first, and the service says which form answers (``/ready``, ``/metadata``).
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modelgate.contracts.contract import Contract
-from modelgate.model.forms import linear
+from modelgate.model.forms import linear, logistic
 from modelgate.model.manifest import ArtifactError, Manifest, read_manifest
 
 SKOPS = "skops"  # the form name of a model answered by its skops file
@@ -26,9 +27,11 @@ class Served:
     manifest: Manifest
     contract: Contract
     directory: Path
-    form: str  # linear | skops
-    answer_rows: Callable[[list[dict]], list[float]]
+    form: str  # linear | logistic | skops
+    answer_rows: Callable[[list[dict]], list]  # the answers: numbers, or a classifier's classes
     single: Callable[[list[float]], list[float]] | None = None  # one number straight into a line: the hot path
+    # A classifier's answers with the probability of each class (rounded, in the contract's class order).
+    classify_rows: Callable[[list[dict]], tuple[list[str], list[list[float]]]] | None = None
 
     @property
     def version(self) -> str:
@@ -68,17 +71,7 @@ def load(directory: str | Path) -> Served:
     manifest.path(directory, "model file")
     contract = manifest.read_contract(directory)
     if manifest.serving is not None:
-        path = manifest.path(directory, "serving form")
-        try:
-            form, version, output = linear.loads(path.read_bytes(), str(path))
-        except ValueError as exc:
-            raise ArtifactError(str(exc)) from None
-        # A form changed and signed again by hand keeps its SHA-256 check: the model version names its numbers.
-        same = version == manifest.model_version and manifest.expected_version(linear.digest(form)) == manifest.model_version
-        if not same or output != contract.output.name or not set(form.inputs) <= set(manifest.inputs):
-            raise ArtifactError(f"{path}: this form is not model {manifest.model_version} of the manifest; refusing to load it")
-        single = form.answer_single if form.single else None
-        return Served(manifest, contract, directory, linear.NAME, form.answer_rows, single)
+        return _from_form(manifest, contract, directory)
     if importlib.util.find_spec("sklearn") is None:
         raise ArtifactError(
             f"{directory}: model {manifest.model_version} ({manifest.model_type.rsplit('.', 1)[-1]}) has no serving form that "
@@ -87,4 +80,40 @@ def load(directory: str | Path) -> Served:
     from modelgate.model import artifact
 
     scorer = artifact.load(directory).scorer()
+    if contract.output.is_class:
+
+        def classify(rows: list[dict]) -> tuple[list[str], list[list[float]]]:
+            from modelgate.model.scorer import columns_of
+
+            labels, probabilities = scorer.classify(columns_of(contract, rows))
+            return labels.tolist(), probabilities.tolist()
+
+        return Served(manifest, contract, directory, SKOPS, lambda rows: classify(rows)[0], classify_rows=classify)
     return Served(manifest, contract, directory, SKOPS, lambda rows: scorer.predict_rows(rows).tolist())
+
+
+def _from_form(manifest: Manifest, contract: Contract, directory: Path) -> Served:
+    path = manifest.path(directory, "serving form")
+    kind = logistic if contract.output.is_class else linear
+    try:
+        form, version, output = kind.loads(path.read_bytes(), str(path))
+    except ValueError as exc:
+        raise ArtifactError(str(exc)) from None
+    # A form changed and signed again by hand keeps its SHA-256 check: the model version names its numbers.
+    same = version == manifest.model_version and manifest.expected_version(kind.digest(form)) == manifest.model_version
+    if not same or output != contract.output.name or not set(form.inputs) <= set(manifest.inputs):
+        raise ArtifactError(f"{path}: this form is not model {manifest.model_version} of the manifest; refusing to load it")
+    if isinstance(form, logistic.LogisticForm):
+        if sorted(form.classes) != sorted(contract.output.classes):
+            raise ArtifactError(
+                f"{path}: the form answers {', '.join(form.classes)}, the contract {', '.join(contract.output.classes)}"
+            )
+        classes, decide = list(contract.output.classes), contract.output.decide
+
+        def classify(rows: list[dict]) -> tuple[list[str], list[list[float]]]:
+            probabilities = form.probabilities(rows, classes)
+            return [decide(p) for p in probabilities], probabilities
+
+        return Served(manifest, contract, directory, logistic.NAME, lambda rows: classify(rows)[0], classify_rows=classify)
+    single = form.answer_single if form.single else None
+    return Served(manifest, contract, directory, linear.NAME, form.answer_rows, single)

@@ -18,7 +18,6 @@ from modelgate.contracts.contract import Contract
 from modelgate.contracts.errors import ContractViolation, ModelgateError
 from modelgate.contracts.schemas import training
 from modelgate.contracts.validation import Failures, parse_column, parse_numbers, run_schema
-from modelgate.model import ESTIMATORS
 
 MIN_ROWS = 3
 SEED = 20261126  # every estimator that draws at random is seeded: the same data gives the same model
@@ -51,7 +50,11 @@ def read_training(path: Path, contract: Contract) -> TrainingData:
     for spec in contract.inputs:
         frame[spec.name], bad = parse_column(spec, raw[spec.name])
         failures.extend(bad)
-    frame[contract.output.name], bad = parse_numbers(raw[contract.output.name], contract.output.name)
+    answer = contract.output.name
+    if contract.output.is_class:  # a class as written; the schema judges it one of the stated classes
+        frame[answer], bad = raw[answer].str.strip().astype(object), []
+    else:
+        frame[answer], bad = parse_numbers(raw[answer], answer)
     failures.extend(bad)
     table = pd.DataFrame(frame)
     # A cell that could not be read is already a failure: the schema judges the rows whose every cell was read (else
@@ -71,7 +74,8 @@ def read_training(path: Path, contract: Contract) -> TrainingData:
         if not spec.numeric:
             values = columns[spec.name]
             columns[spec.name] = np.array([None if isinstance(v, float) else v for v in values.tolist()], dtype=object)
-    return TrainingData(path, columns, table[contract.output.name].to_numpy(dtype="float64"), len(table))
+    target = table[answer].to_numpy(dtype=object if contract.output.is_class else "float64")
+    return TrainingData(path, columns, target, len(table))
 
 
 def estimator_for(contract: Contract, name: str = "linear"):
@@ -79,18 +83,27 @@ def estimator_for(contract: Contract, name: str = "linear"):
     missing, else a Pipeline that imputes and one-hot encodes first."""
     from sklearn import ensemble, linear_model
 
-    makers = {
+    regressors = {
         "linear": lambda: linear_model.LinearRegression(),
         "ridge": lambda: linear_model.Ridge(),
         "random-forest": lambda: ensemble.RandomForestRegressor(n_estimators=200, random_state=SEED),
         "gradient-boosting": lambda: ensemble.GradientBoostingRegressor(random_state=SEED),
         "hist-gradient-boosting": lambda: ensemble.HistGradientBoostingRegressor(random_state=SEED),
     }
+    # A classifier's "linear" is a logistic regression (its probabilities and its serving form are linear in the inputs).
+    classifiers = {
+        "linear": lambda: linear_model.LogisticRegression(max_iter=5000),
+        "random-forest": lambda: ensemble.RandomForestClassifier(n_estimators=200, random_state=SEED),
+        "gradient-boosting": lambda: ensemble.GradientBoostingClassifier(random_state=SEED),
+        "hist-gradient-boosting": lambda: ensemble.HistGradientBoostingClassifier(random_state=SEED),
+    }
+    makers = classifiers if contract.output.is_class else regressors
     if name not in makers:
-        raise ModelgateError(f"unknown estimator {name!r}; choose one of {', '.join(ESTIMATORS)}")
+        kind = "a classifier" if contract.output.is_class else "a regression"
+        raise ModelgateError(f"unknown estimator {name!r} for {kind}; choose one of {', '.join(makers)}")
     model = makers[name]()
     numbers = [i.name for i in contract.inputs if i.numeric]
-    if len(numbers) == len(contract.inputs) and not any(i.missing for i in contract.inputs):
+    if len(numbers) == len(contract.inputs) and not any(i.missing for i in contract.inputs) and not contract.output.is_class:
         return model
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
@@ -100,7 +113,11 @@ def estimator_for(contract: Contract, name: str = "linear"):
     others = [i.name for i in contract.inputs if not i.numeric]
     parts = []
     if numbers:
-        parts.append(("numbers", SimpleImputer(strategy="median"), numbers))
+        from sklearn.preprocessing import StandardScaler
+
+        # Scaled for a classifier: a logistic regression's penalty treats every input alike only on one scale.
+        scale = [("scale", StandardScaler())] if contract.output.is_class else []
+        parts.append(("numbers", Pipeline([("fill", SimpleImputer(strategy="median")), *scale]), numbers))
     if others:
         encode = Pipeline([("fill", SimpleImputer(strategy="most_frequent")), ("onehot", OneHotEncoder(handle_unknown="ignore"))])
         parts.append(("categories", encode, others))

@@ -2,10 +2,12 @@
 
 It needs the model folder and nothing else: the contract the model carries (verified against the manifest) says what
 was agreed. It loads and verifies the model as the service does (``model.served``: the serving form, or the skops
-file in the full image), checks its recorded R² and typical error against the agreed band and limit, answers every
-agreed row, and asks the real app (in-process, over ASGI: no port, no test client in the image) for a good and a bad
-answer, checking the response shape. Every check is a JUnit test case, so a pipeline can gate on it; the suite's
-properties name the model checked (``contracts.evidence``).
+file in the full image), checks its recorded quality against what was agreed (a regression's R² and typical error; a
+classifier's metric bands, its margin over the most-frequent-class baseline and its calibration, on rows it was not
+trained on), answers every agreed row (a classifier's agreed classes and probabilities), and asks the real app
+(in-process, over ASGI: no port, no test client in the image) for a good and a bad answer, checking the response
+shape. Every check is a JUnit test case, so a pipeline can gate on it; the suite's properties name the model checked
+(``contracts.evidence``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from junit_xml import TestCase
 from modelgate.contracts.contract import Contract
 from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.evidence import model_properties
+from modelgate.contracts.facts import UNSEEN, MetricBand
 from modelgate.contracts.inputs import CATEGORY, YES_NO, Input
 from modelgate.junit.write import write_suite
 from modelgate.model import served
@@ -82,6 +85,17 @@ def run_selftest(model_dir: Path) -> Result:
         check("R² band: the recorded R² on the training data", lambda: _band(metrics.get("r2_train"), contract))
     if contract.typical_error is not None:
         check("typical error: on rows the model was not trained on", lambda: _typical(metrics.get("cv") or {}, contract))
+    cv = metrics.get("cv") or {}
+    for band in contract.metric_bands:
+        if band.on == UNSEEN:  # the evaluation rows are not in the model folder: the quality feature judges those
+            check(f"{band.metric} band: on rows the model was not trained on", partial(_metric_band, cv, band))
+    if contract.baseline is not None:
+        check(
+            f"baseline: {contract.baseline.metric} beats always answering the most frequent class",
+            lambda: _baseline(cv, contract),
+        )
+    if contract.calibration is not None:
+        check("calibration: the expected calibration error on unseen rows", lambda: _calibration(cv, contract))
     for index, case in enumerate(contract.golden):
         check(f"agreed answer: {contract.golden_row(index)}", partial(_golden, loaded, case))
     good, bad = _good_query(contract), _bad_query(contract)
@@ -119,8 +133,46 @@ def _typical(cv: dict, contract: Contract) -> None:
         raise CheckFailed(f"typical error on unseen rows {mae:.4f} is above the agreed {limit.limit:g} {contract.output.unit}")
 
 
+def _metric_band(cv: dict, band: MetricBand) -> None:
+    found = cv.get(band.metric)
+    if not _number(found):
+        raise CheckFailed(f"the model's record states no cross-validated {band.metric} (metrics.cv)")
+    if not band.contains(found):
+        raise CheckFailed(f"{band.metric} on unseen rows {found:.4f} is outside the agreed band {band.low:g} – {band.high:g}")
+
+
+def _baseline(cv: dict, contract: Contract) -> None:
+    margin = contract.baseline
+    assert margin is not None  # checked only when the contract agrees one
+    model, base = cv.get(margin.metric), (cv.get("baseline") or {}).get(margin.metric)
+    if not _number(model) or not _number(base):
+        raise CheckFailed(f"the model's record states no cross-validated {margin.metric} of the model and its baseline")
+    if not margin.beats(model, base):
+        raise CheckFailed(
+            f"{margin.metric} {model:.4f} against the most-frequent-class baseline's {base:.4f}: "
+            f"not better by the agreed {margin.margin:g}"
+        )
+
+
+def _calibration(cv: dict, contract: Contract) -> None:
+    limit, found = contract.calibration, cv.get("expected calibration error")
+    assert limit is not None  # checked only when the contract agrees one
+    if not _number(found):
+        raise CheckFailed("the model's record states no cross-validated expected calibration error (metrics.cv)")
+    if not limit.met_by(found):
+        raise CheckFailed(f"expected calibration error on unseen rows {found:.4f} is above the agreed {limit.limit:g}")
+
+
 def _golden(model: Served, case) -> None:
-    (got,) = model.answer_rows([dict(zip(model.contract.names, case.values))])
+    row = [dict(zip(model.contract.names, case.values))]
+    if model.classify_rows is not None:
+        (label,), (probabilities,) = model.classify_rows(row)
+        named = dict(zip(model.contract.output.classes, probabilities))
+        if not case.met_by(label, named):
+            agreed = case.label if case.probability is None else f"{case.label} ({case.probability:g} ± {case.tolerance:g})"
+            raise CheckFailed(f"the model says {label} ({named[case.label]:g} for {case.label}), agreed {agreed}")
+        return
+    (got,) = model.answer_rows(row)
     if not case.met_by(got):
         raise CheckFailed(f"the model says {got}, agreed {case.expected} ± {case.tolerance:g}")
 
@@ -159,6 +211,9 @@ def _good_answer(answer: tuple[int, dict], model: Served, query: list[tuple[str,
     status, body = answer
     if status != 200:
         raise CheckFailed(f"GET /{model.contract.output.name}?{urlencode(query)} answered {status}: {body}")
+    if model.classify_rows is not None:
+        _good_classes(body, model)
+        return
     if list(body) != ["response"]:
         raise CheckFailed(f"body must have only the key 'response', got {body}")
     values = body["response"]
@@ -168,6 +223,21 @@ def _good_answer(answer: tuple[int, dict], model: Served, query: list[tuple[str,
     expected = model.answer_rows([dict(zip(model.contract.names, model.contract.golden[0].values))])
     if values != expected:
         raise CheckFailed(f"service says {values}, the model {expected}")
+
+
+def _good_classes(body: dict, model: Served) -> None:
+    output = model.contract.output
+    if list(body) != ["response", "probabilities"]:
+        raise CheckFailed(f"body must have the keys 'response' and 'probabilities', got {body}")
+    labels, probabilities = body["response"], body["probabilities"]
+    if not isinstance(labels, list) or not isinstance(probabilities, list) or len(labels) != 1 or len(probabilities) != 1:
+        raise CheckFailed(f"'response' and 'probabilities' must each hold one answer, got {body}")
+    problem = output.answer_problem(labels[0], probabilities[0])
+    if problem:
+        raise CheckFailed(problem)
+    expected_labels, expected = model.classify_rows([dict(zip(model.contract.names, model.contract.golden[0].values))])
+    if labels != expected_labels or list(probabilities[0].values()) != expected[0]:
+        raise CheckFailed(f"service says {labels} {probabilities}, the model {expected_labels} {expected}")
 
 
 def _bad_answer(answer: tuple[int, dict], spec: Input) -> None:

@@ -1,5 +1,5 @@
 """What both engines check and write before any row is scored: that INPUT and OUTPUT are usable paths, the input's
-header line (every input of the contract once, no column named like the answer), and the scored file's header."""
+header line (every input of the contract once, no column named like an answer column), and the scored file's header."""
 
 from __future__ import annotations
 
@@ -27,8 +27,9 @@ def check_paths(*, source: Path, target: Path, folder: bool = False) -> None:
 
 
 def output_header(header: str, contract: Contract) -> bytes:
-    """The scored file's first line: the input's header with the answer column added."""
-    return f"{header},{contract.output.name}\n".encode()
+    """The scored file's first line: the input's header with the answer column added (and a classifier's probability
+    of each class, ``Output.columns``)."""
+    return f"{header},{','.join(contract.output.columns)}\n".encode()
 
 
 def read_header(src, contract: Contract) -> tuple[list[str], str, list[Failure]]:
@@ -50,9 +51,9 @@ def read_header(src, contract: Contract) -> tuple[list[str], str, list[Failure]]
         if names.count(name) != 1:
             found = "twice or more" if names.count(name) else "missing"
             problems.append(Failure(name, HEADER, f"column {name!r} is {found}; header is {names}", None))
-    answer = contract.output.name
-    if answer in names:
-        problems.append(Failure(answer, HEADER, f"input already has a {answer!r} column; it would be overwritten", None))
+    for answer in contract.output.columns:
+        if answer in names:
+            problems.append(Failure(answer, HEADER, f"input already has a {answer!r} column; it would be overwritten", None))
     if len(set(names)) != len(names) and not problems:
         problems.append(Failure(None, HEADER, f"duplicate column names in {names}", None))
     return names, text, problems

@@ -111,7 +111,7 @@ def score_chunks(
         failures.extend(problems)
         return 0
     sink.write(output_header(header, contract))
-    guard_in, guard_out, answer = batch_input(contract), batch_output(contract), contract.output.name
+    guard_in, guard_out = batch_input(contract), batch_output(contract)
 
     skipped: list[int] = []  # data rows dropped by the parser; later rows are renumbered past them
 
@@ -161,10 +161,12 @@ def score_chunks(
         if tally is not None:
             tally.add(columns, rows + 1)
         if not failures:
-            answers = scorer.predict(columns)
-            failures.extend(run_schema(guard_out, _numbered_frame(rows, {answer: answers})))
+            answers = scorer.answer_columns(columns)
+            failures.extend(run_schema(guard_out, _numbered_frame(rows, answers)))
             if not failures:
-                sink.write(_csv_bytes(batch.append_column(answer, pa.array(answers))))
+                for name, values in answers.items():
+                    batch = batch.append_column(name, pa.array(values))
+                sink.write(_csv_bytes(batch))
         rows += batch.num_rows
         if bar is not None:
             bar.update(source.tell() - bar.n)

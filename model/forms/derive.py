@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 from modelgate.model.forms.linear import Column, LinearForm
+from modelgate.model.forms.logistic import LogisticForm
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
+from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder, StandardScaler
 
@@ -30,28 +31,38 @@ def _number(value):
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
-def derive(estimator, inputs: list[str], decimals: int) -> LinearForm:
+def derive(estimator, inputs: list[str], decimals: int) -> LinearForm | LogisticForm:
     """The form of ``estimator`` (taking ``inputs`` in this order); :class:`NoForm` if it has none."""
     steps = list(estimator.steps) if isinstance(estimator, Pipeline) else [("model", estimator)]
     final = steps[-1][1]
-    if type(final) not in LINEAR or np.ndim(final.coef_) != 1:
-        raise NoForm(f"a {type(final).__name__} is not a linear regressor of one output")
+    if type(final) not in (*LINEAR, LogisticRegression):
+        raise NoForm(f"a {type(final).__name__} is not a linear regressor or a logistic regression")
     # Each column the preprocessing makes: (input, its steps, NUMBER or the category it indicates).
     made: list[tuple[str, list, object]] = [(name, [], NUMBER) for name in inputs]
     for _, step in steps[:-1]:
         made = _through(step, made, inputs)
-    coefficients = np.asarray(final.coef_, dtype="float64")
-    if len(made) != coefficients.size:
-        raise NoForm(f"the preprocessing makes {len(made)} columns, the model has {coefficients.size} coefficients")
-    form_columns = []
-    for (name, ops, category), coefficient in zip(made, coefficients.tolist()):
+    coefficients = np.atleast_2d(np.asarray(final.coef_, dtype="float64"))
+    intercepts = np.asarray(final.intercept_, dtype="float64").reshape(-1)
+    if len(made) != coefficients.shape[1]:
+        raise NoForm(f"the preprocessing makes {len(made)} columns, the model has {coefficients.shape[1]} coefficients")
+    rows = tuple(LinearForm(float(b), _columns(made, w.tolist()), decimals) for w, b in zip(coefficients, intercepts))
+    if type(final) is not LogisticRegression:
+        if len(rows) != 1:
+            raise NoForm("a regressor of several outputs has no form")
+        return rows[0]
+    return LogisticForm(tuple(str(c) for c in final.classes_), rows, decimals)
+
+
+def _columns(made: list, coefficients: list[float]) -> tuple[Column, ...]:
+    found = []
+    for (name, ops, category), coefficient in zip(made, coefficients):
         impute = next((a for op, a in ops if op == "impute"), None)
         steps_ = tuple((op, float(a)) for op, a in ops if op != "impute")
         if category is NUMBER:
-            form_columns.append(Column(name, coefficient, impute=impute, ops=steps_))
+            found.append(Column(name, coefficient, impute=impute, ops=steps_))
         else:
-            form_columns.append(Column(name, coefficient, impute=impute, equals=category, indicator=True))
-    return LinearForm(float(np.asarray(final.intercept_).reshape(-1)[0]), tuple(form_columns), decimals)
+            found.append(Column(name, coefficient, impute=impute, equals=category, indicator=True))
+    return tuple(found)
 
 
 NUMBER = object()  # a column that is the number itself, not a category's indicator
@@ -141,9 +152,15 @@ def _one_hot(step: OneHotEncoder, made: list) -> list:
     return out
 
 
-def check(form: LinearForm, answers: np.ndarray, rows: list[dict]) -> None:
-    """:class:`NoForm` unless ``form`` gives ``answers`` (the estimator's, rounded) on every row, bit for bit."""
-    got = np.array(form.answer_rows(rows), dtype="float64")
+def check(form: LinearForm | LogisticForm, answers: np.ndarray, rows: list[dict], order: list[str] | None = None) -> None:
+    """:class:`NoForm` unless ``form`` gives ``answers`` (the estimator's, rounded: numbers, or a classifier's
+    probabilities in the class ``order``) on every row, bit for bit."""
+    if isinstance(form, LogisticForm):
+        got = np.array(form.probabilities(rows, order or list(form.classes)), dtype="float64").reshape(-1)
+        answers = np.asarray(answers, dtype="float64").reshape(-1)
+        rows = [row for row in rows for _ in range(len(form.classes))]
+    else:
+        got = np.array(form.answer_rows(rows), dtype="float64")
     if got.tobytes() != np.asarray(answers, dtype="float64").tobytes():
         first = int(np.flatnonzero(got.view("u8") != np.asarray(answers, dtype="float64").view("u8"))[0])
         raise NoForm(f"the form answers {rows[first]} with {float(got[first])!r}, the model with {float(answers[first])!r}")

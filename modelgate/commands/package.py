@@ -54,12 +54,16 @@ def packaged_contract(features: Path):
 
 def describe(manifest, out: Path) -> str:
     metrics, cv = manifest.metrics, manifest.metrics.get("cv") or {}
-    unseen = f", typical error on unseen rows {cv['mae']:.4g}" if "mae" in cv else ""
+    if "train" in metrics:  # a classifier's metrics
+        quality = f"accuracy {metrics['train']['accuracy']:.4f}"
+        unseen = f", on unseen rows {cv['accuracy']:.4f} (baseline {cv['baseline']['accuracy']:.4f})" if "accuracy" in cv else ""
+    else:
+        quality = f"R² {metrics['r2_train']:.4f}"
+        unseen = f", typical error on unseen rows {cv['mae']:.4g}" if "mae" in cv else ""
     form = manifest.form if not manifest.form_note else f"{manifest.form} (no exact serving form: {manifest.form_note})"
     return (
         f"packaged {manifest.model_type.rsplit('.', 1)[-1]} on {manifest.training_data['rows']} rows: "
-        f"R² {metrics['r2_train']:.4f}"
-        f"{unseen}; serving form {form}; wrote {out}/ (model {manifest.model_version})"
+        f"{quality}{unseen}; serving form {form}; wrote {out}/ (model {manifest.model_version})"
     )
 
 

@@ -144,10 +144,10 @@ def test_other_linear_pipelines_have_a_form_that_answers_as_they_do(penguin, mak
 
 
 NO_FORM = {
-    "a tree": (lambda: DecisionTreeRegressor(max_depth=3), "a DecisionTreeRegressor is not a linear regressor of one output"),
+    "a tree": (lambda: DecisionTreeRegressor(max_depth=3), "a DecisionTreeRegressor is not a linear regressor or a logistic regression"),
     "a forest in a Pipeline": (
         lambda: Pipeline([("fill", SimpleImputer()), ("model", RandomForestRegressor(n_estimators=3, random_state=1))]),
-        "a RandomForestRegressor is not a linear regressor of one output",
+        "a RandomForestRegressor is not a linear regressor or a logistic regression",
     ),
     "polynomial features": (
         lambda: Pipeline([("square", PolynomialFeatures(2)), ("model", LinearRegression())]),
@@ -177,7 +177,7 @@ def test_a_model_with_no_form_is_packaged_without_one_and_served_by_its_skops_fi
     model_dir = train_into(tmp_path / "model", FEATURES, TRAINING_DATA, "gradient-boosting")
     manifest = read_manifest(model_dir)
     assert (manifest.form, manifest.serving, manifest.coefficients) == ("skops", None, None)
-    assert manifest.form_note == "a GradientBoostingRegressor is not a linear regressor of one output"
+    assert manifest.form_note == "a GradientBoostingRegressor is not a linear regressor or a logistic regression"
     assert not (model_dir / SERVING_FILE).exists()
     model = served.load(model_dir)
     rows = [{"height": h} for h in (50.0, 62.5, 140.0)]

@@ -26,7 +26,8 @@ from modelgate.contracts.errors import ContractViolation
 from modelgate.contracts.reader import read_contract
 from modelgate.model import artifact, checks
 from modelgate.model.manifest import SERVING_FILE, ArtifactError, read_manifest
-from modelgate.model.package import CV_FOLDS, CV_SEED, PackagingError, package
+from modelgate.model.metrics import CV_FOLDS, CV_SEED
+from modelgate.model.package import PackagingError, package
 from modelgate.model.train import fit, read_training
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer

@@ -1,0 +1,18 @@
+@model
+Feature: Penguin species model
+  The model tells which of the three species of the Palmer archipelago a penguin is (Adelie, Chinstrap
+  or Gentoo) from the island it was seen on, its sex and four measurements, with how likely each
+  species is. The penguins are those the Palmer Station field team measured from 2007 to 2009. This is
+  where its inputs and its answer are declared; the other features state what was agreed about them.
+
+  Scenario: The model is told a penguin's island, sex and measurements and answers its species
+    Given the model under test
+    Then it takes these inputs
+      | input             | meaning                  | unit  | kind     | accepted                   | may be missing |
+      | island            | the island it was seen on |       | category | Biscoe, Dream or Torgersen | no             |
+      | sex               | its sex                  |       | category | female or male             | yes            |
+      | bill_length_mm    | its bill's length        | mm    | number   | from 25 to 70              | yes            |
+      | bill_depth_mm     | its bill's depth         | mm    | number   | from 10 to 25              | yes            |
+      | flipper_length_mm | its flipper's length     | mm    | number   | from 150 to 250            | yes            |
+      | body_mass_g       | its body mass            | grams | number   | from 2000 to 7000          | yes            |
+    And it answers the species, one of Adelie, Chinstrap or Gentoo, with the probability of each rounded to 4 decimals

@@ -1,0 +1,168 @@
+"""The quality numbers packaging records in the manifest, and champion/challenger compares: for a regression the
+errors and R²; for a classifier the metrics its contract may state (``contracts.facts.METRICS``), the expected
+calibration error, and the same metrics of the baseline that always answers the most frequent training class.
+
+The metrics are scikit-learn's where it has them; the steps recompute them with their own arithmetic.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from modelgate.contracts.contract import Contract, Output
+from modelgate.contracts.facts import f1_of
+from sklearn import metrics as sk
+from sklearn.base import clone
+from sklearn.model_selection import KFold
+
+ECE_BINS = 10  # equal bins of the answered class's probability
+# Cross-validation: each row is answered by a model fitted without it (5 folds, seeded, so the numbers in the
+# manifest are repeatable and a test can recompute them).
+CV_FOLDS = 5
+CV_SEED = 20261126
+
+
+def regression(actual: np.ndarray, predicted: np.ndarray, suffix: str = "") -> dict:
+    return {
+        f"r2{suffix}": float(sk.r2_score(actual, predicted)),
+        f"rmse{suffix}": float(np.sqrt(sk.mean_squared_error(actual, predicted))),
+        f"mae{suffix}": float(sk.mean_absolute_error(actual, predicted)),
+    }
+
+
+def _onehot(output: Output, labels: np.ndarray) -> np.ndarray:
+    return (np.asarray(labels, dtype=object)[:, None] == np.array(output.classes, dtype=object)[None, :]).astype("float64")
+
+
+LOG_LOSS_FLOOR = 1e-15  # the least probability the log loss takes: an answer of 0 for the true class costs -ln(1e-15)
+
+
+def log_loss(output: Output, labels: np.ndarray, probabilities: np.ndarray) -> float:
+    """The mean of -ln(the answered probability of each row's true class), as answered (rounded, not renormalised)."""
+    truth = np.array([output.classes.index(label) for label in labels.tolist()])
+    found = probabilities[np.arange(len(truth)), truth]
+    return float(np.mean(-np.log(np.maximum(found, LOG_LOSS_FLOOR))))
+
+
+def brier(output: Output, labels: np.ndarray, probabilities: np.ndarray) -> float:
+    """Binary: the mean squared distance of the positive class's probability from the outcome; more classes: the mean
+    over rows of the squared distances summed over the classes."""
+    truth = _onehot(output, labels)
+    if len(output.classes) == 2:
+        positive = output.classes.index(output.positive or output.classes[1])
+        return float(np.mean((probabilities[:, positive] - truth[:, positive]) ** 2))
+    return float(np.mean(np.sum((probabilities - truth) ** 2, axis=1)))
+
+
+def calibration_error(output: Output, labels: np.ndarray, probabilities: np.ndarray, answered: np.ndarray) -> float:
+    """The expected calibration error: over 10 equal bins of the answered class's probability, the share of rows in
+    a bin times how far the bin's accuracy is from its mean probability."""
+    chosen = np.array([output.classes.index(a) for a in answered.tolist()])
+    confidence = probabilities[np.arange(len(chosen)), chosen]
+    right = (np.asarray(labels, dtype=object) == answered).astype("float64")
+    bins = np.minimum(np.maximum(np.ceil(confidence * ECE_BINS) - 1, 0), ECE_BINS - 1).astype(int)
+    total = 0.0
+    for b in range(ECE_BINS):
+        inside = bins == b
+        if inside.any():
+            total += inside.mean() * abs(right[inside].mean() - confidence[inside].mean())
+    return float(total)
+
+
+def classification(output: Output, labels: np.ndarray, probabilities: np.ndarray, answered: np.ndarray) -> dict:
+    """Every metric of :data:`contracts.facts.METRICS` and the calibration error, by name."""
+    labels = np.asarray(labels, dtype=object)
+    classes = list(output.classes)
+    found = {
+        "accuracy": float(sk.accuracy_score(labels, answered)),
+        "balanced accuracy": float(sk.balanced_accuracy_score(labels, answered)),
+        "macro F1": float(sk.f1_score(labels, answered, labels=classes, average="macro", zero_division=0)),
+        "log loss": log_loss(output, labels, probabilities),
+        "Brier score": brier(output, labels, probabilities),
+        "expected calibration error": calibration_error(output, labels, probabilities, answered),
+    }
+    found["ROC AUC"] = roc_auc(output, labels, probabilities)
+    each = sk.f1_score(labels, answered, labels=classes, average=None, zero_division=0)
+    found |= {f1_of(label): float(value) for label, value in zip(classes, each)}
+    # rows: the true class, columns: the class answered, both in the contract's order
+    found["confusion"] = sk.confusion_matrix(labels, answered, labels=classes).tolist()
+    return found
+
+
+def roc_auc(output: Output, labels: np.ndarray, probabilities: np.ndarray) -> float | None:
+    """Binary: the area under the ROC curve of the positive class's probability; more classes: the mean of each
+    class's area against the rest. None where a class is absent from ``labels`` (the area is not defined)."""
+    classes = list(output.classes)
+    judged = [output.positive or classes[1]] if len(classes) == 2 else classes
+    areas = []
+    for label in judged:
+        truth = labels == label
+        if truth.all() or not truth.any():
+            return None
+        areas.append(float(sk.roc_auc_score(truth, probabilities[:, classes.index(label)])))
+    return float(np.mean(areas))
+
+
+def shares(output: Output, labels: np.ndarray) -> list[float]:
+    """Each class's share of ``labels``, in the contract's order."""
+    counted = _onehot(output, labels).sum(axis=0)
+    return (counted / max(float(counted.sum()), 1.0)).tolist()
+
+
+def baseline(output: Output, training_labels: np.ndarray, labels: np.ndarray) -> dict:
+    """The metrics of always answering the most frequent training class (ties: the first stated), with the training
+    shares as its probabilities, on ``labels``."""
+    training = shares(output, training_labels)
+    most = output.classes[int(np.argmax(training))]
+    probabilities = np.tile(np.array(training), (len(labels), 1))
+    answered = np.array([most] * len(labels), dtype=object)
+    return {"answers": most, **classification(output, labels, probabilities, answered)}
+
+
+def record(estimator: Any, contract: Contract, order: list[str], data) -> dict:
+    """What the manifest records of a model's quality: on its training data, and on rows each fold's model (a clone of
+    the estimator refitted without them) was not fitted on. A classifier's also has the most-frequent-class baseline
+    on the same rows and the class shares of the training data and of the model's answers to it."""
+    from modelgate.model.scorer import class_order, decide, to_frame
+
+    output, frame = contract.output, to_frame(contract, order, data.columns)
+
+    def answer(model: Any, rows) -> np.ndarray:
+        if output.is_class:
+            return np.asarray(model.predict_proba(rows), dtype="float64")[:, class_order(model, contract)]
+        return np.asarray(model.predict(rows), dtype="float64")
+
+    fitted = answer(estimator, frame)
+    found = _quality(output, data.target, fitted, "_train")
+    if output.is_class:
+        found["classes"] = {
+            "training": shares(output, data.target),
+            "answered": shares(output, decide(output, np.round(fitted, output.decimals))),
+        }
+    if data.rows < CV_FOLDS:
+        return found
+    folds = KFold(n_splits=CV_FOLDS, shuffle=True, random_state=CV_SEED)
+    predicted = np.empty((data.rows, len(output.classes))) if output.is_class else np.empty(data.rows)
+    base = np.empty((data.rows, len(output.classes))) if output.is_class else None
+    for kept, held in folds.split(frame):
+        fold = clone(estimator).fit(frame.iloc[kept], data.target[kept])
+        predicted[held] = answer(fold, frame.iloc[held])
+        if base is not None:  # the baseline of this fold: the shares of the rows it was fitted on
+            base[held] = shares(output, data.target[kept])
+    cv = _quality(output, data.target, predicted, "")
+    found["cv"] = {"folds": CV_FOLDS, "seed": CV_SEED, **(cv if not output.is_class else cv["train"])}
+    if base is not None:
+        answered = decide(output, np.round(base, output.decimals))
+        found["cv"]["baseline"] = classification(output, data.target, base, answered)
+    return found
+
+
+def _quality(output: Output, actual: np.ndarray, answered: np.ndarray, suffix: str) -> dict:
+    """A regression's errors (keys with ``suffix``); a classifier's metrics under ``train``, as answered (rounded)."""
+    if not output.is_class:
+        return regression(actual, answered, suffix)
+    from modelgate.model.scorer import decide
+
+    rounded = np.round(answered, output.decimals)
+    return {"train": classification(output, actual, rounded, decide(output, rounded))}
