@@ -121,8 +121,10 @@ def _drop_run(suite: str):
         (_tox("env_list = model, lint, unit, bdd, fuzz,", "env_list = model, lint, unit, bdd,"), "[tox] env_list"),
         (
             _tox(
-                "fuzz, spark, dbr, storage, bdd-diabetes, spark-diabetes, container, container-diabetes, gate, report\n\n",
-                "fuzz, storage, spark, dbr, bdd-diabetes, spark-diabetes, container, container-diabetes, gate, report\n\n",
+                "spark, dbr, storage, bdd-diabetes, spark-diabetes, bdd-penguins, spark-penguins, container, container-diabetes, "
+                "container-penguins, gate, report\n\n",
+                "storage, spark, dbr, bdd-diabetes, spark-diabetes, bdd-penguins, spark-penguins, container, container-diabetes, "
+                "container-penguins, gate, report\n\n",
             ),
             "labels chain",
         ),
@@ -141,3 +143,41 @@ def test_a_copy_left_behind_is_named(copies, break_it, found):
     broken = break_it(tox, copy.deepcopy(pipeline), readme)
     assert broken != (tox, pipeline, readme)
     assert any(found in p for p in suite_list_problems(*broken)), suite_list_problems(*broken)
+
+
+def example_problems(tox_ini: str, pipeline: dict, written: dict) -> list[str]:
+    """Every worked example tox.ini's [gate] releases (``<name>_model``, ``_features``, ``_suites``) is one of the
+    pipeline's ``examples``, gated there with its own model, features and suites (the variable ``<name>Suites``)."""
+    tox, _ = tox_lists(tox_ini)
+    names = [key.removesuffix("_model") for key in tox["gate"] if key.endswith("_model") and key != "release_model"]
+    listed = [e["name"] for e in next(p for p in written["parameters"] if p["name"] == "examples")["default"]]
+    problems = [] if listed == names else [f"the pipeline's examples are {listed}, tox.ini's [gate] {names}"]
+    variables = {v["name"]: v["value"].split() for v in pipeline["variables"] if "name" in v}
+    gate = " ".join(
+        " ".join(s["script"].split()) for _, job in jobs(pipeline) for s in steps(job) if "modelgate gate" in s.get("script", "")
+    )
+    for name in names:
+        model, features, suites = (tox["gate"][f"{name}_{k}"] for k in ("model", "features", "suites"))
+        if f"--model {model} --features {features} --model-suites $({name}Suites)" not in gate:
+            problems.append(f"the pipeline's gate does not release {model} with {features} and $({name}Suites)")
+        if variables.get(f"{name}Suites") != suites.split():
+            problems.append(f"pipeline variable {name}Suites is {variables.get(f'{name}Suites')}, tox.ini's {suites.split()}")
+    return problems
+
+
+def test_every_example_the_chain_gates_the_pipeline_gates_too(copies):
+    import yaml
+
+    written = yaml.safe_load((ROOT / "pipelines" / "azure-pipelines.yml").read_text(encoding="utf-8"))
+    tox_ini, pipeline, _ = copies
+    assert example_problems(tox_ini, pipeline, written) == []
+    left_behind = copy.deepcopy(pipeline)
+    for _, job in jobs(left_behind):
+        for step in steps(job):
+            if "modelgate gate" in step.get("script", ""):
+                step["script"] = step["script"].replace("--model examples/penguins/model", "--model examples/other/model")
+    assert example_problems(tox_ini, left_behind, written) == [
+        "the pipeline's gate does not release examples/penguins/model with examples/penguins/features and $(penguinsSuites)"
+    ]
+    fewer = tox_ini.replace("penguins_model = examples/penguins/model\n", "")
+    assert "tox.ini's [gate] ['diabetes']" in example_problems(fewer, pipeline, written)[0]
