@@ -11,7 +11,7 @@ import random
 
 import pytest
 from modelgate.contracts import sentences as say
-from modelgate.contracts.facts import GoldenCase
+from modelgate.contracts.facts import AgreedLabel, GoldenCase
 from pytest_bdd import parsers, then, when
 
 from steps.asking import ASK, Asked, query_of, row_of
@@ -71,9 +71,16 @@ def ask_all(service, stated, asked_all):
 
 
 @when(parsers.re(r"a client asks for the (?P<outputs>\w+) of each (?P<who>\w+) below"), target_fixture="response")
-def ask_table(service, stated, asked_all):
-    """The agreed rows of the step's own table: the same rows the contract compiled from it, asked in one request."""
-    return ask_all(service, stated, asked_all)
+def ask_table(service, stated, datatable):
+    """The rows of the step's own table, asked in one request (in a seeded shuffle of the table's order); each keeps
+    its agreed cells (the answer, and a classifier's agreed probability) for the Then step to judge it by."""
+    header, *body = datatable
+    table = [dict(zip(header, cells)) for cells in body]
+    table = random.Random(SHUFFLE_SEED).sample(table, len(table))
+    rows = [{spec.name: spec.from_text(cells[spec.name].strip()) for spec in stated.inputs} for cells in table]
+    response = service.ask(query_of(stated, rows))
+    response.asked, response.agreed = rows, table
+    return response
 
 
 @when(parsers.re(r"a client posts all agreed (?P<what>\w+) as a list"), target_fixture="response")
@@ -126,15 +133,76 @@ def exactly_one(response, output):
 
 @then(parsers.re(r"there is one answer per (?P<what>\w+), each the agreed (?P<output>\w+) for its (?P=what)"))
 @then(parsers.re(rf"each answer is the agreed (?P<output>\w+), give or take (?P<tolerance>{say.N})(?: .+)?"))
+@then(parsers.re(say.GOLDEN_LABEL_TABLE.pattern))
 def one_per_row(response, stated, golden, output, tolerance=None):
+    """Each answer against its row's agreed answer: from the asking step's own table where it had one (with this
+    step's tolerance), else the features' agreed rows; a classifier's every answer also as the contract checks one."""
     assert response.status_code == 200, response.text
-    answers = response.json()["response"]
+    answers, probabilities = answers_of(response, stated)
     assert len(answers) == len(response.asked), response.text
-    for row, answer in zip(response.asked, answers):
-        case = golden[tuple(row[n] for n in stated.names)]
-        if tolerance is not None:
+    agreed = getattr(response, "agreed", None) or [None] * len(answers)
+    for row, cells, answer, chances in zip(response.asked, agreed, answers, probabilities):
+        values = tuple(row[n] for n in stated.names)
+        if stated.output.is_class:
+            case = golden[values] if cells is None else agreed_label(stated, values, cells, tolerance)
+            problem = label_problem(stated, case, answer, chances)
+            assert problem is None, f"{row}: {problem} (asked in order {response.asked})"
+            continue
+        case = golden[values] if cells is None else GoldenCase(values, float(cells[output]), 0.0)
+        if tolerance is not None:  # the step's own tolerance
             case = GoldenCase(case.values, case.expected, float(tolerance))
         assert case.met_by(answer), f"{row}: got {answer}, agreed {case.expected} (asked in order {response.asked})"
+
+
+def answers_of(response, stated) -> tuple[list, list]:
+    """The answers, and a classifier's probabilities of each answer (one per answer; None for a regression)."""
+    body = response.json()
+    answers = body["response"]
+    if not stated.output.is_class:
+        return answers, [None] * len(answers)
+    probabilities = body.get("probabilities")
+    assert isinstance(probabilities, list) and len(probabilities) == len(answers), f"one set of probabilities per answer: {body}"
+    return answers, probabilities
+
+
+def agreed_label(stated, values: tuple, cells: dict, tolerance: str | None) -> AgreedLabel:
+    """The agreed class of a table's row and, where its probability cell is filled and the step gives a tolerance,
+    the agreed probability."""
+    agreed = (cells.get(say.PROBABILITY_COLUMN) or "").strip()
+    probability = float(agreed) if agreed and tolerance is not None else None
+    return AgreedLabel(values, cells[stated.output.name].strip(), probability, float(tolerance or 0))
+
+
+def label_problem(stated, case: AgreedLabel, label, probabilities) -> str | None:
+    """What is wrong with a classifier's answer to an agreed row: as an answer (the contract's one check), or against
+    the agreed class and probability; None if nothing."""
+    problem = stated.output.answer_problem(label, probabilities)
+    if problem is not None:
+        return problem
+    if case.met_by(label, probabilities):
+        return None
+    agreed = "" if case.probability is None else f", its probability {case.probability} ± {case.tolerance}"
+    return f"got {label} ({probabilities}), agreed {case.label}{agreed}"
+
+
+# An agreed-classes outline's Then step with its cells filled in (an empty probability cell leaves two spaces).
+AGREED_LABEL = (
+    rf"the answer is (?P<label>[^,<>]+?)"
+    rf"(?:, its probability\s+(?:(?P<probability>{say.N})\s+)?give or take (?P<tolerance>{say.N}))?"
+)
+
+
+@then(parsers.re(AGREED_LABEL))
+def answer_is_label(response, stated, label, probability, tolerance):
+    """An agreed-classes outline's row (its cells written into the step): the class and, where agreed, its probability."""
+    assert stated.output.is_class, f"the agreed answer {label!r} is a class, but the model answers a number"
+    assert response.status_code == 200, response.text
+    (answer,), (chances,) = answers_of(response, stated)
+    (row,) = response.asked
+    agreed = None if probability is None else float(probability)
+    case = AgreedLabel(tuple(row[n] for n in stated.names), label.strip(), agreed, float(tolerance or 0))
+    problem = label_problem(stated, case, answer, chances)
+    assert problem is None, f"{row}: {problem}"
 
 
 # -- the response shape ------------------------------------------------------------------------------------------
@@ -159,6 +227,7 @@ def list_of_numbers(response, count, decimals):
 
 
 @then(parsers.parse('the error names the {name} and the range "{allowed}"'))
+@then(parsers.parse('the error names the {name} and the values "{allowed}"'))
 def error_names_range(response, name, allowed):
     detail = response.json()["detail"]
     assert detail and all(set(item) == {"loc", "msg", "type"} for item in detail), detail

@@ -1,9 +1,9 @@
 """How a scenario asks about one row in the features' own words.
 
-The features' agreed-answers outline says how a row is asked (``When a client asks for the weight of a person
-<height> inches tall``). Any step written the same way with the placeholders filled in (``… a person 138 inches
-tall``, or ``it answers the weight of a person 138 inches tall``) is read back to its row of inputs by turning that
-template into a pattern: so no step definition names an input of any one model.
+The features' agreed-answers outline (of numbers or of classes) says how a row is asked (``When a client asks for
+the weight of a person <height> inches tall``). Any step written the same way with the placeholders filled in
+(``… a person 138 inches tall``, or ``it answers the weight of a person 138 inches tall``) is read back to its row of
+inputs by turning that template into a pattern: so no step definition names an input of any one model.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from pytest_bdd.parsers import StepParser
 ASK = "a client asks for the "
 ANSWERS = "it answers the "
 _PLACEHOLDER = re.compile(r"<([^<>]+)>")
+# The Then steps that make an outline the agreed answers: a regression's numbers, a classifier's classes.
+AGREED_OUTLINES = (sentences.GOLDEN_OUTLINE, sentences.GOLDEN_LABEL_OUTLINE)
 
 
 @cache
@@ -28,7 +30,7 @@ def templates(features: Path) -> tuple[re.Pattern, ...]:
     for step in read_steps(features).steps:
         if not (step.text.startswith(ASK) and _PLACEHOLDER.search(step.text)):
             continue
-        golden = [s for s in step.scenario.get("steps", []) if sentences.GOLDEN_OUTLINE.fullmatch(s["text"])]
+        golden = [s for s in step.scenario.get("steps", []) if any(o.fullmatch(s["text"]) for o in AGREED_OUTLINES)]
         if not golden:
             continue
         body, pattern, last = step.text[len(ASK) :], "", 0

@@ -1,7 +1,8 @@
 """Steps for the model-quality feature: the model under test's record against the agreed band and limit, and against
 numbers computed here from its training data: R² with this module's own arithmetic over the model's answers, the
 least-squares line by its closed form (``steps.least_squares``, for a model of one number), and the cross-validation
-with its folds drawn here and each fold's model refitted here."""
+with its folds drawn here and each fold's model refitted here (a classifier's metrics from the folds' answers by
+``steps.class_metrics``; its bands and baseline are judged in ``steps.classes``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from modelgate.contracts.facts import Band, TypicalError
 from modelgate.model import artifact
 from pytest_bdd import given, parsers, then, when
 
+from steps import class_metrics
+from steps.class_metrics import read_labelled
 from steps.least_squares import Line, fit_line, read_rows, sha256
 
 # Two computations of the same least-squares line in float64 agree far closer than this; √R² for R²
@@ -28,7 +31,7 @@ class UnderTest:
     manifest: dict
     data: Path
     rows: list[dict]  # the training rows as the CSV has them, read here
-    target: list[float]
+    target: list  # the answers of the training rows: numbers, or a classifier's classes
 
     def line(self, contract) -> Line:
         """The least-squares line through the training data: only for a model of one number input."""
@@ -44,7 +47,7 @@ def under_test(model_under_test, manifest_on_disk, training_data, stated) -> Und
         f"the model was trained on {named['file']}, the training data given is {training_data}"
     )
     assert sha256(training_data) == named["sha256"], f"{training_data} is not the file the model was trained on (SHA-256 differs)"
-    rows, target = read_rows(training_data, stated)
+    rows, target = read_labelled(training_data, stated) if stated.output.is_class else read_rows(training_data, stated)
     return UnderTest(model_under_test, manifest_on_disk, training_data, rows, target)
 
 
@@ -121,7 +124,9 @@ def same_models(under_test, retrained, stated):
     assert first.version == second.version
     rows = check_rows(stated, first.manifest.training_data.get("profile"))[:5000]
     probe = columns_of(stated, rows)
-    assert np.array_equal(first.scorer().predict(probe), second.scorer().predict(probe))
+    mine, theirs = first.scorer().answer_columns(probe), second.scorer().answer_columns(probe)
+    for column in stated.output.columns:
+        assert np.array_equal(mine[column], theirs[column]), f"the two models answer {column} differently"
 
 
 @when(
@@ -132,7 +137,8 @@ def held_out(under_test, stated) -> dict:
     """The cross-validation recomputed here: the folds scikit-learn's seeded ``KFold(shuffle=True)`` makes (numpy's
     ``RandomState(seed).shuffle`` of the row numbers, cut into folds of n // k, the first n % k one larger), each
     answered by a model fitted on the others: the least-squares line for a line, else a clone of the model's own
-    estimator refitted here."""
+    estimator refitted here. A classifier's metrics, and those of its baseline, are computed by ``steps.class_metrics``
+    from the folds' answers."""
     cv = under_test.manifest["metrics"].get("cv")
     assert cv, f"{under_test.directory}: the model's record has no cross-validation; package it again"
     n, folds = len(under_test.rows), cv["folds"]
@@ -141,14 +147,20 @@ def held_out(under_test, stated) -> dict:
     sizes = [n // folds + (1 if i < n % folds else 0) for i in range(folds)]
     estimator = artifact.load(under_test.directory).estimator
     single_line = len(stated.inputs) == 1 and type(estimator).__name__ == "LinearRegression"
-    misses, start = [], 0
+    answered: list = [None] * n  # each row's answer from the model fitted without it
+    split, start = [], 0
     for size in sizes:
-        held = set(order[start : start + size].tolist())
+        held = sorted(order[start : start + size].tolist())
         start += size
-        kept = [i for i in range(n) if i not in held]
-        predicted = _fold(under_test, stated, estimator, kept, sorted(held), single_line)
-        misses += [under_test.target[i] - p for i, p in zip(sorted(held), predicted)]
+        taken = set(held)
+        kept = [i for i in range(n) if i not in taken]
+        split.append((kept, held))
+        for i, answer in zip(held, _fold(under_test, stated, estimator, kept, held, single_line)):
+            answered[i] = answer
+    if stated.output.is_class:
+        return class_metrics.unseen(stated.output, under_test.target, answered, split)
     actual = under_test.target
+    misses = [y - p for y, p in zip(actual, answered)]
     mean = math.fsum(actual) / n
     return {
         "mae": math.fsum(abs(m) for m in misses) / n,
@@ -157,7 +169,7 @@ def held_out(under_test, stated) -> dict:
     }
 
 
-def _fold(under_test: UnderTest, stated, estimator, kept: list[int], held: list[int], single_line: bool) -> list[float]:
+def _fold(under_test: UnderTest, stated, estimator, kept: list[int], held: list[int], single_line: bool) -> list:
     (name, *_) = stated.names
     if single_line:
         line = fit_line([(under_test.rows[i][name], under_test.target[i]) for i in kept])
@@ -173,7 +185,12 @@ def _fold(under_test: UnderTest, stated, estimator, kept: list[int], held: list[
         )
 
     fold = clone(estimator).fit(frame(kept), [under_test.target[i] for i in kept])
-    return [float(v) for v in fold.predict(frame(held))]
+    if not stated.output.is_class:
+        return [float(v) for v in fold.predict(frame(held))]
+    # A classifier's answers: the probability of each class in the contract's order, rounded as the answers are (numpy's
+    # rounding, which the serving forms follow).
+    where = [[str(c) for c in fold.classes_].index(c) for c in stated.output.classes]
+    return np.round(np.asarray(fold.predict_proba(frame(held)))[:, where], stated.output.decimals).tolist()
 
 
 @then(parsers.re(rf"on (?P<who>.+?) it was not trained on, its typical error is at most (?P<limit>{say.N})(?: .+)?"))
