@@ -100,8 +100,8 @@ def one_number(training: Training) -> str | None:
 
 def fitted(training: Training):
     """The training rows with the model's answer beside each, in a column ``fitted_<output>`` (a pandas frame)."""
-    frame = training.frame
-    frame[f"fitted_{training.model.contract.output.name}"] = training.model.scorer().predict(training.data.columns)
+    frame, output = training.frame, training.model.contract.output
+    frame[f"fitted_{output.name}"] = training.model.scorer().answer_columns(training.data.columns)[output.name]
     return frame
 
 
@@ -111,7 +111,8 @@ def _label(name: str, unit: str) -> str:
 
 def fit_figure(training: Training):
     """The fit as a matplotlib Figure, or None without matplotlib: for a model of one number the data and the fitted
-    line over it; for any other, each training row's answer against its agreed value."""
+    line over it; for a classifier, each class's training rows beside the rows it answered that class; for any other,
+    each training row's answer against its agreed value."""
     try:
         from matplotlib.figure import Figure
     except ImportError:
@@ -121,6 +122,22 @@ def fit_figure(training: Training):
     answer = f"fitted_{output}"
     figure = Figure(figsize=(7, 4))
     axes = figure.add_subplot()
+    metrics = training.manifest.metrics
+    if contract.output.is_class:  # a classifier: each class's training rows against the rows answered it
+        classes = list(contract.output.classes)
+        places = range(len(classes))
+        counts = [frame[output].value_counts().get(c, 0) for c in classes]
+        answered = [frame[answer].value_counts().get(c, 0) for c in classes]
+        axes.bar([p - 0.2 for p in places], counts, width=0.4, label="training rows")
+        axes.bar([p + 0.2 for p in places], answered, width=0.4, color="C3", label="answered")
+        axes.set(xticks=list(places), xticklabels=classes, xlabel=output, ylabel="rows")
+        unseen = (metrics.get("cv") or {}).get("accuracy")
+        axes.set_title(
+            f"accuracy {metrics['train']['accuracy']:.4f} on the training data"
+            + (f", {unseen:.4f} on rows it was not trained on" if unseen is not None else "")
+        )
+        axes.legend()
+        return figure
     if single is not None:
         frame = frame.sort_values(single)
         axes.scatter(frame[single], frame[output], s=8, alpha=0.5, label="training data")
@@ -131,7 +148,6 @@ def fit_figure(training: Training):
         axes.scatter(frame[output], frame[answer], s=8, alpha=0.5, label="training rows")
         axes.plot(ends, ends, color="C3", label="predicted = actual")
         axes.set(xlabel=_label(f"actual {output}", unit), ylabel=_label(f"predicted {output}", unit))
-    metrics = training.manifest.metrics
     axes.set_title(f"R² {metrics['r2_train']:.4f}, RMSE {metrics['rmse_train']:.4g} on the training data")
     axes.legend()
     return figure

@@ -6,15 +6,17 @@ engine) on the same input, the gate."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import shutil
 import sys
 import xml.etree.ElementTree as ET
 
 import numpy as np
+import pandas as pd
 import pytest
 from modelgate.contracts.reader import read_contract
-from modelgate.model import served
+from modelgate.model import artifact, served
 from modelgate.model.manifest import read_manifest
 
 from modelgate.cli import main as modelgate
@@ -22,7 +24,7 @@ from modelgate.databricks import CONTRACT_SUITE, NotebookFailed
 from modelgate.selftest import run_selftest
 from steps.databricks_notebook import NOTEBOOKS, WidgetNotDefined, code_cells, markdown_cells, publish_by_notebook, run_notebook
 from steps.least_squares import fit_line, read_rows
-from steps.support import FEATURES, TRAINING_DATA, rows_like_training, train_into
+from steps.support import FEATURES, ROOT, TRAINING_DATA, rows_like_training, train_into
 
 pytestmark = pytest.mark.spark
 
@@ -264,3 +266,28 @@ def test_contract_notebook_judges_the_model_by_the_features_its_widget_names(spa
     suite = ET.parse(junit_dir / f"{CONTRACT_SUITE}.xml").getroot().find("testsuite")
     failed = [case.get("name") for case in suite.iter("testcase") if case.find("failure") is not None]
     assert any(str(round(case.expected + 1, 6)) in name for name in failed), failed  # the moved answer, as agreed there
+
+
+def test_train_notebook_trains_a_classifier_and_shows_each_species_beside_the_rows_answered_it(spark, tmp_path):
+    """The training notebook on the penguins example's features and data: a logistic regression, published with its
+    serving form; the figure counts each species' training rows and the rows the model answered that species."""
+    example = ROOT / "examples" / "penguins"
+    volume = tmp_path / "Volumes" / "models" / "penguins"
+    run = publish_by_notebook(volume, spark=spark, features=example / "features", training_data=example / "data" / "penguins.csv")
+
+    manifest = read_manifest(volume)
+    assert manifest.output == "species" and manifest.form == "logistic"
+    assert _published(volume) == sorted(p.name for p in manifest.files(volume))
+    _, figure, metrics, _ = run.displayed
+    axes = figure.axes[0]
+    assert [t.get_text() for t in axes.get_xticklabels()] == ["Adelie", "Chinstrap", "Gentoo"]
+    training, answered = axes.containers  # the two sets of bars
+    with open(example / "data" / "penguins.csv", newline="") as handle:
+        truth = [row["species"] for row in csv.DictReader(handle)]
+    assert [bar.get_height() for bar in training] == [truth.count(c) for c in ("Adelie", "Chinstrap", "Gentoo")]
+    # scikit-learn's own answers to the training rows (its predict, not modelgate's decision rule)
+    rows = pd.read_csv(example / "data" / "penguins.csv")
+    said = list(artifact.load(volume).estimator.predict(rows[manifest.inputs]))
+    assert [bar.get_height() for bar in answered] == [said.count(c) for c in ("Adelie", "Chinstrap", "Gentoo")]
+    assert f"accuracy {manifest.metrics['train']['accuracy']:.4f}" in axes.get_title()
+    assert dict(zip(metrics["name"], metrics["value"]))["model_version"] == manifest.model_version
