@@ -51,7 +51,7 @@ def facts(stated: dict, output: Output | None, one, problems: list[str]) -> dict
         return {}
     for key in ("R2_BAND", "TYPICAL_ERROR", "MARGIN", "OUTPUT_BOUNDS", "MONOTONIC", "MONOTONIC_PLAIN"):
         problems += [f"{s.where}: a regression's fact, but the model answers one of its classes" for _, s in stated.get(key, [])]
-    bands = []
+    bands: list[MetricBand] = []
     for key, on in (("METRIC_UNSEEN", UNSEEN), ("METRIC_EVALUATION", EVALUATION)):
         for match, step in stated.get(key, []):
             low, high = float(match["low"]), float(match["high"])

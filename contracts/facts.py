@@ -169,7 +169,9 @@ class AgreedLabel:
         if self.probability is None:
             return True
         found = probabilities.get(self.label)
-        return _finite(found) and abs(exact(found) - exact(self.probability)) <= exact(self.tolerance)
+        if not isinstance(found, float | int) or isinstance(found, bool) or not _finite(found):
+            return False
+        return abs(exact(found) - exact(self.probability)) <= exact(self.tolerance)
 
     def to_dict(self) -> dict:
         return {"values": list(self.values), "label": self.label, "probability": self.probability, "tolerance": self.tolerance}

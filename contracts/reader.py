@@ -23,9 +23,11 @@ from modelgate.contracts.facts import (
     FLAG,
     REFUSE,
     RISES,
+    AgreedLabel,
     Band,
     ChampionMargin,
     DriftLimits,
+    GoldenCase,
     Monotonic,
     OutputBounds,
     TypicalError,
@@ -166,6 +168,7 @@ def _output(stated: dict, one, folder: Path, problems: list[str]) -> tuple[Outpu
 
 def _golden(stated: dict, inputs: list[Input], output: Output, folder: Path, problems: list[str]) -> list:
     """The agreed answers: numbers with their tolerance, or a classifier's agreed classes."""
+    golden: list[GoldenCase] | list[AgreedLabel]
     if output.is_class:
         golden = agreed.labels(stated, inputs, output, problems)
         outline = f"'the answer is <{output.name}>'"

@@ -235,6 +235,7 @@ def _good_classes(body: dict, model: Served) -> None:
     problem = output.answer_problem(labels[0], probabilities[0])
     if problem:
         raise CheckFailed(problem)
+    assert model.classify_rows is not None  # a classifier's, checked by the caller
     expected_labels, expected = model.classify_rows([dict(zip(model.contract.names, model.contract.golden[0].values))])
     if labels != expected_labels or list(probabilities[0].values()) != expected[0]:
         raise CheckFailed(f"service says {labels} {probabilities}, the model {expected_labels} {expected}")

@@ -5,7 +5,6 @@ every suite's expanded steps, where the gating checks find it."""
 from __future__ import annotations
 
 import configparser
-
 import shutil
 import textwrap
 
