@@ -55,18 +55,33 @@ def brier(output: Output, labels: np.ndarray, probabilities: np.ndarray) -> floa
     return float(np.mean(np.sum((probabilities - truth) ** 2, axis=1)))
 
 
-def calibration_error(output: Output, labels: np.ndarray, probabilities: np.ndarray, answered: np.ndarray) -> float:
-    """The expected calibration error: over 10 equal bins of the answered class's probability, the share of rows in
-    a bin times how far the bin's accuracy is from its mean probability."""
-    chosen = np.array([output.classes.index(a) for a in answered.tolist()])
+def calibration_bins(
+    output: Output, labels: np.ndarray, probabilities: np.ndarray, answered: np.ndarray
+) -> list[tuple[int, float, float]]:
+    """The 10 equal bins of the answered class's probability (a probability p in bin ceil(10 p) - 1, 0 in the first):
+    per bin, its rows, their mean probability of the class answered and the share of them answered right (NaN for an
+    empty bin). What the expected calibration error sums and a reliability diagram draws."""
+    chosen = np.array([output.classes.index(a) for a in answered.tolist()], dtype=int)
     confidence = probabilities[np.arange(len(chosen)), chosen]
     right = (np.asarray(labels, dtype=object) == answered).astype("float64")
     bins = np.minimum(np.maximum(np.ceil(confidence * ECE_BINS) - 1, 0), ECE_BINS - 1).astype(int)
-    total = 0.0
+    found = []
     for b in range(ECE_BINS):
         inside = bins == b
         if inside.any():
-            total += inside.mean() * abs(right[inside].mean() - confidence[inside].mean())
+            found.append((int(np.count_nonzero(inside)), float(confidence[inside].mean()), float(right[inside].mean())))
+        else:
+            found.append((0, float("nan"), float("nan")))
+    return found
+
+
+def calibration_error(output: Output, labels: np.ndarray, probabilities: np.ndarray, answered: np.ndarray) -> float:
+    """The expected calibration error: over 10 equal bins of the answered class's probability, the share of rows in
+    a bin times how far the bin's accuracy is from its mean probability."""
+    total, rows = 0.0, len(answered)
+    for count, confidence, accuracy in calibration_bins(output, labels, probabilities, answered):
+        if count:
+            total += count / rows * abs(accuracy - confidence)
     return float(total)
 
 
@@ -74,7 +89,7 @@ def classification(output: Output, labels: np.ndarray, probabilities: np.ndarray
     """Every metric of :data:`contracts.facts.METRICS` and the calibration error, by name."""
     labels = np.asarray(labels, dtype=object)
     classes = list(output.classes)
-    found = {
+    found: dict = {
         "accuracy": float(sk.accuracy_score(labels, answered)),
         "balanced accuracy": float(sk.balanced_accuracy_score(labels, answered)),
         "macro F1": float(sk.f1_score(labels, answered, labels=classes, average="macro", zero_division=0)),
@@ -124,16 +139,10 @@ def record(estimator: Any, contract: Contract, order: list[str], data) -> dict:
     """What the manifest records of a model's quality: on its training data, and on rows each fold's model (a clone of
     the estimator refitted without them) was not fitted on. A classifier's also has the most-frequent-class baseline
     on the same rows and the class shares of the training data and of the model's answers to it."""
-    from modelgate.model.scorer import class_order, decide, to_frame
+    from modelgate.model.scorer import decide, to_frame
 
-    output, frame = contract.output, to_frame(contract, order, data.columns)
-
-    def answer(model: Any, rows) -> np.ndarray:
-        if output.is_class:
-            return np.asarray(model.predict_proba(rows), dtype="float64")[:, class_order(model, contract)]
-        return np.asarray(model.predict(rows), dtype="float64")
-
-    fitted = answer(estimator, frame)
+    output = contract.output
+    fitted = _answer(estimator, contract, to_frame(contract, order, data.columns))
     found = _quality(output, data.target, fitted, "_train")
     if output.is_class:
         found["classes"] = {
@@ -142,20 +151,42 @@ def record(estimator: Any, contract: Contract, order: list[str], data) -> dict:
         }
     if data.rows < CV_FOLDS:
         return found
+    predicted, base = cross_validated(estimator, contract, order, data)
+    cv = _quality(output, data.target, predicted, "")
+    found["cv"] = {"folds": CV_FOLDS, "seed": CV_SEED, **(cv if not output.is_class else cv["train"])}
+    if base is not None:
+        # Always the most frequent class of the rows each fold was fitted on (ties: the first stated), whatever the
+        # decision rule: a threshold below that class's share would make the rule answer the rarer class instead.
+        answered = np.array(output.classes, dtype=object)[np.argmax(base, axis=1)]
+        found["cv"]["baseline"] = classification(output, data.target, base, answered)
+    return found
+
+
+def _answer(model: Any, contract: Contract, rows) -> np.ndarray:
+    """A fitted model's raw answers to a frame: a classifier's probabilities in the contract's class order."""
+    from modelgate.model.scorer import class_order
+
+    if contract.output.is_class:
+        return np.asarray(model.predict_proba(rows), dtype="float64")[:, class_order(model, contract)]
+    return np.asarray(model.predict(rows), dtype="float64")
+
+
+def cross_validated(estimator: Any, contract: Contract, order: list[str], data) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each training row answered by the fold's model fitted without it (``CV_FOLDS`` seeded folds, each a clone of
+    the estimator refitted): the raw answers (a classifier's probabilities in class order, not yet rounded) and, for
+    a classifier, the baseline's probabilities (the class shares of the rows each fold was fitted on); None else."""
+    from modelgate.model.scorer import to_frame
+
+    output, frame = contract.output, to_frame(contract, order, data.columns)
     folds = KFold(n_splits=CV_FOLDS, shuffle=True, random_state=CV_SEED)
     predicted = np.empty((data.rows, len(output.classes))) if output.is_class else np.empty(data.rows)
     base = np.empty((data.rows, len(output.classes))) if output.is_class else None
     for kept, held in folds.split(frame):
         fold = clone(estimator).fit(frame.iloc[kept], data.target[kept])
-        predicted[held] = answer(fold, frame.iloc[held])
+        predicted[held] = _answer(fold, contract, frame.iloc[held])
         if base is not None:  # the baseline of this fold: the shares of the rows it was fitted on
             base[held] = shares(output, data.target[kept])
-    cv = _quality(output, data.target, predicted, "")
-    found["cv"] = {"folds": CV_FOLDS, "seed": CV_SEED, **(cv if not output.is_class else cv["train"])}
-    if base is not None:
-        answered = decide(output, np.round(base, output.decimals))
-        found["cv"]["baseline"] = classification(output, data.target, base, answered)
-    return found
+    return predicted, base
 
 
 def _quality(output: Output, actual: np.ndarray, answered: np.ndarray, suffix: str) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from modelgate.contracts.contract import Contract
 from modelgate.contracts.inputs import YES_NO, Input
 from modelgate.model import profile as profiles
 from modelgate.model.batch.inputs_check import read_columns
+
+if TYPE_CHECKING:
+    from modelgate.model.artifact import Artifact
 
 MISSING = "missing"
 
@@ -34,11 +38,24 @@ class InputDrift:
 
 
 @dataclass
+class AnswerDrift:
+    """A classifier's answers to a batch against its answers to its training rows (the shares its record holds):
+    each class's share of both, their stability index and the contract's verdict ("" when it states no levels)."""
+
+    labels: list[str]
+    training: list[float]
+    batch: list[float]
+    psi: float
+    verdict: str
+
+
+@dataclass
 class BatchDrift:
     file: Path
     rows: int = 0
     extrapolated: int = 0  # rows with at least one value the training data never had
     inputs: list[InputDrift] = field(default_factory=list)
+    answers: AnswerDrift | None = None  # a classifier's
 
 
 def cut(number: float) -> str:
@@ -101,3 +118,20 @@ def shown_bins(seen: dict) -> list[int]:
 
 def psi_text(psi: float) -> str:
     return "–" if math.isnan(psi) else f"{psi:.3f}"
+
+
+def answer_drift(model: Artifact, path: Path) -> AnswerDrift | None:
+    """The classes ``model`` answers for the batch at ``path`` against those it answers for its training rows; None for
+    a regression or a record without the training answers' shares."""
+    output = model.contract.output
+    recorded = (model.manifest.metrics.get("classes") or {}).get("answered")
+    if not output.is_class or not recorded:
+        return None
+    scorer, counted = model.scorer(), np.zeros(len(output.classes), dtype="int64")
+    for columns in read_columns(path, model.contract):
+        labels, _ = scorer.classify(columns)
+        counted += np.array([np.count_nonzero(labels == c) for c in output.classes], dtype="int64")
+    psi = profiles.psi_of_counts(counted, recorded)
+    verdict = model.contract.drift.verdict(psi, int(counted.sum())) if model.contract.drift else ""
+    shares = (counted / max(int(counted.sum()), 1)).tolist()
+    return AnswerDrift(list(output.classes), list(recorded), shares, psi, verdict)

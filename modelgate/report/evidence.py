@@ -11,6 +11,7 @@ from modelgate.report.scenarios import FAILED, NOT_RUN, PASSED
 MAX_COEFFICIENTS = 20  # rows of a linear model's coefficients shown; the manifest holds them all
 FORMS = {
     "linear": "an exact linear form (serving.json): the service answers without scikit-learn",
+    "logistic": "an exact logistic form (serving.json): the service answers without scikit-learn",
     "skops": "the model file itself: the service answers with scikit-learn",
 }
 
@@ -24,7 +25,7 @@ def coefficients(found: dict | None) -> str:
     input); of more than ``MAX_COEFFICIENTS`` the largest by size."""
     if not found:
         return ""
-    largest = sorted(found, key=lambda k: (k != "intercept", -abs(found[k])))[:MAX_COEFFICIENTS]
+    largest = sorted(found, key=lambda k: (k != "intercept" and not k.endswith(": intercept"), -abs(found[k])))[:MAX_COEFFICIENTS]
     shown = [k for k in found if k in largest]
     rows = "".join(f'<tr><td class="mono">{escape(k)}</td><td class="num">{found[k]:.6g}</td></tr>' for k in shown)
     more = len(found) - len(shown)
@@ -40,9 +41,19 @@ def _metrics(metrics: dict, unit: str) -> str:
     )
 
 
+CLASSIFIER_METRICS = ("accuracy", "balanced accuracy", "macro F1", "log loss", "expected calibration error")
+
+
+def _class_metrics(found: dict) -> str:
+    """A classifier's headline metrics in one line (the quality section shows them all)."""
+    return " · ".join(f"{name} {found[name]:.4f}" for name in CLASSIFIER_METRICS if isinstance(found.get(name), float))
+
+
 def cross_validation(cv: dict | None, unit: str) -> str:
     if not cv:
         return "not recorded (package the model again)"
+    if "mae" not in cv:  # a classifier's
+        return f"{_class_metrics(cv)} ({cv['folds']}-fold cross-validation, seed {cv['seed']})"
     return (
         f"typical error {cv['mae']:.4g}{unit} · RMSE {cv['rmse']:.4g}{unit} · R² {cv['r2']:.4f} "
         f"({cv['folds']}-fold cross-validation, seed {cv['seed']})"
@@ -77,7 +88,7 @@ def record(inputs: Inputs) -> str:
             f"{escape(str(data.get('file', '?')))}, {data.get('rows', '?')} rows{matches[inputs.data_matches_manifest]}",
         ),
         ("Training data SHA-256", _mono(data.get("sha256", "?"))),
-        ("Metrics (training data)", _metrics(manifest.metrics, unit)),
+        ("Metrics (training data)", _class_metrics(manifest.metrics.get("train") or {}) or _metrics(manifest.metrics, unit)),
         ("On rows it was not trained on", cross_validation(manifest.metrics.get("cv"), unit)),
         ("Built with", libraries or "not recorded"),
         ("Trained at", escape(manifest.created_at or "?")),

@@ -16,7 +16,7 @@ import numpy as np
 
 from modelgate.contracts.contract import Contract, differences
 from modelgate.contracts.errors import ModelgateError
-from modelgate.contracts.facts import GoldenCase
+from modelgate.contracts.facts import AgreedLabel, GoldenCase
 from modelgate.gate import Verdict, evaluate
 from modelgate.junit import read_suite
 from modelgate.report.risk import Risk, gather_risk
@@ -25,7 +25,9 @@ from modelgate.report.scenarios import Feature, apply_results, load_results, par
 if TYPE_CHECKING:
     from modelgate.model.artifact import Artifact
     from modelgate.model.manifest import Manifest
+    from modelgate.model.scorer import Scorer
     from modelgate.model.train import TrainingData
+    from modelgate.report.classified import Answers
 
 DATA_FOLDER = "data"  # beside the features folder: where the report looks for the model's data files
 EVALUATION_FILE = "evaluation.csv"  # rows no model was trained on, for the champion/challenger comparison
@@ -36,6 +38,10 @@ CURVE_POINTS = 200  # the model's answers drawn across a one-input model's train
 def beside(features: Path, name: str) -> Path:
     """``name`` in the data folder beside the features folder (``features/`` -> ``data/name``)."""
     return Path(features).parent / DATA_FOLDER / name
+
+
+def evaluation_file(sources: Sources) -> Path:
+    return Path(sources.evaluation or beside(sources.features, EVALUATION_FILE))
 
 
 @dataclass
@@ -61,6 +67,7 @@ class Inputs:
     model: Artifact | None = None  # the verified model
     contract_differences: list[str] = field(default_factory=list)  # the model's contract against the features'
     predicted_golden: list[float] | None = None
+    answered_golden: list[tuple[str, dict[str, float]]] | None = None  # a classifier's: its class, each class's probability
     training: TrainingData | None = None
     fitted: np.ndarray | None = None  # the model's answers to the training rows
     curve: tuple[np.ndarray, np.ndarray] | None = None  # a one-number-input model's answers across its training span
@@ -70,6 +77,8 @@ class Inputs:
     gate_reasons: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     risk: Risk | None = None
+    unseen: Answers | None = None  # a classifier's answers to its training rows, each by a fold's model fitted without it
+    evaluated: Answers | None = None  # a classifier's answers to the evaluation rows
 
     @property
     def contract(self) -> Contract | None:
@@ -86,7 +95,7 @@ class Inputs:
         return self.stated or self.contract
 
     @property
-    def golden(self) -> tuple[GoldenCase, ...]:
+    def golden(self) -> tuple[GoldenCase | AgreedLabel, ...]:
         return self.golden_contract.golden if self.golden_contract else ()
 
     @property
@@ -106,7 +115,7 @@ def gather(sources: Sources) -> Inputs:
     _tests(inputs)
     if inputs.model is not None:
         src = sources
-        evaluation = src.evaluation or beside(src.features, EVALUATION_FILE)
+        evaluation = evaluation_file(src)
         inputs.risk = gather_risk(inputs.model, src.production, evaluation, src.batch or beside(src.features, BATCH_FILE))
     return inputs
 
@@ -138,6 +147,7 @@ def _model(inputs: Inputs) -> None:
     from modelgate.files import sha256_file
     from modelgate.model import artifact
     from modelgate.model.train import read_training
+    from modelgate.report import classified
 
     src = inputs.sources
     try:
@@ -147,31 +157,48 @@ def _model(inputs: Inputs) -> None:
         return
     if inputs.stated is not None:
         inputs.contract_differences = [line.strip() for line in differences(loaded.contract, inputs.stated)]
-    scorer = loaded.scorer()
-    golden_contract = inputs.golden_contract
-    if golden_contract is not None and golden_contract.golden:  # inputs.golden
-        rows = [dict(zip(golden_contract.names, case.values)) for case in golden_contract.golden]
-        try:
-            inputs.predicted_golden = scorer.predict_rows(rows).tolist()
-        except Exception as exc:  # a contract the model does not answer under (the record shows the differences)
-            inputs.missing.append(f"the model's answers to the agreed rows: {type(exc).__name__}: {exc}")
+    scorer, classifier = loaded.scorer(), loaded.contract.output.is_class
+    _agreed(inputs, scorer)
     named = loaded.manifest.training_data.get("file")
     data = src.data or (beside(src.features, Path(named).name) if named else None)
     if data is None:
         inputs.missing.append("training data for the plots: the model's record names no training file; give --data")
+    else:
+        try:
+            inputs.training = read_training(data, loaded.contract)
+        except ModelgateError as exc:
+            inputs.missing.append(f"training data for the plots: {exc}")
+        else:
+            inputs.data_matches_manifest = sha256_file(data) == loaded.manifest.training_data.get("sha256")
+    if classifier:
+        found = classified.gather(loaded, inputs.training, inputs.data_matches_manifest, evaluation_file(src), inputs.missing)
+        inputs.unseen, inputs.evaluated = found
         return
-    try:
-        inputs.training = read_training(data, loaded.contract)
-    except ModelgateError as exc:
-        inputs.missing.append(f"training data for the plots: {exc}")
+    if inputs.training is None:
         return
     inputs.fitted = scorer.predict(inputs.training.columns)
-    inputs.data_matches_manifest = sha256_file(data) == loaded.manifest.training_data.get("sha256")
     (spec, *others) = loaded.contract.inputs
     if not others and spec.numeric:
         seen = inputs.training.columns[spec.name]
         xs = np.linspace(float(np.nanmin(seen)), float(np.nanmax(seen)), CURVE_POINTS)
         inputs.curve = xs, scorer.raw({spec.name: xs})
+
+
+def _agreed(inputs: Inputs, scorer: Scorer) -> None:
+    """The model's answers to the agreed rows the page lists (a classifier's: its class and each class's probability)."""
+    from modelgate.report import classified
+
+    golden_contract = inputs.golden_contract
+    if golden_contract is None or not golden_contract.golden:  # inputs.golden
+        return
+    rows = [dict(zip(golden_contract.names, case.values)) for case in golden_contract.golden]
+    try:
+        if scorer.contract.output.is_class:
+            inputs.answered_golden = classified.agreed(scorer, golden_contract)
+        else:
+            inputs.predicted_golden = scorer.predict_rows(rows).tolist()
+    except Exception as exc:  # a contract the model does not answer under (the record shows the differences)
+        inputs.missing.append(f"the model's answers to the agreed rows: {type(exc).__name__}: {exc}")
 
 
 def _tests(inputs: Inputs) -> None:

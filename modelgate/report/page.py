@@ -4,16 +4,14 @@ taken from its contract (its title, its inputs, its output and their units)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from html import escape
 
-import numpy as np
-
-from modelgate.contracts.facts import GoldenCase
+from modelgate.report import agreed
+from modelgate.report.classifier import classifier_section, quality_tile
 from modelgate.report.evidence import evidence, record
-from modelgate.report.features import appendix_section, badge, features_section
+from modelgate.report.features import appendix_section, features_section
 from modelgate.report.inputs import Inputs
-from modelgate.report.quality import label, quality_section
+from modelgate.report.quality import quality_section
 from modelgate.report.risk import risk_section
 from modelgate.report.scenarios import FAILED, NOT_RUN, PASSED
 from modelgate.report.style import CSS
@@ -28,8 +26,8 @@ def render(inputs: Inputs, generated: str) -> str:
         _tiles(inputs),
         _missing(inputs),
         features_section([f for f in inputs.features if not f.technical]),
-        _golden(inputs),
-        quality_section(inputs),
+        agreed.golden_section(inputs),
+        classifier_section(inputs) if _classifier(inputs) else quality_section(inputs),
         risk_section(inputs.risk),
         record(inputs),
         evidence(inputs),
@@ -43,6 +41,10 @@ def render(inputs: Inputs, generated: str) -> str:
         f"<title>{escape(title)} · release report · {escape(version)}</title><style>{CSS}</style></head>"
         f"<body>{''.join(body)}</body></html>\n"
     )
+
+
+def _classifier(inputs: Inputs) -> bool:
+    return inputs.contract is not None and inputs.contract.output.is_class
 
 
 def _header(inputs: Inputs, title: str, version: str, generated: str) -> str:
@@ -64,15 +66,6 @@ def _tile(state: str, big: str, what: str, sub: str) -> str:
     return f'<div class="tile {state}">{texts}</div>'
 
 
-def _tolerance(inputs: Inputs) -> str:
-    """The agreed tolerance in words: one number when every agreed row shares it."""
-    contract = inputs.golden_contract
-    assert contract is not None  # asked only when there are agreed answers
-    unit = contract.output.unit
-    found = {c.tolerance for c in inputs.golden}
-    return f"± {found.pop():g}{f' {unit}' if unit else ''}" if len(found) == 1 else "each row's own tolerance"
-
-
 def _tiles(inputs: Inputs) -> str:
     scenarios = [s for f in inputs.features for s in f.scenarios]
     ran = [s for s in scenarios if s.status != NOT_RUN]
@@ -81,14 +74,15 @@ def _tiles(inputs: Inputs) -> str:
     runs = sum(len(s.examples) or 1 for s in ran)
     sub = f"{runs} runs including examples, {len(scenarios) - len(ran)} not run"
     tiles = [_tile(state, f"{passed} / {len(scenarios)}", "scenarios passed", sub)]
-    golden = _golden_rows(inputs)
-    if golden and inputs.predicted_golden is not None:
-        within = sum(1 for *_, ok in golden if ok)
-        state = "passed" if within == len(golden) else "failed"
-        tiles.append(_tile(state, f"{within} / {len(golden)}", "agreed answers met", f"within {_tolerance(inputs)}"))
+    within, golden, answered = agreed.met(inputs)
+    if golden and answered:
+        state = "passed" if within == golden else "failed"
+        tiles.append(_tile(state, f"{within} / {golden}", "agreed answers met", agreed.met_note(inputs)))
     else:
         why = "no model to check them against" if golden else "the features agree no answers"
         tiles.append(_tile("none", "–", "agreed answers met", why))
+    if _classifier(inputs):
+        tiles.append(_tile(*quality_tile(inputs)))
     band = inputs.contract.r2_band if inputs.contract else None
     if band:
         r2 = inputs.manifest.metrics.get("r2_train") if inputs.manifest else None
@@ -121,64 +115,3 @@ def _missing(inputs: Inputs) -> str:
             f"from these features before it is released:<ul>{items}</ul></div>"
         )
     return "".join(alerts)
-
-
-def _golden_rows(inputs: Inputs) -> list[tuple[GoldenCase, float | None, bool]]:
-    predicted: Sequence[float | None] = inputs.predicted_golden or [None] * len(inputs.golden)
-    return [(c, p, p is not None and c.met_by(p)) for c, p in zip(inputs.golden, predicted)]
-
-
-def _unseen(inputs: Inputs, name: str, value: object) -> bool:
-    """Is ``value`` one the training data never had (outside a number's span, a category no training row has)?"""
-    from modelgate.model.profile import outside
-
-    seen = inputs.profiles.get(name)
-    if seen is None or value is None:
-        return False
-    return bool(outside(seen, np.array([value], dtype="float64" if seen["kind"] == "number" else object))[0])
-
-
-def _trained_on(inputs: Inputs) -> str:
-    spans = []
-    contract = inputs.golden_contract
-    assert contract is not None  # asked only when there are agreed answers
-    for spec in contract.inputs:
-        seen = inputs.profiles.get(spec.name)
-        if seen and seen["kind"] == "number":
-            spans.append(f"{spec.name} {seen['min']:g} – {seen['max']:g}{f' {spec.unit}' if spec.unit else ''}")
-    return f" The model was trained on {', '.join(spans)}." if spans else ""
-
-
-def _golden(inputs: Inputs) -> str:
-    contract = inputs.golden_contract
-    if contract is None or not contract.golden:  # no agreed answers (inputs.golden)
-        return ""
-    out, decimals = contract.output, contract.output.decimals
-    rows = []
-    for case, predicted, ok in _golden_rows(inputs):
-        cells = []
-        for spec, value in zip(contract.inputs, case.values):
-            text = escape(spec.to_text(value).removesuffix(".0")) if value is not None else '<span class="note">missing</span>'
-            if _unseen(inputs, spec.name, value):
-                text += ' <span class="unseen" title="outside the training data">outside the training data</span>'
-            cells.append(f'<td class="{"num" if spec.numeric else "cat"}">{text}</td>')
-        model = f"{predicted:.{decimals}f}" if predicted is not None else "–"
-        diff = f"{predicted - case.expected:+.{decimals}f}" if predicted is not None else "–"
-        status = badge(PASSED if ok else FAILED, "within" if ok else "outside") if predicted is not None else badge(NOT_RUN)
-        rows.append(
-            f'<tr>{"".join(cells)}<td class="num">{case.expected:.{decimals}f}</td><td class="num">{model}</td>'
-            f'<td class="num">{diff}</td><td>{status}</td></tr>'
-        )
-    # A column name may break after an underscore: a table of many inputs then fits the page.
-    heads = "".join(
-        f'<th class="{"num" if i.numeric else "cat"}">{escape(label(i.name, i.unit)).replace("_", "_<wbr>")}</th>'
-        for i in contract.inputs
-    )
-    answer = escape(label(f"agreed {out.name}", out.unit))
-    return (
-        '<section id="golden"><h2>Agreed answers</h2>'
-        f'<p class="lead">The {escape(out.name)} the business signed off in the features, against what this model answers. '
-        f"Tolerance {escape(_tolerance(inputs))}.{escape(_trained_on(inputs))}</p>"
-        f'<div class="scroll"><table class="golden"><thead><tr>{heads}<th class="num">{answer}</th><th class="num">model</th>'
-        f'<th class="num">difference</th><th>tolerance</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>'
-    )

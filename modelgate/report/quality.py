@@ -11,6 +11,7 @@ from typing import cast
 
 import numpy as np
 
+from modelgate.contracts.facts import GoldenCase
 from modelgate.contracts.inputs import WHOLE, YES_NO, Input
 from modelgate.report import plots
 from modelgate.report.bars import category_residuals
@@ -84,7 +85,7 @@ def _figures(inputs: Inputs) -> list[str]:
         agreed = [
             (cast(float, c.values[0]), c.expected, f"agreed: {spec.name} {c.values[0]:g} → {c.expected:g}{unit}")
             for c in inputs.golden
-            if c.values and c.values[0] is not None
+            if isinstance(c, GoldenCase) and c.values and c.values[0] is not None
         ]
         svg = plots.fit_plot(xs, training.target, inputs.curve, agreed, label(spec.name, spec.unit), what)
         figures.append(figure("The data and the model's line", "Each dot is a training row; diamonds are agreed answers.", svg))

@@ -11,19 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from modelgate.contracts.contract import Contract
 from modelgate.contracts.facts import FLAG, REFUSE, RISES
 from modelgate.report.bars import drift_bars
-from modelgate.report.drift import BatchDrift, batch_drift, psi_text
+from modelgate.report.drift import BatchDrift, answer_drift, batch_drift, psi_text
 from modelgate.report.sweeps import Broken, bases, broken, sweep
 
 if TYPE_CHECKING:
     from modelgate.model.artifact import Artifact
-    from modelgate.model.compare import Comparison
+    from modelgate.model.compare import ClassComparison, Comparison
 
 POLICY = {FLAG: "answered and marked as extrapolations", REFUSE: "refused"}
 
@@ -31,7 +31,7 @@ POLICY = {FLAG: "answered and marked as extrapolations", REFUSE: "refused"}
 @dataclass
 class Risk:
     contract: Contract
-    comparison: Comparison | None = None
+    comparison: Comparison | ClassComparison | None = None
     evaluation: str = ""
     lowest: float | None = None
     highest: float | None = None
@@ -45,7 +45,8 @@ def gather_risk(model: Artifact, production: str | None, evaluation: Path, batch
     risk = Risk(model.contract, evaluation=str(evaluation))
     _compare(risk, model, production, Path(evaluation))
     try:
-        _sweep(risk, model)
+        if not model.contract.output.is_class:  # a classifier's contract states no bounds and no monotonicity
+            _sweep(risk, model)
     except Exception as exc:  # an estimator that cannot answer a row is itself a finding
         risk.missing.append(f"plausible answers and monotonicity: {type(exc).__name__}: {exc}")
     training = model.manifest.training_data.get("profile")
@@ -56,6 +57,7 @@ def gather_risk(model: Artifact, production: str | None, evaluation: Path, batch
     else:
         try:
             risk.batch = batch_drift(model.contract, training, Path(batch))
+            risk.batch.answers = answer_drift(model, Path(batch))
         except Exception as exc:  # unreadable, an input column missing: said here, the batch guard says more
             risk.missing.append(f"extrapolation and drift: {batch}: {type(exc).__name__}: {exc}")
     return risk
@@ -106,17 +108,19 @@ def _unit(contract: Contract) -> str:
 def _rows(risk: Risk) -> list[tuple[str, str]]:
     contract, unit, rows = risk.contract, _unit(risk.contract), []
     c = risk.comparison
-    if c is not None and c.production is None:
+    if c is not None and c.production is None and not contract.output.is_class:
+        typical = cast("Comparison", c).new.mae
         rows.append(
             (
                 "Against the model in production",
                 f"first release: not compared with a production model (its typical error on {escape(risk.evaluation)} "
-                f"is {c.new.mae:.2f}{escape(unit)})",
+                f"is {typical:.2f}{escape(unit)})",
             )
         )
-    elif c is not None:
+    elif c is not None:  # a classifier's summary names the contract's champion metric
         rows.append(("Against the model in production", escape(c.summary())))
-        rows.append(("Agreed answers", escape(c.moved_summary())))
+        if c.production is not None:
+            rows.append(("Agreed answers", escape(c.moved_summary())))
     bounds, lowest, highest = contract.output_bounds, risk.lowest, risk.highest
     if bounds is not None and lowest is not None and highest is not None:  # the sweep sets both or neither
         inside = bounds.contains(lowest) and bounds.contains(highest)
@@ -148,7 +152,7 @@ def _rows(risk: Risk) -> list[tuple[str, str]]:
     return rows + [("Not shown", escape(m)) for m in risk.missing]
 
 
-def _drift_table(batch: BatchDrift) -> str:
+def _drift_table(batch: BatchDrift, output: str) -> str:
     rows = []
     for found in batch.inputs:
         share = found.outside / batch.rows if batch.rows else 0.0
@@ -156,19 +160,31 @@ def _drift_table(batch: BatchDrift) -> str:
             f"<tr><td>{escape(found.spec.name)}</td><td class='num'>{found.outside:,} ({share:.0%})</td>"
             f"<td class='num'>{psi_text(found.psi)}</td><td>{escape(found.verdict or 'no drift levels agreed')}</td></tr>"
         )
+    if batch.answers is not None:  # a classifier's answers, judged as an input is
+        answers = batch.answers
+        rows.append(
+            f"<tr><td>answered {escape(output)}</td><td class='num'>–</td><td class='num'>{psi_text(answers.psi)}</td>"
+            f"<td>{escape(answers.verdict or 'no drift levels agreed')}</td></tr>"
+        )
     return (
         '<table class="drift"><thead><tr><th>input</th><th class="num">outside the training data</th>'
         f'<th class="num">stability index</th><th>verdict</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
 
 
-def _drift_plots(batch: BatchDrift) -> str:
+def _drift_plots(batch: BatchDrift, output: str) -> str:
     figures = []
     for found in batch.inputs:
         unit = f" ({found.spec.unit})" if found.spec.unit else ""
         svg = drift_bars(found.labels, found.training, found.batch, f"{found.spec.name}{unit}")
         note = f"stability index {psi_text(found.psi)}" + (f": {found.verdict}" if found.verdict else "")
         figures.append(f"<figure><figcaption>{escape(found.spec.name)}<span>{escape(note)}</span></figcaption>{svg}</figure>")
+    if batch.answers is not None:
+        answers = batch.answers
+        svg = drift_bars(answers.labels, answers.training, answers.batch, f"answered {output}")
+        note = f"stability index {psi_text(answers.psi)}" + (f": {answers.verdict}" if answers.verdict else "")
+        note += f"; training: the {output} it answers for its training rows"
+        figures.append(f"<figure><figcaption>answered {escape(output)}<span>{escape(note)}</span></figcaption>{svg}</figure>")
     return f'<div class="plots">{"".join(figures)}</div>'
 
 
@@ -184,10 +200,11 @@ def risk_section(risk: Risk | None) -> str:
             if limits
             else ""
         )
+        answered = f", and the {risk.contract.output.name} it answers" if risk.batch.answers is not None else ""
         drift = (
-            f'<h3>Input drift, input by input</h3><p class="note">Each input of the batch against the training data: its '
-            f"population stability index{levels}, and its share of rows per bin.</p>"
-            f"{_drift_table(risk.batch)}{_drift_plots(risk.batch)}"
+            f'<h3>Input drift, input by input</h3><p class="note">Each input of the batch{escape(answered)} against the '
+            f"training data: its population stability index{levels}, and its share of rows per bin.</p>"
+            f"{_drift_table(risk.batch, risk.contract.output.name)}{_drift_plots(risk.batch, risk.contract.output.name)}"
         )
     lead = '<p class="lead">What a model-risk reviewer signs, computed here from the model, its evaluation data and a batch.</p>'
     return f'<section id="risk"><h2>Model risk</h2>{lead}<dl class="record">{items}</dl>{drift}</section>'

@@ -82,6 +82,14 @@ td.cat, th.cat { text-align:left; } table.drift { margin-top:8px; }
 .scroll { overflow-x:auto; } table.golden { font-size:13px; }
 table.golden th { font-size:11.5px; text-transform:none; letter-spacing:0; } table.golden td, table.golden th { padding:5px 7px; }
 table.coefficients { width:auto; font-size:12.5px; } table.coefficients td, table.coefficients th { padding:2px 10px; }
+/* A classifier's quality: the agreed bands, its metrics, its errors by class (true class by row, answered by column). */
+table.golden td.agreed { white-space:nowrap; }
+table.agreed, table.metrics { font-size:13px; margin-bottom:6px; } table.metrics td, table.metrics th { padding:4px 10px; }
+table.confusion { width:auto; font-size:13px; margin-top:4px; } table.confusion td, table.confusion th { padding:4px 10px; }
+table.confusion th.cat { text-transform:none; letter-spacing:0; font-size:12.5px; color:var(--ink); }
+table.confusion td.hit { background:var(--pass-bg); font-weight:650; } table.confusion td.miss { background:var(--fail-bg);
+  color:var(--fail); font-weight:650; }
+table.confusion tr.precision th, table.confusion tr.precision td { color:var(--muted); border-bottom:0; }
 footer { color:var(--muted); font-size:12px; margin-top:20px; text-align:center; }
 @media print { body { background:#fff; } section, .tile { box-shadow:none; border:1px solid var(--line); } }
 """

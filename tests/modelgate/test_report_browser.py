@@ -4,8 +4,9 @@
 With ``MODELGATE_REPORT_HTML`` set (the tox ``report`` environment) the chain's real report is
 checked; otherwise a report is built here from the bundled model with no test results, which
 also shows a page with missing inputs still lists every scenario. Every plot must be drawn at one
-size in the browser, whichever section it is in. Without Chromium the test
-skips with the reason, unless ``MODELGATE_REQUIRE_CHROMIUM=1`` (CI) makes that a failure.
+size in the browser, whichever section it is in. The classification example's report is rendered
+too: no console message, its confusion matrices and reliability diagrams laid out. Without Chromium
+the test skips with the reason, unless ``MODELGATE_REQUIRE_CHROMIUM=1`` (CI) makes that a failure.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def find_browser() -> str:
 
 
 def browse(browser: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the browser; with ``--enable-logging=stderr`` among ``args`` its stderr holds every console message."""
     done = subprocess.run(
         [browser, *FLAGS, f"--user-data-dir={profile}", *args], capture_output=True, text=True, timeout=180, check=False
     )
@@ -140,3 +142,49 @@ def test_the_page_needs_no_network(page):
     html = page.read_text(encoding="utf-8")
     external = re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""", html)
     assert not external, f"the report loads {len(external)} external resource(s): {external[:3]}"
+
+
+PENGUINS = ROOT / "examples" / "penguins"
+CONSOLE = re.compile(r"CONSOLE[^\]]*\] (.*)")
+# The DOM's own account of the classifier's figures, measured in the browser.
+CLASSIFIER = (
+    "<script>document.body.dataset.confusion = JSON.stringify([...document.querySelectorAll('table.confusion')].map(t =>"
+    " [...t.querySelectorAll('tbody tr')].map(r => [...r.children].map(c => c.textContent.trim()))));"
+    "document.body.dataset.reliability = JSON.stringify([...document.querySelectorAll('svg.plot')]"
+    ".filter(s => s.getAttribute('aria-label').startsWith('reliability diagram'))"
+    ".map(s => [s.querySelectorAll('circle.bin').length, Math.round(s.getBoundingClientRect().width)]));</script>"
+)
+
+
+@pytest.fixture(scope="module")
+def penguins_dom(tmp_path_factory, penguins_model) -> tuple[str, str]:
+    """The classification example's report (its features, its model, no test results) as Chromium laid it out, and
+    Chromium's console output."""
+    browser = find_browser()
+    folder = tmp_path_factory.mktemp("penguins-report")
+    out = folder / "report.html"
+    build(Sources(PENGUINS / "features", [], folder, folder / "gate.xml", penguins_model), out)
+    measured = folder / "measured.html"
+    measured.write_text(out.read_text(encoding="utf-8").replace("</body>", CLASSIFIER + MEASURE, 1), encoding="utf-8")
+    done = browse(
+        browser, folder / "profile", "--enable-logging=stderr", f"--window-size={WIDTH},900", "--dump-dom", measured.as_uri()
+    )
+    return done.stdout, done.stderr
+
+
+def test_a_classifiers_report_renders_its_confusion_matrices_and_reliability_diagrams(penguins_dom, penguins_model):
+    from modelgate.model import artifact
+
+    dom, console = penguins_dom
+    messages = CONSOLE.findall(console)
+    assert not messages, f"the page logged to the console: {messages}"
+    classes = list(artifact.load(penguins_model).contract.output.classes)
+    tables = json.loads(unescape(re.search(r'data-confusion="([^"]*)"', dom)[1]))
+    assert len(tables) == 2, tables  # rows not trained on, and the evaluation rows
+    for table in tables:
+        assert [row[0] for row in table] == [*classes, "precision"], table
+    diagrams = json.loads(unescape(re.search(r'data-reliability="([^"]*)"', dom)[1]))
+    assert len(diagrams) == 2 and all(dots >= 1 for dots, _ in diagrams), diagrams
+    plots = json.loads(unescape(re.search(r'data-plots="([^"]*)"', dom)[1]))
+    widths = {width for _, width in plots}
+    assert len(widths) == 1 and 250 <= widths.pop() <= 450, f"plots drawn at different sizes: {plots}"
