@@ -17,7 +17,9 @@ pytest_plugins = [
     "steps.plugin",
     "steps.answers",
     "steps.quality",
+    "steps.classes",
     "steps.risk",
+    "steps.drift",
     "steps.batch",
     "steps.watch",
     "steps.spark",
@@ -42,20 +44,36 @@ def scorer(trained_model):
     return artifact.load(trained_model).scorer()
 
 
-@pytest.fixture(scope="session")
-def diabetes_model(tmp_path_factory) -> Path:
-    """The second worked example packaged as the chain packages it: the Pipeline examples/diabetes/train_model.py fits
-    outside modelgate, packaged with the example's own features."""
+def _example(tmp_path_factory, name: str, data: str) -> Path:
+    """A worked example packaged as the chain packages it: the Pipeline its train_model.py fits outside modelgate,
+    packaged with the example's own features."""
     from modelgate.contracts.reader import read_contract
     from modelgate.model.package import package
     from modelgate.model.train import read_training
 
     from steps.support import ROOT, load_script
 
-    example = ROOT / "examples" / "diabetes"
+    example = ROOT / "examples" / name
     contract = read_contract(example / "features")
-    out = tmp_path_factory.mktemp("diabetes") / "model"
-    package(
-        load_script(example / "train_model.py").fit(), read_training(example / "data" / "diabetes.csv", contract), contract, out
-    )
+    out = tmp_path_factory.mktemp(name) / "model"
+    package(load_script(example / "train_model.py").fit(), read_training(example / "data" / data, contract), contract, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def diabetes_model(tmp_path_factory) -> Path:
+    """The regression example of ten inputs (examples/diabetes)."""
+    return _example(tmp_path_factory, "diabetes", "diabetes.csv")
+
+
+@pytest.fixture(scope="session")
+def penguins_model(tmp_path_factory) -> Path:
+    """The classification example (examples/penguins): species from island, sex and four measurements, some missing."""
+    return _example(tmp_path_factory, "penguins", "penguins.csv")
+
+
+@pytest.fixture(scope="session")
+def cancer_model(tmp_path_factory) -> Path:
+    """The binary classification example (examples/cancer): a breast mass malignant or benign from six measurements,
+    malignant being the positive class at a threshold of 0.3."""
+    return _example(tmp_path_factory, "cancer", "training.csv")

@@ -77,8 +77,9 @@ MONOTONIC = re.compile(
 MONOTONIC_PLAIN = re.compile(
     rf"the (?P<output>{WORD}) never (?P<way>falls|rises) as (?:the )?(?P<what>{WORD}) (?:rises?|grows?|increases?)"
 )
-DRIFT_WARN = re.compile(rf".*stability index against the training .+ is below the warning level of (?P<warn>{N})")
-DRIFT_REFUSE = re.compile(rf"the file is refused, its .*stability index being at least (?P<refuse>{N})")
+# ``what``: whose stability index (the inputs, e.g. "its heights'", and a classifier's "predicted <output> shares'").
+DRIFT_WARN = re.compile(rf"(?P<what>.*)stability index against the training .+ is below the warning level of (?P<warn>{N})")
+DRIFT_REFUSE = re.compile(rf"the file is refused, its (?P<what>.*)stability index being at least (?P<refuse>{N})")
 DRIFT_ROWS = re.compile(r"a file of (?P<rows>[0-9]+) or more .+ is judged for drift")
 EXTRAPOLATION_FLAG = re.compile(r"the answer marks as extrapolations exactly the .+ outside those the model was trained on")
 EXTRAPOLATION_REFUSE = re.compile(r"the service refuses (?:the )?.+ outside those the model was trained on")

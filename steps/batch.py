@@ -1,8 +1,11 @@
-"""Steps for the batch features: ``modelgate score`` as a user runs it, on a file the step writes."""
+"""Steps for the batch features: ``modelgate score`` as a user runs it, on a file the step writes. A classifier's output
+is read back here with ``csv``: each row's class and the probability of each class, judged by the contract's own
+comparisons (``AgreedLabel.met_by``, ``Output.answer_problem``)."""
 
 from __future__ import annotations
 
 import codecs
+import csv
 import json
 import xml.etree.ElementTree as ET
 
@@ -75,10 +78,47 @@ def output_columns(batch, column):
     pd.testing.assert_frame_equal(scored[given_.columns], given_)
 
 
+@then(
+    parsers.re(
+        r"the output has the input's columns plus the (?P<output>\w+) and the probability of each (?P=output), "
+        r"one row per input row"
+    )
+)
+def output_class_columns(batch, stated, output):
+    assert output == stated.output.name and stated.output.is_class, f"the model answers {stated.output.describe()}"
+    given_ = pd.read_csv(batch["input"], dtype=str, keep_default_na=False)
+    scored = pd.read_csv(batch["output"], dtype=str, keep_default_na=False)
+    assert list(scored.columns) == [*given_.columns, *stated.output.columns]
+    pd.testing.assert_frame_equal(scored[given_.columns], given_)
+
+
+def _classes_scored(path, stated) -> list[tuple[dict, str, dict[str, float]]]:
+    """Each scored row: its inputs, the class answered and the probability of each class by name, as written."""
+    output = stated.output
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [
+        (
+            {spec.name: spec.from_text(row[spec.name]) for spec in stated.inputs},
+            row[output.name],
+            {c: float(row[output.probability_column(c)]) for c in output.classes},
+        )
+        for row in rows
+    ]
+
+
 @then(parsers.re(r"each (?P<output>\w+) is the agreed (?P=output) for its (?P<what>\w+)"))
 def agreed_answers(batch, golden, stated, output):
     from steps.least_squares import read_rows
 
+    if stated.output.is_class:
+        scored = _classes_scored(batch["output"], stated)
+        assert len(scored) == len(stated.golden), f"{len(scored)} rows scored, {len(stated.golden)} agreed"
+        for row, label, probabilities in scored:
+            case = golden[tuple(row[n] for n in stated.names)]
+            assert stated.output.answer_problem(label, probabilities) is None, stated.output.answer_problem(label, probabilities)
+            assert case.met_by(label, probabilities), (row, label, probabilities, case)
+        return
     rows, answers = read_rows(batch["output"], stated)
     for row, answer in zip(rows, answers):
         case = golden[tuple(row[n] for n in stated.names)]

@@ -1,9 +1,11 @@
 """Steps for the model-risk feature. Expected values come from outside the code under test: the feature's numbers,
-the training and evaluation files read here (``steps.least_squares.read_rows``), the stability index recomputed
-here from the model's recorded profile, and the service answering over HTTP."""
+the training and evaluation files read here (``steps.least_squares.read_rows``, ``steps.class_metrics.read_labelled``),
+and the service answering over HTTP. For a classifier, the champion metric of both models is computed here from their
+answers (``steps.class_metrics``, plain Python). The drift scenarios' steps are in :mod:`steps.drift`."""
 
 from __future__ import annotations
 
+import csv
 import math
 import os
 import random
@@ -14,18 +16,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 from modelgate.contracts import sentences as say
-from modelgate.contracts.facts import ChampionMargin, GoldenCase, Monotonic, OutputBounds
+from modelgate.contracts.facts import AgreedLabel, ChampionMargin, ChampionMetric, GoldenCase, Monotonic, OutputBounds
 from modelgate.contracts.inputs import Input
 from modelgate.model import artifact
-from modelgate.model.batch.engines import score
-from modelgate.model.batch.inputs_check import Policy
 from modelgate.model.batch.production import production_model
 from pytest_bdd import given, parsers, then, when
 
 from modelgate.commands import PRODUCTION_ENV
+from steps import class_metrics
 from steps.asking import query_of
 from steps.least_squares import read_rows, sha256
-from steps.support import psi_by_definition
 
 GRID = 210_001  # values checked across an input's accepted range (for heights: every 0.0005 inches)
 BASES = 60  # rows of the other inputs each input is swept over, for a model of several inputs
@@ -37,6 +37,22 @@ def _answers(model_dir: Path, rows: list[dict]) -> np.ndarray:
 
     loaded = artifact.load(model_dir)
     return loaded.scorer().predict(columns_of(loaded.contract, rows))
+
+
+def classified(model_dir: Path, rows: list[dict]) -> list[tuple[str, dict[str, float]]]:
+    """A classifier's answer to each row: the class it answers and the probability of each class, by name."""
+    from modelgate.model.scorer import columns_of
+
+    loaded = artifact.load(model_dir)
+    labels, probabilities = loaded.scorer().classify(columns_of(loaded.contract, rows))
+    classes = loaded.contract.output.classes
+    return [(str(label), dict(zip(classes, map(float, row)))) for label, row in zip(labels.tolist(), probabilities.tolist())]
+
+
+def read_inputs(path: Path, stated) -> list[dict]:
+    """Every row of a CSV as the contract's inputs ({input: value}, None where a cell is empty), read here with ``csv``."""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return [{spec.name: spec.from_text(row[spec.name]) for spec in stated.inputs} for row in csv.DictReader(handle)]
 
 
 def _span(spec: Input, steps: int) -> np.ndarray:
@@ -167,7 +183,7 @@ def several_agreed(answer, golden, count):
 def marks_extrapolations(answer, stated, training_data):
     """The rows with a value the training data (read here) never had: a number outside its range, an unseen category."""
     asked, response = answer
-    rows, _ = read_rows(training_data, stated)
+    rows = read_inputs(training_data, stated)
 
     def unseen(spec, value) -> bool:
         seen = [r[spec.name] for r in rows if r[spec.name] is not None]
@@ -177,14 +193,15 @@ def marks_extrapolations(answer, stated, training_data):
 
     expected = sum(1 for row in asked if any(unseen(spec, row[spec.name]) for spec in stated.inputs))
     assert response.headers.get("X-Modelgate-Extrapolated") == str(expected), dict(response.headers)
-    assert list(response.json()) == ["response"]
+    body = ["response", "probabilities"] if stated.output.is_class else ["response"]  # the mark is a header, not in the body
+    assert list(response.json()) == body, response.json()
 
 
 @then(parsers.re(say.EXTRAPOLATION_REFUSE.pattern))
 def refuses_extrapolations(answer, stated, training_data):
     """The service refuses the request, one error item per value the training data (read here) never had."""
     asked, response = answer
-    rows, _ = read_rows(training_data, stated)
+    rows = read_inputs(training_data, stated)
     unseen = []
     for index, row in enumerate(asked):
         for spec in stated.inputs:
@@ -207,6 +224,7 @@ class Pair:
     new: Path
     production: Path | None
     errors: dict | None = None
+    metrics: dict | None = None  # a classifier's: {"new": {metric: value}, "production": {...}}, computed here
 
 
 @given("the model under test and the model in production", target_fixture="pair")
@@ -227,13 +245,22 @@ def pair(model_under_test, request, record_property, tmp_path):
 
 @when(parsers.re(r"both score the evaluation (?P<who>\w+), whom neither was trained on"))
 def both_score(pair, stated, evaluation_data):
-    rows, actual = read_rows(evaluation_data, stated)
+    if stated.output.is_class:
+        rows, truth = class_metrics.read_labelled(evaluation_data, stated)
+    else:
+        rows, actual = read_rows(evaluation_data, stated)
     for directory in (pair.new, pair.production):
         if directory is not None:
             assert artifact.read_manifest(directory).training_data["sha256"] != sha256(evaluation_data), (
                 f"{directory} was trained on the evaluation data"
             )
-    if pair.production is not None:
+    if pair.production is not None and stated.output.is_class:
+        pair.metrics = {}
+        for name, directory in (("new", pair.new), ("production", pair.production)):
+            answers = classified(directory, rows)
+            probabilities = [[p[c] for c in stated.output.classes] for _, p in answers]
+            pair.metrics[name] = class_metrics.metrics(stated.output, truth, probabilities, [label for label, _ in answers])
+    elif pair.production is not None:
         pair.errors = {
             name: float(np.mean(np.abs(_answers(d, rows) - np.array(actual))))
             for name, d in (("new", pair.new), ("production", pair.production))
@@ -252,6 +279,40 @@ def not_worse(pair, margin, unit, record_property):
     )
 
 
+@then(parsers.re(say.CHAMPION_METRIC.pattern))
+def metric_not_worse(pair, metric, margin, record_property):
+    if pair.production is None:
+        return  # the Given step recorded that there is no production model
+    new, production = pair.metrics["new"][metric], pair.metrics["production"][metric]
+    record_property("champion_metric", f"{metric}: new {new:.4f}, production {production:.4f}")
+    assert ChampionMetric(metric, float(margin)).allows(production, new), (
+        f"the new model's {metric} is {new:.4f}, the production model's {production:.4f}: "
+        f"worse by {abs(new - production):.4f}, more than the agreed {margin}"
+    )
+
+
+@then(
+    parsers.re(
+        r"no agreed (?P<output>\w+) changed from the production model's"
+        r"(?:, nor an agreed probability by more than its tolerance)?"
+    )
+)
+def unchanged(pair, stated):
+    """The production model's answer to each agreed row is the reference: the new model must answer the same class and,
+    where a probability was agreed, give that class a probability within the agreed tolerance of production's."""
+    if pair.production is None:
+        return
+    rows = [dict(zip(stated.names, case.values)) for case in stated.golden]
+    old, new = classified(pair.production, rows), classified(pair.new, rows)
+    changed = []
+    for index, (case, (label, probabilities), (now, now_probabilities)) in enumerate(zip(stated.golden, old, new)):
+        agreed = None if case.probability is None else probabilities[label]
+        if not AgreedLabel(case.values, label, agreed, case.tolerance).met_by(now, now_probabilities):
+            row = stated.golden_row(index)
+            changed.append(f"{row}: {label} {probabilities[label]:g} -> {now} {now_probabilities[now]:g}")
+    assert not changed, f"agreed {stated.output.name} changed: " + "; ".join(changed)
+
+
 @then(parsers.re(r"no agreed (?P<output>\w+) moved from the production model's by more than the agreed tolerance"))
 def unmoved(pair, stated):
     if pair.production is None:
@@ -264,99 +325,3 @@ def unmoved(pair, stated):
         if not GoldenCase(case.values, o, case.tolerance).met_by(n)
     ]
     assert not moved, "agreed answers moved: " + "; ".join(moved)
-
-
-@dataclass
-class Batch:
-    source: Path
-    rows: list[dict]
-    result: object = None
-    expected_psi: dict | None = None
-
-
-def _write(tmp_path: Path, stated, rows: list[dict]) -> Batch:
-    source = tmp_path / "rows.csv"
-    lines = [",".join(stated.names)] + [",".join(spec.to_text(row[spec.name]) for spec in stated.inputs) for row in rows]
-    source.write_text("\n".join(lines) + "\n")
-    return Batch(source, rows)
-
-
-@given(parsers.re(r"a file of the (?P<what>\w+) of the evaluation (?P<who>\w+)"), target_fixture="batch")
-def evaluation_rows(tmp_path, stated, evaluation_data):
-    rows, _ = read_rows(evaluation_data, stated)
-    return _write(tmp_path, stated, rows)
-
-
-# An input given in another unit than the contract's: the factor from the contract's unit (for a file in the wrong unit).
-CONVERSIONS = {"centimetres": 2.54, "millimoles per litre": 1 / 18.0}
-
-
-@given(parsers.re(r"a file of the (?P<what>\w+) of the evaluation (?P<who>\w+), in (?P<unit>[a-z ]+)"), target_fixture="batch")
-def evaluation_other_unit(tmp_path, stated, evaluation_data, what, unit):
-    spec = next(i for i in stated.inputs if say.names(what, i.name))
-    factor = CONVERSIONS[unit]
-    rows, _ = read_rows(evaluation_data, stated)
-    scaled = [{**row, spec.name: None if row[spec.name] is None else round(row[spec.name] * factor, 1)} for row in rows]
-    return _write(tmp_path, stated, scaled)
-
-
-@given(parsers.re(say.DRIFT_ROWS.pattern))
-def judged_rows(batch, rows):
-    assert len(batch.rows) >= int(rows), f"the file holds {len(batch.rows)} rows, fewer than the {rows} judged"
-
-
-@when("the file is scored with the drift check")
-def scored_with_drift(batch, model_under_test, stated):
-    loaded = artifact.load(model_under_test)
-    profiles = loaded.manifest.training_data.get("profile")
-    assert profiles, f"{model_under_test}: the model records no training profile; package it again"
-    policy = Policy.of(loaded.contract, profiles)
-    batch.result = score(batch.source, batch.source.with_name("out.csv"), loaded.scorer(), policy=policy)
-    batch.expected_psi = {name: _psi(stated.input(name), seen, [r[name] for r in batch.rows]) for name, seen in profiles.items()}
-
-
-def _psi(spec: Input, seen: dict, values: list) -> float:
-    """The stability index by its definition, from the recorded profile's cuts and shares, counted here."""
-    if seen["kind"] == "number":
-        cuts = seen["deciles"]
-        counts = [0] * (len(cuts) + 1 + (1 if seen["missing"] else 0))
-        for v in values:
-            if v is None:
-                counts[-1] += 1
-            elif not math.isnan(v):
-                counts[sum(1 for c in cuts if v > c)] += 1
-    else:
-        counts = [sum(1 for v in values if v == value) for value in seen["values"]] + (
-            [values.count(None)] if seen["missing"] else []
-        )
-    return psi_by_definition(counts, seen["shares"])
-
-
-@then(parsers.re(say.DRIFT_WARN.pattern))
-def stable(batch, warn):
-    reported = batch.result.inputs["drift"]["by_input"]
-    for name, psi in batch.expected_psi.items():
-        assert math.isclose(reported[name]["psi"], psi, rel_tol=1e-9), f"{name}: reported {reported[name]['psi']}, computed {psi}"
-        assert psi < float(warn), f"{name}: stability index {psi:.3f} is not below {warn}"
-
-
-@then("the file is scored")
-def is_scored(batch):
-    assert batch.result.ok, batch.result.failures.summary()
-    assert batch.source.with_name("out.csv").is_file()
-
-
-@then(parsers.re(say.DRIFT_REFUSE.pattern))
-def refused(batch, refuse):
-    assert not batch.result.ok, "the file was scored"
-    worst = max(batch.expected_psi.values())
-    assert worst >= float(refuse), f"stability index {worst:.3f} is below {refuse}"
-    reported = batch.result.inputs["drift"]["by_input"]
-    for name, psi in batch.expected_psi.items():
-        assert math.isclose(reported[name]["psi"], psi, rel_tol=1e-9)
-    assert any(check == "input drift" for _, check in batch.result.failures.counts), batch.result.failures.summary()
-
-
-@then("nothing is written for it")
-def nothing_written(batch):
-    assert not batch.source.with_name("out.csv").exists()

@@ -34,7 +34,8 @@ def score(
     model's training profiles, the contract's drift levels and extrapolation rule), the file's inputs are checked
     against the training data: a file refused for drift or for extrapolations gets no output, and its report lists
     the guard's failures too. The pandas engine checks the inputs in its scoring pass (one read of the file); the
-    Spark engine checks them first, in a read of their own."""
+    Spark engine checks them first, in a read of their own (scoring a classifier's rows there too: the drift of the
+    classes it answers)."""
     if engine not in ENGINES:
         raise ModelgateError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if str(output_path).endswith("/") and (engine != "spark" or storage.is_url(output_path)):
@@ -62,13 +63,14 @@ def _score_spark(local_in: Path, target: str, scorer: Scorer, spark, master, pol
     folded into Spark's partitions (their rows would have to be merged in file order, as their failures are)."""
     from modelgate.model.batch.spark import score_file_spark
 
-    found, refusals = inputs_check.check(local_in, policy)
+    found, refusals = inputs_check.check(local_in, policy, scorer)
     with tempfile.TemporaryDirectory(prefix="modelgate-refused-") as scratch:
         if refusals:
             # A file refused for its inputs still goes through the guard, so its report lists every problem;
             # its scored rows go to a scratch folder that is removed, never to OUTPUT.
             target = f"{Path(scratch) / Path(target).name}{'/' if target.endswith('/') else ''}"
         result = score_file_spark(local_in, target, scorer, spark=spark, master=master)
+    found, refusals = inputs_check.guarded(found, refusals, result.failures)
     if refusals:
         result.failures.extend(refusals)
         result = replace(result, output=None)

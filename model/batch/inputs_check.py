@@ -1,16 +1,20 @@
 """A batch file's inputs against the inputs the model was trained on, input by input: the population stability
-index of each (drift) and the values the training data never had (extrapolations).
+index of each (drift) and the values the training data never had (extrapolations). For a classifier, also the shares
+of the classes it answers for the file against the shares it answered for its training rows (the manifest's
+``metrics.classes.answered``), judged by the same drift levels: a file of other people shifts what the model answers.
 
 The pandas engine folds the check into its scoring pass (:class:`FoldedCheck`, fed by :func:`.stream.score_chunks`
 with the columns it parsed), so the file is read once; the Spark engine checks the local file before it is scored
 (:func:`check`, a read of its own). A file the guard will reject anyway (unreadable, an input column missing) is
-left to the guard: nothing is judged here.
+left to the guard: nothing is judged here; nor are the answers of a file the guard rejects (not every row was
+answered, so both engines leave them out: :func:`guarded`).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,7 +23,13 @@ from modelgate.contracts.facts import REFUSE, REFUSED, DriftLimits
 from modelgate.contracts.validation import FILE_CHECKS, Failure, Failures
 from modelgate.model import profile
 
+if TYPE_CHECKING:
+    from modelgate.model.artifact import Artifact
+    from modelgate.model.scorer import Scorer
+
 DRIFT_CHECK = "input drift"
+ANSWER_DRIFT_CHECK = "predicted class drift"
+ANSWERS = "answers"  # the section of the predicted class shares
 EXTRAPOLATION_CHECK = "outside the training data"
 LISTED = 100  # extrapolated lines listed in the report (all are counted)
 BLOCK_ROWS = 1 << 20  # rows read per block by the check's own read: memory stays flat whatever the file's size
@@ -34,13 +44,23 @@ class Policy:
     profiles: dict[str, dict]
     limits: DriftLimits | None
     refuse_extrapolation: bool
+    answered: tuple[float, ...] | None = None  # a classifier's class shares among its answers to its training rows
 
     @classmethod
-    def of(cls, contract: Contract, profiles: dict | None, setting: str | None = None) -> Policy | None:
+    def of(
+        cls, contract: Contract, profiles: dict | None, setting: str | None = None, answered: list[float] | None = None
+    ) -> Policy | None:
         """None when the model records no training profile (nothing to compare with)."""
         if not profiles:
             return None
-        return cls(contract, profiles, contract.drift, (setting or contract.extrapolation) == REFUSE)
+        shares = tuple(answered) if answered is not None and contract.output.is_class else None
+        return cls(contract, profiles, contract.drift, (setting or contract.extrapolation) == REFUSE, shares)
+
+    @classmethod
+    def of_model(cls, loaded: Artifact, setting: str | None = None) -> Policy | None:
+        """The policy of a loaded model: its training profiles and, for a classifier, the class shares it answered."""
+        answered = (loaded.manifest.metrics or {}).get("classes", {}).get("answered")
+        return cls.of(loaded.contract, loaded.manifest.training_data.get("profile"), setting, answered)
 
     def describe(self) -> str:
         return "refused" if self.refuse_extrapolation else "answered and flagged"
@@ -83,6 +103,8 @@ class Tally:
     extrapolated: int = 0  # rows with a value the training data never had
     by_input: dict[str, int] = field(default_factory=dict)
     rows: int = 0
+    classes: np.ndarray | None = None  # a classifier's answers per class, in the contract's order
+    answered_rows: int = 0
 
     def add(self, columns: dict[str, np.ndarray], first_row: int) -> None:
         """Tally one block: each input's parsed values (NaN / None where a cell is blank or unreadable),
@@ -110,6 +132,16 @@ class Tally:
             # data row r is file line r + 1 (the header is line 1)
             self.extrapolations += (outside[: LISTED - len(self.extrapolations)] + first_row + 1).tolist()
         self.rows += size
+
+    def answered(self, answers: dict[str, np.ndarray]) -> None:
+        """Tally one block's answers (the columns scoring adds, by name), in file order, after :meth:`add`."""
+        if self.policy.answered is None:
+            return
+        output = self.policy.contract.output
+        labels = np.asarray(answers[output.name], dtype=object)
+        counted = np.array([np.count_nonzero(labels == c) for c in output.classes], dtype="int64")
+        self.classes = counted if self.classes is None else self.classes + counted
+        self.answered_rows += len(labels)
 
     def judge(self) -> tuple[dict | None, list[Failure]]:
         """(the report's ``inputs`` section, failures that refuse the file); (None, []) if no row was tallied."""
@@ -146,7 +178,27 @@ class Tally:
                 "min_rows": limits.min_rows,
                 "rows": self.rows,
             }
+        if self.classes is not None and self.answered_rows == self.rows:
+            report[ANSWERS] = self._answers(self.classes, failures)
         return report, failures
+
+    def _answers(self, counted: np.ndarray, failures: list[Failure]) -> dict:
+        """The predicted class shares against the training answers' (``answered``), judged by the drift levels."""
+        output, expected, limits = self.policy.contract.output, self.policy.answered or (), self.policy.limits
+        psi = profile.psi_of_counts(counted, expected)
+        found: dict = {
+            "classes": list(output.classes),
+            "training": list(expected),
+            "file": (counted / max(int(counted.sum()), 1)).tolist(),
+            "psi": psi,
+            "rows": self.rows,
+        }
+        if limits is not None:
+            found |= {"verdict": limits.verdict(psi, self.rows), "warn": limits.warn, "refuse": limits.refuse}
+            if found["verdict"] == REFUSED:
+                what = f"stability index {psi:.3f} of the predicted {output.name} shares, refused at {limits.refuse:g}"
+                failures.append(Failure(output.name, ANSWER_DRIFT_CHECK, what, None))
+        return found
 
 
 def _plain(value):
@@ -159,8 +211,9 @@ def _domain(seen: dict) -> dict:
     return {"values": [v for v, s in zip(seen["values"], seen["shares"]) if s > 0]}
 
 
-def check(path, policy: Policy | None) -> tuple[dict | None, list[Failure]]:
-    """(the report's ``inputs`` section, failures that refuse the file) for the file at ``path``, read in blocks."""
+def check(path, policy: Policy | None, scorer: Scorer | None = None) -> tuple[dict | None, list[Failure]]:
+    """(the report's ``inputs`` section, failures that refuse the file) for the file at ``path``, read in blocks. With
+    a ``scorer`` a classifier's answers are tallied too, each block scored as read (the Spark engine's own read)."""
     if policy is None:
         return None, []
     tally, rows = Tally(policy), 0
@@ -168,9 +221,27 @@ def check(path, policy: Policy | None) -> tuple[dict | None, list[Failure]]:
         for columns in read_columns(path, policy.contract):
             tally.add(columns, rows + 1)
             rows += len(next(iter(columns.values())))
+            if scorer is not None and policy.answered is not None:
+                _answer(tally, scorer, columns)
     except Exception:  # unreadable, an input column missing: the guard says what is wrong
         return None, []
     return tally.judge()
+
+
+def _answer(tally: Tally, scorer: Scorer, columns: dict[str, np.ndarray]) -> None:
+    try:
+        answers = scorer.answer_columns(columns)
+    except Exception:  # a value the guard refuses (read here as missing) the model cannot answer: the guard says so
+        return
+    tally.answered(answers)
+
+
+def guarded(found: dict | None, refusals: list[Failure], guard: Failures) -> tuple[dict | None, list[Failure]]:
+    """The check's findings for a file the guard judged (``guard``, its failures): a file it rejected has not had every
+    row answered (the pandas engine stops answering at the first failure), so its answers are not judged."""
+    if not guard or not found or ANSWERS not in found:
+        return found, refusals
+    return {k: v for k, v in found.items() if k != ANSWERS}, [f for f in refusals if f.check != ANSWER_DRIFT_CHECK]
 
 
 class FoldedCheck:
@@ -186,8 +257,11 @@ class FoldedCheck:
     def add(self, columns: dict[str, np.ndarray], first_row: int) -> None:
         self.tally.add(columns, first_row)
 
+    def answered(self, answers: dict[str, np.ndarray]) -> None:
+        self.tally.answered(answers)
+
     def judge(self, found: Failures) -> tuple[dict | None, list[Failure]]:
         """(the report's ``inputs`` section, failures that refuse the file), after the guard found ``found``."""
         if any(name in FILE_CHECKS for _, name in found.counts):
             return check(self.path, self.policy)
-        return self.tally.judge()
+        return guarded(*self.tally.judge(), found)

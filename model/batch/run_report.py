@@ -1,4 +1,5 @@
-"""Evidence of a batch run: a JSON failure report and a JUnit XML file the pipeline gates on."""
+"""Evidence of a batch run: a JSON failure report and a JUnit XML file the pipeline gates on. Beside the drift of
+the inputs, a classifier's report has the drift of the classes it answered (``answers``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from modelgate.contracts.contract import Contract
 from modelgate.contracts.inputs import YES_NO
 from modelgate.contracts.schemas import rule_names as value_rules
 from modelgate.contracts.validation import FILE_CHECKS, NOT_A_NUMBER, NOT_NULL, NOT_YES_NO
-from modelgate.model.batch.inputs_check import DRIFT_CHECK, EXTRAPOLATION_CHECK
+from modelgate.model.batch.inputs_check import ANSWER_DRIFT_CHECK, ANSWERS, DRIFT_CHECK, EXTRAPOLATION_CHECK
 from modelgate.model.batch.stream import BatchResult
 
 from modelgate.files import atomic_writer
@@ -26,15 +27,23 @@ def rule_names(contract: Contract) -> list[str]:
 
 
 def to_dict(result: BatchResult) -> dict:
-    return {
+    inputs, answers = result.inputs, None
+    if inputs is not None and ANSWERS in inputs:
+        answers = inputs[ANSWERS]
+        inputs = {k: v for k, v in inputs.items() if k != ANSWERS}
+    found = {
         "input": str(result.input),
         "output": str(result.output) if result.output else None,
         "status": "passed" if result.ok else "rejected",
         "rows": result.rows,
         "seconds": round(result.seconds, 3),
         "failures": result.failures.to_dict(),
-        "inputs": result.inputs,  # drift and extrapolations against the training data (None: not checked)
+        # drift and extrapolations against the training data (None: not checked)
+        "inputs": inputs,
     }
+    if answers is not None:  # a classifier's predicted class shares against its answers to the training rows
+        found[ANSWERS] = answers
+    return found
 
 
 def _strict(node):
@@ -84,6 +93,18 @@ def _inputs_cases(result: BatchResult, suite: str, failed: dict) -> list[TestCas
         each = ", ".join(f"{name} {v['psi']:.3f}" for name, v in drift["by_input"].items())
         note = f"stability index {each}: {drift['verdict']} ({levels})"
         cases.append(TestCase(name=DRIFT_CHECK, classname=f"{suite}.{result.input.name}", stdout=note))
+    answers = found.get(ANSWERS)
+    if answers and ANSWER_DRIFT_CHECK not in failed:
+        shares = ", ".join(
+            f"{c} {f:.3f} against {t:.3f}" for c, f, t in zip(answers["classes"], answers["file"], answers["training"])
+        )
+        levels = (
+            f": {answers['verdict']} (warning at {answers['warn']:g}, refused at {answers['refuse']:g})"
+            if "verdict" in answers
+            else ""
+        )
+        note = f"stability index {answers['psi']:.3f} of the predicted class shares ({shares}){levels}"
+        cases.append(TestCase(name=ANSWER_DRIFT_CHECK, classname=f"{suite}.{result.input.name}", stdout=note))
     if found and EXTRAPOLATION_CHECK not in failed:
         count = found["extrapolated"]["count"]
         note = f"{count} row(s) with a value outside the training data, {found['extrapolation']}"

@@ -162,6 +162,8 @@ def score_chunks(
             tally.add(columns, rows + 1)
         if not failures:
             answers = scorer.answer_columns(columns)
+            if tally is not None:
+                tally.answered(answers)
             failures.extend(run_schema(guard_out, _numbered_frame(rows, answers)))
             if not failures:
                 for name, values in answers.items():

@@ -61,7 +61,7 @@ def batch_policy(loaded):
 
     from modelgate.model.batch.inputs_check import Policy
 
-    policy = Policy.of(loaded.contract, loaded.manifest.training_data.get("profile"), Settings.from_env().extrapolation)
+    policy = Policy.of_model(loaded, Settings.from_env().extrapolation)
     if policy is None:
         print("modelgate: warning: the model records no training profile: no drift or extrapolation check", file=sys.stderr)
     return policy
@@ -76,4 +76,7 @@ def inputs_lines(found: dict | None) -> list[str]:
         drift = found["drift"]
         each = ", ".join(f"{name} {v['psi']:.3f}" for name, v in drift["by_input"].items())
         lines.append(f"input drift: stability index {each}; {drift['verdict']}")
+    answers = found.get("answers")
+    if answers and "verdict" in answers:
+        lines.append(f"predicted class drift: stability index {answers['psi']:.3f}; {answers['verdict']}")
     return lines

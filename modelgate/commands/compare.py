@@ -12,9 +12,10 @@ def register(sub, settings: Settings) -> None:
     compare = sub.add_parser(
         "compare",
         help="compare a new model with the model in production on evaluation data neither was trained on",
-        description="Fails (exit 1) when the new model's typical error is worse than the production model's by more than "
-        "the margin its contract states, or an agreed answer moved by more than its tolerance. With no production model "
-        "at CHAMPION yet it passes and says so.",
+        description="Fails (exit 1) when the new model is worse than the production model by more than the margin its "
+        "contract states (a regression in its typical error, a classifier in its champion metric), or an agreed answer "
+        "moved (a number by more than its tolerance; a class changed, or an agreed probability moved by more than its "
+        "tolerance). With no production model at CHAMPION yet it passes and says so.",
     )
     production_arg(compare, "--champion", "the production model")
     compare.add_argument(
