@@ -12,6 +12,7 @@ answers (not modelgate's record of them).
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -97,3 +98,34 @@ def test_a_model_that_always_answers_the_most_frequent_species_fails_its_baselin
     code, said = _gate(tmp_path, always_most_frequent, "bdd-penguins", capsys)
     assert code == 1, said
     assert f"[bdd-penguins] steps.test_features::test_{scenario}" in said, said
+
+
+@pytest.fixture(scope="module")
+def shuffled(tmp_path_factory):
+    return _packaged(_fitted(shuffle_seed=19), tmp_path_factory.mktemp("shuffled") / "model")
+
+
+def _log_loss(model, frame) -> float:
+    """scikit-learn's log loss of the model's own probabilities on ``frame`` (its answers as served are rounded: the
+    figure compared is the first decimals)."""
+    from modelgate.model import artifact
+    from sklearn.metrics import log_loss
+
+    estimator = artifact.load(model).estimator
+    return float(log_loss(frame["species"], estimator.predict_proba(frame.drop(columns=["species"])), labels=estimator.classes_))
+
+
+def test_a_model_trained_on_shuffled_species_fails_champion_challenger_naming_both_values_and_the_gate(
+    shuffled, penguins_model, tmp_path, capsys
+):
+    failures = _features(shuffled, "risk", "bdd-penguins", tmp_path, "--production-model", str(penguins_model))
+    scenario = "the_model_being_released_is_no_worse_than_the_model_in_production"
+    (message,) = [m.splitlines()[0] for name, m in failures if scenario in name]
+    evaluation = pd.read_csv(EXAMPLE / "data" / "evaluation.csv")
+    new, production = _log_loss(shuffled, evaluation), _log_loss(penguins_model, evaluation)
+    assert new > production + 0.05, (new, production)  # the shuffled model is worse by far more than the margin
+    named = re.search(r"log loss is ([0-9.]+), the production model's ([0-9.]+)", message)
+    assert named, message  # both values, each within the rounding of the answers of scikit-learn's own figure
+    assert abs(float(named[1]) - new) < 2e-3 and abs(float(named[2]) - production) < 2e-3, (message, new, production)
+    code, said = _gate(tmp_path, shuffled, "bdd-penguins", capsys)
+    assert code == 1 and f"[bdd-penguins] steps.test_features::test_{scenario}" in said, said
