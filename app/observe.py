@@ -1,7 +1,7 @@
 """Request ids, Prometheus metrics and the optional access log, for every request on every path.
 
 ``Observe`` wraps FastAPI and the body limit (so their answers, 413s included, are counted and
-carry an ``X-Request-ID``); the ``GET /weight`` fast path calls the same two helpers inline, so both
+carry an ``X-Request-ID``); the ``GET /<output>`` fast path calls the same two helpers inline, so both
 paths are observed alike. On the hot path the work per request is a header scan and a few
 additions to plain counters. The
 JSON access line is off unless asked for (``MODELGATE_ACCESS_LOG=1`` / ``--access-log``): it
