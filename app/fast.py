@@ -123,7 +123,11 @@ class FastAnswer:
             return False
         if self.keys is not None and not self.keys.allows(scope):
             return False
-        answer = self.state.answer(rows, ["query"]) if rows is not None else self.state.answer_values(values, ["query"])
+        if values is not None:
+            answer = self.state.answer_values(values, ["query"])
+        else:
+            assert rows is not None  # read above
+            answer = self.state.answer(rows, ["query"])
         if answer.refusals:
             return False  # FastAPI answers the refusal, in the one error shape
         extra = [(_EXTRAPOLATED, str(answer.extrapolated).encode())] if model.profiles else []
