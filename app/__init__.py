@@ -1,1 +1,1 @@
-"""The REST scoring service: FastAPI routes plus a validated fast path for ``GET /weight``."""
+"""The REST scoring service: FastAPI routes plus a validated fast path for ``GET /<output>``."""

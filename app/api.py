@@ -54,13 +54,15 @@ def create_api(state: ModelState, metrics: Metrics | None = None, keys_required:
     api.add_exception_handler(HTTPException, http_error)
     api.add_exception_handler(ModelNotReady, model_not_ready)
 
-    def answered(rows: list[dict], where: list) -> Response:
+    async def answered(rows: list[dict], where: list) -> Response:
+        """The answer to validated rows: computed in the thread pool (a large request must not hold the event loop),
+        counted in the metrics back on the loop, where every metric is updated (``app.observe.Metrics``)."""
         model = require_ready(state).model
         assert model is not None  # require_ready raised otherwise
-        answer = state.answer(rows, where)
+        answer = await run_in_threadpool(state.answer, rows, where)
         if answer.refusals:
             return JSONResponse({"detail": answer.refusals}, status_code=422)
-        record(metrics, state, rows, answer)
+        record(metrics, state, answer, rows)
         headers = {EXTRAPOLATED_HEADER: str(answer.extrapolated)} if model.profiles else None
         return JSONResponse(answer_content(answer), headers=headers)
 
@@ -121,11 +123,11 @@ def _scoring_routes(api: FastAPI, state: ModelState, contract: Contract, answere
         responses=ok | bad | NOT_READY | URL_TOO_LONG | locked,
         openapi_extra={"parameters": requests.query_parameters(contract)},
     )
-    def get_answer(request: Request):
+    async def get_answer(request: Request):
         rows, errors = requests.rows_from_query(contract, request.query_params.multi_items())
         if errors:
             return JSONResponse({"detail": errors}, status_code=422)
-        return answered(rows, ["query"])
+        return await answered(rows, ["query"])
 
     @api.post(
         state.path,
@@ -143,4 +145,4 @@ def _scoring_routes(api: FastAPI, state: ModelState, contract: Contract, answere
         rows, errors = requests.rows_from_json(contract, body)
         if errors:
             return JSONResponse({"detail": errors}, status_code=422)
-        return await run_in_threadpool(answered, rows, ["body"])
+        return await answered(rows, ["body"])

@@ -29,16 +29,18 @@ _HEALTHY = json_bytes(HEALTHY)
 _DECODED = re.compile(rb"[%+]|[^\x21-\x7e]")  # what FastAPI's query parser would decode or read otherwise
 
 
-def record(metrics: Metrics | None, state: ModelState, rows: list[dict], answer: Answer) -> None:
-    """The rows answered, their inputs and the extrapolations among them, in the metrics (both paths)."""
+def record(metrics: Metrics | None, state: ModelState, answer: Answer, rows: list[dict] | None, values=None) -> None:
+    """The rows answered (or a one-number line's ``values``), their inputs and the extrapolations among them, in the
+    metrics (both paths)."""
     if metrics is None:
         return
-    metrics.predictions.inc(len(answer.answers))
-    for _, name in answer.unseen:
-        metrics.extrapolated.labels(name).inc()
+    metrics.answered(len(answer.answers), answer.unseen)
     model = state.model
     assert model is not None  # the rows were answered
-    metrics.inputs.observe(rows, model.profiles)
+    if rows is not None:
+        metrics.inputs.observe(rows, model.profiles)
+    else:
+        metrics.inputs.observe_values(model.contract.inputs[0].name, values, model.profiles)
 
 
 def single_rows(query: bytes, prefix: bytes, spec) -> list[float] | None:
@@ -107,31 +109,30 @@ class FastAnswer:
         await self.reply(scope, send, status, body, [], started)
         return True
 
-    def _rows(self, query: bytes) -> list[dict] | None:
-        model = self.state.model
-        assert model is not None  # score() asks only when the model is ready
-        if model.single is not None and len(model.contract.inputs) == 1:
-            spec = model.contract.inputs[0]
-            values = single_rows(query, f"{spec.name}=".encode(), spec)
-            if values is not None:
-                return [{spec.name: v} for v in values]
-        return query_rows(query, model.contract)
-
     async def score(self, scope, send) -> bool:
-        if not self.state.ready:
+        model = self.state.model
+        if model is None:
             return False
         started = time.perf_counter()
-        rows = self._rows(scope["query_string"])
-        if rows is None or (self.keys is not None and not self.keys.allows(scope)):
+        query = scope["query_string"]
+        rows, values = None, None
+        if model.single is not None:  # a one-number line: its values, without a dict per row
+            spec = model.contract.inputs[0]
+            values = single_rows(query, f"{spec.name}=".encode(), spec)
+        if values is None and (rows := query_rows(query, model.contract)) is None:
             return False
-        answer = self.state.answer(rows, ["query"])
+        if self.keys is not None and not self.keys.allows(scope):
+            return False
+        if values is not None:
+            answer = self.state.answer_values(values, ["query"])
+        else:
+            assert rows is not None  # read above
+            answer = self.state.answer(rows, ["query"])
         if answer.refusals:
             return False  # FastAPI answers the refusal, in the one error shape
-        model = self.state.model
-        assert model is not None  # checked ready above
         extra = [(_EXTRAPOLATED, str(answer.extrapolated).encode())] if model.profiles else []
         await self.reply(scope, send, 200, answer_body(answer), extra, started)
-        record(self.metrics, self.state, rows, answer)
+        record(self.metrics, self.state, answer, rows, values)
         return True
 
     async def reply(self, scope, send, status: int, body: bytes, extra: list, started: float) -> None:

@@ -1,7 +1,7 @@
 """Request ids, Prometheus metrics and the optional access log, for every request on every path.
 
 ``Observe`` wraps FastAPI and the body limit (so their answers, 413s included, are counted and
-carry an ``X-Request-ID``); the ``GET /weight`` fast path calls the same two helpers inline, so both
+carry an ``X-Request-ID``); the ``GET /<output>`` fast path calls the same two helpers inline, so both
 paths are observed alike. On the hot path the work per request is a header scan and a few
 additions to plain counters. The
 JSON access line is off unless asked for (``MODELGATE_ACCESS_LOG=1`` / ``--access-log``): it
@@ -19,7 +19,7 @@ from bisect import bisect_left
 
 from modelgate.app.answers import HEALTH, READY
 from modelgate.app.logs import request_id
-from prometheus_client import CollectorRegistry, Counter, generate_latest
+from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily
 
 log = logging.getLogger("modelgate.access")
@@ -35,22 +35,17 @@ LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0
 class Metrics:
     """One registry per app (tests build many apps in one process).
 
-    Request counts and latencies are kept in plain Python numbers and turned into Prometheus
-    families only when scraped: prometheus-client's locked per-sample updates cost several times
-    more per request than the fast path can spare. ``observe`` runs only on the event loop, so
-    it needs no lock; predictions are also counted from FastAPI's thread pool, so they use
-    prometheus-client's (thread-safe) Counter.
+    Request counts and latencies, answers and extrapolations are kept in plain Python numbers and turned into
+    Prometheus families only when scraped: prometheus-client's locked per-sample updates cost several times more per
+    request than the fast path can spare. Every update runs on the event loop (the FastAPI routes answer in the thread
+    pool but count on the loop: ``app.api``), so none needs a lock.
     """
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.predictions = Counter("modelgate_predictions", "Rows answered (one per answer)", registry=self.registry)
-        self.extrapolated = Counter(
-            "modelgate_extrapolated_values",
-            "Values answered that the training data never had (a number outside its training range, an unseen category)",
-            ["input"],
-            registry=self.registry,
-        )
+        self.predictions = 0  # rows answered
+        self.extrapolated: dict[str, int] = {}  # input -> values answered that the training data never had
+        self.registry.register(_AnswerCollector(self))
         self.inputs = InputsSeen()
         self.registry.register(self.inputs)
         self.endpoints = set(ENDPOINTS)
@@ -65,6 +60,12 @@ class Metrics:
         row[1] += seconds
         row[2][bisect_left(LATENCY_BUCKETS, seconds)] += 1
 
+    def answered(self, rows: int, unseen: list[tuple[int, str]]) -> None:
+        """``rows`` answered, ``unseen`` being the (row, input) of each value among them the training data never had."""
+        self.predictions += rows
+        for _, name in unseen:
+            self.extrapolated[name] = self.extrapolated.get(name, 0) + 1
+
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
@@ -73,30 +74,52 @@ class InputsSeen:
     """The inputs asked for, per input: numbers in buckets cut at the training deciles (a histogram), categories by
     value (a counter). In production a Prometheus query of the bucket shares against the training shares watches input
     drift. Buckets exist once a model is loaded (its manifest holds the profile); counts are plain numbers updated on
-    the event loop or, for POSTs, from FastAPI's thread pool, where a lost increment under a race costs a count, never
-    a wrong bucket."""
+    the event loop."""
 
     def __init__(self) -> None:
         self.numbers: dict[str, tuple[list[float], list[int], list[float]]] = {}  # input -> (bounds, buckets, [sum])
         self.values: dict[str, dict] = {}  # input -> {value: count}
+        self._profiles: dict | None = None  # the profiles the counts below are kept for
+        self._kept: list = []  # (input, bounds, buckets, [sum]) of each number, (input, None, counts, None) of others
 
-    def observe(self, rows: list[dict], profiles: dict) -> None:
+    def _bind(self, profiles: dict) -> None:
+        """Keep counts for the inputs of ``profiles`` (a model's; a model loaded again keeps its counts)."""
+        self._profiles, self._kept = profiles, []
         for name, seen in profiles.items():
             if seen["kind"] == "number":
                 found = self.numbers.get(name)
                 if found is None or found[0] != seen["deciles"]:
                     found = self.numbers[name] = (list(seen["deciles"]), [0] * (len(seen["deciles"]) + 1), [0.0])
-                bounds, buckets, total = found
+                self._kept.append((name, *found))
+            else:
+                self._kept.append((name, None, self.values.setdefault(name, {}), None))
+
+    def observe(self, rows: list[dict], profiles: dict) -> None:
+        if profiles is not self._profiles:
+            self._bind(profiles)
+        for name, bounds, counts, total in self._kept:
+            if bounds is not None:
                 for row in rows:
                     value = row[name]
                     if value is not None:
-                        buckets[bisect_left(bounds, value)] += 1
+                        counts[bisect_left(bounds, value)] += 1
                         total[0] += value
             else:
-                counts = self.values.setdefault(name, {})
                 for row in rows:
                     key = "(missing)" if row[name] is None else str(row[name])
                     counts[key] = counts.get(key, 0) + 1
+
+    def observe_values(self, name: str, values: list[float], profiles: dict) -> None:
+        """:meth:`observe` for the values of one number input (a one-number line's requests)."""
+        if profiles is not self._profiles:
+            self._bind(profiles)
+        found = self.numbers.get(name)
+        if found is None:
+            return
+        bounds, buckets, total = found
+        for value in values:
+            buckets[bisect_left(bounds, value)] += 1
+            total[0] += value
 
     def collect(self):
         if self.numbers:
@@ -113,6 +136,22 @@ class InputsSeen:
                 for value, count in counts.items():
                     family.add_metric([name, value], count)
             yield family
+
+
+class _AnswerCollector:
+    def __init__(self, metrics: Metrics):
+        self.metrics = metrics
+
+    def collect(self):
+        yield CounterMetricFamily("modelgate_predictions", "Rows answered (one per answer)", value=self.metrics.predictions)
+        family = CounterMetricFamily(
+            "modelgate_extrapolated_values",
+            "Values answered that the training data never had (a number outside its training range, an unseen category)",
+            labels=["input"],
+        )
+        for name, count in self.metrics.extrapolated.items():
+            family.add_metric([name], count)
+        yield family
 
 
 class _RequestCollector:

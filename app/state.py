@@ -79,23 +79,37 @@ class ModelState:
         """The answers to validated ``rows`` (``where``: the location prefix of a refusal, e.g. ``["query"]``)."""
         model = self.model
         assert model is not None, "answer() is only called once the model is ready"
+        if model.single is not None:  # one number into a line
+            (name,) = model.contract.names
+            return self.answer_values([row[name] for row in rows], where)
         unseen = model.unseen(rows) if model.profiles else []
         if unseen and self.refuses_extrapolation:
-            refusals = [
-                {
-                    "loc": [*where, name] if len(rows) == 1 else [*where, name, row],
-                    "msg": f"{name} {rows[row][name]!r} is outside the training data ({model.domain(name)}) and this "
-                    "service refuses extrapolations",
-                    "type": "extrapolation",
-                }
-                for row, name in unseen
-            ]
-            return Answer(refusals=refusals, unseen=unseen)
-        if model.single is not None:  # one number into a line: the same answers, without a dict per row
-            (name,) = model.contract.names
-            return Answer(model.single([row[name] for row in rows]), unseen=unseen)
+            return Answer(refusals=self._refusals(unseen, lambda row, name: rows[row][name], len(rows), where), unseen=unseen)
         if model.classify_rows is not None:
             labels, probabilities = model.classify_rows(rows)
             classes = model.contract.output.classes
             return Answer(labels, unseen=unseen, probabilities=[dict(zip(classes, p)) for p in probabilities])
         return Answer(model.answer_rows(rows), unseen=unseen)
+
+    def answer_values(self, values: list[float], where: list) -> Answer:
+        """The same answers for the values of a one-number line's input, without a dict per row (the hot path)."""
+        model = self.model
+        assert model is not None and model.single is not None, "answer_values() is for a ready one-number line"
+        name = model.contract.inputs[0].name
+        unseen = model.unseen_values(name, values) if model.profiles else []
+        if unseen and self.refuses_extrapolation:
+            return Answer(refusals=self._refusals(unseen, lambda row, _: values[row], len(values), where), unseen=unseen)
+        return Answer(model.single(values), unseen=unseen)
+
+    def _refusals(self, unseen: list[tuple[int, str]], value, rows: int, where: list) -> list[dict]:
+        model = self.model
+        assert model is not None
+        return [
+            {
+                "loc": [*where, name] if rows == 1 else [*where, name, row],
+                "msg": f"{name} {value(row, name)!r} is outside the training data ({model.domain(name)}) and this "
+                "service refuses extrapolations",
+                "type": "extrapolation",
+            }
+            for row, name in unseen
+        ]

@@ -1,8 +1,12 @@
-"""Helpers shared by the benchmarks: run a server, wait for it, a trained model, wrk. The checkout and the
-test support (``steps.support``: ROOT, ``load_scorer``, the Azurite launcher) are the tests' own."""
+"""Helpers shared by the benchmarks: the two example models, inputs drawn like their training data, run a server
+and wait for it, wrk (GET or a POST body). The checkout and the test support (``steps.support``: ROOT,
+``load_scorer``, ``rows_like_training``, the Azurite launcher) are the tests' own."""
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import json
 import re
 import subprocess
 import sys
@@ -15,25 +19,71 @@ import requests
 # A benchmark runs as ``python bench/NAME.py``: make the checkout importable for ``steps.support``.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from steps.support import ROOT
+from steps.support import FEATURES, ROOT, TRAINING_DATA
 
 OUT = ROOT / "bench" / "out"
+DIABETES = ROOT / "examples" / "diabetes"
+DIABETES_FEATURES = DIABETES / "features"
+DIABETES_DATA = DIABETES / "data" / "diabetes.csv"
+
+
+def _current(model: Path) -> bool:
+    """A model folder this version of modelgate reads and verifies (one from before the manifest's version 2 is not)."""
+    from modelgate.contracts.errors import ModelgateError
+    from modelgate.model.manifest import MANIFEST_FILE, read_manifest
+
+    if not (model / MANIFEST_FILE).is_file():
+        return False
+    try:
+        read_manifest(model).files(model)
+    except ModelgateError:
+        return False
+    return True
+
+
+def _fresh_folder(model: Path) -> None:
+    import shutil
+
+    if model.exists():
+        shutil.rmtree(model)
+    model.parent.mkdir(parents=True, exist_ok=True)
 
 
 def trained_model() -> Path:
-    """Train the bundled data into bench/out/model (once); return the directory."""
+    """The bundled height -> weight model, trained into bench/out/model (once; an outdated folder is retrained):
+    ``modelgate train --features features --data data/weight_data.csv --out bench/out/model``."""
     model = OUT / "model"
-    if not (model / "serving.json").exists():  # a model from before the serving form is retrained
-        subprocess.run([sys.executable, "-m", "modelgate.cli", "train", "--out", str(model)], check=True, cwd=ROOT)
+    if not _current(model):
+        _fresh_folder(model)
+        train = ["train", "--features", str(FEATURES), "--data", str(TRAINING_DATA), "--out", str(model)]
+        subprocess.run([sys.executable, "-m", "modelgate.cli", *train], check=True, cwd=ROOT)
     return model
+
+
+def diabetes_model() -> Path:
+    """The diabetes example's Pipeline, fitted by its own script and packaged into bench/out/diabetes-model (once):
+    ``python examples/diabetes/train_model.py X.skops && modelgate package X.skops --data ... --features ... --out``."""
+    model = OUT / "diabetes-model"
+    if not _current(model):
+        _fresh_folder(model)
+        fitted = OUT / "diabetes.skops"
+        subprocess.run([sys.executable, str(DIABETES / "train_model.py"), str(fitted)], check=True, cwd=ROOT)
+        package = ["package", str(fitted), "--data", str(DIABETES_DATA), "--features", str(DIABETES_FEATURES)]
+        subprocess.run([sys.executable, "-m", "modelgate.cli", *package, "--out", str(model)], check=True, cwd=ROOT)
+    return model
+
+
+def contract_of(model: Path):
+    """The contract a model folder carries (verified)."""
+    from modelgate.model.manifest import read_manifest
+
+    return read_manifest(model).read_contract(model)
 
 
 def make_input(rows: int) -> Path:
     """people-<rows>.csv under bench/out/: one seeded height column drawn like the training people's heights
     (resampled from the training data, to one decimal), so the drift check accepts it; written once and reused."""
     import numpy as np
-
-    from steps.support import TRAINING_DATA
 
     path = OUT / f"people-{rows}.csv"
     if not path.exists():
@@ -50,30 +100,69 @@ def make_input(rows: int) -> Path:
     return path
 
 
+def make_patients(rows: int) -> Path:
+    """patients-<rows>.csv under bench/out/: the diabetes example's ten inputs, rows drawn at random (seeded, with
+    replacement) from its training patients and written as the training file writes them, so the drift and
+    extrapolation checks accept the file; written once and reused."""
+    import numpy as np
+
+    path = OUT / f"patients-{rows}.csv"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        names = contract_of(diabetes_model()).names
+        with open(DIABETES_DATA, newline="", encoding="utf-8-sig") as handle:
+            lines = [",".join(row[name] for name in names) for row in csv.DictReader(handle)]
+        rng = np.random.default_rng(0)
+        with open(path, "w") as sink:
+            sink.write(",".join(names) + "\n")
+            for start in range(0, rows, 1_000_000):
+                picked = rng.integers(0, len(lines), min(1_000_000, rows - start))
+                sink.write("\n".join(lines[i] for i in picked.tolist()) + "\n")
+    return path
+
+
+def one_record(model: Path) -> dict:
+    """The contract's first agreed (golden) row as a JSON record: {input: value}, categories as text."""
+    contract = contract_of(model)
+    return dict(zip(contract.names, contract.golden[0].values))
+
+
 @contextmanager
 def server(args: list[str], url: str, env: dict | None = None):
-    """Start a server process; wait until ``url`` answers; stop it afterwards."""
+    """Start a server process; wait until ``url`` answers 200; stop it afterwards."""
     proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                requests.get(url, timeout=1)
-                break
+                if requests.get(url, timeout=1).status_code == 200:
+                    break
             except requests.RequestException:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{args[0]} did not start") from None
-                time.sleep(0.1)
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{' '.join(args)} did not start")
+            time.sleep(0.1)
         yield proc
     finally:
         proc.terminate()
         proc.wait(timeout=30)
 
 
-def wrk(url: str, seconds: int = 10, connections: int = 16) -> dict:
-    """Run ``wrk -t1 -cN --latency``; return requests/s, p50/p99 in ms and error counts."""
+def post_script(body: bytes) -> Path:
+    """A wrk Lua script that sends ``body`` as a JSON POST (under bench/out/, named by the body's digest)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"wrk-post-{hashlib.sha256(body).hexdigest()[:12]}.lua"
+    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(body.decode())}", 'wrk.headers["Content-Type"] = "application/json"']
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def wrk(url: str, seconds: int = 10, connections: int = 16, body: bytes | None = None) -> dict:
+    """Run ``wrk -t1 -cN --latency`` (a JSON POST of ``body`` when given); return requests/s, p50/p99 in ms and
+    error counts."""
+    script = ["-s", str(post_script(body))] if body is not None else []
     done = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url], capture_output=True, text=True, check=True
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *script, url], capture_output=True, text=True, check=True
     )
     text = done.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
@@ -92,3 +181,9 @@ def wrk(url: str, seconds: int = 10, connections: int = 16) -> dict:
 def _ms(value: str) -> float:
     number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def median_round(rounds: list[tuple]) -> tuple:
+    """The round with the median ratio (``rounds`` are tuples whose first item is the ratio)."""
+    ordered = sorted(rounds, key=lambda r: r[0])
+    return ordered[len(ordered) // 2]

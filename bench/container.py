@@ -9,7 +9,9 @@ Kubernetes limits: size above the base, cold start, idle memory; optionally a lo
 - the serving image (``docker/build.sh`` TAG) and the full image (TAG-full).
 
 Cold start: from asking the engine to start the container to the first correct answer of
-``GET /weight?height=138`` (for the floor, its first HTTP answer of any status), polled every 10 ms;
+``GET /<output>?<inputs>`` for the first agreed (golden) row of the contract the image's model folder carries
+(``GET /weight?height=50`` for the bundled model; for the floor, its first HTTP answer of any status), polled every
+10 ms; the expected answer is the full image's scikit-learn estimator's, to the contract's decimals;
 the images take turns, ``--starts`` rounds, median reported. Idle memory: ``docker stats`` 2 s after
 the first answer. Every container runs as the manifest runs it: read-only root, ``/tmp`` on tmpfs,
 ``--cpus 1 --memory 512m``. Writes the table into bench/README.md (between its container markers)
@@ -35,8 +37,23 @@ OUT, README = HERE / "out", HERE / "README.md"
 BEGIN, END = "<!-- bench/container.py: begin -->", "<!-- bench/container.py: end -->"
 # The limits of docker/kubernetes-deployment.yaml, so the figures are the cluster's.
 LIMITS = {"mem_limit": "512m", "nano_cpus": 1_000_000_000}
-PROBE = "/weight?height=138"
 TARGETS = {"ratio": 2.5, "above_base_mb": 60, "memory_mib": 64}
+# Run in the full image: the probe (the contract's first agreed row as a query) and the estimator's answer to it.
+EXPECTED = """
+import json
+from urllib.parse import urlencode
+import numpy as np
+from modelgate.model import artifact
+from modelgate.model.scorer import columns_of
+model = artifact.load("/app/model")
+contract, scorer = model.contract, model.scorer()
+values = contract.golden[0].values
+frame = scorer.frame(columns_of(contract, [dict(zip(contract.names, values))]))
+answer = float(np.round(np.asarray(model.estimator.predict(frame), dtype="float64"), contract.output.decimals)[0])
+query = urlencode([(spec.name, spec.to_text(value)) for spec, value in zip(contract.inputs, values)])
+print(json.dumps({"probe": f"/{contract.output.name}?{query}", "answer": answer,
+                  "tolerance": 0.5 * 10.0 ** -contract.output.decimals + 1e-9}))
+"""
 
 
 def start(client, image: str, command: list[str] | None = None):
@@ -53,8 +70,8 @@ def start(client, image: str, command: list[str] | None = None):
     )
 
 
-def first_answer(container, correct, timeout: float = 120) -> str:
-    """Poll ``PROBE`` every 10 ms until ``correct(response)``; return the base URL."""
+def first_answer(container, probe: str, correct, timeout: float = 120) -> str:
+    """Poll ``probe`` (a path and query) every 10 ms until ``correct(response)``; return the base URL."""
     deadline = time.perf_counter() + timeout
     url = None
     while time.perf_counter() < deadline:
@@ -63,7 +80,7 @@ def first_answer(container, correct, timeout: float = 120) -> str:
                 container.reload()
                 port = (container.attrs["NetworkSettings"]["Ports"].get("8000/tcp") or [{}])[0].get("HostPort")
                 url = f"http://127.0.0.1:{port}" if port else None
-            if url and correct(requests.get(url + PROBE, timeout=1)):
+            if url and correct(requests.get(url + probe, timeout=1)):
                 return url
         except requests.RequestException:
             pass
@@ -71,11 +88,11 @@ def first_answer(container, correct, timeout: float = 120) -> str:
     raise SystemExit(f"bench: no answer within {timeout:.0f} s:\n{container.logs().decode()[-2000:]}")
 
 
-def cold_start(client, subject: dict) -> dict:
+def cold_start(client, subject: dict, probe: str) -> dict:
     began = time.perf_counter()
     container = start(client, subject["image"], subject.get("command"))
     try:
-        first_answer(container, subject["correct"])
+        first_answer(container, probe, subject["correct"])
         seconds = time.perf_counter() - began
         time.sleep(2)
         memory = container.stats(stream=False)["memory_stats"]
@@ -86,12 +103,12 @@ def cold_start(client, subject: dict) -> dict:
         container.remove(force=True)
 
 
-def load(client, image: str, connections: int = 64, duration: int = 30) -> dict:
+def load(client, image: str, probe: str, connections: int = 64, duration: int = 30) -> dict:
     container = start(client, image)
     try:
-        url = first_answer(container, lambda r: r.status_code == 200)
+        url = first_answer(container, probe, lambda r: r.status_code == 200)
         done = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s", url + PROBE],
+            ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s", url + probe],
             capture_output=True,
             text=True,
             check=True,
@@ -141,7 +158,10 @@ def main() -> int:
         sys.exit(f"bench: no Docker engine answers ({exc})")
 
     def served(response) -> bool:
-        return response.status_code == 200 and response.json() == {"response": [answer]}
+        if response.status_code != 200:
+            return False
+        got = response.json().get("response")
+        return isinstance(got, list) and len(got) == 1 and abs(got[0] - answer) <= tolerance
 
     subjects = [
         {"name": f"floor: `python3 -m http.server` on {args.base}", "image": args.base,
@@ -149,19 +169,15 @@ def main() -> int:
         {"name": f"serving image {args.image}", "image": args.image, "correct": served},
         {"name": f"full image {full}", "image": full, "correct": served},
     ]  # fmt: skip
-    # The expected answer comes from the full image's own scikit-learn model, not from the image under test.
-    answer = json.loads(
-        client.containers.run(
-            full,
-            ["python3", "-c", "from modelgate.model import artifact; import json; "
-             "e = artifact.load('/app/model').estimator; print(json.dumps(round(float(e.predict([[138.0]])[0]), 4)))"],
-            remove=True,
-        )
-    )  # fmt: skip
+    # The probe and its expected answer come from the full image's own model folder and scikit-learn estimator
+    # (not from the serving form the image under test answers with).
+    expected = json.loads(client.containers.run(full, ["python3", "-c", EXPECTED], remove=True))
+    probe, answer, tolerance = expected["probe"], expected["answer"], expected["tolerance"]
+    print(f"probe: GET {probe} -> {answer}")
     runs = {s["name"]: [] for s in subjects}
     for _ in range(args.starts):
         for subject in subjects:
-            runs[subject["name"]].append(cold_start(client, subject))
+            runs[subject["name"]].append(cold_start(client, subject, probe))
     rows = []
     for subject in subjects:
         seconds = [r["seconds"] for r in runs[subject["name"]]]
@@ -172,9 +188,9 @@ def main() -> int:
             "memory_mib": statistics.median(r["memory_mib"] for r in runs[subject["name"]]),
             "runs": runs[subject["name"]],
         })  # fmt: skip
-    figures = {"base_mb": sizes[args.base], "answer": answer, "rows": rows}
+    figures = {"base_mb": sizes[args.base], "probe": probe, "answer": answer, "rows": rows}
     if args.load:
-        figures["load"] = load(client, args.image)
+        figures["load"] = load(client, args.image, probe)
     OUT.mkdir(exist_ok=True)
     (OUT / "container.json").write_text(json.dumps(figures, indent=2) + "\n")
     text = table(rows, sizes[args.base])

@@ -3,7 +3,9 @@ a mix of valid and invalid requests, every answer checked.
 
     python bench/load.py [--connections 64] [--seconds 60] [--url http://127.0.0.1:8000] [--with-key]
 
-Without ``--url`` it starts ``modelgate serve --workers 1`` on the bundled data's model. The
+Without ``--url`` it starts ``modelgate serve --workers 1`` on the bundled height -> weight model
+(``modelgate train --features features --data data/weight_data.csv``); valid heights are drawn inside its
+contract's range (greater than 45, at most 150 inches), so every one is answered. The
 client is asyncio over raw streams (uvloop when present) so that it can check every body: each
 valid answer must equal the scorer's weights exactly, each invalid request must get a 422 in the
 error shape. Pass: zero transport errors, zero 5xx, zero wrong answers. It prints throughput,
@@ -25,6 +27,7 @@ import sys
 import time
 from urllib.parse import urlsplit
 
+import numpy as np
 from common import OUT, server, trained_model
 from modelgate.model.scorer import Scorer
 
@@ -39,34 +42,38 @@ def build_requests(
     """(kind, raw request, expected status, expected weights) — a seeded mix, scored up front; with ``key``,
     every request carries it (the same mix either way)."""
     auth = f"Authorization: Bearer {key}\r\n" if key else ""
+    (spec,) = scorer.contract.inputs
+    path = f"/{scorer.contract.output.name}"
+    low, high = spec.range.low, spec.range.high  # valid heights: inside the contract's range, ends kept clear
     rng = random.Random(seed)
     made = []
     for _ in range(count):
         roll = rng.random()
-        heights = [round(rng.uniform(0.5, 300), rng.choice([0, 1, 2, 4])) for _ in range(rng.choice([1, 1, 1, 3, 20]))]
-        query = "&".join(f"height={h!r}" for h in heights)
+        heights = [round(rng.uniform(low + 1, high), rng.choice([0, 1, 2, 4])) for _ in range(rng.choice([1, 1, 1, 3, 20]))]
+        weights = scorer.predict({spec.name: np.array(heights, dtype="float64")}).tolist()
+        query = "&".join(f"{spec.name}={h!r}" for h in heights)
         if roll < 0.6:  # the fast path
-            made.append(("GET valid", _get(query, auth), 200, scorer.predict_list(heights)))
+            made.append(("GET valid", _get(path, query, auth), 200, weights))
         elif roll < 0.7:  # FastAPI's GET (an extra parameter takes it off the fast path)
-            made.append(("GET valid (FastAPI)", _get(query + "&source=bench", auth), 200, scorer.predict_list(heights)))
+            made.append(("GET valid (FastAPI)", _get(path, query + "&source=bench", auth), 200, weights))
         elif roll < 0.8:
-            made.append(("POST valid", _post(json.dumps({"height": heights}), auth), 200, scorer.predict_list(heights)))
+            made.append(("POST valid", _post(path, json.dumps({spec.name: heights}), auth), 200, weights))
         elif roll < 0.9:
             bad = rng.choice(["0", "-65", "300.5", "tall", "NaN", "inf", "1e400", ""])
-            made.append(("GET invalid", _get(f"height=72&height={bad}", auth), 422, None))
+            made.append(("GET invalid", _get(path, f"{spec.name}=72&{spec.name}={bad}", auth), 422, None))
         else:
-            bad = rng.choice(['{"height": []}', '{"height": ["72"]}', '{"height": [true]}', '{"height": [0]}', "{", '{"h": [1]}'])
-            made.append(("POST invalid", _post(bad, auth), 422, None))
+            bad = rng.choice([json.dumps({spec.name: v}) for v in ([], ["72"], [True], [0])] + ["{", '{"h": [1]}'])
+            made.append(("POST invalid", _post(path, bad, auth), 422, None))
     return made
 
 
-def _get(query: str, auth: str = "") -> bytes:
-    return f"GET /weight?{query} HTTP/1.1\r\nHost: bench\r\n{auth}\r\n".encode()
+def _get(path: str, query: str, auth: str = "") -> bytes:
+    return f"GET {path}?{query} HTTP/1.1\r\nHost: bench\r\n{auth}\r\n".encode()
 
 
-def _post(body: str, auth: str = "") -> bytes:
+def _post(path: str, body: str, auth: str = "") -> bytes:
     data = body.encode()
-    head = f"POST /weight HTTP/1.1\r\nHost: bench\r\n{auth}Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+    head = f"POST {path} HTTP/1.1\r\nHost: bench\r\n{auth}Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
     return head.encode() + data
 
 

@@ -4,7 +4,9 @@
 
 Runs ``modelgate watch`` as a separate process on local folders, or with ``--azurite`` on
 abfs:// folders in a local Azurite (started here, as the tests do). A file is taken only after two
-polls saw it unchanged, so the latency floor is about one to two poll intervals plus scoring.
+polls saw it unchanged, so the latency floor is about one to two poll intervals plus scoring. Each file holds
+heights drawn from the bundled model's training data (``steps.support.rows_like_training``, each file from another
+start), so the drift check accepts it; a file that lands in the quarantine instead stops the run with its name.
 Results go to bench/out/watch_latency[-azurite].json.
 """
 
@@ -20,9 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import OUT, ROOT, trained_model
+from common import OUT, ROOT, contract_of, trained_model
 
 from steps.azurite import running
+from steps.support import TRAINING_DATA, rows_like_training
 
 
 class LocalFolders:
@@ -104,15 +107,20 @@ def measure(folders, model: Path, args) -> list[float]:
         "--poll",
         str(args.poll),
     ]
+    contract = contract_of(model)
+    pool = rows_like_training(TRAINING_DATA, contract, args.rows + 7 * args.files)
     watcher = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
     try:
         time.sleep(5)  # the watcher's own start (imports, model load) is not part of the latency
         latencies = []
         for n in range(args.files):
-            body = ("height\n" + "".join(f"{50 + (n * 7 + i) % 90}.5\n" for i in range(args.rows))).encode()
+            rows = pool[7 * n : 7 * n + args.rows]
+            body = (",".join(contract.names) + "\n" + "".join(",".join(row) + "\n" for row in rows)).encode()
             started = time.perf_counter()
             folders.put(f"r_input_{n}.csv", body)
             while not folders.has_output(f"r_output_{n}.csv"):
+                if time.perf_counter() - started > 120 or watcher.poll() is not None:
+                    raise SystemExit(f"bench: r_input_{n}.csv was not scored (quarantined, or the watcher stopped)")
                 time.sleep(0.005)
             latencies.append(time.perf_counter() - started)
         return latencies

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from modelgate.contracts.contract import Contract
@@ -32,27 +32,41 @@ class Served:
     single: Callable[[list[float]], list[float]] | None = None  # one number straight into a line: the hot path
     # A classifier's answers with the probability of each class (rounded, in the contract's class order).
     classify_rows: Callable[[list[dict]], tuple[list[str], list[list[float]]]] | None = None
+    # The training profile of each input, and what every request's rows are held to, read once from it.
+    profiles: dict = field(init=False)
+    _domains: list = field(init=False, repr=False)  # (input, low, high) of each number; (input, None, never) of others
+
+    def __post_init__(self) -> None:
+        self.profiles = self.manifest.training_data.get("profile") or {}
+        self._domains = [
+            (name, seen["min"], seen["max"])
+            if seen["kind"] == "number"
+            else (name, None, frozenset(v for v, share in zip(seen["values"], seen["shares"]) if share == 0))
+            for name, seen in self.profiles.items()
+        ]
 
     @property
     def version(self) -> str:
         return self.manifest.model_version
 
-    @property
-    def profiles(self) -> dict:
-        return self.manifest.training_data.get("profile") or {}
-
     def unseen(self, rows: list[dict]) -> list[tuple[int, str]]:
         """(row, input) of every value the training data never had: a number outside the training domain, a category
         no training row had. Plain Python: a request's few rows."""
         found = []
-        for name, seen in self.profiles.items():
-            if seen["kind"] == "number":
-                low, high = seen["min"], seen["max"]
+        for name, low, high in self._domains:
+            if low is not None:
                 found += [(i, name) for i, row in enumerate(rows) if (v := row[name]) is not None and (v < low or v > high)]
             else:
-                never = {v for v, share in zip(seen["values"], seen["shares"]) if share == 0}
-                found += [(i, name) for i, row in enumerate(rows) if row[name] is not None and row[name] in never]
-        return sorted(found)
+                found += [(i, name) for i, row in enumerate(rows) if (v := row[name]) is not None and v in high]
+        return sorted(found) if len(found) > 1 else found
+
+    def unseen_values(self, name: str, values: list[float]) -> list[tuple[int, str]]:
+        """:meth:`unseen` for the values of one number input (a one-number line's requests)."""
+        seen = self.profiles.get(name)
+        if seen is None:
+            return []
+        low, high = seen["min"], seen["max"]
+        return [(i, name) for i, v in enumerate(values) if v < low or v > high]
 
     def domain(self, name: str) -> str:
         """What the training data had of one input, in words, for a refusal."""

@@ -32,7 +32,7 @@ def missing_extra(exc: ModuleNotFoundError, command: str) -> str | None:
 
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="modelgate", description="Train, score and serve the height -> weight model under its contract."
+        prog="modelgate", description="Package, score, serve and gate a tabular model under the contract its features state."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in NAMES:

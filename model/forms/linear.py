@@ -110,8 +110,9 @@ class LinearForm:
 
     @property
     def single(self) -> bool:
-        """One number straight into its coefficient: :meth:`answer_single` applies."""
-        return len(self.columns) == 1 and not self.columns[0].indicator and not self.columns[0].ops
+        """One number straight into its coefficient (never missing: nothing fills it in): :meth:`answer_single` applies."""
+        (column, *more) = self.columns
+        return not more and not column.indicator and not column.ops and column.impute is None
 
     @property
     def coefficients(self) -> dict:
