@@ -7,7 +7,8 @@ image (``docker run -p 8000:8000 …``); the same checks apply. A deployment tha
 ``--api-key`` (or ``MODELGATE_API_KEY``) with every request; test_auth_fuzz.py fuzzes the keys themselves.
 
 The property tests also hold the service's code to a model of several inputs of every kind (the penguin example of
-tests/app, trained here), in-process whatever the target: it checks the service, not the model being released.
+tests/app, trained here) and to the classifier examples (examples/penguins, examples/cancer, packaged here),
+in-process whatever the target: they check the service, not the model being released.
 """
 
 from __future__ import annotations
@@ -130,6 +131,19 @@ def penguin_http(penguins) -> _Client:
 @pytest.fixture(scope="session")
 def penguin_loaded(penguins):
     return artifact.load(penguins)
+
+
+@pytest.fixture(scope="session")
+def classifier_http(request):
+    """A client of the service of each classifier example (the root conftest's ``penguins_model``, ``cancer_model``)."""
+    clients: dict = {}
+
+    def of(name: str) -> _Client:
+        if name not in clients:
+            clients[name] = _Client(None, loaded_app(request.getfixturevalue(name)), {})
+        return clients[name]
+
+    return of
 
 
 _COUNT: list[RequestCount] = []

@@ -3,8 +3,10 @@ FastAPI) and both methods (a query, JSON columns or records); every refused valu
 the input, and the row, it was found in.
 
 Run for the model under test (the one being released: its rows drawn from the features' contract, its answers
-computed from the coefficients its manifest states, or by scikit-learn from its own file where it states none), and
-for the penguin example of four inputs of every kind (tests/app), whose answers are scikit-learn's.
+computed from the coefficients its manifest states, or by scikit-learn from its own file where it states none), for
+the penguin example of four inputs of every kind (tests/app), whose answers are scikit-learn's, and for the classifier
+examples (the penguins' species, the breast masses' diagnosis): each answer the class and the probability of each
+class by name that scikit-learn's own ``predict_proba`` gives, and every answer one the contract's check passes.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from modelgate.contracts.facts import GoldenCase
 from modelgate.contracts.reader import read_contract
+from modelgate.model import artifact
 
 from fuzz.strategies import columns_body, refused_json, refused_text, rows, text_of
+from steps.support import ROOT
 from tests.app.penguins import features_of
-from tests.app.support import error_items, own_answers
+from tests.app.support import error_items, own_answers, own_classes
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 # How a query reaches each path: as it is (the fast path), with a parameter the service ignores, with a percent sign
@@ -43,6 +47,9 @@ class Judged:
 
     def check(self, asked: list[dict], response) -> None:
         assert response.status_code == 200, response.text
+        if self.contract.output.is_class:
+            self.check_classes(asked, response.json())
+            return
         answers = response.json()["response"]
         decimals = self.contract.output.decimals
         assert len(answers) == len(asked) and all(round(a, decimals) == a for a in answers), answers
@@ -54,6 +61,15 @@ class Judged:
         else:  # scikit-learn's own answer, to the contract's decimals; one unit of them for a sum in another order
             for row, answer, own in zip(asked, answers, own_answers(self.loaded, asked)):
                 assert abs(answer - own) <= 10.0**-decimals + 1e-9, (row, answer, own)
+
+    def check_classes(self, asked: list[dict], body: dict) -> None:
+        """A classifier's answers: exactly its skops file's classes and rounded probabilities by name, each answer one
+        the contract's one check of an answer passes."""
+        output = self.contract.output
+        assert list(body) == ["response", "probabilities"], body
+        labels, probabilities = own_classes(self.loaded, asked)
+        assert body == {"response": labels, "probabilities": probabilities}, (asked, body)
+        assert [output.answer_problem(a, p) for a, p in zip(body["response"], body["probabilities"])] == [None] * len(asked)
 
     def query(self, asked: list[dict], replace: tuple[int, str, str] | None = None) -> str:
         pairs = []
@@ -77,9 +93,30 @@ def penguin(penguin_http, penguins, penguin_loaded) -> Judged:
     return Judged(penguin_http, read_contract(features_of(penguins)), manifest, penguin_loaded)
 
 
-@pytest.fixture(params=["judged", "penguin"])
-def service(request) -> Judged:
-    return request.getfixturevalue(request.param)
+CLASSIFIERS = {"species": "penguins", "diagnosis": "cancer"}  # the classifier examples, by what they answer
+
+
+@pytest.fixture(scope="module")
+def classifiers(request, classifier_http):
+    """Each classifier example's service, by what it answers."""
+    found: dict[str, Judged] = {}
+
+    def of(answer: str) -> Judged:
+        if answer not in found:
+            example = CLASSIFIERS[answer]
+            model_dir = request.getfixturevalue(f"{example}_model")
+            manifest = json.loads((model_dir / "manifest.json").read_text())
+            contract = read_contract(ROOT / "examples" / example / "features")
+            assert contract.output.name == answer and contract.output.is_class
+            found[answer] = Judged(classifier_http(f"{example}_model"), contract, manifest, artifact.load(model_dir))
+        return found[answer]
+
+    return of
+
+
+@pytest.fixture(params=["judged", "penguin", *CLASSIFIERS])
+def service(request, classifiers) -> Judged:
+    return classifiers(request.param) if request.param in CLASSIFIERS else request.getfixturevalue(request.param)
 
 
 def _rows(data, service: Judged, max_rows: int) -> list[dict]:

@@ -15,7 +15,7 @@ from modelgate.contracts.reader import ContractError, read_contract
 
 from modelgate.cli import main
 from steps.support import FEATURES, ROOT, TRAINING_DATA
-from tests.contracts.folders import agreed, declaration, write_features
+from tests.contracts.folders import agreed, declaration, line_of, placed, write_features
 
 DIABETES = ROOT / "examples" / "diabetes" / "features"
 NUMBER = r"([+-]?[0-9]+(?:\.[0-9]+)?)"
@@ -175,13 +175,6 @@ def _folder(tmp_path: Path, inputs=INPUTS, golden=GOLDEN, output="mass", files=N
     return write_features(tmp_path / "features", {**written, **(files or {})})
 
 
-def _line(folder: Path, name: str, needle: str) -> str:
-    """``<folder>/<name>, line N``: where ``needle`` is written."""
-    lines = (folder / name).read_text(encoding="utf-8").splitlines()
-    (number,) = [i for i, text in enumerate(lines, start=1) if needle in text]
-    return f"{folder / name}, line {number}"
-
-
 def _with(index: int, **cells) -> list[tuple]:
     rows = [list(r) for r in INPUTS]
     for column, value in cells.items():
@@ -193,7 +186,7 @@ NO_ANSWERS = "{folder}: no agreed answers (a Scenario Outline whose Then step is
 RISK = "Feature: Risk\n  Scenario: Plausible bills\n    Then the service accepts bills from 30 to 60 mm, and no others\n"
 NOT_UTF8 = "Feature: Notes\n  Scenario: Café\n    Given nothing\n".encode("latin-1")
 TABLE = "(input | meaning | unit | kind | accepted | may be missing)"
-# case: (what the folder holds, the problems it has; {file|text}: where text is written, {file#text}: its line number)
+# case: (what the folder holds, the problems it has, written as ``folders.placed`` fills them in)
 CASES = {
     "a range whose low end is above its high end": (
         {"inputs": _with(1, accepted="from 60 to 30")},
@@ -245,19 +238,6 @@ CASES = {
 }
 
 
-def _expected(folder: Path, template: str) -> str:
-    """A problem line with its places filled in from the written files: {file|needle}, {file#needle} (the number)."""
-
-    def place(match: re.Match) -> str:
-        name, mark, needle = match[1], match[2], match[3]
-        if not mark:
-            return str(folder) if name == "folder" else str(folder / name)
-        where = _line(folder, name, needle)
-        return where.rsplit(" ", 1)[1] if mark == "#" else where
-
-    return re.sub(r"\{([\w.]+)(?:([|#])([^}]+))?\}", place, template)
-
-
 def _no_table(folder: Path) -> None:
     """Drop the inputs table: the step stays, with no table under it."""
     path = folder / "model.feature"
@@ -272,7 +252,7 @@ def test_every_problem_is_one_line_naming_the_file_and_line(tmp_path, case):
         _no_table(folder)
     with pytest.raises(ContractError) as raised:
         read_contract(folder)
-    expected = [_expected(folder, p) for p in problems]
+    expected = [placed(folder, p) for p in problems]
     assert raised.value.problems == expected
     assert str(raised.value).splitlines()[1:] == [f"  {p}" for p in expected]
 
@@ -288,7 +268,7 @@ def test_packaging_a_contract_with_problems_says_so_in_lines_not_a_traceback(tmp
     err = capsys.readouterr().err
     count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
     assert err.splitlines() == [f"modelgate: error: the contract in {folder} has {count}:"] + [
-        f"  {_expected(folder, p)}" for p in problems
+        f"  {placed(folder, p)}" for p in problems
     ]
     assert not out.exists()
 
@@ -303,7 +283,7 @@ def test_a_contract_stated_twice_names_both_places(tmp_path):
     folder = _folder(tmp_path, files={"second.feature": declaration(INPUTS, "mass", "grams", 1)})
     with pytest.raises(ContractError) as raised:
         read_contract(folder)
-    first, second = _line(folder, "model.feature", "it takes these"), _line(folder, "second.feature", "it takes these")
+    first, second = line_of(folder, "model.feature", "it takes these"), line_of(folder, "second.feature", "it takes these")
     assert f"{second}: the inputs table ('Then it takes these inputs' with a table) is stated again (first at {first})" in (
         raised.value.problems
     )

@@ -144,7 +144,10 @@ def test_other_linear_pipelines_have_a_form_that_answers_as_they_do(penguin, mak
 
 
 NO_FORM = {
-    "a tree": (lambda: DecisionTreeRegressor(max_depth=3), "a DecisionTreeRegressor is not a linear regressor or a logistic regression"),
+    "a tree": (
+        lambda: DecisionTreeRegressor(max_depth=3),
+        "a DecisionTreeRegressor is not a linear regressor or a logistic regression",
+    ),
     "a forest in a Pipeline": (
         lambda: Pipeline([("fill", SimpleImputer()), ("model", RandomForestRegressor(n_estimators=3, random_state=1))]),
         "a RandomForestRegressor is not a linear regressor or a logistic regression",

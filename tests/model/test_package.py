@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import itertools
 import math
 import platform
 import re
@@ -39,6 +38,7 @@ from modelgate.cli import main
 from steps.support import FEATURES, ROOT, TRAINING_DATA, load_script, train_into
 from tests.contracts.folders import agreed, declaration, write_features
 from tests.model import penguins
+from tests.model.support import cv_folds
 
 
 def _declared_at(features: Path, name: str) -> str:
@@ -268,16 +268,6 @@ def _errors(actual: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
     }
 
 
-def _folds(rows: int) -> list[np.ndarray]:
-    """KFold(5, shuffle=True, random_state=CV_SEED)'s held-out rows, made here: the rows shuffled once by the seed,
-    then cut in order into folds, the first ``rows % 5`` one row longer."""
-    order = np.arange(rows)
-    np.random.RandomState(CV_SEED).shuffle(order)
-    sizes = [rows // CV_FOLDS + (1 if i < rows % CV_FOLDS else 0) for i in range(CV_FOLDS)]
-    cuts = np.cumsum([0, *sizes])
-    return [order[a:b] for a, b in itertools.pairwise(cuts)]
-
-
 @pytest.fixture(scope="module")
 def penguin_model(tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("penguin-model")
@@ -298,7 +288,7 @@ def test_the_recorded_metrics_are_those_computed_here(trained_model, penguin_mod
     train = _errors(target, loaded.estimator.predict(frame))
     assert {k: recorded[f"{k}_train"] for k in train} == pytest.approx(train, rel=1e-9)
     predicted = np.empty(len(target))
-    for held in _folds(len(target)):
+    for held in cv_folds(len(target)):
         kept = np.setdiff1d(np.arange(len(target)), held)
         predicted[held] = clone(loaded.estimator).fit(frame.iloc[kept], target[kept]).predict(frame.iloc[held])
     cv = recorded["cv"]

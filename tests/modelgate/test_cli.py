@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from modelgate.cli import main
-from steps.support import FEATURES
+from steps.support import FEATURES, ROOT, load_script
 
 COMMANDS = ["train", "package", "score", "serve", "selftest", "watch", "compare", "gate"]
 
@@ -175,3 +175,50 @@ def test_package_refuses_a_type_off_the_trusted_list_naming_it(tmp_path, capsys)
     err = capsys.readouterr().err
     assert code == 2 and re.search(r"refusing to load type\(s\) numpy(\._core\._multiarray_umath)?\.log1p", err), err
     assert err.count("\n") == 1 and not (tmp_path / "m").exists()
+
+
+# -- a classifier: the binary example, packaged, scored and self-tested by the commands --------------------------------
+CANCER = ROOT / "examples" / "cancer"
+
+
+def test_the_binary_example_is_packaged_scored_and_self_tested_by_the_commands(tmp_path, capsys):
+    import skops.io as sio
+
+    sio.dump(load_script(CANCER / "train_model.py").fit(), tmp_path / "fitted.skops")
+    data = CANCER / "data" / "training.csv"
+    model = tmp_path / "model"
+    args = ["package", str(tmp_path / "fitted.skops"), "--data", str(data), "--features", str(CANCER / "features")]
+    assert main([*args, "--out", str(model)]) == 0
+    out = capsys.readouterr().out
+    diagnoses = [line.rsplit(",", 1)[1] for line in data.read_text().splitlines()[1:]]
+    # The baseline always answers the most frequent diagnosis (benign), right for benign's share of the masses.
+    baseline = f"(baseline {diagnoses.count('benign') / len(diagnoses):.4f})"
+    assert out.startswith(f"packaged Pipeline on {len(diagnoses)} rows: accuracy ") and baseline in out, out
+    assert "; serving form logistic; wrote " in out
+    source = tmp_path / "masses.csv"
+    source.write_text(
+        "".join(line.rsplit(",", 1)[0] + "\n" for line in (CANCER / "data" / "evaluation.csv").read_text().splitlines())
+    )
+    assert main(["score", str(source), str(tmp_path / "scored.csv"), "--model", str(model), "--no-progress"]) == 0
+    header = (tmp_path / "scored.csv").read_text().splitlines()[0]
+    assert header.endswith(",diagnosis,probability_malignant,probability_benign"), header
+    assert main(["selftest", "--model", str(model)]) == 0
+    assert "checks passed" in capsys.readouterr().out
+
+
+def test_package_refuses_a_classifier_of_other_classes_in_one_line(tmp_path, capsys):
+    import pandas as pd
+    import skops.io as sio
+    from sklearn.linear_model import LogisticRegression
+
+    frame = pd.read_csv(CANCER / "data" / "training.csv")
+    target = frame.pop("diagnosis").map({"malignant": "M", "benign": "B"})
+    sio.dump(LogisticRegression(max_iter=5000).fit(frame, target), tmp_path / "fitted.skops")
+    args = ["package", str(tmp_path / "fitted.skops"), "--data", str(CANCER / "data" / "training.csv")]
+    assert main([*args, "--features", str(CANCER / "features"), "--out", str(tmp_path / "model")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "modelgate: error: the model cannot be packaged:",
+        "  the model's classes are B, M, the contract declares malignant, benign",
+    ]
+    assert not (tmp_path / "model").exists()

@@ -182,6 +182,32 @@ def test_hostile_flats(name, tmp_path, flats_model, capsys):
         assert [float(line.rsplit(",", 1)[1]) for line in lines[1:-1]] == prices
 
 
+# The penguins example (a classifier): a file already holding a column scoring would add is refused, whichever it is.
+PENGUIN_HEADER = b"island,sex,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g"
+PENGUIN = b"Biscoe,female,35.5,16.2,195,3350\n"
+
+
+@pytest.mark.parametrize("column", ["species", "probability_Adelie", "probability_Gentoo"])
+def test_a_file_already_holding_an_answer_column_of_the_classifier_is_refused_in_one_line(
+    column, tmp_path, penguins_model, capsys
+):
+    content = PENGUIN_HEADER + f",{column}\n".encode() + PENGUIN.replace(b"\n", b",0.5\n")
+    problem = f"input already has a {column!r} column; it would be overwritten"
+    _run(tmp_path, penguins_model, Hostile(content, problem=problem), capsys)
+    report = json.loads((tmp_path / "out.csv.report.json").read_text())
+    assert [(e["column"], e["check"], e["value"]) for e in report["failures"]["examples"]] == [(column, "header", problem)]
+
+
+def test_a_column_of_another_class_passes_through(tmp_path, penguins_model, capsys):
+    """``probability_Emperor`` names no class of the contract: it is one of the file's own columns, kept as it is."""
+    content = PENGUIN_HEADER + b",probability_Emperor\n" + PENGUIN.replace(b"\n", b",0.5\n")
+    written = _run(tmp_path, penguins_model, Hostile(content, output=PRICED), capsys).decode().splitlines()
+    assert written[0] == PENGUIN_HEADER.decode() + ",probability_Emperor,species,probability_Adelie,probability_Chinstrap," + (
+        "probability_Gentoo"
+    )
+    assert written[1].startswith("Biscoe,female,35.5,16.2,195,3350,0.5,")
+
+
 def test_a_million_bad_rows_are_counted_exactly_and_the_report_is_capped(tmp_path, trained_model, capsys):
     source, output = tmp_path / "in.csv", tmp_path / "out.csv"
     source.write_bytes(b"height\n" + b"-1\n" * 999_990 + b"tall\n" * 10)

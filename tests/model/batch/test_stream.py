@@ -1,11 +1,13 @@
 """The streaming engine (``model.batch.stream``): chunked, exact row numbers, capped reports, atomic output; for the
 bundled one-number model and for the flat price model of several inputs (a category, a yes/no, a number that may be
-missing). Expected answers come from scikit-learn's own ``predict`` on a frame built here from the file."""
+missing); and for the classifier examples, their class and probability columns. Expected answers come from
+scikit-learn's own ``predict`` (``predict_proba``) on a frame built here from the file."""
 
 from __future__ import annotations
 
 import os
 import random
+import re
 
 import numpy as np
 import pandas as pd
@@ -14,6 +16,8 @@ from modelgate.contracts.errors import ModelgateError
 from modelgate.model import artifact
 from modelgate.model.batch.stream import score_file
 
+from steps.support import ROOT
+from tests.app.support import own_classes
 from tests.model.batch import flats
 
 
@@ -172,3 +176,44 @@ def test_a_broken_rule_of_the_flats_names_its_line_column_and_rule(tmp_path, fla
     assert result.failures.total == 1 and result.output is None
     assert output.read_text() == "yesterday's prices\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
+
+
+# -- a classifier -----------------------------------------------------------------------------------------------------
+CLASSIFIERS = {
+    "penguins": (ROOT / "examples" / "penguins", "sample_input.csv", "species"),
+    "cancer": (ROOT / "examples" / "cancer", "evaluation.csv", "diagnosis"),
+}
+
+
+@pytest.mark.parametrize("example", CLASSIFIERS)
+def test_a_classifiers_file_gets_its_class_and_a_probability_column_per_class(request, tmp_path, example):
+    """The header's added columns come from the features' classes sentence (read here); each row's values are the
+    model's own ``predict_proba`` by class name, rounded to the stated decimals, and the class its rule picks."""
+    folder, name, answer = CLASSIFIERS[example]
+    model_dir = request.getfixturevalue(f"{example}_model")
+    written = pd.read_csv(folder / "data" / name, dtype=str, keep_default_na=False)
+    written = written.drop(columns=[answer], errors="ignore")  # the evaluation file holds the true diagnosis
+    source = tmp_path / "in.csv"
+    written.to_csv(source, index=False, lineterminator="\n")
+    result = score_file(source, tmp_path / "out.csv", artifact.load(model_dir).scorer(), block_size=1024)
+    assert result.ok and result.rows == len(written), result.failures.summary()
+    sentence = re.search(
+        r"it answers the (\w+), one of (.+?)(?:, \w+ being the positive class.*?)?, with the probability",
+        (folder / "features" / "model.feature").read_text(),
+    )
+    classes = re.split(r", | or ", sentence[2])
+    scored = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert list(scored.columns) == [*written.columns, sentence[1], *(f"probability_{c}" for c in classes)]
+    assert scored[list(written.columns)].values.tolist() == written.values.tolist()
+    contract = artifact.load(model_dir).contract
+    rows = [{s.name: _cell(s, cells[s.name]) for s in contract.inputs} for cells in written.to_dict("records")]
+    labels, probabilities = own_classes(model_dir, rows)
+    assert scored[sentence[1]].tolist() == labels
+    for label in classes:
+        assert [float(v) for v in scored[f"probability_{label}"]] == [p[label] for p in probabilities], label
+
+
+def _cell(spec, text: str):
+    if text == "":
+        return None
+    return float(text) if spec.numeric else text

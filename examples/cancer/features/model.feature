@@ -1,0 +1,21 @@
+@model
+Feature: Breast mass diagnosis model
+  The model tells whether a breast mass is malignant or benign from six measurements of the cell
+  nuclei in a digitised picture of a fine needle aspirate of the mass, with how likely each is. The
+  masses are those of the Wisconsin diagnostic study (569 masses, 1995). Lengths are measured on the
+  picture, in its pixels. A mass is answered malignant as soon as the model gives malignant a
+  probability of 0.3 or more: a benign mass sent for a biopsy costs less than a malignant one missed.
+  This is where its inputs and its answer are declared; the other features state what was agreed
+  about them.
+
+  Scenario: The model is told a mass's measurements and answers its diagnosis
+    Given the model under test
+    Then it takes these inputs
+      | input               | meaning                                             | unit        | kind   | accepted          | may be missing |
+      | mean_radius         | the mean radius of its nuclei                       | pixels      | number | from 5 to 35      | no             |
+      | mean_texture        | the mean spread of grey levels inside its nuclei    | grey levels | number | from 5 to 45      | no             |
+      | mean_smoothness     | how little its nuclei's radii vary along a contour  |             | number | from 0.03 to 0.25 | no             |
+      | mean_concave_points | the concave portions of its nuclei's contours      |             | number | from 0 to 0.3     | no             |
+      | worst_radius        | the radius of its three largest nuclei              | pixels      | number | from 5 to 45      | no             |
+      | worst_symmetry      | the symmetry of its three least symmetric nuclei    |             | number | from 0.1 to 0.8   | no             |
+    And it answers the diagnosis, one of malignant or benign, malignant being the positive class when its probability is at least 0.3, with the probability of each rounded to 4 decimals

@@ -1,0 +1,259 @@
+"""model.package for a classifier: a model is packaged only if its classes are the declared ones and it gives
+probabilities that are probabilities (one line each, nothing written); and the model folder then answers every row as
+the model's own skops file does, by class name, whatever order the contract states the classes in. The expected
+answers are scikit-learn's ``predict_proba`` on frames built here, its columns named by the estimator's own
+``classes_`` (``tests.app.support.own_classes``), never by the code under test."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from modelgate.contracts.reader import read_contract
+from modelgate.model import artifact, checks, served
+from modelgate.model.artifact import trusted
+from modelgate.model.forms import logistic
+from modelgate.model.manifest import SERVING_FILE
+from modelgate.model.package import PackagingError, package
+from modelgate.model.scorer import columns_of
+from modelgate.model.train import fit, read_training
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression, RidgeClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+from steps.support import ROOT, load_script
+from tests.app.support import drawn_rows, own_classes
+
+PENGUINS, CANCER = ROOT / "examples" / "penguins", ROOT / "examples" / "cancer"
+DATA = {PENGUINS: PENGUINS / "data" / "penguins.csv", CANCER: CANCER / "data" / "training.csv"}
+CATEGORIES = ["island", "sex"]
+
+
+@pytest.fixture(scope="module")
+def penguin():
+    """(contract, training data) of the penguins example."""
+    contract = read_contract(PENGUINS / "features")
+    return contract, read_training(DATA[PENGUINS], contract)
+
+
+def _prepare(contract) -> ColumnTransformer:
+    numbers = [n for n in contract.names if n not in CATEGORIES]
+    categories = Pipeline([("fill", SimpleImputer(strategy="most_frequent")), ("onehot", OneHotEncoder(handle_unknown="ignore"))])
+    measurements = Pipeline([("fill", SimpleImputer(strategy="median")), ("scale", StandardScaler())])
+    return ColumnTransformer([("categories", categories, CATEGORIES), ("measurements", measurements, numbers)])
+
+
+def _refused(estimator, data, contract, out: Path) -> list[str]:
+    with pytest.raises(PackagingError) as raised:
+        package(estimator, data, contract, out)
+    assert str(raised.value).splitlines() == ["the model cannot be packaged:", *(f"  {p}" for p in raised.value.problems)]
+    assert not out.exists() or list(out.iterdir()) == []
+    return raised.value.problems
+
+
+def test_a_model_of_other_classes_than_the_declared_ones_is_refused_naming_both(penguin, tmp_path):
+    contract, data = penguin
+    two = data.target != "Chinstrap"
+    frame = _frame(contract, data, two)
+    estimator = Pipeline([("prepare", _prepare(contract)), ("model", LogisticRegression(max_iter=5000))]).fit(
+        frame, data.target[two]
+    )
+    declared = re.search(r"one of (\w+), (\w+) or (\w+)", (PENGUINS / "features" / "model.feature").read_text()).groups()
+    assert _refused(estimator, data, contract, tmp_path / "model") == [
+        f"the model's classes are Adelie, Gentoo, the contract declares {', '.join(declared)}"
+    ]
+
+
+def test_a_model_whose_classes_are_spelled_otherwise_is_refused(penguin, tmp_path):
+    contract, data = penguin
+    estimator = Pipeline([("prepare", _prepare(contract)), ("model", LogisticRegression(max_iter=5000))])
+    estimator.fit(_frame(contract, data), np.array([label.lower() for label in data.target], dtype=object))
+    (problem,) = _refused(estimator, data, contract, tmp_path / "model")
+    assert problem == "the model's classes are adelie, chinstrap, gentoo, the contract declares Adelie, Chinstrap, Gentoo"
+
+
+def test_a_classifier_that_gives_no_probabilities_is_refused(penguin, tmp_path):
+    """scikit-learn's LinearSVC is not on the trusted list (sklearn.svm); RidgeClassifier is, and has no predict_proba."""
+    assert not trusted("sklearn.svm._classes.LinearSVC") and trusted("sklearn.linear_model._ridge.RidgeClassifier")
+    contract, data = penguin
+    estimator = Pipeline([("prepare", _prepare(contract)), ("model", RidgeClassifier())]).fit(_frame(contract, data), data.target)
+    assert _refused(estimator, data, contract, tmp_path / "pipeline") == [
+        "the Pipeline gives no probabilities (predict_proba), which a classifier's contract answers"
+    ]
+    cancer = read_contract(CANCER / "features")
+    training = read_training(DATA[CANCER], cancer)
+    bare = RidgeClassifier().fit(_frame(cancer, training), training.target)
+    assert _refused(bare, training, cancer, tmp_path / "bare") == [
+        "the RidgeClassifier gives no probabilities (predict_proba), which a classifier's contract answers"
+    ]
+
+
+def _tree(contract, data, change) -> Pipeline:
+    """A decision tree on the penguins whose leaves' class fractions are changed by ``change`` (in place)."""
+    estimator = Pipeline([("prepare", _prepare(contract)), ("model", DecisionTreeClassifier(max_depth=3, random_state=1))])
+    estimator.fit(_frame(contract, data), data.target)
+    change(estimator.named_steps["model"].tree_.value)  # the tree's own array: predict_proba reads it as it is
+    return estimator
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda value: value.__imul__(0.9),
+        lambda value: value.__isub__(0.5),
+        lambda value: value.__setitem__((slice(None), 0, 0), 1.5),
+    ],
+    ids=["leaves summing to 0.9", "negative probabilities", "a probability above 1"],
+)
+def test_a_model_whose_probabilities_are_not_probabilities_is_refused_naming_a_row(penguin, tmp_path, change):
+    contract, data = penguin
+    estimator = _tree(contract, data, change)
+    (problem,) = _refused(estimator, data, contract, tmp_path / "model")
+    rows = checks.check_rows(contract, _profiles(contract, data))
+    found = estimator.predict_proba(_rows_frame(contract, rows))
+    bad = ~np.all((found >= 0) & (found <= 1), axis=1) | (np.abs(found.sum(axis=1) - 1) > 1e-9)
+    first = int(np.flatnonzero(bad)[0])
+    assert problem == (
+        f"the model's probabilities for {rows[first]} are {found[first].tolist()}, not probabilities summing to 1 "
+        f"({int(bad.sum())} rows)"
+    )
+
+
+def test_a_model_whose_probabilities_are_not_numbers_is_refused(penguin, tmp_path):
+    contract, data = penguin
+    estimator = Pipeline([("prepare", _prepare(contract)), ("model", LogisticRegression(max_iter=5000))])
+    estimator.fit(_frame(contract, data), data.target)
+    estimator.named_steps["model"].coef_[0, 0] = np.nan
+    (problem,) = _refused(estimator, data, contract, tmp_path / "model")
+    assert problem.startswith("the model's probabilities for {") and "[nan, nan, nan]" in problem, problem
+
+
+# -- the packaged classifier answers as its skops file does -------------------------------------------------------
+def _frame(contract, data, keep=None):
+    """The training data's inputs as a frame built here (``keep``: a mask of the rows wanted)."""
+    rows = [{n: _value(data.columns[n][i]) for n in contract.names} for i in range(data.rows)]
+    return _rows_frame(contract, rows if keep is None else [r for r, k in zip(rows, keep) if k])
+
+
+def _rows_frame(contract, rows):
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            n: np.array(
+                [np.nan if r[n] is None else r[n] for r in rows], dtype="float64" if contract.input(n).numeric else object
+            )
+            for n in contract.names
+        },
+        columns=contract.names,
+    )
+
+
+def _profiles(contract, data):
+    from modelgate.model.profile import profiles
+
+    return profiles(contract, data.columns)
+
+
+ROWS = 20_000  # drawn here, besides every training and evaluation row of the example
+
+
+def _asked(model_dir: Path, example: Path) -> list[dict]:
+    contract = artifact.load(model_dir).contract
+    rows = drawn_rows(contract, ROWS, seed=19)
+    for name in (DATA[example], example / "data" / "evaluation.csv"):
+        written = read_training(name, contract)
+        rows += [{n: _value(written.columns[n][i]) for n in contract.names} for i in range(written.rows)]
+    return rows
+
+
+def _value(found):
+    if isinstance(found, float) and np.isnan(found):
+        return None
+    return float(found) if isinstance(found, int | float | np.floating) else found
+
+
+def _served_alike(model_dir: Path, rows: list[dict]) -> None:
+    """The model folder's every path (the service's loaded form, the batch scorer) answers ``rows`` with the classes
+    and the probabilities by name that the skops file itself gives, bit for bit."""
+    labels, probabilities = own_classes(artifact.load(model_dir), rows)
+    model = served.load(model_dir)
+    classes = list(model.contract.output.classes)
+    got_labels, got = model.classify_rows(rows)
+    assert [dict(zip(classes, p)) for p in got] == probabilities
+    assert np.array(got, dtype="float64").tobytes() == np.array([list(p.values()) for p in probabilities]).tobytes()
+    assert got_labels == labels
+    batch = artifact.load(model_dir).scorer().answer_columns(columns_of(model.contract, rows))
+    assert batch[model.contract.output.name].tolist() == labels
+    for label in classes:
+        assert batch[f"probability_{label}"].tolist() == [p[label] for p in probabilities], label
+
+
+@pytest.mark.parametrize("example", [PENGUINS, CANCER], ids=["penguins", "cancer"])
+def test_the_logistic_form_answers_as_predict_proba_bit_for_bit(request, example):
+    model_dir = request.getfixturevalue(f"{example.name}_model")
+    model = served.load(model_dir)
+    assert (model.form, artifact.load(model_dir).manifest.form_note) == (logistic.NAME, "")
+    rows = _asked(model_dir, example)
+    for spec in model.contract.inputs:  # every category and missing value is among the rows asked
+        seen = {row[spec.name] for row in rows}
+        assert (None in seen) == spec.missing and (spec.numeric or set(spec.values) <= seen), spec.name
+    _served_alike(model_dir, rows)
+
+
+def test_the_binary_example_answers_malignant_from_its_threshold_not_from_a_half(cancer_model):
+    rows = _asked(cancer_model, CANCER)
+    labels, probabilities = own_classes(artifact.load(cancer_model), rows)
+    between = [i for i, p in enumerate(probabilities) if 0.3 <= p["malignant"] < 0.5]
+    assert len(between) >= 100, len(between)  # rows a rule of "the most probable" would answer benign
+    got_labels, _ = served.load(cancer_model).classify_rows([rows[i] for i in between])
+    assert got_labels == ["malignant"] * len(between) == [labels[i] for i in between]
+
+
+# The classes in another order than scikit-learn's (sorted): each probability must still be that of the class it names.
+REORDERED = "one of Gentoo, Adelie or Chinstrap"
+
+
+@pytest.fixture(scope="module")
+def reordered(tmp_path_factory) -> Path:
+    """The penguins example packaged under features declaring its classes as Gentoo, Adelie, Chinstrap."""
+    folder = tmp_path_factory.mktemp("reordered")
+    features = folder / "features"
+    shutil.copytree(PENGUINS / "features", features)
+    declaring = features / "model.feature"
+    text = declaring.read_text()
+    assert "one of Adelie, Chinstrap or Gentoo" in text
+    declaring.write_text(text.replace("one of Adelie, Chinstrap or Gentoo", REORDERED))
+    contract = read_contract(features)
+    package(load_script(PENGUINS / "train_model.py").fit(), read_training(DATA[PENGUINS], contract), contract, folder / "model")
+    return folder / "model"
+
+
+def test_classes_declared_in_another_order_are_answered_by_name(reordered):
+    """Breaking the class order (probabilities written in the estimator's order, not the contract's) fails here."""
+    loaded = artifact.load(reordered)
+    assert loaded.contract.output.classes == ("Gentoo", "Adelie", "Chinstrap")
+    assert [str(c) for c in loaded.estimator.classes_] == ["Adelie", "Chinstrap", "Gentoo"]
+    assert served.load(reordered).form == logistic.NAME
+    rows = _asked(reordered, PENGUINS)
+    _served_alike(reordered, rows)
+    # The rows include penguins of each species as the model answers them, so a swap of any two classes shows.
+    labels, _ = own_classes(loaded, rows)
+    assert set(labels) == {"Gentoo", "Adelie", "Chinstrap"}
+
+
+def test_a_model_without_a_form_answers_classes_declared_in_another_order_by_name(reordered, tmp_path):
+    """The same through the skops file: a tree has no serving form."""
+    contract = artifact.load(reordered).contract
+    data = read_training(DATA[PENGUINS], contract)
+    tree = Pipeline([("prepare", _prepare(contract)), ("model", DecisionTreeClassifier(max_depth=4, random_state=1))])
+    manifest = package(fit(tree, data, contract), data, contract, tmp_path / "model")
+    assert manifest.form == "skops" and not (tmp_path / "model" / SERVING_FILE).exists()
+    assert served.load(tmp_path / "model").form == served.SKOPS
+    _served_alike(tmp_path / "model", drawn_rows(contract, 5_000, seed=20))
