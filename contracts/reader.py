@@ -172,11 +172,16 @@ def _golden(stated: dict, inputs: list[Input], output: Output, folder: Path, pro
     if output.is_class:
         golden = agreed.labels(stated, inputs, output, problems)
         outline = f"'the answer is <{output.name}>'"
+        table = f"'each answer is the agreed {output.name}'"
     else:
         golden = agreed.numbers(stated, inputs, output, problems)
         outline = f"'the answer is <{output.name}> …, give or take N'"
+        table = f"'each answer is the agreed {output.name}, give or take N'"
     if not golden:
-        problems.append(f"{folder}: no agreed answers (a Scenario Outline whose Then step is {outline})")
+        problems.append(
+            f"{folder}: no agreed answers (a Scenario Outline whose Then step is {outline},"
+            f" or a table of rows on a When step followed by {table})"
+        )
     return golden
 
 

@@ -139,14 +139,16 @@ CASES = {
         [
             "{scoring.feature|probability}: the agreed answers' columns are ['size', 'shape', 'kind', 'probability']; "
             "they must be exactly the inputs and 'kind' (not declared: ['probability'])",
-            "{folder}: no agreed answers (a Scenario Outline whose Then step is 'the answer is <kind>')",
+            "{folder}: no agreed answers (a Scenario Outline whose Then step is 'the answer is <kind>',"
+            " or a table of rows on a When step followed by 'each answer is the agreed kind')",
         ],
     ),
     "agreed numbers, give or take": (
         {"files": {"scoring.feature": agreed([("size", "shape", "kind"), ("2", "round", "3")], "kind", "points", "0.5")}},
         [
             "{scoring.feature|give or take}: a classifier's agreed answers are classes, stated without 'give or take'",
-            "{folder}: no agreed answers (a Scenario Outline whose Then step is 'the answer is <kind>')",
+            "{folder}: no agreed answers (a Scenario Outline whose Then step is 'the answer is <kind>',"
+            " or a table of rows on a When step followed by 'each answer is the agreed kind')",
         ],
     ),
     "the R² band": (

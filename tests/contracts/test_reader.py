@@ -182,7 +182,10 @@ def _with(index: int, **cells) -> list[tuple]:
     return [tuple(r) for r in rows]
 
 
-NO_ANSWERS = "{folder}: no agreed answers (a Scenario Outline whose Then step is 'the answer is <mass> …, give or take N')"
+NO_ANSWERS = (
+    "{folder}: no agreed answers (a Scenario Outline whose Then step is 'the answer is <mass> …, give or take N',"
+    " or a table of rows on a When step followed by 'each answer is the agreed mass, give or take N')"
+)
 RISK = "Feature: Risk\n  Scenario: Plausible bills\n    Then the service accepts bills from 30 to 60 mm, and no others\n"
 NOT_UTF8 = "Feature: Notes\n  Scenario: Café\n    Given nothing\n".encode("latin-1")
 TABLE = "(input | meaning | unit | kind | accepted | may be missing)"
