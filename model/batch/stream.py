@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from modelgate.contracts.errors import ModelgateError
-from modelgate.contracts.inputs import Input
+from modelgate.contracts.inputs import YES_NO, Input
 from modelgate.contracts.schemas import batch_input, batch_output
 from modelgate.contracts.validation import CSV, FIELD_COUNT, Failure, Failures, parse_column, run_schema
 from modelgate.model.batch import BLOCK_SIZE
@@ -191,11 +191,15 @@ def _parse(column: pa.Array, spec: Input, offset: int):
     failures, rows not yet renumbered past skipped lines). A number column is cast to
     float64 at once (fast path); on any unparsable cell every bad one is found. One value per row: NaN (numbers) or
     None where a cell is blank or unreadable."""
-    if spec.numeric:
-        try:
-            values = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+    if pa.types.is_string(column.type) and column.null_count == 0 and spec.kind != YES_NO:
+        present = pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column)  # a blank cell: missing
+        if not spec.numeric:  # a category: the text itself, compared exactly
+            values = present.to_numpy(zero_copy_only=False)
             return values, values, []
-        except pa.ArrowInvalid:
+        try:
+            values = pc.cast(present, pa.float64()).to_numpy(zero_copy_only=False)
+            return values, values, []
+        except pa.ArrowInvalid:  # some cell is not a number: find every bad one below
             pass
     text = pd.Series(column.to_numpy(zero_copy_only=False), index=pd.RangeIndex(offset, offset + len(column)), dtype=object)
     parsed, bad = parse_column(spec, text.astype(str))
