@@ -1,4 +1,4 @@
-"""Helpers shared by the benchmarks: the two example models, inputs drawn like their training data, run a server
+"""Helpers shared by the benchmarks: the example models, inputs drawn like their training data, run a server
 and wait for it, wrk (GET or a POST body). The checkout and the test support (``steps.support``: ROOT,
 ``load_scorer``, ``rows_like_training``, the Azurite launcher) are the tests' own."""
 
@@ -25,6 +25,9 @@ OUT = ROOT / "bench" / "out"
 DIABETES = ROOT / "examples" / "diabetes"
 DIABETES_FEATURES = DIABETES / "features"
 DIABETES_DATA = DIABETES / "data" / "diabetes.csv"
+PENGUINS = ROOT / "examples" / "penguins"
+PENGUINS_FEATURES = PENGUINS / "features"
+PENGUINS_DATA = PENGUINS / "data" / "penguins.csv"
 
 
 def _current(model: Path) -> bool:
@@ -60,17 +63,28 @@ def trained_model() -> Path:
     return model
 
 
-def diabetes_model() -> Path:
-    """The diabetes example's Pipeline, fitted by its own script and packaged into bench/out/diabetes-model (once):
-    ``python examples/diabetes/train_model.py X.skops && modelgate package X.skops --data ... --features ... --out``."""
-    model = OUT / "diabetes-model"
+def _packaged(example: Path, data: Path, model: Path) -> Path:
+    """An example's Pipeline fitted by its own script and packaged into ``model`` (once; an outdated folder is redone):
+    ``python examples/X/train_model.py X.skops && modelgate package X.skops --data ... --features ... --out MODEL``."""
     if not _current(model):
         _fresh_folder(model)
-        fitted = OUT / "diabetes.skops"
-        subprocess.run([sys.executable, str(DIABETES / "train_model.py"), str(fitted)], check=True, cwd=ROOT)
-        package = ["package", str(fitted), "--data", str(DIABETES_DATA), "--features", str(DIABETES_FEATURES)]
+        fitted = OUT / f"{example.name}.skops"
+        subprocess.run([sys.executable, str(example / "train_model.py"), str(fitted)], check=True, cwd=ROOT)
+        package = ["package", str(fitted), "--data", str(data), "--features", str(example / "features")]
         subprocess.run([sys.executable, "-m", "modelgate.cli", *package, "--out", str(model)], check=True, cwd=ROOT)
     return model
+
+
+def diabetes_model() -> Path:
+    """The diabetes example's Pipeline, packaged into bench/out/diabetes-model (once)."""
+    return _packaged(DIABETES, DIABETES_DATA, OUT / "diabetes-model")
+
+
+def penguins_model() -> Path:
+    """The penguins example's packaged model, examples/penguins/model (the folder the example ships and its features
+    judge); when that folder is missing or outdated, the example's Pipeline packaged into bench/out/penguins-model."""
+    shipped = PENGUINS / "model"
+    return shipped if _current(shipped) else _packaged(PENGUINS, PENGUINS_DATA, OUT / "penguins-model")
 
 
 def contract_of(model: Path):
@@ -100,17 +114,17 @@ def make_input(rows: int) -> Path:
     return path
 
 
-def make_patients(rows: int) -> Path:
-    """patients-<rows>.csv under bench/out/: the diabetes example's ten inputs, rows drawn at random (seeded, with
-    replacement) from its training patients and written as the training file writes them, so the drift and
+def resampled(data: Path, model: Path, rows: int, stem: str) -> Path:
+    """<stem>-<rows>.csv under bench/out/: the model's inputs, rows drawn at random (seeded, with replacement) from its
+    training rows in ``data`` and written as the training file writes them (a missing value blank), so the drift and
     extrapolation checks accept the file; written once and reused."""
     import numpy as np
 
-    path = OUT / f"patients-{rows}.csv"
+    path = OUT / f"{stem}-{rows}.csv"
     if not path.exists():
         OUT.mkdir(parents=True, exist_ok=True)
-        names = contract_of(diabetes_model()).names
-        with open(DIABETES_DATA, newline="", encoding="utf-8-sig") as handle:
+        names = contract_of(model).names
+        with open(data, newline="", encoding="utf-8-sig") as handle:
             lines = [",".join(row[name] for name in names) for row in csv.DictReader(handle)]
         rng = np.random.default_rng(0)
         with open(path, "w") as sink:
@@ -121,10 +135,14 @@ def make_patients(rows: int) -> Path:
     return path
 
 
-def one_record(model: Path) -> dict:
-    """The contract's first agreed (golden) row as a JSON record: {input: value}, categories as text."""
-    contract = contract_of(model)
-    return dict(zip(contract.names, contract.golden[0].values))
+def make_patients(rows: int) -> Path:
+    """patients-<rows>.csv: the diabetes example's training patients resampled (:func:`resampled`)."""
+    return resampled(DIABETES_DATA, diabetes_model(), rows, "patients")
+
+
+def make_penguins(rows: int) -> Path:
+    """penguins-<rows>.csv: the penguins example's training penguins resampled (:func:`resampled`), blanks and all."""
+    return resampled(PENGUINS_DATA, penguins_model(), rows, "penguins")
 
 
 @contextmanager
@@ -181,6 +199,14 @@ def wrk(url: str, seconds: int = 10, connections: int = 16, body: bytes | None =
 def _ms(value: str) -> float:
     number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def load_average() -> float:
+    """The machine's load average over the last minute (recorded at the start and end of each measurement: the
+    machine is shared, and a disturbed measurement is repeated)."""
+    import os
+
+    return os.getloadavg()[0]
 
 
 def median_round(rounds: list[tuple]) -> tuple:
