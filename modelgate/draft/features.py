@@ -1,0 +1,278 @@
+"""``modelgate init``: a draft features folder (the contract) written from the training data, for a reviewer to edit,
+in the contract language the reader reads (:mod:`modelgate.contracts.sentences`).
+
+What the data shows is written as observed: each input's kind, its categories or yes/no spelling, whether it may be
+missing, a classifier's classes (:mod:`.observed`). What the data only suggests is proposed and marked ``(to be
+agreed)``: the accepted ranges (the observed ones rounded outward), the tolerance of the agreed answers, the quality
+limits (those of always answering the median or the most frequent class, which any useful model beats), the plausible
+answers (the observed ones widened by their span on each side) and the drift levels (the examples'). What only a
+person knows is left as ``to be agreed``: the units and the agreed answers of golden rows spread over the data. The
+reader refuses the contract and the gate fails, one line per value, until none is left
+(:mod:`modelgate.contracts.unagreed`). An existing file is never written over.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from pathlib import Path
+
+from modelgate.contracts.inputs import CATEGORY, WHOLE, YES_NO
+from modelgate.contracts.unagreed import PROPOSED, UNAGREED
+from modelgate.draft.observed import REGRESSION, Data, outward, written
+
+GOLDEN_ROWS = 8  # a regression's agreed rows, at evenly spaced quantiles of its answer
+PER_CLASS = 2  # a classifier's agreed rows for each class
+WHO = "rows"  # what the sentences call the data's rows; a reviewer may write patients, penguins...
+DRIFT = (0.35, 0.7, 100)  # warning level, refusal level, rows judged: the examples' levels, set above a sample's noise
+
+
+def draft(data: Data) -> dict[str, str]:
+    """The draft features: file name -> text."""
+    regression = data.task == REGRESSION
+    return {
+        "model.feature": _model(data),
+        "scoring.feature": _scoring(data),
+        "quality.feature": _quality(data) if regression else _class_quality(data),
+        "risk.feature": _risk(data),
+    }
+
+
+def write(data: Data, out: Path) -> list[str]:
+    """Write the draft into ``out``, keeping every file already there; one line per file written or kept."""
+    out.mkdir(parents=True, exist_ok=True)
+    said = []
+    for name, text in draft(data).items():
+        path = out / name
+        try:
+            with open(path, "x", encoding="utf-8") as handle:  # "x": an existing file is never opened for writing
+                handle.write(text)
+        except FileExistsError:
+            said.append(f"kept {path}: it exists, and init never writes over a file")
+            continue
+        said.append(f"wrote {path}: {text.count(UNAGREED)} value(s) {UNAGREED}")
+    return said
+
+
+def _table(rows: list[list[str]], indent: str = "      ") -> list[str]:
+    cells = [[cell.replace("\\", "\\\\").replace("|", "\\|") for cell in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    return [indent + "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in cells]
+
+
+def _accepted(column) -> str:
+    if column.kind == CATEGORY:
+        return ", ".join(column.values[:-1]) + f" or {column.values[-1]}" if len(column.values) > 1 else column.values[0]
+    if column.kind == YES_NO:
+        return f"{column.values[0]} or {column.values[1]}"
+    low, high = outward(column.low, column.high, column.kind == WHOLE)
+    return f"from {written(low)} to {written(high)}{PROPOSED}"
+
+
+def _decimals(data: Data) -> int:
+    written_ = [v.partition(".")[2] for v in data.answers()]
+    return min(6, max(2, *(len(d) for d in written_)))
+
+
+def _output(data: Data) -> str:
+    if data.task == REGRESSION:
+        return f"it answers the {data.target} in {UNAGREED}, rounded to {_decimals(data)} decimals"
+    classes = data.classes()
+    listed = ", ".join(classes[:-1]) + f" or {classes[-1]}"
+    return f"it answers the {data.target}, one of {listed}, with the probability of each rounded to 4 decimals"
+
+
+def _model(data: Data) -> str:
+    header = ["input", "meaning", "unit", "kind", "accepted", "may be missing"]
+    rows = [header] + [
+        [c.name, c.name.replace("_", " "), UNAGREED if c.kind not in (CATEGORY, YES_NO) else "", c.kind, _accepted(c),
+         "yes" if c.missing else "no"]
+        for c in data.inputs
+    ]  # fmt: skip
+    return "\n".join([
+        "@model",
+        f"Feature: The {data.target} model",
+        f"  Drafted by modelgate init from {data.path.name} ({len(data.rows)} rows) for a reviewer to edit. The inputs",
+        "  are the data's columns, each with the kind, the values and the gaps the data shows; each range is the",
+        "  data's, rounded outward. Write each input's meaning and unit, and agree each marked value.",
+        "",
+        f"  Scenario: The model is told a row's inputs and answers its {data.target}",
+        "    Given the model under test",
+        "    Then it takes these inputs",
+        *_table(rows),
+        f"    And {_output(data)}",
+        "",
+    ])  # fmt: skip
+
+
+def golden_rows(data: Data) -> list[dict[str, str]]:
+    """Rows of the data spread over its answers: a regression's at evenly spaced quantiles, a classifier's first and
+    middle rows of each class (in the file's order), each row once."""
+    if data.task == REGRESSION:
+        answers = data.numbers()
+        ranked = sorted(range(len(data.rows)), key=lambda i: answers[i])
+        count = min(GOLDEN_ROWS, len(ranked))
+        picked = [ranked[round(k * (len(ranked) - 1) / max(1, count - 1))] for k in range(count)]
+    else:
+        picked = []
+        for label in data.classes():
+            members = [i for i, value in enumerate(data.answers()) if value == label]
+            picked += [members[0], members[len(members) // 2]][:PER_CLASS]
+    chosen: dict[tuple, dict[str, str]] = {}
+    for index in picked:
+        row = {c.name: data.rows[index][c.name].strip() for c in data.inputs}
+        chosen.setdefault(tuple(row.values()), row)
+    return list(chosen.values())
+
+
+def _scoring(data: Data) -> str:
+    names = [c.name for c in data.inputs]
+    regression = data.task == REGRESSION
+    header = [*names, data.target] if regression else [*names, data.target, "probability"]
+    filled = [UNAGREED] if regression else [UNAGREED, UNAGREED]
+    rows = [header] + [[row[n] for n in names] + filled for row in golden_rows(data)]
+    if regression:
+        then = f"each answer is the agreed {data.target}, give or take {written(10 ** -_decimals(data))}{PROPOSED}"
+        spread = f"at evenly spaced quantiles of the {data.target}"
+    else:
+        then = f"each answer is the agreed {data.target}, its probability give or take 0.01{PROPOSED}"
+        spread = f"the first and the middle row of each {data.target} in the file"
+    return "\n".join([
+        "@api",
+        f"Feature: Agreed {data.target}",
+        f"  Rows of {data.path.name} spread over the data ({spread}): a reviewer agrees the {data.target} the",
+        "  model gives each. A model that answers another one needs a new sign-off before it is released.",
+        "",
+        "  Background:",
+        "    Given the scoring service is running",
+        "",
+        f"  Scenario: The agreed rows are answered their agreed {data.target}",
+        f"    When a client asks for the {data.target} of each row below",
+        *_table(rows),
+        f"    Then {then}",
+        "",
+    ])  # fmt: skip
+
+
+def _up(number: float, digits: int = 2) -> float:
+    """``number`` rounded up to ``digits`` significant digits (48.23 -> 49)."""
+    if number <= 0:
+        return 0.0
+    scale = 10 ** (math.floor(math.log10(number)) - digits + 1)
+    return math.ceil(round(number / scale, 9)) * scale
+
+
+def _quality(data: Data) -> str:
+    answers = sorted(data.numbers())
+    median = answers[len(answers) // 2] if len(answers) % 2 else sum(answers[len(answers) // 2 - 1 :][:2]) / 2
+    constant = sum(abs(a - median) for a in answers) / len(answers)
+    return "\n".join([
+        "@model",
+        "Feature: Model quality",
+        f"  Proposed from the data alone: always answering the median {data.target} ({written(median)}) misses by",
+        f"  {written(round(constant, 4))} on average, so a useful model's typical error on rows it was not trained on",
+        "  is below that. Set the R² band and the typical error around what the model gives, and agree them.",
+        "",
+        "  Background:",
+        "    Given the model under test and the training data its record names",
+        "",
+        "  Scenario: The model's R² on its training data lies inside the agreed band",
+        f"    Then its recorded R² on the training data is between 0 and 1{PROPOSED}",
+        "",
+        "  Scenario: On rows it was not trained on, the model's typical error is small",
+        f"    When each fifth of the training {WHO} is predicted by a model fitted on the other four fifths",
+        f"    Then on {WHO} it was not trained on, its typical error is at most {written(_up(constant))}{PROPOSED}",
+        f"    And its record states that typical error, the spread of its errors and its R² on those {WHO}",
+        "",
+        "  Scenario: The model's record states what it was trained on and how well it fits",
+        "    Then its record names the training data with its row count and fingerprint",
+        "    And the R² in its record matches the R² of its answers on the training data, computed here",
+        "",
+    ])  # fmt: skip
+
+
+def _class_quality(data: Data) -> str:
+    shares = Counter(data.answers())
+    most, count = shares.most_common(1)[0]
+    share = count / len(data.rows)
+    entropy = -sum(n / len(data.rows) * math.log(n / len(data.rows)) for n in shares.values())
+    low = math.floor(share * 100) / 100
+    margin = math.floor((1 - share) / 2 * 100) / 100
+    return "\n".join([
+        "@model",
+        "Feature: Model quality",
+        f"  Proposed from the data alone: always answering the most frequent {data.target} ({most}) is right for",
+        f"  {written(round(share, 4))} of the rows, with a log loss of {written(round(entropy, 4))}; a useful model does",
+        "  better on rows it was not trained on. Set the bands around what the model gives, and agree them.",
+        "",
+        "  Background:",
+        "    Given the model under test and the training data its record names",
+        "",
+        f"  Scenario: On rows it was not trained on, the model tells the {data.target} well",
+        f"    When each fifth of the training {WHO} is predicted by a model fitted on the other four fifths",
+        f"    Then its accuracy on {WHO} it was not trained on is between {written(low)} and 1{PROPOSED}",
+        f"    And its log loss on {WHO} it was not trained on is between 0 and {written(_up(entropy))}{PROPOSED}",
+        "",
+        f"  Scenario: The model answers better than always guessing the most frequent {data.target}",
+        f"    When each fifth of the training {WHO} is predicted by a model fitted on the other four fifths",
+        f"    Then its accuracy on {WHO} it was not trained on beats always answering the most frequent {data.target}"
+        f" by at least {written(margin)}{PROPOSED}",
+        "",
+    ])  # fmt: skip
+
+
+def _bounds(data: Data) -> list[str]:
+    if data.task != REGRESSION:
+        return []
+    answers = data.numbers()
+    span = max(answers) - min(answers)
+    low, high = outward(min(answers) - span, max(answers) + span)
+    return [
+        "",
+        "  Scenario: Every answer is in the agreed range",
+        "    Given the model under test",
+        f"    Then every {data.target} it gives for accepted {WHO} is at least {written(low)} and at most {written(high)}"
+        f"{PROPOSED}",
+    ]
+
+
+def _drift(data: Data) -> list[str]:
+    """The drift rule, with a scenario of a file of one category's rows; none without a category input to draw it by."""
+    by = next((c for c in data.inputs if c.kind in (CATEGORY, YES_NO)), None)
+    if by is None:
+        return []
+    warn, refuse, rows = DRIFT
+    return [
+        "",
+        f"  Scenario: A file of {WHO} like the training {WHO} is scored as usual",
+        f"    Given a file of the inputs of the evaluation {WHO}",
+        "    When the file is scored with the drift check",
+        f"    Then its inputs' stability index against the training {WHO} is below the warning level of {written(warn)}"
+        f"{PROPOSED}",
+        "    And the file is scored",
+        "",
+        f"  Scenario: A file of the {WHO} of one {by.name} only is refused",
+        f"    Given a file of the inputs of the training {WHO} seen on {by.values[0]}",
+        f"    And a file of {rows} or more {WHO} is judged for drift{PROPOSED}",
+        "    When the file is scored with the drift check",
+        f"    Then the file is refused, its {by.name}'s stability index being at least {written(refuse)}{PROPOSED}",
+        "    And nothing is written for it",
+    ]
+
+
+def _risk(data: Data) -> str:
+    return "\n".join([
+        "@risk",
+        "Feature: Model risk",
+        "  Only plausible rows are answered: a value outside its accepted range, or a category not declared, is",
+        "  refused. The drift levels are a start: a file drawn like the training rows already shows a stability index",
+        "  of 0.1 to 0.3 in some input, so set them from your own files (modelgate score prints each input's index).",
+        "",
+        "  @api",
+        "  Scenario: Only plausible inputs are accepted",
+        "    Given the scoring service is running",
+        "    Then the service accepts every input's accepted values, and no others",
+        *_bounds(data),
+        *_drift(data),
+        "",
+    ])  # fmt: skip
