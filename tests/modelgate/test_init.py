@@ -7,6 +7,9 @@ over. The agreed answers written in are computed here from the fitted Pipeline w
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -174,3 +177,35 @@ def test_bad_input_is_one_line(tmp_path, capsys):
         capsys, "--data", str(ragged), "--target", "b", "--out", out
     )
     assert not (tmp_path / "f").exists()
+
+
+@pytest.mark.parametrize("example", list(CASES))
+def test_an_agreed_draft_passes_its_own_features_run_and_the_gate(example, tmp_path, capsys):
+    """The draft's scenarios are the step library's: run as the chain runs features (pytest-bdd, in a subprocess),
+    with the training and evaluation data beside the features, then gated on their JUnit."""
+    folder, data, target, task = CASES[example]
+    features, model, reports = tmp_path / "features", tmp_path / "model", tmp_path / "reports"
+    _init(capsys, data, target, features, "--task", task)
+    fitted = load_script(folder / "train_model.py").fit(data)
+    _agree(features, fitted, target, task == "classification")
+    if example == "diabetes":  # a reviewer's edit: an evaluation patient's cholesterol of 301 is above the proposed 300
+        declared = features / "model.feature"
+        declared.write_text(declared.read_text(encoding="utf-8").replace("from 50 to 300", "from 50 to 350"), encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    shutil.copy(data, tmp_path / "data" / data.name)
+    shutil.copy(folder / "data" / "evaluation.csv", tmp_path / "data" / "evaluation.csv")
+    sio.dump(fitted, tmp_path / "fitted.skops")
+    packaged = ["package", str(tmp_path / "fitted.skops"), "--data", str(data), "--features", str(features), "--out", str(model)]
+    assert main(packaged) == 0, capsys.readouterr().err
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", "-o", f"bdd_features_base_dir={features}",
+         "--model", str(model), "-m", "not container and not spark and not storage", "-o", "junit_suite_name=bdd",
+         f"--junitxml={reports / 'bdd.xml'}"],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=900,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert re.search(r"\b([6-9]|1[0-9]) passed\b", run.stdout), run.stdout[-500:]
+    code = main(
+        ["gate", str(reports), "--require", "bdd", "--model", str(model), "--features", str(features), "--model-suites", "bdd"]
+    )
+    assert code == 0, capsys.readouterr()
