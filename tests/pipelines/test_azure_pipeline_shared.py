@@ -141,7 +141,7 @@ def test_another_repository_extends_the_templates_for_its_own_model():
     assert "python fit.py $(Agent.TempDirectory)/fitted.skops" in scripts["Model"]
     assert any(s.startswith("modelgate package") and "--features features --out model" in s for s in scripts["Model"])
     assert any(s.startswith("pytest steps -o bdd_features_base_dir=features --model model") for s in scripts["Test"])
-    assert any("docker/build.sh" in s and s.endswith("$(Build.SourcesDirectory)/model") for s in scripts["Image"])
+    assert any("docker/build.sh" in s and s.endswith("$(Pipeline.Workspace)/team/model") for s in scripts["Image"])
     (gate,) = [s for s in scripts["Gate"] if s.startswith("modelgate gate")]
     assert "--model model --features features --model-suites bdd selftest" in gate and "--require bdd selftest" in gate
     release = yaml.safe_dump([s for s in pipeline["stages"] if s["stage"].startswith("Release")])
