@@ -209,3 +209,24 @@ def test_an_agreed_draft_passes_its_own_features_run_and_the_gate(example, tmp_p
         ["gate", str(reports), "--require", "bdd", "--model", str(model), "--features", str(features), "--model-suites", "bdd"]
     )
     assert code == 0, capsys.readouterr()
+
+
+def test_each_kind_is_read_from_the_text_of_the_column(tmp_path):
+    from modelgate.draft.observed import outward, read, written
+
+    data = tmp_path / "rows.csv"
+    data.write_text(
+        "smoker,vaccinated,code,count,ratio,colour,y\nyes,1,1,3,0.25,red,10.5\nno,0,2,14,1.75,,12\nyes,0,1,7,-0.5,blue,13\n",
+        encoding="utf-8",
+    )
+    kinds = {c.name: (c.kind, c.values, c.missing) for c in read(data, "y", "regression").inputs}
+    assert kinds == {
+        "smoker": ("yes/no", ("yes", "no"), False),
+        "vaccinated": ("yes/no", ("1", "0"), False),
+        "code": ("category", ("1", "2"), False),  # two whole numbers only: a code
+        "count": ("whole number", (), False),
+        "ratio": ("number", (), False),
+        "colour": ("category", ("blue", "red"), True),
+    }
+    assert outward(3, 14, whole=True) == (0, 15) and outward(-0.5, 1.75) == (-0.5, 2.0) and outward(18.2, 42.1) == (15, 45)
+    assert [written(x) for x in (15.0, 6.5, 0.05, -0.0, 1e6)] == ["15", "6.5", "0.05", "0", "1000000"]
