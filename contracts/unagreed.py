@@ -15,6 +15,7 @@ from gherkin.parser import Parser
 UNAGREED = "to be agreed"
 # After a value the draft proposes (a range, a limit): delete it to agree the value, or write another value instead.
 PROPOSED = f" ({UNAGREED})"
+COLUMNS = {"accepted": "accepted values"}  # a column of the inputs table as a line names it
 
 
 def find(folder: str | Path) -> list[str]:
@@ -70,8 +71,9 @@ def _cells(rows: list[dict], places: dict[int, list[str]]) -> None:
         marked = [(column, value) for column, value in zip(header, values) if UNAGREED in value]
         if not marked:
             continue
-        whose = f"of {values[0]}" if header[0].strip().lower() == "input" else "in this row"
+        inputs = header[0].strip().lower() == "input"  # the declaration's table, a row per input
         places[row["location"]["line"]] = [
-            f"the {column} {whose}" + (f" (proposed: {value.replace(PROPOSED, '')})" if value != UNAGREED else "")
+            (f"the {COLUMNS.get(column, column)} of {values[0]}" if inputs else f"the {column} agreed for this row")
+            + (f" (proposed: {value.replace(PROPOSED, '')})" if value != UNAGREED else "")
             for column, value in marked
         ]

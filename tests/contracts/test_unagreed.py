@@ -29,7 +29,7 @@ def test_each_marker_is_one_line_naming_file_line_and_what(tmp_path):
         f"{path}, line 2: 'Whose answer is … in the description.' is {UNAGREED}",
         f"{path}, line 6: the step 'Then the answer is <y>, give or take 0.1' is {UNAGREED}",
         f"{path}, line 7: '# a comment …' is {UNAGREED}",
-        f"{path}, line 11: the y in this row is {UNAGREED}",
+        f"{path}, line 11: the y agreed for this row is {UNAGREED}",
     ]
 
 

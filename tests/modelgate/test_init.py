@@ -94,6 +94,8 @@ def test_a_draft_lists_what_is_to_be_agreed_until_agreed_then_packages_and_gates
     assert len(problems) == text.count(UNAGREED)  # one line per value
     number = "bill_length_mm" if example == "penguins" else "bmi"
     assert f"{features / 'model.feature'}, line " in problems[0] and f"the unit of {number} is {UNAGREED}" in "\n".join(problems)
+    proposed = "from 30 to 60" if example == "penguins" else "from 15 to 45"
+    assert f"the accepted values of {number} (proposed: {proposed}) is {UNAGREED}" in "\n".join(problems)
 
     # package refuses it, one line each, and the gate fails listing each (file and line).
     fitted = load_script(folder / "train_model.py").fit(data)
