@@ -16,7 +16,7 @@ from pathlib import Path
 from modelgate.contracts.inputs import CATEGORY, WHOLE, YES_NO
 from modelgate.contracts.unagreed import PROPOSED, UNAGREED
 from modelgate.draft import limits
-from modelgate.draft.observed import REGRESSION, Data, outward, written
+from modelgate.draft.observed import REGRESSION, Data, DraftError, outward, written
 
 GOLDEN_ROWS = 8  # a regression's agreed rows, at evenly spaced quantiles of its answer
 PER_CLASS = 2  # a classifier's agreed rows for each class
@@ -35,8 +35,11 @@ def draft(data: Data) -> dict[str, str]:
 
 def write(data: Data, out: Path) -> list[str]:
     """Write the draft into ``out``, keeping every file already there; one line per file written or kept."""
-    out.mkdir(parents=True, exist_ok=True)
     said = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DraftError(f"{out}: cannot make the features folder ({exc.strerror})") from None
     for name, text in draft(data).items():
         path = out / name
         try:
@@ -45,6 +48,8 @@ def write(data: Data, out: Path) -> list[str]:
         except FileExistsError:
             said.append(f"kept {path}: it exists, and init never writes over a file")
             continue
+        except OSError as exc:
+            raise DraftError(f"{path}: cannot write it ({exc.strerror})") from None
         said.append(f"wrote {path}: {text.count(UNAGREED)} value(s) {UNAGREED}")
     return said
 

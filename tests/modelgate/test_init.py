@@ -179,6 +179,9 @@ def test_bad_input_is_one_line(tmp_path, capsys):
         capsys, "--data", str(ragged), "--target", "b", "--out", out
     )
     assert not (tmp_path / "f").exists()
+    (tmp_path / "f").write_text("a file, not a folder", encoding="utf-8")
+    said = _one_line(capsys, "--data", str(penguins), "--target", "species", "--out", out)
+    assert said.endswith("f: cannot make the features folder (File exists)"), said
 
 
 @pytest.mark.parametrize("example", list(CASES))
