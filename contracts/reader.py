@@ -2,7 +2,8 @@
 (the features' own grammar), each contract sentence (:mod:`.sentences`) recognised by its whole text.
 
 Every problem is reported, one line each, naming the feature file and line: an incomplete, contradictory or
-unreadable contract stops packaging before a model is written (:class:`ContractError`).
+unreadable contract stops packaging before a model is written (:class:`ContractError`); so does a draft that still
+holds a value to be agreed (:mod:`.unagreed`), one line per value.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from gherkin.errors import CompositeParserException
 from gherkin.parser import Parser
-from modelgate.contracts import agreed, classes
+from modelgate.contracts import agreed, classes, unagreed
 from modelgate.contracts import sentences as say
 from modelgate.contracts.contract import Contract, Output
 from modelgate.contracts.errors import ModelgateError
@@ -95,6 +96,9 @@ def read_steps(folder: Path) -> Found:
 def read_contract(folder: str | Path) -> Contract:
     """The contract the features in ``folder`` state; :class:`ContractError` listing every problem otherwise."""
     folder = Path(folder)
+    marked = unagreed.find(folder)
+    if marked:  # a draft: every value still to be agreed, one line each, before anything read from it is trusted
+        raise ContractError(folder, marked)
     found = read_steps(folder)
     problems = found.problems
     stated: dict[str, list[tuple[re.Match, Step]]] = {}

@@ -2,7 +2,8 @@
 
 It passes only if every file is well-formed JUnit, at least one test ran, no test failed or
 errored, no suite claims a failure its cases do not show, every required suite is present and ran a
-test, and (given the release's model) every suite that names a model names that one. Missing evidence
+test, (given the release's model) every suite that names a model names that one, and its features hold no value
+still to be agreed (one line each, ``modelgate.contracts.unagreed``). Missing evidence
 is a failure, never a pass: an empty folder, only skipped tests, a truncated file, a file that is not
 JUnit, an absent required suite or a model suite that names no model each fail the gate with a
 one-line reason. How each producer's JUnit is read is ``modelgate.junit``'s business.
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from modelgate.contracts import unagreed
 from modelgate.junit import Suite, find_files, read_suite
 from modelgate.model_evidence import ReleaseModel, agree, contract_problem, judge, label, release_from_folder
 
@@ -40,6 +42,7 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)
     checks: list[tuple[str, str | None]] = field(default_factory=list)  # (check, why it failed or None)
     releases: list[Release] = field(default_factory=list)
+    unagreed: list[str] = field(default_factory=list)  # each value of the features in force still to be agreed
 
     @property
     def release(self) -> ReleaseModel | None:
@@ -102,10 +105,11 @@ def evaluate(
         model_suites = ()
     verdict.releases = releases
     for release in releases:
+        agreed = release.features is None or _all_agreed(verdict, release.features)
         if release.model_dir is not None:
             release.identified, problem = release_from_folder(release.model_dir)
             verdict.check(f"release model identified: {release.model_dir}", problem)
-            if problem is None and release.features is not None:
+            if problem is None and release.features is not None and agreed:
                 where = f"{release.model_dir} carries the contract of {release.features}"
                 verdict.check(where, contract_problem(release.model_dir, release.features))
         else:
@@ -133,6 +137,16 @@ def evaluate(
     else:
         _unbound(verdict, list(dict.fromkeys(model_suites)))
     return verdict
+
+
+def _all_agreed(verdict: Verdict, features: Path) -> bool:
+    """One check per value of ``features`` still to be agreed (listed one a line by the table), and one reason."""
+    found = unagreed.find(features)
+    verdict.checks += [(f"agreed: {line}", line) for line in found]
+    verdict.unagreed += found
+    if found:
+        verdict.reasons.append(f"{len(found)} value(s) in {features} still {unagreed.UNAGREED} (each listed above)")
+    return not found
 
 
 def _missing_suites(verdict: Verdict, wanted: list[str]) -> None:

@@ -41,6 +41,9 @@ def table(verdict: Verdict) -> list[str]:
     lines.insert(1, "-" * len(lines[0]))
     lines += _listing("failing test cases", [(s.name, c) for s in verdict.readable for c in s.failed])
     lines += _listing("flaky test cases (passed only on a rerun)", [(s.name, c) for s in verdict.readable for c in s.flaky])
+    if verdict.unagreed:
+        lines += ["", f"values the features state that are still to be agreed ({len(verdict.unagreed)}):"]
+        lines += [f"  {line}" for line in verdict.unagreed]
     unreadable = [s.problem for s in verdict.suites if s.problem]
     if unreadable:
         lines += ["", "unreadable result files:", *(f"  {p}" for p in unreadable)]

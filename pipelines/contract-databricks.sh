@@ -3,7 +3,7 @@
 # Runs inside AzureCLI@2 (azure-cli auth, as deploy-databricks.sh); DATABRICKS_HOST comes from the variable group.
 #
 #   pipelines/contract-databricks.sh run TARGET JUNIT
-#       copies the released model (model/bundled) into a release folder beside the bundle's model_dir and the
+#       copies the released model ($MODELGATE_RELEASE_MODEL, default model/bundled) into a release folder beside the bundle's model_dir and the
 #       training data to its training_data path, runs the contract_tests job on that folder, and downloads the
 #       job's JUnit file to JUNIT (also when the job failed: the failures are in it). Exit: the job's.
 #   pipelines/contract-databricks.sh promote TARGET
@@ -30,7 +30,7 @@ run)
     training_data="$(variable training_data)"
     features_dir="$(variable features_dir)"
     reports="$(variable contract_reports)"
-    databricks fs cp --recursive --overwrite "$root/model/bundled" "dbfs:$release_dir"
+    databricks fs cp --recursive --overwrite "$root/${MODELGATE_RELEASE_MODEL:-model/bundled}" "dbfs:$release_dir"
     databricks fs cp --overwrite "$root/data/weight_data.csv" "dbfs:$training_data"
     status=0
     databricks bundle run contract_tests -t "$target" --params "model_dir=$release_dir,training_data=$training_data,features_dir=$features_dir,junit_dir=$reports" || status=$?

@@ -15,6 +15,7 @@ EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 PATH = re.compile(r"[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*")
 EACH = re.compile(r"each ([A-Za-z_]\w*) in (.+)")
 IF = re.compile(r"if (.+)")
+NOT = re.compile(r"not\((.+)\)")
 BODIES = ("steps", "jobs", "stages")
 
 
@@ -22,11 +23,35 @@ class TemplateError(ValueError):
     """A template reference or expression the expansion cannot honour (the message names it)."""
 
 
-def load(path: Path) -> dict:
-    """The pipeline at ``path`` with every template it references expanded (its own parameters: defaults)."""
+def load(path: Path, repositories: dict[str, Path] | None = None) -> dict:
+    """The pipeline at ``path`` with every template it references expanded (its own parameters: defaults). A pipeline
+    that ``extends`` a template becomes that template's pipeline, given its parameters; ``FILE@ALIAS`` is FILE in the
+    checkout ``repositories[ALIAS]`` of a repository resource the pipeline declares."""
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     context = {"parameters": _parameters(document, {}, path)}
-    return expand({k: v for k, v in document.items() if k != "parameters"}, context, path.parent)
+    own = expand({k: v for k, v in document.items() if k not in ("parameters", "extends")}, context, path.parent)
+    if "extends" not in document:
+        return own
+    base = _located(document["extends"]["template"], path, document, repositories or {})
+    extended = yaml.safe_load(base.read_text(encoding="utf-8"))
+    passed = expand(document["extends"].get("parameters", {}), context, path.parent)
+    inner = {"parameters": _parameters(extended, passed, base)}
+    return {**own, **expand({k: v for k, v in extended.items() if k != "parameters"}, inner, base.parent)}
+
+
+def _located(reference: str, path: Path, document: dict, repositories: dict[str, Path]) -> Path:
+    name, _, alias = reference.partition("@")
+    if not alias:
+        return path.parent / name
+    declared = [r["repository"] for r in (document.get("resources") or {}).get("repositories", [])]
+    if alias not in declared:
+        raise TemplateError(f"{path.name}: {reference}: no repository resource {alias!r} (resources: {declared})")
+    if alias not in repositories:
+        raise TemplateError(f"{path.name}: {reference}: no checkout given for the repository {alias!r}")
+    found = repositories[alias] / name
+    if not found.is_file():
+        raise TemplateError(f"template {name} not found in the repository {alias!r}")
+    return found
 
 
 def expand(node, context: dict, folder: Path):
@@ -81,6 +106,8 @@ def _inserted(item: dict, context: dict, folder: Path) -> list:
 
 
 def _template(reference: dict, context: dict, folder: Path) -> list:
+    if "@" in str(reference["template"]):
+        raise TemplateError(f"{reference['template']}: only a pipeline's extends may name another repository here")
     path = folder / _text(reference["template"], context)
     if not path.is_file():
         raise TemplateError(f"template {path.name} not found in {folder}")
@@ -132,7 +159,10 @@ def _embedded(value, expression: str) -> str:
 
 
 def _value(expression: str, context: dict):
-    """A dotted path (``parameters.suites``, ``suite.name``); a missing property is null, as in Azure."""
+    """A dotted path (``parameters.suites``, ``suite.name``), or ``not(...)`` of one; a missing property is null, as
+    in Azure."""
+    if m := NOT.fullmatch(expression):
+        return not _value(m[1].strip(), context)
     if not PATH.fullmatch(expression):
         raise TemplateError(f"unsupported template expression ${{{{ {expression} }}}}")
     node = context

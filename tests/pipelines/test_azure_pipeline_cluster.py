@@ -106,4 +106,5 @@ def test_the_contract_script_uses_the_bundles_job_parameters_and_variables_and_t
     assert passed == {p["name"] for p in job["parameters"]}
     assert set(re.findall(r"\$\(variable (\w+)\)", text)) <= set(bundle["variables"])
     assert f'"dbfs:$reports/{CONTRACT_SUITE}.xml"' in text
-    assert "databricks fs cp --overwrite" in text and 'databricks fs cp --recursive --overwrite "$root/model/bundled"' in text
+    assert "databricks fs cp --overwrite" in text
+    assert 'databricks fs cp --recursive --overwrite "$root/${MODELGATE_RELEASE_MODEL:-model/bundled}"' in text

@@ -105,8 +105,9 @@ def test_every_suite_runs_through_the_one_step_template():
     ],
 )
 def test_a_fault_in_the_step_template_fails_every_suite(tmp_path, line, found):
-    for path in PIPELINES.glob("*.yml"):
-        shutil.copy(path, tmp_path)
+    for path in PIPELINES.rglob("*.yml"):
+        (tmp_path / path.relative_to(PIPELINES)).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, tmp_path / path.relative_to(PIPELINES))
     template = (tmp_path / "suite-steps.yml").read_text(encoding="utf-8")
     assert line in template
     kept = "        inputs:\n" if line.endswith("inputs:\n") else ""

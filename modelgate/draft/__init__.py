@@ -1,0 +1,1 @@
+"""``modelgate init``: a draft contract written from a CSV of training data, for a reviewer to edit."""
