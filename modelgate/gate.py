@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from modelgate.contracts.evidence import FIRST_RELEASE_NOTE
 from modelgate.junit import Suite, find_files, read_suite
 from modelgate.model_evidence import ReleaseModel, agree, contract_problem, judge, label, release_from_folder
 
@@ -73,7 +74,16 @@ class Verdict:
         named = [label(r.identified.version, r.identified.sha256) for r in self.releases if r.identified]
         if named:
             line += f"; evidence for model{'s' if len(named) > 1 else ''} {', '.join(named)}"
-        return line
+        return line + self.first_release_note()
+
+    def first_release_note(self) -> str:
+        """``; first release: not compared with a production model (N test(s) in bdd, ...)``, or nothing: a pass that
+        compared nothing is never read as a compared one."""
+        first = {s.name: len(s.first_release) for s in self.readable if s.first_release}
+        if not first:
+            return ""
+        where = ", ".join(first)
+        return f"; {FIRST_RELEASE_NOTE} ({sum(first.values())} test(s) in {where})"
 
 
 def evaluate(

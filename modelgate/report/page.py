@@ -52,6 +52,8 @@ def _header(inputs: Inputs, title: str, version: str, generated: str) -> str:
         state, verdict, note = "none", "Release gate not run", "no gate verdict found"
     elif inputs.gate_passed:
         state, verdict, note = "passed", "Release gate passed", "every required test suite ran and passed"
+        first = inputs.tests.first_release_note() if inputs.tests else ""
+        note += first  # "; first release: not compared with a production model (…)": a pass that compared nothing
     else:
         state, verdict, note = "failed", "Release gate failed", "; ".join(inputs.gate_reasons) or "see the test evidence"
     return (
