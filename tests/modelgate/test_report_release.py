@@ -36,3 +36,22 @@ def test_a_compared_release_has_no_first_release_headline(tmp_path, trained_mode
     out = tmp_path / "page.html"
     assert main(["report", "--out", str(out), *args]) == 0, capsys.readouterr().err
     assert "first release" not in header(out.read_text())
+
+
+def first_section(html: str) -> str:
+    return re.search(r"<main>.*?<section[^>]*>.*?</section>", html).group(0)
+
+
+def test_the_first_section_is_the_models_card_naming_its_purpose_and_owner(tmp_path, trained_model, capsys):
+    from modelgate.contracts.reader import read_contract
+
+    args = ["--features", str(ROOT / "features"), "--model", str(trained_model), *results(tmp_path)]
+    out = tmp_path / "page.html"
+    assert main(["report", "--out", str(out), *args]) == 0, capsys.readouterr().err
+    first = first_section(out.read_text())
+    card = read_contract(ROOT / "features").card
+    assert 'id="card"' in first
+    assert "<dt>What it is for</dt><dd>Showing how a model&#x27;s release is gated on its contract" in first
+    assert f"<dt>Owner</dt><dd>{card.owner.replace(chr(39), '&#x27;')}</dd>" in first
+    assert "<dt>Trained on</dt><dd>240 generated people, not real ones" in first
+    assert "<dt>Not to be used for</dt>" in first and "<dt>Known limitations</dt>" in first
