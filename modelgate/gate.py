@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.evidence import FIRST_RELEASE_NOTE
 from modelgate.junit import Suite, find_files, read_suite
 from modelgate.model_evidence import ReleaseModel, agree, contract_problem, judge, label, release_from_folder
+from modelgate.signoff import standing
 
 MAX_NAMED_FLAKY = 5  # the verdict line names the flaky tests, up to this many
 
@@ -97,13 +99,15 @@ def evaluate(
     model_suites: Sequence[str] = (),
     features_dir: Path | None = None,
     releases: Sequence[Release] = (),
+    signed: Sequence[Path] = (),
 ) -> Verdict:
     """Read every JUnit file under ``folder`` (but the ``exclude``d ones) and decide.
 
     ``releases`` are the models being released, each with the suites that test it (which must name it) and the
     features whose contract it must carry. ``model_dir`` or ``model_version`` with ``model_suites`` and
     ``features_dir`` is the same for a release of one model; ``model_suites`` alone, without a model, are suites
-    that must name some model, all the same one."""
+    that must name some model, all the same one. Each features folder in ``signed`` must be the last one signed off
+    (``modelgate signoff``); a change since is a reason naming what moved."""
     folder = Path(folder)
     verdict = Verdict(folder, list(dict.fromkeys(required)))
     releases = list(releases)
@@ -120,6 +124,7 @@ def evaluate(
                 verdict.check(where, contract_problem(release.model_dir, release.features))
         else:
             release.identified = ReleaseModel(release.version or "")
+    _signoffs(verdict, signed)
     if not folder.is_dir():
         verdict.check("results folder exists", f"no test results: {folder} is not a folder")
         return verdict
@@ -143,6 +148,16 @@ def evaluate(
     else:
         _unbound(verdict, list(dict.fromkeys(model_suites)))
     return verdict
+
+
+def _signoffs(verdict: Verdict, signed: Sequence[Path]) -> None:
+    """One check per features folder that must be the last signed off: a reason names what moved since."""
+    for features in dict.fromkeys(Path(f) for f in signed):
+        try:
+            problem = standing(features).problem()
+        except ModelgateError as exc:
+            problem = f"sign-off of {features}: {str(exc).splitlines()[0]}"
+        verdict.check(f"signed off: {features}", problem)
 
 
 def _missing_suites(verdict: Verdict, wanted: list[str]) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from modelgate.report import agreed
-from modelgate.report.card import card_section
+from modelgate.report.card import card_section, signoff_section
 from modelgate.report.classifier import classifier_section, quality_tile
 from modelgate.report.evidence import evidence, record
 from modelgate.report.features import appendix_section, features_section
@@ -25,6 +25,7 @@ def render(inputs: Inputs, generated: str) -> str:
         _header(inputs, title, version, generated),
         "<main>",
         card_section(inputs),
+        signoff_section(inputs),
         _tiles(inputs),
         _missing(inputs),
         features_section([f for f in inputs.features if not f.technical]),

@@ -55,3 +55,37 @@ def test_the_first_section_is_the_models_card_naming_its_purpose_and_owner(tmp_p
     assert f"<dt>Owner</dt><dd>{card.owner.replace(chr(39), '&#x27;')}</dd>" in first
     assert "<dt>Trained on</dt><dd>240 generated people, not real ones" in first
     assert "<dt>Not to be used for</dt>" in first and "<dt>Known limitations</dt>" in first
+
+
+def test_the_report_shows_who_signed_when_against_which_model_and_what_moved_since(tmp_path, trained_model, capsys):
+    import shutil
+
+    from modelgate.model.manifest import read_manifest
+
+    features = tmp_path / "copy" / "features"
+    shutil.copytree(ROOT / "features", features, ignore=shutil.ignore_patterns("signoffs.jsonl"))
+    shutil.copytree(ROOT / "data", tmp_path / "copy" / "data")
+    args = ["signoff", "--features", str(features), "--model", str(trained_model), "--by", "Ada Lovelace", "--role", "model risk"]
+    assert main(args) == 0
+    scoring = features / "scoring.feature"
+    scoring.write_text(scoring.read_text().replace("| 72     | 170.075  |", "| 72     | 171.5    |"))
+    out = tmp_path / "page.html"
+    main(["report", "--out", str(out), "--features", str(features), "--model", str(trained_model), *results(tmp_path)])
+    html = out.read_text()
+    signed = re.search(r'<section id="signoff">.*?</section>', html).group(0)
+    assert html.index('id="card"') < html.index('id="signoff"') < html.index('class="tiles"')  # the first screen
+    assert "<dt>Signed by</dt><dd>Ada Lovelace, model risk</dd>" in signed
+    assert f"<dt>Against model</dt><dd>{read_manifest(trained_model).model_version}</dd>" in signed
+    assert re.search(r"<dt>When</dt><dd>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ</dd>", signed)
+    assert "The features changed since this sign-off." in signed
+    assert "<li>agreed weight for height=72.0: 170.075 → 171.5 pounds</li>" in signed
+
+
+def test_features_nobody_signed_say_so_on_the_page(tmp_path, trained_model, capsys):
+    import shutil
+
+    features = tmp_path / "features"
+    shutil.copytree(ROOT / "features", features, ignore=shutil.ignore_patterns("signoffs.jsonl"))
+    out = tmp_path / "page.html"
+    main(["report", "--out", str(out), "--features", str(features), "--model", str(trained_model), *results(tmp_path)])
+    assert "Nobody has signed these features off." in out.read_text()
