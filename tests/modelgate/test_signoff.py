@@ -133,3 +133,33 @@ def test_the_gate_checks_the_signoff_of_each_release_models_features(features, j
         capsys, monkeypatch, junit, FEATURES.parent / "nowhere", "--model", trained_model, "--features", features
     )
     assert code == 0, verdict
+
+
+def _tox():
+    import configparser
+
+    tox = configparser.ConfigParser(interpolation=None)
+    tox.read(FEATURES.parent / "tox.ini")
+    return tox
+
+
+def _gated() -> list:
+    """The features folders the chain releases: the bundled model's and each [gate] *_features."""
+    tox = _tox()
+    return [FEATURES, *(FEATURES.parent / v for k, v in tox["gate"].items() if k.endswith("_features"))]
+
+
+@pytest.mark.parametrize("features", _gated(), ids=lambda p: str(p.relative_to(FEATURES.parent)))
+def test_every_gated_models_features_are_the_last_signed_off(features):
+    """A change to the stakeholder features needs a new record (modelgate signoff), or the chain's gate fails."""
+    found = standing(features)
+    assert found.current, found.problem()
+
+
+def test_the_chain_the_pipeline_and_the_release_gate_with_the_signoff():
+    root = FEATURES.parent
+    assert "--require-signoff" in _tox()["testenv:gate"]["commands"]
+    pipeline = (root / "pipelines" / "azure-pipelines.yml").read_text()
+    assert "modelgate gate $(Pipeline.Workspace)/results --require-signoff " in pipeline
+    release = (root / "pipelines" / "release-steps.yml").read_text()
+    assert "--model-suites databricks --require-signoff" in release
