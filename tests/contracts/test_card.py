@@ -106,3 +106,12 @@ def test_the_gate_refuses_features_without_a_card_in_one_reason(features, traine
     assert code == 1
     assert verdict.startswith("gate: FAILED: the features' contract: ")
     assert f"{features}: no model's card (what it is for" in verdict
+
+
+def test_the_service_shows_the_card_the_model_carries(trained_model):
+    from tests.app.test_api import client_of
+
+    with client_of(trained_model) as client:
+        card = client.get("/metadata").json()["contract_terms"]["card"]
+    assert card == read_contract(FEATURES).card.to_dict()
+    assert card["owner"] and card["purpose"].startswith("Showing how a model's release is gated")
