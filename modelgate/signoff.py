@@ -51,7 +51,10 @@ class Signoff:
     format: str = FORMAT
 
     def signed_contract(self) -> Contract:
-        return Contract.from_dict(self.contract)
+        try:
+            return Contract.from_dict(self.contract)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise SignoffError(f"the sign-off of {self.by} on {self.at} holds no readable contract ({exc!r})") from None
 
     def describe(self) -> str:
         note = f" ({self.note})" if self.note else ""
@@ -86,18 +89,18 @@ def read_signoffs(features: Path) -> list[Signoff]:
             if item.get("format") != FORMAT:
                 raise ValueError(f"format {item.get('format')!r}, not {FORMAT}")
             found.append(Signoff(**item))
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, AttributeError) as exc:
             raise SignoffError(f"{path}, line {number}: not a sign-off record ({exc})") from None
     return found
 
 
 def sign(features: Path, model_dir: Path, by: str, role: str, note: str = "", now: datetime | None = None) -> Signoff:
     """Append the sign-off of ``by`` in ``role`` to the features' record, against the model in ``model_dir``."""
-    from modelgate.contracts.reader import read_contract
+    from modelgate.contracts.reader import read_contract, require_card
 
     if not by.strip() or not role.strip():
         raise SignoffError("a sign-off names who signs (--by) and their role (--role)")
-    contract = read_contract(features)
+    contract = require_card(read_contract(features), features)
     files = stakeholder_files(features)
     at = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     version = read_manifest(model_dir).model_version

@@ -25,10 +25,16 @@ def register(sub, settings: Settings) -> None:
 
 
 def run(args) -> int:
+    import sys
+
+    from modelgate.model_evidence import contract_problem
     from modelgate.signoff import record_path, sign, standing
 
     before = standing(args.features)
     record = sign(args.features, args.model, args.by, args.role, args.note)
+    problem = contract_problem(args.model, args.features)
+    if problem:  # recorded all the same: the sign-off binds the features; the gate refuses the model until repackaged
+        print(f"modelgate signoff: note: {problem}", file=sys.stderr)
     where = record_path(args.features)
     print(f"signed off {args.features} (fingerprint {record.fingerprint[:12]}): {record.describe()}; recorded in {where}")
     if before.signed is not None and before.changed:

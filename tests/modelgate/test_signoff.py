@@ -86,11 +86,16 @@ def test_a_changed_agreed_weight_fails_the_gate_naming_it_old_to_new_until_signe
     assert verdict.startswith(f"gate: FAILED: the features in {features} changed since their last sign-off (Ada Lovelace, ")
     assert "agreed weight for height=72.0: 170.075 → 171.5 pounds: sign them off again (modelgate signoff)" in verdict
     assert verdict.count("→") == 1  # only the weight that moved
-    out = signoff(capsys, features, trained_model, "--by", "Grace Hopper", "--role", "business owner")
+    assert (
+        main(["signoff", "--features", str(features), "--model", str(trained_model), "--by", "Grace Hopper", "--role", "x"]) == 0
+    )
+    out, err = capsys.readouterr()
     assert "agreed weight for height=72.0: 170.075 → 171.5 pounds" in out  # the signer is shown what they sign
+    # ... and told that the model they read them against does not carry them (the gate's contract check refuses it)
+    assert err.startswith(f"modelgate signoff: note: the model's contract is not the one {features} states (repackage it)")
     code, verdict = gate(capsys, monkeypatch, junit, features)
     assert code == 0 and verdict.startswith("gate: PASSED")
-    assert [r.by for r in read_signoffs(features)] == ["Ada Lovelace", "Grace Hopper"]
+    assert [(r.by, r.role) for r in read_signoffs(features)] == [("Ada Lovelace", "model risk"), ("Grace Hopper", "x")]
 
 
 def test_bands_limits_and_inputs_that_moved_are_each_named(features, trained_model, capsys):
@@ -112,6 +117,16 @@ def test_a_change_of_words_alone_names_the_file(features, trained_model, capsys)
     assert standing(features).changed == ["the text of batch.feature changed (no fact of the contract moved)"]
 
 
+def test_features_without_a_card_cannot_be_signed(features, trained_model, capsys):
+    from tests.contracts.test_card import _without_card
+
+    _without_card(features)
+    args = ["signoff", "--features", str(features), "--model", str(trained_model), "--by", "A", "--role", "R"]
+    assert main(args) == 2
+    assert f"{features}: no model's card" in capsys.readouterr().err
+    assert not (features / SIGNOFF_FILE).exists()
+
+
 def test_the_technical_features_are_not_signed(features, trained_model, capsys):
     signoff(capsys, features, trained_model, "--by", "A", "--role", "R")
     before = fingerprint(stakeholder_files(features))
@@ -125,6 +140,26 @@ def test_an_unreadable_record_is_one_line(features, junit, capsys, monkeypatch):
     code, verdict = gate(capsys, monkeypatch, junit, features)
     assert code == 1
     assert verdict.startswith(f"gate: FAILED: sign-off of {features}: {features / SIGNOFF_FILE}, line 1: not a sign-off record")
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [("[1, 2]", ", line 1: not a sign-off record"), ("not json", ", line 1: not a sign-off record")],
+)
+def test_a_record_that_is_not_an_object_is_one_line(features, junit, capsys, monkeypatch, line, says):
+    (features / SIGNOFF_FILE).write_text(line + "\n")
+    code, verdict = gate(capsys, monkeypatch, junit, features)
+    assert code == 1 and verdict.startswith(f"gate: FAILED: sign-off of {features}: {features / SIGNOFF_FILE}{says}")
+
+
+def test_a_record_whose_contract_cannot_be_read_is_one_line(features, junit, trained_model, capsys, monkeypatch):
+    signoff(capsys, features, trained_model, "--by", "A", "--role", "R")
+    path = features / SIGNOFF_FILE
+    record = json.loads(path.read_text())
+    path.write_text(json.dumps({**record, "contract": {"format": "other"}, "fingerprint": "0" * 64}) + "\n")
+    code, verdict = gate(capsys, monkeypatch, junit, features)
+    assert code == 1
+    assert verdict.startswith(f"gate: FAILED: sign-off of {features}: the sign-off of A on {record['at']} holds no readable")
 
 
 def test_the_gate_checks_the_signoff_of_each_release_models_features(features, junit, trained_model, capsys, monkeypatch):
