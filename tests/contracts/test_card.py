@@ -77,7 +77,7 @@ def test_a_card_row_of_another_name_or_empty_is_named(features):
     assert problems[-1].endswith("the model's card states no owner (a row '| owner | … |')")
 
 
-def _without_card(features) -> None:
+def without_card(features) -> None:
     path = features / "model.feature"
     text = path.read_text()
     start = text.index("  Scenario: The model's card")
@@ -86,7 +86,7 @@ def _without_card(features) -> None:
 
 
 def test_features_without_a_card_are_read_but_not_packaged(features, tmp_path, capsys):
-    _without_card(features)
+    without_card(features)
     assert read_contract(features).card is None  # readable: the card is required to package and release
     out = tmp_path / "model"
     assert main(["train", "--features", str(features), "--data", str(TRAINING_DATA), "--out", str(out)]) == 2
@@ -97,7 +97,7 @@ def test_features_without_a_card_are_read_but_not_packaged(features, tmp_path, c
 
 
 def test_the_gate_refuses_features_without_a_card_in_one_reason(features, trained_model, tmp_path, capsys):
-    _without_card(features)
+    without_card(features)
     junit = tmp_path / "junit"
     junit.mkdir()
     (junit / "unit.xml").write_text('<testsuite name="unit" tests="1"><testcase name="t" classname="c"/></testsuite>')

@@ -118,9 +118,9 @@ def test_a_change_of_words_alone_names_the_file(features, trained_model, capsys)
 
 
 def test_features_without_a_card_cannot_be_signed(features, trained_model, capsys):
-    from tests.contracts.test_card import _without_card
+    from tests.contracts.test_card import without_card
 
-    _without_card(features)
+    without_card(features)
     args = ["signoff", "--features", str(features), "--model", str(trained_model), "--by", "A", "--role", "R"]
     assert main(args) == 2
     assert f"{features}: no model's card" in capsys.readouterr().err
