@@ -18,7 +18,7 @@ from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.evidence import FIRST_RELEASE_NOTE
 from modelgate.junit import Suite, find_files, read_suite
 from modelgate.model_evidence import ReleaseModel, agree, contract_problem, judge, label, release_from_folder
-from modelgate.signoff import standing
+from modelgate.signoff import Standing, standing
 
 MAX_NAMED_FLAKY = 5  # the verdict line names the flaky tests, up to this many
 
@@ -43,6 +43,7 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)
     checks: list[tuple[str, str | None]] = field(default_factory=list)  # (check, why it failed or None)
     releases: list[Release] = field(default_factory=list)
+    signed: list[Standing] = field(default_factory=list)  # the features whose sign-off was required, where it stands
 
     @property
     def release(self) -> ReleaseModel | None:
@@ -76,6 +77,9 @@ class Verdict:
         named = [label(r.identified.version, r.identified.sha256) for r in self.releases if r.identified]
         if named:
             line += f"; evidence for model{'s' if len(named) > 1 else ''} {', '.join(named)}"
+        signed = [f"{st.features} by {st.signed.by} on {st.signed.at}" for st in self.signed if st.current and st.signed]
+        if signed:
+            line += f"; signed off: {', '.join(signed)}"
         return line + self.first_release_note()
 
     def first_release_note(self) -> str:
@@ -154,7 +158,9 @@ def _signoffs(verdict: Verdict, signed: Sequence[Path]) -> None:
     """One check per features folder that must be the last signed off: a reason names what moved since."""
     for features in dict.fromkeys(Path(f) for f in signed):
         try:
-            problem = standing(features).problem()
+            found = standing(features)
+            verdict.signed.append(found)
+            problem = found.problem()
         except ModelgateError as exc:
             problem = f"sign-off of {features}: {str(exc).splitlines()[0]}"
         verdict.check(f"signed off: {features}", problem)

@@ -95,6 +95,8 @@ def test_a_changed_agreed_weight_fails_the_gate_naming_it_old_to_new_until_signe
     assert err.startswith(f"modelgate signoff: note: the model's contract is not the one {features} states (repackage it)")
     code, verdict = gate(capsys, monkeypatch, junit, features)
     assert code == 0 and verdict.startswith("gate: PASSED")
+    at = read_signoffs(features)[-1].at
+    assert verdict.endswith(f"; signed off: {features} by Grace Hopper on {at}")
     assert [(r.by, r.role) for r in read_signoffs(features)] == [("Ada Lovelace", "model risk"), ("Grace Hopper", "x")]
 
 
