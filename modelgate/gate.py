@@ -5,7 +5,9 @@ errored, no suite claims a failure its cases do not show, every required suite i
 test, and (given the release's model) every suite that names a model names that one. Missing evidence
 is a failure, never a pass: an empty folder, only skipped tests, a truncated file, a file that is not
 JUnit, an absent required suite or a model suite that names no model each fail the gate with a
-one-line reason. How each producer's JUnit is read is ``modelgate.junit``'s business.
+one-line reason. With sign-offs required, each release's stakeholder features must be the last signed off
+(``modelgate.signoff``). A pass that compared nothing with a production model says so (a first release). How each
+producer's JUnit is read is ``modelgate.junit``'s business.
 """
 
 from __future__ import annotations
