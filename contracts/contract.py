@@ -13,6 +13,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
+from modelgate.contracts.card import Card
 from modelgate.contracts.facts import (
     FLAG,
     AgreedLabel,
@@ -144,6 +145,7 @@ class Contract:
     calibration: CalibrationLimit | None = None
     champion_metric: ChampionMetric | None = None
     title: str = ""  # the model, in the reviewer's words (the declaring feature's name)
+    card: Card | None = None  # what it is for, what it was trained on, who owns it (required to package and release)
     sources: dict[str, str] = field(default_factory=dict, compare=False)  # feature file -> SHA-256 (not the contract)
 
     @property
@@ -192,6 +194,8 @@ class Contract:
             else {"warn": self.drift.warn, "refuse": self.drift.refuse, "min_rows": self.drift.min_rows},
             "extrapolation": self.extrapolation,
             **self._classifier_dict(),
+            # Absent without a card, so the contracts of features written before cards keep their bytes.
+            **({"card": self.card.to_dict()} if self.card is not None else {}),
         }
 
     def _classifier_dict(self) -> dict:
@@ -231,6 +235,7 @@ class Contract:
             calibration=CalibrationLimit(found["calibration"]) if found.get("calibration") is not None else None,
             champion_metric=ChampionMetric(**found["champion_metric"]) if found.get("champion_metric") else None,
             title=found.get("title", ""),
+            card=Card.from_dict(found["card"]) if found.get("card") else None,
         )
 
     def dumps(self) -> bytes:
@@ -254,10 +259,12 @@ def differences(ours: Contract, theirs: Contract) -> list[str]:
     """What differs between two contracts, one line per fact (empty when they agree): for the gate's verdict."""
     left, right = ours.to_dict(), theirs.to_dict()
     lines = []
-    for key in left:
-        if left[key] == right.get(key):
+    for key in dict.fromkeys([*left, *right]):
+        if left.get(key) == right.get(key):
             continue
-        if key == "inputs":
+        if key == "card":
+            lines += _card_differences(ours.card, theirs.card)
+        elif key == "inputs":
             lines += _input_differences(ours, theirs)
         elif key == "golden":
             lines.append(f"the agreed answers differ ({len(ours.golden)} rows against {len(theirs.golden)})")
@@ -267,8 +274,14 @@ def differences(ours: Contract, theirs: Contract) -> list[str]:
                 if a.to_dict() != b.to_dict()
             ][:5]
         else:
-            lines.append(f"{key.replace('_', ' ')}: {left[key]!r} against {right.get(key)!r}")
+            lines.append(f"{key.replace('_', ' ')}: {left.get(key)!r} against {right.get(key)!r}")
     return lines
+
+
+def _card_differences(ours: Card | None, theirs: Card | None) -> list[str]:
+    if ours is None or theirs is None:
+        return [f"the model's card: {'none' if ours is None else 'stated'} against {'none' if theirs is None else 'stated'}"]
+    return [f"the card's {what!r}: {a!r} against {b!r}" for (what, a), (_, b) in zip(ours.rows(), theirs.rows()) if a != b]
 
 
 def _agreed(case: GoldenCase | AgreedLabel) -> object:

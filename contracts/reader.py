@@ -17,6 +17,7 @@ from gherkin.errors import CompositeParserException
 from gherkin.parser import Parser
 from modelgate.contracts import agreed, classes, unagreed
 from modelgate.contracts import sentences as say
+from modelgate.contracts.card import Card, card_problem, read_card
 from modelgate.contracts.contract import Contract, Output
 from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.facts import (
@@ -144,10 +145,27 @@ def read_contract(folder: str | Path) -> Contract:
                                      one("EXTRAPOLATION_REFUSE", "the extrapolation policy"), problems),
         **classes.facts(stated, output, one, problems),
         title=declared[1].feature,
+        card=_card(one("CARD", "the model's card"), problems),
         sources=found.sources,
     )  # fmt: skip
     if problems:
         raise ContractError(folder, problems)
+    return contract
+
+
+def _card(item, problems: list[str]) -> Card | None:
+    if item is None:
+        return None  # required for packaging and release (require_card), not for reading
+    _, step = item
+    return read_card(step.table, step.where, problems)
+
+
+def require_card(contract: Contract, folder: str | Path) -> Contract:
+    """``contract``, if its features state the model's card; :class:`ContractError` (one line) otherwise: what packaging
+    and the release gate require, so no model is released without saying what it is for and who owns it."""
+    problem = card_problem(contract.card, folder)
+    if problem:
+        raise ContractError(Path(folder), [problem])
     return contract
 
 

@@ -25,6 +25,9 @@ OUTPUT_CLASSES = re.compile(
     rf"(?:, (?P<positive>[^,]+?) being the positive class(?: when its probability is at least (?P<threshold>{N}))?)?"
     r", with the probability of each rounded to (?P<decimals>[0-9]+) decimals?"
 )
+# The model's card: a table of what it is for, what it was trained on, ... (:mod:`.card`).
+CARD = re.compile(r"(?:its|the model's) card reads:?")
+
 # Columns of the inputs table (headers compared in lower case).
 INPUT_COLUMNS = ("input", "meaning", "unit", "kind", "accepted", "may be missing")
 

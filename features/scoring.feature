@@ -27,7 +27,3 @@ Feature: Scoring contract
   Scenario: All agreed heights asked at once are answered in the order asked
     When a client asks for the weights of all agreed heights in one request
     Then there is one answer per height, each the agreed weight for its height
-
-  Scenario: Many heights can be sent as a list in the request body
-    When a client posts all agreed heights as a list
-    Then there is one answer per height, each the agreed weight for its height

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from junit_xml import TestCase
 from modelgate.contracts.errors import ModelgateError
-from modelgate.contracts.evidence import model_properties
+from modelgate.contracts.evidence import FIRST_RELEASE, FIRST_RELEASE_NOTE, model_properties
 from modelgate.contracts.facts import AgreedLabel, ChampionMargin, ChampionMetric, GoldenCase
 from modelgate.model import artifact
 from modelgate.model.artifact import Artifact
@@ -65,7 +65,7 @@ class Comparison:
         unit = f" {self.unit}" if self.unit else ""
         if self.production is None:
             return (
-                f"no production model yet: nothing to compare against; the new model's typical error is "
+                f"{FIRST_RELEASE_NOTE} (there is none yet); the new model's typical error is "
                 f"{self.new.mae:.2f}{unit} (this release becomes the first production model)"
             )
         verdict = "not worse than" if self.not_worse else f"worse by more than {self.margin:g}{unit} than"
@@ -131,7 +131,7 @@ class ClassComparison:
     def summary(self) -> str:
         if self.production is None:
             return (
-                f"no production model yet: nothing to compare against; the new model's {self.metric} is {self.new:.4f} "
+                f"{FIRST_RELEASE_NOTE} (there is none yet); the new model's {self.metric} is {self.new:.4f} "
                 "(this release becomes the first production model)"
             )
         verdict = "not worse than" if self.not_worse else f"worse by more than {self.margin:g} than"
@@ -206,6 +206,8 @@ def write_junit(result: Comparison | ClassComparison, source: str | None, new_di
     """Two cases the gate can require; with no production model both pass, saying so in their output."""
     properties = model_properties(artifact.read_manifest(new_dir))
     properties |= {"production_model": result.production_version, "production_source": str(source or "")}
+    if result.production is None:
+        properties[FIRST_RELEASE] = FIRST_RELEASE_NOTE
     if isinstance(result, ClassComparison):
         properties |= {"metric": result.metric, "new_metric": f"{result.new:.4f}"}
         if result.production is not None:

@@ -72,11 +72,12 @@ class Training:
 def train(data: str, out: str | Path | None = None, features: str | Path | None = None, estimator: str = "linear") -> Training:
     """Fit ``estimator`` on the training CSV ``data`` (a path or URL) under the contract of ``features`` (default: the
     synced features folder) into ``out`` (default: a new local folder), packaged with its contract and serving form."""
-    from modelgate.contracts.reader import read_contract
+    from modelgate.contracts.reader import read_contract, require_card
     from modelgate.model.package import package
     from modelgate.model.train import estimator_for, fit, read_training
 
-    contract = read_contract(Path(features) if features else synced_features())
+    folder = Path(features) if features else synced_features()
+    contract = require_card(read_contract(folder), folder)
     out = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="modelgate-model-"))
     with storage.staged_input(data) as local:
         rows = read_training(local, contract)

@@ -6,7 +6,9 @@ test, (given the release's model) every suite that names a model names that one,
 still to be agreed (one line each, ``modelgate.contracts.unagreed``). Missing evidence
 is a failure, never a pass: an empty folder, only skipped tests, a truncated file, a file that is not
 JUnit, an absent required suite or a model suite that names no model each fail the gate with a
-one-line reason. How each producer's JUnit is read is ``modelgate.junit``'s business.
+one-line reason. With sign-offs required, each release's stakeholder features must be the last signed off
+(``modelgate.signoff``). A pass that compared nothing with a production model says so (a first release). How each
+producer's JUnit is read is ``modelgate.junit``'s business.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from modelgate.contracts import unagreed
+from modelgate.contracts.errors import ModelgateError
+from modelgate.contracts.evidence import FIRST_RELEASE_NOTE
 from modelgate.junit import Suite, find_files, read_suite
 from modelgate.model_evidence import ReleaseModel, agree, contract_problem, judge, label, release_from_folder
+from modelgate.signoff import Standing, standing
 
 MAX_NAMED_FLAKY = 5  # the verdict line names the flaky tests, up to this many
 
@@ -43,6 +48,7 @@ class Verdict:
     checks: list[tuple[str, str | None]] = field(default_factory=list)  # (check, why it failed or None)
     releases: list[Release] = field(default_factory=list)
     unagreed: list[str] = field(default_factory=list)  # each value of the features in force still to be agreed
+    signed: list[Standing] = field(default_factory=list)  # the features whose sign-off was required, where it stands
 
     @property
     def release(self) -> ReleaseModel | None:
@@ -76,7 +82,19 @@ class Verdict:
         named = [label(r.identified.version, r.identified.sha256) for r in self.releases if r.identified]
         if named:
             line += f"; evidence for model{'s' if len(named) > 1 else ''} {', '.join(named)}"
-        return line
+        signed = [f"{st.features} by {st.signed.by} on {st.signed.at}" for st in self.signed if st.current and st.signed]
+        if signed:
+            line += f"; signed off: {', '.join(signed)}"
+        return line + self.first_release_note()
+
+    def first_release_note(self) -> str:
+        """``; first release: not compared with a production model (N test(s) in bdd, ...)``, or nothing: a pass that
+        compared nothing is never read as a compared one."""
+        first = {s.name: len(s.first_release) for s in self.readable if s.first_release}
+        if not first:
+            return ""
+        where = ", ".join(first)
+        return f"; {FIRST_RELEASE_NOTE} ({sum(first.values())} test(s) in {where})"
 
 
 def evaluate(
@@ -90,13 +108,15 @@ def evaluate(
     model_suites: Sequence[str] = (),
     features_dir: Path | None = None,
     releases: Sequence[Release] = (),
+    signed: Sequence[Path] = (),
 ) -> Verdict:
     """Read every JUnit file under ``folder`` (but the ``exclude``d ones) and decide.
 
     ``releases`` are the models being released, each with the suites that test it (which must name it) and the
     features whose contract it must carry. ``model_dir`` or ``model_version`` with ``model_suites`` and
     ``features_dir`` is the same for a release of one model; ``model_suites`` alone, without a model, are suites
-    that must name some model, all the same one."""
+    that must name some model, all the same one. Each features folder in ``signed`` must be the last one signed off
+    (``modelgate signoff``); a change since is a reason naming what moved."""
     folder = Path(folder)
     verdict = Verdict(folder, list(dict.fromkeys(required)))
     releases = list(releases)
@@ -114,6 +134,7 @@ def evaluate(
                 verdict.check(where, contract_problem(release.model_dir, release.features))
         else:
             release.identified = ReleaseModel(release.version or "")
+    _signoffs(verdict, signed)
     if not folder.is_dir():
         verdict.check("results folder exists", f"no test results: {folder} is not a folder")
         return verdict
@@ -147,6 +168,18 @@ def _all_agreed(verdict: Verdict, features: Path) -> bool:
     if found:
         verdict.reasons.append(f"{len(found)} value(s) in {features} still {unagreed.UNAGREED} (each listed above)")
     return not found
+
+
+def _signoffs(verdict: Verdict, signed: Sequence[Path]) -> None:
+    """One check per features folder that must be the last signed off: a reason names what moved since."""
+    for features in dict.fromkeys(Path(f) for f in signed):
+        try:
+            found = standing(features)
+            verdict.signed.append(found)
+            problem = found.problem()
+        except ModelgateError as exc:
+            problem = f"sign-off of {features}: {str(exc).splitlines()[0]}"
+        verdict.check(f"signed off: {features}", problem)
 
 
 def _missing_suites(verdict: Verdict, wanted: list[str]) -> None:

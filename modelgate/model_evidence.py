@@ -38,14 +38,16 @@ def release_from_folder(folder: Path) -> tuple[ReleaseModel | None, str | None]:
 
 def contract_problem(folder: Path, features: Path) -> str | None:
     """Why the contract the model in ``folder`` carries is not the one the features in ``features`` state, or None."""
-    from modelgate.contracts.reader import read_contract
+    from modelgate.contracts.reader import ContractError, read_contract, require_card
 
     try:
         carried = read_manifest(folder).read_contract(Path(folder))
     except ModelgateError as exc:
         return f"release model's contract: {exc}"
     try:
-        stated = read_contract(features)
+        stated = require_card(read_contract(features), features)
+    except ContractError as exc:
+        return f"the features' contract: {'; '.join(exc.problems[:3])} (see modelgate package)"
     except ModelgateError as exc:
         return f"the features' contract: {str(exc).splitlines()[0]} (see modelgate package)"
     found = differences(carried, stated)

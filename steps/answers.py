@@ -47,6 +47,13 @@ def takes_inputs(carried, stated):
     assert carried.names == stated.names, (carried.names, stated.names)
 
 
+@then(parsers.re(say.CARD.pattern))
+def carries_card(carried, stated):
+    """The model carries the card its features state, row for row (what it is for, what it was trained on, its owner...)."""
+    assert stated.card is not None
+    assert carried.card == stated.card, f"the model carries the card {carried.card}, the features state {stated.card}"
+
+
 @then(parsers.re(say.OUTPUT.pattern))
 def answers_output(carried, name, unit, decimals):
     assert (carried.output.name, carried.output.unit, carried.output.decimals) == (name, (unit or "").strip(), int(decimals)), (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 import xml.etree.ElementTree as ET
 
@@ -19,6 +20,14 @@ from modelgate.cli import main
 @given('a batch file with the lines ""', target_fixture="batch")
 def batch_file(tmp_path, lines=""):
     return _batch(tmp_path, codecs.decode(lines, "unicode_escape").encode("utf-8"))
+
+
+@given(parsers.re(r"a batch file of these rows(?:, the first naming the columns)?"), target_fixture="batch")
+def batch_table(tmp_path, datatable):
+    """The table's rows as the file's lines, written as any spreadsheet writes them (a cell with a comma quoted)."""
+    lines = io.StringIO()
+    csv.writer(lines, lineterminator="\n").writerows(datatable)
+    return _batch(tmp_path, lines.getvalue().encode("utf-8"))
 
 
 def _batch(tmp_path, data: bytes) -> dict:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from modelgate.contracts import sentences as say
+from modelgate.contracts.evidence import FIRST_RELEASE, FIRST_RELEASE_NOTE
 from modelgate.contracts.facts import AgreedLabel, ChampionMargin, ChampionMetric, GoldenCase, Monotonic, OutputBounds
 from modelgate.contracts.inputs import Input
 from modelgate.model import artifact
@@ -232,10 +233,12 @@ def pair(model_under_test, request, record_property, tmp_path):
     source = request.config.getoption("--production-model") or os.environ.get(PRODUCTION_ENV)
     with production_model(source) as found:
         if found is None:
-            # Said in the result, not silently passed: the JUnit property and the output name the missing model.
+            # Said in the result, not silently passed: the case's JUnit properties (which the gate's verdict line and
+            # the report read) and its output say it is a first release.
             note = f"no production model {'at ' + source if source else 'given (--production-model)'}: nothing to compare against"
             record_property("production_model", f"none: {note}")
-            print(note)
+            record_property(FIRST_RELEASE, FIRST_RELEASE_NOTE)
+            print(f"{FIRST_RELEASE_NOTE} ({note})")
             return Pair(model_under_test, None)
         copy = tmp_path / "production"
         shutil.copytree(found, copy)

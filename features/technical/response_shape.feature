@@ -54,3 +54,7 @@ Feature: Response shape
     Then the health check answers "ok"
     And the readiness check answers "ready" with the model version
     And the metadata names the model's fingerprint and training data
+
+  Scenario: Many heights can be sent as a list in the request body
+    When a client posts all agreed heights as a list
+    Then there is one answer per height, each the agreed weight for its height

@@ -15,7 +15,9 @@ def register(sub, settings: Settings) -> None:
         description="Fails (exit 1) when the new model is worse than the production model by more than the margin its "
         "contract states (a regression in its typical error, a classifier in its champion metric), or an agreed answer "
         "moved (a number by more than its tolerance; a class changed, or an agreed probability moved by more than its "
-        "tolerance). With no production model at CHAMPION yet it passes and says so.",
+        "tolerance). With no production model at CHAMPION yet it passes as a first release, saying 'first release: not "
+        "compared with a production model' (and, in its JUnit, the suite property first_release, which the gate's "
+        "verdict line repeats).",
     )
     production_arg(compare, "--champion", "the production model")
     compare.add_argument(

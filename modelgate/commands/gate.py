@@ -64,6 +64,13 @@ def register(sub, settings: Settings) -> None:
         help="after --model: the suite(s) that test that model and so must name it (model_sha256/model_version "
         "properties); without --model, suites that must all name the same model",
     )
+    gate.add_argument(
+        "--require-signoff",
+        action="store_true",
+        help="the stakeholder features of each --model's --features (default: $MODELGATE_FEATURES_DIR or "
+        f"{settings.features_dir}) must be the last ones signed off in their signoffs.jsonl (modelgate signoff); "
+        "otherwise the gate fails, naming what moved since",
+    )
     gate.set_defaults(releases=[], loose_suites=[], default_features=settings.features_dir)
     gate.set_defaults(run=run)
 
@@ -113,6 +120,7 @@ def run(args) -> int:
         fail_on_flaky=args.fail_on_flaky,
         model_suites=args.loose_suites,
         releases=releases,
+        signed=[r.features for r in releases if r.features] or [args.default_features] if args.require_signoff else (),
     )
     for line in table(verdict):
         print(line)

@@ -46,10 +46,10 @@ def kept(out: Path) -> str | None:
 
 
 def packaged_contract(features: Path):
-    """The contract of ``features``, read for packaging."""
-    from modelgate.contracts.reader import read_contract
+    """The contract of ``features``, read for packaging: it must state the model's card (what it is for, its owner...)."""
+    from modelgate.contracts.reader import read_contract, require_card
 
-    return read_contract(features)
+    return require_card(read_contract(features), features)
 
 
 def describe(manifest, out: Path) -> str:

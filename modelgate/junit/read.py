@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from modelgate.contracts.evidence import MODEL_SHA256, MODEL_VERSION
+from modelgate.contracts.evidence import FIRST_RELEASE, MODEL_SHA256, MODEL_VERSION
 from modelgate.junit.counts import compare
 
 OUTCOMES = ("failure", "error", "skipped")
@@ -38,6 +38,7 @@ class Case:
     message: str = ""
     time: float | None = None  # None: missing or negative in the file
     marks: frozenset[str] = frozenset()  # every outcome element present: pytest can add <error> to a <failure>
+    first_release: bool = False  # it had no production model to compare with (its or its suite's property says so)
 
     @property
     def title(self) -> str:
@@ -92,6 +93,11 @@ class Suite:
     def time_text(self) -> str:
         return f"{self.time:.1f}s" if self.time_known else "?"
 
+    @property
+    def first_release(self) -> list[Case]:
+        """The cases that passed without a production model to compare with (a first release)."""
+        return [case for case in self.cases if case.first_release and case.outcome == "passed"]
+
     def answers_to(self, wanted: str) -> bool:
         """Whether ``--require wanted`` is satisfied by this file: by its name, its file stem or a <testsuite name>."""
         return wanted in (self.name, self.path.stem, *self.testsuite_names)
@@ -133,7 +139,7 @@ def read_suite(path: Path, folder: Path) -> Suite:
     return suite
 
 
-def _walk(element: ET.Element, suite_name: str, suite: Suite) -> None:
+def _walk(element: ET.Element, suite_name: str, suite: Suite, first: bool = False) -> None:
     """Collect the cases under ``element``, each in the innermost <testsuite> that holds it."""
     if element.tag == "testsuite":
         name = element.get("name")
@@ -143,11 +149,13 @@ def _walk(element: ET.Element, suite_name: str, suite: Suite) -> None:
         claim = _model_claim(element, suite_name)
         if claim:
             suite.models.append(claim)
+    first = first or (element.tag == "testsuite" and _first_release(element))
     for child in element:
         if child.tag == "testsuite":
-            _walk(child, suite_name, suite)
+            _walk(child, suite_name, suite, first)
         elif child.tag == "testcase":
-            suite.cases.append(_case(suite_name, child))
+            case = _case(suite_name, child)
+            suite.cases.append(replace(case, first_release=True) if first or _first_release(child) else case)
         elif child.tag in ("failure", "error") and element.tag == "testsuite":
             # Ant writes the error of a class that could not start (or of its @BeforeClass) here, with no case.
             message = _message(child, child.tag)
@@ -188,6 +196,10 @@ def _message(element: ET.Element, fallback: str) -> str:
         if not text and child is not None:
             text = (child.text or "").strip()
     return text.splitlines()[0].strip() if text else fallback
+
+
+def _first_release(element: ET.Element) -> bool:
+    return any(prop.get("name") == FIRST_RELEASE for prop in element.findall("properties/property"))
 
 
 def _model_claim(element: ET.Element, suite_name: str) -> ModelClaim | None:

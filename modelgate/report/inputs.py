@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from modelgate.model.scorer import Scorer
     from modelgate.model.train import TrainingData
     from modelgate.report.classified import Answers
+    from modelgate.signoff import Standing
 
 DATA_FOLDER = "data"  # beside the features folder: where the report looks for the model's data files
 EVALUATION_FILE = "evaluation.csv"  # rows no model was trained on, for the champion/challenger comparison
@@ -79,6 +80,7 @@ class Inputs:
     risk: Risk | None = None
     unseen: Answers | None = None  # a classifier's answers to its training rows, each by a fold's model fitted without it
     evaluated: Answers | None = None  # a classifier's answers to the evaluation rows
+    signoff: Standing | None = None  # the features' last sign-off and what moved since
 
     @property
     def contract(self) -> Contract | None:
@@ -133,6 +135,8 @@ def _features(inputs: Inputs) -> None:
         inputs.stated = read_contract(src.features)
     except ModelgateError as exc:
         inputs.missing.append(f"the features' contract: {str(exc).splitlines()[0]}")
+    else:
+        _signoff(inputs)
     found = [p for p in src.cucumber if p.is_file()]
     if not found:
         names = ", ".join(str(p) for p in src.cucumber) or "reports/cucumber*.json"
@@ -141,6 +145,15 @@ def _features(inputs: Inputs) -> None:
     results, problems = load_results(found)
     inputs.missing += problems
     apply_results(inputs.features, results)
+
+
+def _signoff(inputs: Inputs) -> None:
+    from modelgate.signoff import standing
+
+    try:
+        inputs.signoff = standing(inputs.sources.features)
+    except ModelgateError as exc:
+        inputs.missing.append(f"sign-off: {exc}")
 
 
 def _model(inputs: Inputs) -> None:

@@ -1,12 +1,13 @@
-"""The whole report page: verdict, key figures, the features, the agreed answers, model quality and its plots, model
-risk, the model's record and the test evidence. One HTML string with everything inline, every word about the model
-taken from its contract (its title, its inputs, its output and their units)."""
+"""The whole report page: the model's card, verdict, key figures, the features, the agreed answers, model quality and
+its plots, model risk, the model's record and the test evidence. One HTML string with everything inline, every word
+about the model taken from its contract (its title, its inputs, its output and their units)."""
 
 from __future__ import annotations
 
 from html import escape
 
 from modelgate.report import agreed
+from modelgate.report.card import card_section, signoff_section
 from modelgate.report.classifier import classifier_section, quality_tile
 from modelgate.report.evidence import evidence, record
 from modelgate.report.features import appendix_section, features_section
@@ -23,6 +24,8 @@ def render(inputs: Inputs, generated: str) -> str:
     body = [
         _header(inputs, title, version, generated),
         "<main>",
+        card_section(inputs),
+        signoff_section(inputs),
         _tiles(inputs),
         _missing(inputs),
         features_section([f for f in inputs.features if not f.technical]),
@@ -52,6 +55,8 @@ def _header(inputs: Inputs, title: str, version: str, generated: str) -> str:
         state, verdict, note = "none", "Release gate not run", "no gate verdict found"
     elif inputs.gate_passed:
         state, verdict, note = "passed", "Release gate passed", "every required test suite ran and passed"
+        first = inputs.tests.first_release_note() if inputs.tests else ""
+        note += first  # "; first release: not compared with a production model (…)": a pass that compared nothing
     else:
         state, verdict, note = "failed", "Release gate failed", "; ".join(inputs.gate_reasons) or "see the test evidence"
     return (

@@ -91,7 +91,8 @@ def test_the_first_release_says_there_is_nothing_to_compare_against(trained_mode
     error, unit = _typical_error(trained_model), artifact.load(trained_model).contract.output.unit
     assert (result.production, result.production_version, result.not_worse, result.moved) == (None, NO_PRODUCTION_MODEL, True, [])
     assert result.summary() == (
-        f"no production model yet: nothing to compare against; the new model's typical error is {error:.2f} {unit} "
+        f"first release: not compared with a production model (there is none yet); the new model's typical error is "
+        f"{error:.2f} {unit} "
         "(this release becomes the first production model)"
     )
 
@@ -125,7 +126,8 @@ def test_the_junit_evidence_of_the_first_release_passes_and_says_why(trained_mod
     properties, cases = _suite(tmp_path / "compare.xml")
     assert properties["production_model"] == NO_PRODUCTION_MODEL and "production_mae" not in properties
     assert cases == {NOT_WORSE: None, UNMOVED: None}
-    assert "no production model yet" in (tmp_path / "compare.xml").read_text()
+    assert properties["first_release"] == "first release: not compared with a production model"
+    assert "first release: not compared with a production model (there is none yet)" in (tmp_path / "compare.xml").read_text()
 
 
 def test_a_contract_with_no_champion_margin_cannot_be_compared(tmp_path):
@@ -237,7 +239,8 @@ def test_the_first_release_of_a_classifier_says_its_log_loss(penguins_model):
     result = compare(None, penguins_model, PENGUINS_EVALUATION)
     assert (result.production, result.production_version, result.not_worse, result.moved) == (None, NO_PRODUCTION_MODEL, True, [])
     assert result.summary() == (
-        f"no production model yet: nothing to compare against; the new model's log loss is {_log_loss(penguins_model):.4f} "
+        "first release: not compared with a production model (there is none yet); the new model's log loss is "
+        f"{_log_loss(penguins_model):.4f} "
         "(this release becomes the first production model)"
     )
 

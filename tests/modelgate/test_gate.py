@@ -175,3 +175,33 @@ def test_gate_and_report_explain_themselves(command, capsys):
     with pytest.raises(SystemExit) as exit_:
         main([command, "--help"])
     assert exit_.value.code == 0 and "--junit" in capsys.readouterr().out
+
+
+FIRST = '<properties><property name="first_release" value="first release: not compared with a production model"/></properties>'
+
+
+def test_a_first_release_is_named_in_the_verdict_line_not_passed_as_compared(green, capsys):
+    """A champion/challenger scenario with no production model passes, and the verdict line says it compared nothing."""
+    suite(green, "bdd", case("test_scenario"), case("test_not_worse_than_production", FIRST))
+    code, out, err = gate(capsys, green, "--require", "bdd")
+    assert code == 0, err
+    verdict = out.splitlines()[-1]
+    assert verdict.startswith("gate: PASSED: ")
+    assert verdict.endswith("; first release: not compared with a production model (1 test(s) in bdd)")
+
+
+def test_a_compared_release_says_nothing_of_a_first_release(green, capsys):
+    code, out, _ = gate(capsys, green, "--require", "bdd")
+    assert code == 0 and "first release" not in out
+
+
+def test_the_comparisons_suite_property_marks_each_of_its_cases_a_first_release(green, capsys):
+    xml = (
+        '<testsuite name="champion-challenger" tests="2">'
+        + FIRST
+        + '<testcase classname="c" name="not worse"/><testcase classname="c" name="unmoved"/></testsuite>'
+    )
+    (green / "compare.xml").write_text(xml)
+    code, out, _ = gate(capsys, green)
+    assert code == 0
+    assert out.splitlines()[-1].endswith("(2 test(s) in compare)")

@@ -8,6 +8,16 @@ Feature: Breast mass diagnosis model
   This is where its inputs and its answer are declared; the other features state what was agreed
   about them.
 
+  Scenario: The model's card: what it is for, what it was trained on and who owns it
+    Given the model under test
+    Then its card reads
+      | what it is for     | Showing a binary classifier with a threshold gated on its contract: it tells whether a breast mass is malignant or benign from six measurements of its cell nuclei |
+      | trained on         | 429 of the 569 breast masses of the Wisconsin diagnostic study (Dr. William H. Wolberg, University of Wisconsin Hospitals, Madison); the other 140 are kept aside for evaluation |
+      | period             | The masses imaged for the study, published in 1995 |
+      | not to be used for | Diagnosing, screening or advising any patient; pictures taken or measured another way than the study's |
+      | known limitations  | One hospital's masses; six of the study's thirty measurements; lengths are in the picture's pixels, so another imaging set-up measures other numbers |
+      | owner              | The modelgate maintainers, who run this repository's release chain |
+
   Scenario: The model is told a mass's measurements and answers its diagnosis
     Given the model under test
     Then it takes these inputs

@@ -5,6 +5,16 @@ Feature: Diabetes progression model
   six blood serum measurements taken at that visit. This is where its inputs and its answer are
   declared; the other features state what was agreed about them.
 
+  Scenario: The model's card: what it is for, what it was trained on and who owns it
+    Given the model under test
+    Then its card reads
+      | what it is for     | Showing a model of several inputs gated on its contract: it estimates how far a patient's diabetes will have progressed one year after a baseline visit |
+      | trained on         | 342 of the 442 diabetes patients of the study published by Efron, Hastie, Johnstone and Tibshirani (Least Angle Regression, 2004); the other 100 are kept aside for evaluation |
+      | period             | Not stated by the study, published in 2004; the baseline visits and the follow-up a year later are all it describes |
+      | not to be used for | Treating, triaging or advising any patient; patients of other clinics, countries or decades than the study's |
+      | known limitations  | 442 patients in all, of one study; sex is only as the study codes it (1 or 2); the answer is a point on the study's own progression scale, not a clinical measure |
+      | owner              | The modelgate maintainers, who run this repository's release chain |
+
   Scenario: The model is told a patient's baseline measurements and answers their progression
     Given the model under test
     Then it takes these inputs

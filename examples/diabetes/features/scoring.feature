@@ -19,11 +19,3 @@ Feature: Agreed progressions
       | 22  | 1   | 19.3 | 82             | 156         | 93.2  | 52  | 3                 | 3.989         | 71      | 71.37       |
       | 19  | 1   | 19.2 | 87             | 124         | 54    | 57  | 2                 | 4.1744        | 90      | 96.59       |
     Then each answer is the agreed progression, give or take 0.01 points
-
-  Scenario: The agreed patients can be sent as columns
-    When a client posts all agreed patients as a list
-    Then there is one answer per patient, each the agreed progression for its patient
-
-  Scenario: The agreed patients can be sent as records
-    When a client posts all agreed patients as a list of records
-    Then there is one answer per patient, each the agreed progression for its patient

@@ -5,6 +5,16 @@ Feature: Penguin species model
   species is. The penguins are those the Palmer Station field team measured from 2007 to 2009. This is
   where its inputs and its answer are declared; the other features state what was agreed about them.
 
+  Scenario: The model's card: what it is for, what it was trained on and who owns it
+    Given the model under test
+    Then its card reads
+      | what it is for     | Showing a classifier gated on its contract: it tells which of three species a penguin of the Palmer archipelago is, with how likely each is |
+      | trained on         | 260 of the 344 penguins of the Palmer archipelago, Antarctica, measured by Dr. Kristen Gorman and the Palmer Station field team; the other 84 are kept aside for evaluation |
+      | period             | The breeding seasons of 2007, 2008 and 2009 |
+      | not to be used for | Penguins of other places or species, or any count or survey of a population |
+      | known limitations  | Only three islands and three species: any penguin is answered as one of them; a few penguins have no sex recorded and two no measurement at all |
+      | owner              | The modelgate maintainers, who run this repository's release chain |
+
   Scenario: The model is told a penguin's island, sex and measurements and answers its species
     Given the model under test
     Then it takes these inputs

@@ -21,10 +21,6 @@ Feature: Agreed species
       | Biscoe    | female | 46.2           | 14.1          | 217               | 4375        | Gentoo    |             |
     Then each answer is the agreed species, its probability give or take 0.01
 
-  Scenario: The agreed penguins can be sent as records
-    When a client posts all agreed penguins as a list of records
-    Then there is one answer per penguin, each the agreed species for its penguin
-
   Scenario Outline: A penguin the reviewers looked at closely is answered its agreed species
     When a client asks for the species of a <sex> penguin seen on <island>, its bill <bill_length_mm> mm long and <bill_depth_mm> mm deep, its flipper <flipper_length_mm> mm, weighing <body_mass_g> grams
     Then the answer is <species>, its probability <probability> give or take 0.01

@@ -50,7 +50,7 @@ def test_a_folder_is_published_and_read_back_by_the_same_command(released, tmp_p
 def test_with_no_production_model_the_comparison_says_so(tmp_path, capsys):
     args = ["compare", "--champion", str(tmp_path / "none"), "--challenger", str(bundled_model())]
     assert main([*args, "--junit", str(tmp_path / "c.xml")]) == 0
-    assert "no production model yet" in capsys.readouterr().out
+    assert "first release: not compared with a production model" in capsys.readouterr().out
     assert 'name="production_model" value="none"' in (tmp_path / "c.xml").read_text()
 
 

@@ -149,7 +149,7 @@ def test_an_unknown_alias_or_model_is_no_production_model_yet(registry, capsys):
     for source in ("models:/weight@nobody", "models:/nothing@champion"):
         junit = registry / "c.xml"
         assert _compare(source, bundled_model(), junit) == 0
-        assert "no production model yet" in capsys.readouterr().out
+        assert "first release: not compared with a production model" in capsys.readouterr().out
         assert _properties(junit)["production_model"] == "none"
 
 

@@ -59,3 +59,7 @@ Feature: Response shape of a classifier
     Then the health check answers "ok"
     And the readiness check answers "ready" with the model version
     And the metadata names the model's fingerprint and training data
+
+  Scenario: The agreed penguins can be sent as records
+    When a client posts all agreed penguins as a list of records
+    Then there is one answer per penguin, each the agreed species for its penguin

@@ -1,0 +1,56 @@
+"""The report's first sections: the model's card (what it is for, what it was trained on, what it must not be used
+for, its known limitations and its owner), in the features' words, so a reader who has never seen the project
+learns what the model is and who answers for it before any number; then who signed its features off, and what
+changed since."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from modelgate.report.inputs import Inputs
+
+
+def card_section(inputs: Inputs) -> str:
+    contract = inputs.stated or inputs.contract  # the features' card: what the reviewers read
+    card = contract.card if contract is not None else None
+    if card is None:
+        return (
+            '<section id="card"><h2>The model</h2><div class="alert"><b>The features state no model\'s card.</b> '
+            "Nothing says what the model is for, what it was trained on or who owns it; it cannot be packaged or "
+            "released until they do.</div></section>"
+        )
+    items = "".join(f"<dt>{escape(what.capitalize())}</dt><dd>{escape(says)}</dd>" for what, says in card.rows())
+    lead = '<p class="lead">What the model is for and what it was trained on, as its features state them.</p>'
+    return f'<section id="card"><h2>The model</h2>{lead}<dl class="record">{items}</dl></section>'
+
+
+def signoff_section(inputs: Inputs) -> str:
+    """Who signed which features, in which role, against which model, when; and what moved since the last sign-off
+    (the contract diff a reviewer reads before signing again)."""
+    found = inputs.signoff
+    if found is None:
+        return ""
+    if found.signed is None:
+        body = (
+            '<div class="alert"><b>Nobody has signed these features off.</b> Record a reviewer\'s agreement with '
+            f"<code>modelgate signoff --features {escape(str(found.features))} --by NAME --role ROLE</code>.</div>"
+        )
+        return f'<section id="signoff"><h2>Sign-off</h2>{body}</section>'
+    last = found.signed
+    signed = f"fingerprint {last.fingerprint[:12]}: {', '.join(last.files)}"
+    rows = [("Signed by", f"{last.by}, {last.role}"), ("When", last.at), ("Features signed", signed)]
+    rows += [("Against model", last.model_version)]
+    rows += [("Note", last.note)] if last.note else []
+    items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
+    if found.changed:
+        moved = "".join(f"<li>{escape(line)}</li>" for line in found.changed)
+        state = (
+            '<div class="alert"><b>The features changed since this sign-off.</b> What moved in the contract, signed → '
+            f"in force; the release gate (--require-signoff) refuses it until they are signed off again:<ul>{moved}</ul></div>"
+        )
+    else:
+        state = '<p class="note">The features in force are the ones signed: no fact of the contract moved since.</p>'
+    lead = '<p class="lead">The last sign-off of the stakeholder features, and what changed since.</p>'
+    return f'<section id="signoff"><h2>Sign-off</h2>{lead}<dl class="record">{items}</dl>{state}</section>'
