@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gherkin.errors import CompositeParserException
 from gherkin.parser import Parser
+from modelgate.contracts import card
 
 UNAGREED = "to be agreed"
 # After a value the draft proposes (a range, a limit): delete it to agree the value, or write another value instead.
@@ -66,6 +67,12 @@ def _cells(rows: list[dict], places: dict[int, list[str]]) -> None:
     if not rows:
         return
     header = [cell["value"] for cell in rows[0]["cells"]]
+    if header[0].strip() in card.ROWS:  # the model's card: no header, each row what the card says and the saying
+        for row in rows:
+            what, says = (cell["value"] for cell in row["cells"][:2])
+            if UNAGREED in says:
+                places[row["location"]["line"]] = [f"the card's {what.strip()!r}"]
+        return
     for row in rows[1:]:
         values = [cell["value"] for cell in row["cells"]]
         marked = [(column, value) for column, value in zip(header, values) if UNAGREED in value]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from modelgate.contracts import card
 from modelgate.contracts.inputs import CATEGORY, WHOLE, YES_NO
 from modelgate.contracts.unagreed import PROPOSED, UNAGREED
 from modelgate.draft import limits
@@ -82,6 +83,12 @@ def _output(data: Data) -> str:
     return f"it answers the {data.target}, one of {listed}, with the probability of each rounded to 4 decimals"
 
 
+def _card(data: Data) -> list[list[str]]:
+    """The model's card (``contracts.card``): only the training rows are known here; a reviewer writes the rest."""
+    says = {"trained on": f"{len(data.rows)} rows of {data.path.name}: who or what they describe {UNAGREED}"}
+    return [[what, says.get(what, UNAGREED)] for what in card.ROWS]
+
+
 def _model(data: Data) -> str:
     header = ["input", "meaning", "unit", "kind", "accepted", "may be missing"]
     rows = [header] + [
@@ -95,6 +102,11 @@ def _model(data: Data) -> str:
         f"  Drafted by modelgate init from {data.path.name} ({len(data.rows)} rows) for a reviewer to edit. The inputs",
         "  are the data's columns, each with the kind, the values and the gaps the data shows; each range is the",
         "  data's, rounded outward. Write each input's meaning and unit, and agree each marked value.",
+        "",
+        "  Scenario: The model's card: what it is for, what it was trained on and who owns it",
+        "    Given the model under test",
+        "    Then its card reads",
+        *_table(_card(data)),
         "",
         f"  Scenario: The model is told a row's inputs and answers its {data.target}",
         "    Given the model under test",

@@ -14,6 +14,7 @@ import sys
 import pandas as pd
 import pytest
 import skops.io as sio
+from modelgate.contracts import card
 from modelgate.contracts.reader import ContractError, read_contract
 from modelgate.contracts.unagreed import PROPOSED, UNAGREED, find
 
@@ -69,6 +70,13 @@ def _agree(folder, fitted, target: str, classifier: bool) -> None:
         cells = lines[i].split("|")
         lines[i] = "|".join([*cells[: len(inputs) + 1], *(f" {a} " for a in answer), ""])
     scoring.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    declared = folder / "model.feature"
+    card_rows = []
+    for line in declared.read_text(encoding="utf-8").splitlines():
+        what = line.strip().strip("|").split("|")[0].strip()
+        written = f"      | {what} | the {what}, as the reviewer wrote it |"  # the model's card: the reviewer's words
+        card_rows.append(written if UNAGREED in line and what in card.ROWS else line)
+    declared.write_text("\n".join(card_rows) + "\n", encoding="utf-8")
     for path in folder.glob("*.feature"):
         text = path.read_text(encoding="utf-8").replace(PROPOSED, "").replace(f"in {UNAGREED},", "in points,")
         path.write_text(text.replace(f"| {UNAGREED} |", "| |"), encoding="utf-8")
