@@ -11,7 +11,7 @@ from typing import Any
 from modelgate.settings import Settings
 
 # The commands in the order ``--help`` lists them; each is modelgate/commands/<name>.py.
-NAMES = ["train", "package", "score", "watch", "serve", "selftest", "compare", "publish", "gate", "report"]
+NAMES = ["train", "package", "score", "watch", "serve", "selftest", "check", "compare", "publish", "gate", "report"]
 
 # The model in production: where compare, report and the risk scenario read it and publish writes it.
 PRODUCTION_ENV = "MODELGATE_PRODUCTION_MODEL"
