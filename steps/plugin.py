@@ -79,6 +79,8 @@ def pytest_addoption(parser):
     )
     parser.addoption(
         "--features",
+        # Not pytest-bdd's dest "features" (its --feature FILE, for --generate-missing): the two must never share one.
+        dest="modelgate_features",
         default=None,
         metavar="DIR",
         help="the features that state the contract and are run (default: pytest-bdd's bdd_features_base_dir, "
@@ -143,7 +145,7 @@ def _features_base_dir(config) -> str:
     """The features of this run as pytest-bdd joins them: ``--features DIR`` from where pytest was started, else
     ``bdd_features_base_dir`` from the root folder (the same string pytest-bdd builds, so the features' names in
     the Cucumber JSON do not change)."""
-    given = config.getoption("--features")
+    given = config.getoption("modelgate_features")
     if given:
         return os.path.join(config.invocation_params.dir, given)
     return os.path.join(config.rootpath, config.getini("bdd_features_base_dir"))
