@@ -22,11 +22,12 @@ from modelgate.contracts.evidence import model_properties
 from modelgate.contracts.reader import read_contract
 from modelgate.model.manifest import MANIFEST_FILE, read_manifest
 from modelgate.steps.service import Service, in_process
-from modelgate.steps.support import BUNDLED_MODEL, bundled_model
+from modelgate.steps.support import FEATURES, bundled_model
 from pytest_bdd import given
 
 from modelgate.cli import PYSPARK_PANDAS_WARNING
 from modelgate.commands import PRODUCTION_ENV, PRODUCTION_FORMS
+from modelgate.settings import DEFAULT_MODEL_DIR
 
 # The step definitions, and the session fixtures for the built image and the external services of the spark and
 # storage tests (each started only when a test asks for it): registered with this plugin, which pytest loads through
@@ -91,8 +92,8 @@ def pytest_addoption(parser):
         type=Path,
         default=None,
         metavar="DIR",
-        help=f"the model the features judge (default: the image's with --service container, else {BUNDLED_MODEL}, "
-        "trained from the bundled data if missing)",
+        help=f"the model the features judge (default: the image's with --service container, else {DEFAULT_MODEL_DIR}; in a "
+        "checkout of modelgate trained from the bundled data if missing)",
     )
     parser.addoption(
         "--production-model",
@@ -198,7 +199,7 @@ def model_under_test(request, record_testsuite_property) -> Path:
     elif request.config.getoption("--service") == "container" and not deployed_url(request.config):
         directory = request.getfixturevalue("image_model")
     else:
-        directory = bundled_model()
+        directory = bundled_model() if FEATURES.is_dir() else Path(DEFAULT_MODEL_DIR)  # outside a checkout: no training
     for name, value in model_properties(read_manifest(directory)).items():
         record_testsuite_property(name, value)
     return directory
