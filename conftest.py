@@ -1,6 +1,7 @@
-"""The step library and its fixtures, as plugins, for every suite: the features (``steps/test_features.py``), the
-unit tests and the fuzz tests. Unit tests keep their own freshly trained model (``trained_model``) and record none;
-the suites that judge the model being released use ``model_under_test`` (``steps.plugin``).
+"""This repository's own test fixtures. The step library and its fixtures reach every suite (the features, the unit
+tests, the fuzz tests) as the installed package's pytest plugin (``modelgate.steps``, entry point ``pytest11``).
+Unit tests keep their own freshly trained model (``trained_model``) and record none; the suites that judge the model
+being released use ``model_under_test`` (``steps/plugin.py``).
 """
 
 from __future__ import annotations
@@ -8,26 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from steps.support import FEATURES, TRAINING_DATA, train_into
-
-# The options and fixtures of every suite, the step definitions, and the session fixtures for the built image and the
-# external services of the spark and storage tests (each started only when a test asks for it).
-pytest_plugins = [
-    "steps.plugin",
-    "steps.answers",
-    "steps.quality",
-    "steps.classes",
-    "steps.risk",
-    "steps.drift",
-    "steps.batch",
-    "steps.watch",
-    "steps.spark",
-    "steps.container",
-    "steps.image",
-    "steps.azurite",
-    "steps.spark_session",
-]
+from modelgate.steps.support import FEATURES, TRAINING_DATA, train_into
 
 
 @pytest.fixture(scope="session")
@@ -50,8 +32,7 @@ def _example(tmp_path_factory, name: str, data: str) -> Path:
     from modelgate.contracts.reader import read_contract
     from modelgate.model.package import package
     from modelgate.model.train import read_training
-
-    from steps.support import ROOT, load_script
+    from modelgate.steps.support import ROOT, load_script
 
     example = ROOT / "examples" / name
     contract = read_contract(example / "features")

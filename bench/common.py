@@ -19,7 +19,7 @@ import requests
 # A benchmark runs as ``python bench/NAME.py``: make the checkout importable for ``steps.support``.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from steps.support import FEATURES, ROOT, TRAINING_DATA
+from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA
 
 OUT = ROOT / "bench" / "out"
 DIABETES = ROOT / "examples" / "diabetes"

@@ -30,8 +30,7 @@ from urllib.parse import urlsplit
 import numpy as np
 from common import OUT, server, trained_model
 from modelgate.model.scorer import Scorer
-
-from steps.support import load_scorer
+from modelgate.steps.support import load_scorer
 
 PORT = 8793
 

@@ -18,8 +18,7 @@ import sys
 import numpy as np
 import requests
 from common import ROOT, contract_of, median_round, server, trained_model, wrk
-
-from steps.support import load_scorer
+from modelgate.steps.support import load_scorer
 
 PORT_BARE, PORT_APP = 8791, 8792
 

@@ -19,8 +19,7 @@ import sys
 import time
 
 from common import OUT, ROOT, make_input, trained_model
-
-from steps.support import load_scorer
+from modelgate.steps.support import load_scorer
 
 
 def main() -> None:

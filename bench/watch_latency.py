@@ -23,9 +23,8 @@ import time
 from pathlib import Path
 
 from common import OUT, ROOT, contract_of, trained_model
-
-from steps.azurite import running
-from steps.support import TRAINING_DATA, rows_like_training
+from modelgate.steps.azurite import running
+from modelgate.steps.support import TRAINING_DATA, rows_like_training
 
 
 class LocalFolders:

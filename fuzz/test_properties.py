@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from modelgate.contracts.facts import GoldenCase
 from modelgate.contracts.reader import read_contract
 from modelgate.model import artifact
+from modelgate.steps.support import ROOT
 
 from fuzz.strategies import columns_body, refused_json, refused_text, rows, text_of
-from steps.support import ROOT
 from tests.app.penguins import features_of
 from tests.app.support import error_items, own_answers, own_classes
 

@@ -12,9 +12,8 @@ import random
 import pytest
 from modelgate.contracts import sentences as say
 from modelgate.contracts.facts import AgreedLabel, GoldenCase
+from modelgate.steps.asking import ASK, Asked, query_of, row_of
 from pytest_bdd import parsers, then, when
-
-from steps.asking import ASK, Asked, query_of, row_of
 
 # The agreed rows are listed in the features' order; asked in this seeded shuffle, an answer list that comes back
 # sorted (or in any order but the one asked) is caught.

@@ -53,7 +53,7 @@ class Asked(StepParser):
         self.prefix = prefix
 
     def _match(self, name: str):
-        from steps.plugin import current_features
+        from modelgate.steps.plugin import current_features
 
         if not name.startswith(self.prefix):
             return None

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from steps.support import free_port
+from modelgate.steps.support import free_port
 
 # The emulator's well-known development account (public, documented; not a secret).
 DEV_ACCOUNT = "devstoreaccount1"

@@ -118,7 +118,7 @@ def _classes_scored(path, stated) -> list[tuple[dict, str, dict[str, float]]]:
 
 @then(parsers.re(r"each (?P<output>\w+) is the agreed (?P=output) for its (?P<what>\w+)"))
 def agreed_answers(batch, golden, stated, output):
-    from steps.least_squares import read_rows
+    from modelgate.steps.least_squares import read_rows
 
     if stated.output.is_class:
         scored = _classes_scored(batch["output"], stated)

@@ -102,7 +102,7 @@ def metrics(output, truth: list[str], probabilities: list[list[float]], answered
     answered = answered if answered is not None else [decide(output, p) for p in probabilities]
     index = {c: i for i, c in enumerate(classes)}
     present = [c for c in classes if c in truth]
-    found = {
+    found: dict = {
         "accuracy": sum(t == a for t, a in zip(truth, answered)) / n,
         "balanced accuracy": math.fsum(sum(t == a == c for t, a in zip(truth, answered)) / truth.count(c) for c in present)
         / len(present),

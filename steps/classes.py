@@ -20,10 +20,9 @@ from modelgate.contracts.facts import F1_OF, BaselineMargin, CalibrationLimit, M
 from modelgate.contracts.inputs import parse_values
 from modelgate.model import artifact
 from modelgate.model.scorer import columns_of
+from modelgate.steps import class_metrics
+from modelgate.steps.answers import answers_of
 from pytest_bdd import parsers, then
-
-from steps import class_metrics
-from steps.answers import answers_of
 
 # Two computations of the same metric in float64 agree far closer than this; a record off by one row is not.
 CLOSE = 1e-9

@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 from modelgate.model.manifest import read_manifest
-
-from steps.service import wait_until_healthy
-from steps.support import ROOT
+from modelgate.steps.service import wait_until_healthy
+from modelgate.steps.support import ROOT
 
 PORT = 8000
 TEST_TAG = "modelgate:test"
@@ -84,6 +83,12 @@ def service_image(request) -> str:
         return os.environ["MODELGATE_IMAGE"]
     model = request.config.getoption("--model")
     tag = TEST_TAG if model is None else f"{TEST_TAG}-{read_manifest(model).model_version}"
+    if not (ROOT / "docker" / "build.sh").is_file():  # an installed step library, outside a checkout of modelgate
+        pytest.fail(
+            "--service container needs MODELGATE_IMAGE=TAG (an image of the model built already) outside a checkout of "
+            "modelgate, which holds docker/build.sh",
+            pytrace=False,
+        )
     done = subprocess.run(
         ["bash", str(ROOT / "docker" / "build.sh"), tag, *([str(model)] if model is not None else [])],
         # The serving image only: the one these scenarios judge and the cluster runs.

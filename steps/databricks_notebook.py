@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from steps.support import FEATURES, ROOT, TRAINING_DATA
+from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA
 
 HEADER = "# Databricks notebook source"
 SEPARATOR = "\n# COMMAND ----------\n"

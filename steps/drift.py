@@ -15,10 +15,9 @@ from modelgate.contracts.inputs import Input
 from modelgate.model import artifact
 from modelgate.model.batch.engines import score
 from modelgate.model.batch.inputs_check import Policy
+from modelgate.steps.risk import classified, read_inputs
+from modelgate.steps.support import psi_by_definition
 from pytest_bdd import given, parsers, then, when
-
-from steps.risk import classified, read_inputs
-from steps.support import psi_by_definition
 
 
 @dataclass

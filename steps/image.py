@@ -8,11 +8,10 @@ import time
 import xml.etree.ElementTree as ET
 
 from modelgate.model.manifest import MANIFEST_FILE, read_manifest
+from modelgate.steps.asking import ANSWERS, Asked, query_of, row_of
+from modelgate.steps.container import container, copy_model_out, require_engine
+from modelgate.steps.service import Service
 from pytest_bdd import given, parsers, then, when
-
-from steps.asking import ANSWERS, Asked, query_of, row_of
-from steps.container import container, copy_model_out, require_engine
-from steps.service import Service
 
 JUNIT_IN_IMAGE = "/app/test-result/junit_result.xml"
 
@@ -138,7 +137,7 @@ def log_says_why(refused, part):
 @given("a model folder the Databricks training notebook published", target_fixture="published")
 def notebook_model(tmp_path, features_dir, training_data):
     """The training notebook run as the training job runs it (no Spark needed), publishing to a volume stand-in."""
-    from steps.databricks_notebook import publish_by_notebook
+    from modelgate.steps.databricks_notebook import publish_by_notebook
 
     folder = tmp_path / "volume" / "models" / "candidate"
     publish_by_notebook(folder, features=features_dir, training_data=training_data)
@@ -151,8 +150,8 @@ def image_of(published):
     import subprocess
     import sys
 
-    from steps.container import require_engine, serving
-    from steps.support import ROOT
+    from modelgate.steps.container import require_engine, serving
+    from modelgate.steps.support import ROOT
 
     require_engine()
     tag = f"modelgate:test-notebook-{read_manifest(published).model_version}"

@@ -10,8 +10,10 @@ and the numbers in each step's text.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,13 +21,44 @@ from modelgate.contracts.contract import Contract
 from modelgate.contracts.evidence import model_properties
 from modelgate.contracts.reader import read_contract
 from modelgate.model.manifest import MANIFEST_FILE, read_manifest
+from modelgate.steps.service import Service, in_process
+from modelgate.steps.support import FEATURES, bundled_model
 from pytest_bdd import given
 
+from modelgate.cli import PYSPARK_PANDAS_WARNING
 from modelgate.commands import PRODUCTION_ENV, PRODUCTION_FORMS
-from steps.service import Service, in_process
-from steps.support import BUNDLED_MODEL, bundled_model
+from modelgate.settings import DEFAULT_MODEL_DIR
 
-_features: list[Path] = []  # the features folder of this run, for the step parsers (steps.asking), set at configure
+# The step definitions, and the session fixtures for the built image and the external services of the spark and
+# storage tests (each started only when a test asks for it): registered with this plugin, which pytest loads through
+# the package's pytest11 entry point (``modelgate.steps``).
+pytest_plugins = [
+    "modelgate.steps.answers",
+    "modelgate.steps.quality",
+    "modelgate.steps.classes",
+    "modelgate.steps.risk",
+    "modelgate.steps.drift",
+    "modelgate.steps.batch",
+    "modelgate.steps.watch",
+    "modelgate.steps.spark",
+    "modelgate.steps.container",
+    "modelgate.steps.image",
+    "modelgate.steps.azurite",
+    "modelgate.steps.spark_session",
+]
+
+IN_PROCESS = ("in-process", "inprocess")
+# The tags that select the features' scenarios (and the tests of the same rooms), registered for --strict-markers.
+MARKERS = [
+    "api: the REST scoring contract and response shape",
+    "model: model quality (R² band, manifest)",
+    "risk: model risk (champion/challenger, plausibility, extrapolation, drift)",
+    "batch: batch CSV scoring under the pandera schemas",
+    "container: runs the built Docker image (needs a Docker engine)",
+    "spark: the Spark batch engine (needs Java)",
+    "storage: ADLS-style storage and the event-driven watcher (needs Azurite)",
+]
+_features: list[str] = []  # the features folder of this run, for the step parsers (steps.asking), set at configure
 
 
 def pytest_addoption(parser):
@@ -39,17 +72,28 @@ def pytest_addoption(parser):
     )
     parser.addoption(
         "--service",
-        choices=["in-process", "container"],
+        type=_service,
         default="in-process",
-        help="where the REST scenarios run without --base-url: in-process (default) or the built image (testcontainers)",
+        metavar="inprocess|container|URL",
+        help="where the REST scenarios run: in-process (default; also inprocess), the built image (container, "
+        "testcontainers) or a deployed service at URL (http://... or https://..., as --base-url URL)",
+    )
+    parser.addoption(
+        "--features",
+        # Not pytest-bdd's dest "features" (its --feature FILE, for --generate-missing): the two must never share one.
+        dest="modelgate_features",
+        default=None,
+        metavar="DIR",
+        help="the features that state the contract and are run (default: pytest-bdd's bdd_features_base_dir, "
+        "-o bdd_features_base_dir=DIR, from the root folder)",
     )
     parser.addoption(
         "--model",
         type=Path,
         default=None,
         metavar="DIR",
-        help=f"the model the features judge (default: the image's with --service container, else {BUNDLED_MODEL}, "
-        "trained from the bundled data if missing)",
+        help=f"the model the features judge (default: the image's with --service container, else {DEFAULT_MODEL_DIR}; in a "
+        "checkout of modelgate trained from the bundled data if missing)",
     )
     parser.addoption(
         "--production-model",
@@ -74,17 +118,59 @@ def pytest_addoption(parser):
     )
 
 
+def _service(value: str) -> str:
+    """``--service``: in-process, container or the URL of a deployed service."""
+    if value in (*IN_PROCESS, "container") or value.startswith(("http://", "https://")):
+        return value
+    raise argparse.ArgumentTypeError(f"{value!r} is none of inprocess, container or a URL (http://... or https://...)")
+
+
 def pytest_configure(config):
-    _features[:] = [features_folder(config)]
+    for marker in MARKERS:
+        config.addinivalue_line("markers", marker)
+    # The warning the modelgate command silences too (see modelgate/cli.py): noise from pandera importing PySpark.
+    config.addinivalue_line("filterwarnings", f"ignore:{PYSPARK_PANDAS_WARNING}:FutureWarning")
+    _features[:] = [_features_base_dir(config)]
+
+
+def pytest_pycollect_makemodule(module_path: Path, parent):
+    """The shipped ``test_features.py`` collected from an installation (``pytest --pyargs modelgate.steps``), outside
+    the root folder: named by its package path, so its tests' JUnit class is ``modelgate.steps.test_features`` (not
+    the empty name pytest gives a module outside the root folder)."""
+    if module_path.parent == Path(__file__).parent and not module_path.is_relative_to(parent.config.rootpath):
+        return pytest.Module.from_parent(parent, path=module_path, nodeid=f"modelgate/steps/{module_path.name}")
+    return None
+
+
+def _features_base_dir(config) -> str:
+    """The features of this run as pytest-bdd joins them: ``--features DIR`` from where pytest was started, else
+    ``bdd_features_base_dir`` from the root folder (the same string pytest-bdd builds, so the features' names in
+    the Cucumber JSON do not change)."""
+    given = config.getoption("modelgate_features")
+    if given:
+        return os.path.join(config.invocation_params.dir, given)
+    return os.path.join(config.rootpath, config.getini("bdd_features_base_dir"))
 
 
 def features_folder(config) -> Path:
-    """The features of this run: pytest-bdd's ``bdd_features_base_dir`` (``-o bdd_features_base_dir=DIR``)."""
-    return (Path(config.rootpath) / config.getini("bdd_features_base_dir")).resolve()
+    """The features of this run (``--features DIR`` or ``-o bdd_features_base_dir=DIR``)."""
+    return Path(_features_base_dir(config)).resolve()
 
 
 def current_features() -> Path:
+    return Path(_features[0]).resolve()
+
+
+def features_base_dir() -> str:
+    """The features folder for ``pytest_bdd.scenarios(features_base_dir=...)`` (``test_features.py``)."""
     return _features[0]
+
+
+def deployed_url(config) -> str | None:
+    """The deployed service the REST scenarios run against: ``--base-url URL`` or ``--service URL``; None for a service
+    started here."""
+    service = config.getoption("--service")
+    return config.getoption("--base-url") or (service if service.startswith(("http://", "https://")) else None)
 
 
 @pytest.fixture(scope="session")
@@ -110,10 +196,10 @@ def model_under_test(request, record_testsuite_property) -> Path:
     given_dir = request.config.getoption("--model")
     if given_dir is not None:
         directory = given_dir
-    elif request.config.getoption("--service") == "container" and not request.config.getoption("--base-url"):
+    elif request.config.getoption("--service") == "container" and not deployed_url(request.config):
         directory = request.getfixturevalue("image_model")
     else:
-        directory = bundled_model()
+        directory = bundled_model() if FEATURES.is_dir() else Path(DEFAULT_MODEL_DIR)  # outside a checkout: no training
     for name, value in model_properties(read_manifest(directory)).items():
         record_testsuite_property(name, value)
     return directory
@@ -147,8 +233,8 @@ def evaluation_data(request, features_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
-def base_url(request) -> str:
-    url = request.config.getoption("--base-url")
+def base_url(request) -> Iterator[str]:
+    url = deployed_url(request.config)
     if url:
         yield url
         return

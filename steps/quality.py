@@ -14,11 +14,10 @@ import numpy as np
 from modelgate.contracts import sentences as say
 from modelgate.contracts.facts import Band, TypicalError
 from modelgate.model import artifact
+from modelgate.steps import class_metrics
+from modelgate.steps.class_metrics import read_labelled
+from modelgate.steps.least_squares import Line, fit_line, read_rows, sha256
 from pytest_bdd import given, parsers, then, when
-
-from steps import class_metrics
-from steps.class_metrics import read_labelled
-from steps.least_squares import Line, fit_line, read_rows, sha256
 
 # Two computations of the same least-squares line in float64 agree far closer than this; √R² for R²
 # (0.9 for 0.81) or another fit is off by orders of magnitude more.

@@ -21,12 +21,12 @@ from modelgate.contracts.facts import AgreedLabel, ChampionMargin, ChampionMetri
 from modelgate.contracts.inputs import Input
 from modelgate.model import artifact
 from modelgate.model.batch.production import production_model
+from modelgate.steps import class_metrics
+from modelgate.steps.asking import query_of
+from modelgate.steps.least_squares import read_rows, sha256
 from pytest_bdd import given, parsers, then, when
 
 from modelgate.commands import PRODUCTION_ENV
-from steps import class_metrics
-from steps.asking import query_of
-from steps.least_squares import read_rows, sha256
 
 GRID = 210_001  # values checked across an input's accepted range (for heights: every 0.0005 inches)
 BASES = 60  # rows of the other inputs each input is swept over, for a model of several inputs

@@ -16,8 +16,7 @@ from urllib.parse import urlencode
 
 import requests
 import uvicorn
-
-from steps.support import free_port
+from modelgate.steps.support import free_port
 
 
 class Service:

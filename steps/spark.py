@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 
+from modelgate.steps.support import rows_like_training
 from pytest_bdd import given, parsers, then, when
 
 from modelgate.cli import main
-from steps.support import rows_like_training
 
 SITES = ["north", "south, east", "west"]  # one needs quotes in CSV: the quoting path must agree too
 

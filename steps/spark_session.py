@@ -9,8 +9,7 @@ import os
 import shutil
 
 import pytest
-
-from steps.azurite import require
+from modelgate.steps.azurite import require
 
 
 @pytest.fixture(scope="session")

@@ -53,6 +53,7 @@ def load_script(path: Path) -> ModuleType:
     """A script of the repository that is not part of the package (``data/generate.py``,
     ``pipelines/replace_tokens.py``, …), imported from its file so that the tests run its own code."""
     spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None, f"{path} is not a Python file"
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -7,6 +7,7 @@ import json
 import posixpath
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
@@ -18,7 +19,7 @@ class Place:
     """One folder (local path or abfs:// URL) with just enough file operations for the steps."""
 
     location: str
-    fs: object
+    fs: Any  # an fsspec file system
 
     def path(self, name: str) -> str:
         return posixpath.join(self.location.split("://", 1)[-1], name)
@@ -113,7 +114,7 @@ def look_once(places, model_under_test, capsys):
 
 @then(parsers.re(r'the outbox holds "(?P<name>[^"]+)" with the agreed (?P<output>\w+) for each (?P<what>\w+)'))
 def outbox_agreed(places, name, stated, tmp_path):
-    from steps.least_squares import read_rows
+    from modelgate.steps.least_squares import read_rows
 
     scored = tmp_path / "scored.csv"
     scored.write_bytes(places["outbox"].read(name))

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from steps.support import ROOT, load_script
+from modelgate.steps.support import ROOT, load_script
 
 GENERATED = {
     ROOT / "data": ("weight_data.csv", "sample_input.csv", "evaluation.csv"),

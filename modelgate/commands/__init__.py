@@ -11,7 +11,9 @@ from typing import Any
 from modelgate.settings import Settings
 
 # The commands in the order ``--help`` lists them; each is modelgate/commands/<name>.py.
-NAMES = ["init", "train", "package", "score", "watch", "serve", "selftest", "compare", "publish", "signoff", "gate", "report"]
+NAMES = [
+    "init", "train", "package", "score", "watch", "serve", "selftest", "check", "compare", "publish", "signoff", "gate", "report",
+]  # fmt: skip
 
 # The model in production: where compare, report and the risk scenario read it and publish writes it.
 PRODUCTION_ENV = "MODELGATE_PRODUCTION_MODEL"

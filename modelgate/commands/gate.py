@@ -21,7 +21,14 @@ def register(sub, settings: Settings) -> None:
         "tested as <testsuite> properties model_sha256 and model_version; with --model or --model-version a suite "
         "naming another model fails the gate. Exit 1 with a one-line reason otherwise.",
     )
-    gate.add_argument("reports_dir", type=Path, metavar="REPORTS_DIR", help="folder searched recursively for *.xml")
+    gate.add_argument(
+        "reports_dir",
+        type=Path,
+        nargs="?",
+        default=Path("reports/junit"),
+        metavar="REPORTS_DIR",
+        help="folder searched recursively for *.xml (default: %(default)s, where `modelgate check` writes)",
+    )
     gate.add_argument(
         "--require",
         nargs="+",

@@ -13,7 +13,7 @@ import csv
 import random
 from pathlib import Path
 
-from steps.support import train_into
+from modelgate.steps.support import train_into
 
 MODEL_FEATURE = """@model
 Feature: Penguin body mass model

@@ -14,9 +14,9 @@ from modelgate.app.client import ask
 from modelgate.app.fast import FastAnswer
 from modelgate.app.main import create_app
 from modelgate.contracts.errors import ModelgateError
+from modelgate.steps.support import Fallback
 
 from modelgate.settings import API_KEYS_VARIABLE, Settings
-from steps.support import Fallback
 from tests.app.support import error_items
 
 KEY, OTHER = "k3y-for-the-scoring-client-0001", "second-caller.key_0002+/=="
@@ -171,7 +171,7 @@ def test_a_key_is_compared_with_every_configured_key_in_constant_time(monkeypatc
 
 
 def test_the_rest_features_client_sends_the_key_a_service_requires(trained_model, tmp_path, monkeypatch):
-    from steps.service import Service, in_process
+    from modelgate.steps.service import Service, in_process
 
     (tmp_path / "keys").write_text(KEY + "\n")
     monkeypatch.setenv(API_KEYS_VARIABLE, str(tmp_path / "keys"))  # what the served app reads (Settings.from_env)

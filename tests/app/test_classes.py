@@ -20,9 +20,9 @@ from modelgate.app.main import create_app
 from modelgate.app.state import ModelState
 from modelgate.contracts.inputs import YES_NO
 from modelgate.contracts.reader import read_contract
+from modelgate.steps.support import ROOT, Fallback, train_into
 
 from modelgate.settings import Settings
-from steps.support import ROOT, Fallback, train_into
 from tests.app.support import drawn_rows, error_items, own_classes, query
 
 CLASSIFIERS = ["penguins_model", "cancer_model"]

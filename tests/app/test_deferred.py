@@ -14,8 +14,8 @@ from modelgate.app.client import ask, ask_async
 from modelgate.app.deferred import Deferred
 from modelgate.app.fast import FastAnswer
 from modelgate.app.state import ModelState
+from modelgate.steps.support import ROOT, Fallback
 
-from steps.support import ROOT, Fallback
 from tests.app.support import lifespan
 
 # A server's life in one process, without FastAPI ever imported: lifespan start-up, a scoring request and both probes

@@ -19,9 +19,9 @@ from modelgate.app.observe import Metrics, Observe
 from modelgate.app.state import ModelState
 from modelgate.contracts.contract import MAX_ROWS_PER_REQUEST
 from modelgate.contracts.reader import read_contract
+from modelgate.steps.support import FEATURES, TRAINING_DATA, Fallback
 
 from modelgate.settings import Settings
-from steps.support import FEATURES, TRAINING_DATA, Fallback
 from tests.app.penguins import BILLS
 from tests.app.support import error_items, query, samples
 

@@ -6,9 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 from modelgate.app.main import create_app
 from modelgate.contracts.reader import read_contract
+from modelgate.steps.support import FEATURES
 
 from modelgate.settings import Settings
-from steps.support import FEATURES
 from tests.app.support import error_items
 
 JSON = {"content-type": "application/json"}

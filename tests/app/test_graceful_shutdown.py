@@ -17,9 +17,9 @@ import time
 
 import numpy as np
 import pytest
+from modelgate.steps.service import wait_until_healthy
+from modelgate.steps.support import free_port
 
-from steps.service import wait_until_healthy
-from steps.support import free_port
 from tests.app.support import own_answers
 
 IN_FLIGHT = 8

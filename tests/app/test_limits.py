@@ -13,9 +13,9 @@ from modelgate.app.client import ask
 from modelgate.app.limits import BodyLimit
 from modelgate.app.main import create_app
 from modelgate.contracts.contract import MAX_ROWS_PER_REQUEST
+from modelgate.steps.support import Fallback
 
 from modelgate.settings import Settings
-from steps.support import Fallback
 from tests.app.support import JSON_HEADERS, error_items
 
 SMALL = Settings.from_env({"MODELGATE_MAX_BODY_BYTES": "2048"})

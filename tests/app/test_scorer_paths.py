@@ -13,10 +13,10 @@ import pytest
 from modelgate.model import artifact, served
 from modelgate.model.checks import check_rows
 from modelgate.model.scorer import Scorer, columns_of
+from modelgate.steps.support import TRAINING_DATA
 from sklearn.linear_model import LinearRegression
 from sklearn.tree import DecisionTreeRegressor
 
-from steps.support import TRAINING_DATA
 from tests.app.support import own_answers
 
 

@@ -11,9 +11,9 @@ import sys
 import numpy as np
 from fastapi.testclient import TestClient
 from modelgate.app.main import create_app
+from modelgate.steps.support import ROOT
 
 from modelgate.settings import Settings
-from steps.support import ROOT
 from tests.app.support import own_answers
 
 # The serving image's world: scikit-learn and numpy cannot be imported (a None in sys.modules refuses the import).

@@ -15,8 +15,8 @@ import pytest
 from modelgate.contracts.contract import CLASS_OUTPUT, Contract, Output, differences
 from modelgate.contracts.facts import AgreedLabel
 from modelgate.contracts.reader import ContractError, read_contract
+from modelgate.steps.support import ROOT
 
-from steps.support import ROOT
 from tests.contracts.folders import (
     agreed,
     agreed_label_outline,

@@ -13,8 +13,7 @@ from modelgate.contracts.contract import FORMAT, Contract, Output, differences
 from modelgate.contracts.facts import GoldenCase
 from modelgate.contracts.inputs import CATEGORY, NUMBER, WHOLE, YES_NO, Input, Range
 from modelgate.contracts.reader import read_contract
-
-from steps.support import FEATURES, ROOT
+from modelgate.steps.support import FEATURES, ROOT
 
 DIABETES = ROOT / "examples" / "diabetes" / "features"
 # Every kind of input, and none of the optional facts: what a contract with no quality or risk features holds.

@@ -25,10 +25,10 @@ from modelgate.contracts.facts import (
     exact,
 )
 from modelgate.model import artifact
+from modelgate.steps.support import FEATURES, TRAINING_DATA, train_into
 
 from modelgate.cli import main
 from modelgate.selftest import run_selftest
-from steps.support import FEATURES, TRAINING_DATA, train_into
 
 NAN, INF = math.nan, math.inf
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from gherkin.parser import Parser
 from modelgate.contracts.reader import ContractError, read_contract
+from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA
 
 from modelgate.cli import main
-from steps.support import FEATURES, ROOT, TRAINING_DATA
 from tests.contracts.folders import agreed, declaration, line_of, placed, write_features
 
 DIABETES = ROOT / "examples" / "diabetes" / "features"

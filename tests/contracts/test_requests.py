@@ -18,8 +18,7 @@ from modelgate.contracts.requests import (
     rows_from_json,
     rows_from_query,
 )
-
-from steps.support import FEATURES
+from modelgate.steps.support import FEATURES
 
 BUNDLED = read_contract(FEATURES)
 HEIGHT = BUNDLED.inputs[0]

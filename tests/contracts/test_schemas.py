@@ -15,8 +15,7 @@ from modelgate.contracts.inputs import CATEGORY, NUMBER, WHOLE, YES_NO, Input, R
 from modelgate.contracts.reader import read_contract
 from modelgate.contracts.schemas import FINITE, WHOLE_CHECK, batch_input, batch_output, rule_names, training
 from modelgate.contracts.validation import NOT_NULL, run_schema
-
-from steps.support import FEATURES, ROOT
+from modelgate.steps.support import FEATURES, ROOT
 
 DIABETES = ROOT / "examples" / "diabetes" / "features"
 INF = math.inf

@@ -20,8 +20,7 @@ from modelgate.contracts.validation import (
     parse_numbers,
     run_schema,
 )
-
-from steps.support import FEATURES
+from modelgate.steps.support import FEATURES
 
 
 def _three():

@@ -12,8 +12,8 @@ import subprocess
 import sys
 
 import pytest
-
-from steps.support import ROOT
+from modelgate.steps.layout import package_folders
+from modelgate.steps.support import ROOT
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_a_broken_wheelhouse(checkout, trained_model, tmp_path, damage):
     # A project to build a wheel from, so the failure is the wheelhouse's and nothing else's.
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, checkout / name)
-    for package in ("modelgate", "contracts", "model", "app"):
+    for package in {path.relative_to(ROOT).parts[0] for path in package_folders(ROOT).values()}:
         skip = shutil.ignore_patterns("__pycache__", "bundled")
         shutil.copytree(ROOT / package, checkout / package, ignore=skip, dirs_exist_ok=True)
     done = build(checkout, WHEELHOUSE=str(wheelhouse))

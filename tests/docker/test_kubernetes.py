@@ -9,8 +9,7 @@ from pathlib import PurePosixPath
 
 import pytest
 import yaml
-
-from steps.support import ROOT, load_script
+from modelgate.steps.support import ROOT, load_script
 
 MANIFEST = ROOT / "docker" / "kubernetes-deployment.yaml"
 VALUES = {

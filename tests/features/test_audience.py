@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from steps.support import FEATURES, ROOT
+from modelgate.steps.support import FEATURES, ROOT
 
 # Words a reviewer cannot judge. Status codes, formats and tools by name; the batch guard's check names;
 # the words of programmers for a missing value; the web's words for a request. Tag lines (``@api``) select

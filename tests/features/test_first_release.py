@@ -7,8 +7,9 @@ import os
 import subprocess
 import sys
 
+from modelgate.steps.support import ROOT
+
 from modelgate.cli import main
-from steps.support import ROOT
 
 
 def test_a_first_release_is_said_by_the_scenario_and_repeated_by_the_gate(trained_model, tmp_path, capsys):

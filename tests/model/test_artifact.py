@@ -19,13 +19,13 @@ from modelgate.model.artifact import loads_trusted, trusted
 from modelgate.model.manifest import CONTRACT_FILE, MANIFEST_FILE, MODEL_FILE, SERVING_FILE, ArtifactError
 from modelgate.model.scorer import to_frame
 from modelgate.model.train import estimator_for, fit, read_training
+from modelgate.steps.support import ROOT
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from modelgate.cli import main
-from steps.support import ROOT
 
 LOADERS = {"artifact.load": artifact.load, "served.load": served.load}
 SIGNED = {MODEL_FILE: ("model", "model file"), CONTRACT_FILE: ("contract", "contract"), SERVING_FILE: ("serving", "serving form")}

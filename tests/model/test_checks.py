@@ -12,8 +12,8 @@ from modelgate.contracts.inputs import NUMBER, YES_NO, Input, Range
 from modelgate.contracts.reader import read_contract
 from modelgate.model.checks import RANDOM_ROWS, check_rows
 from modelgate.model.manifest import read_manifest
+from modelgate.steps.support import FEATURES
 
-from steps.support import FEATURES
 from tests.model import penguins
 
 

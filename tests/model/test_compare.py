@@ -18,10 +18,10 @@ from modelgate.contracts.errors import ModelgateError
 from modelgate.model import artifact
 from modelgate.model.compare import NO_PRODUCTION_MODEL, NOT_WORSE, NOT_WORSE_METRIC, UNCHANGED, UNMOVED, compare, write_junit
 from modelgate.model.manifest import read_manifest
+from modelgate.steps import support
+from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA, train_into
 
 from modelgate.cli import main
-from steps import support
-from steps.support import FEATURES, ROOT, TRAINING_DATA, train_into
 
 EVALUATION = ROOT / "data" / "evaluation.csv"
 

@@ -19,6 +19,7 @@ from modelgate.model.forms.derive import NoForm
 from modelgate.model.manifest import SERVING_FILE, read_manifest
 from modelgate.model.package import package
 from modelgate.model.train import fit, read_training
+from modelgate.steps.support import FEATURES, TRAINING_DATA, train_into
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.impute import SimpleImputer
@@ -27,7 +28,6 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeRegressor
 
-from steps.support import FEATURES, TRAINING_DATA, train_into
 from tests.model import penguins
 
 

@@ -12,9 +12,9 @@ import pytest
 from modelgate.contracts.contract import CLASS_OUTPUT, Output
 from modelgate.model import artifact, metrics
 from modelgate.model.train import read_training
+from modelgate.steps.support import ROOT
 from sklearn.base import clone
 
-from steps.support import ROOT
 from tests.app.support import own_classes
 from tests.model.support import cv_folds
 

@@ -28,6 +28,7 @@ from modelgate.model.manifest import SERVING_FILE, ArtifactError, read_manifest
 from modelgate.model.metrics import CV_FOLDS, CV_SEED
 from modelgate.model.package import PackagingError, package
 from modelgate.model.train import fit, read_training
+from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA, load_script, train_into
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LinearRegression
@@ -35,7 +36,6 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
 from modelgate.cli import main
-from steps.support import FEATURES, ROOT, TRAINING_DATA, load_script, train_into
 from tests.contracts.folders import agreed, declaration, write_features
 from tests.model import penguins
 from tests.model.support import cv_folds

@@ -20,6 +20,7 @@ from modelgate.model.manifest import SERVING_FILE
 from modelgate.model.package import PackagingError, package
 from modelgate.model.scorer import columns_of
 from modelgate.model.train import fit, read_training
+from modelgate.steps.support import ROOT, load_script
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, RidgeClassifier
@@ -27,7 +28,6 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
-from steps.support import ROOT, load_script
 from tests.app.support import drawn_rows, own_classes
 
 PENGUINS, CANCER = ROOT / "examples" / "penguins", ROOT / "examples" / "cancer"

@@ -17,8 +17,8 @@ from modelgate.model import profile as profiles_module
 from modelgate.model.manifest import read_manifest
 from modelgate.model.profile import bins, counts, outside, profile, profiles, psi, psi_of_counts, shares
 from modelgate.model.train import read_training
+from modelgate.steps.support import TRAINING_DATA, psi_by_definition
 
-from steps.support import TRAINING_DATA, psi_by_definition
 from tests.model import penguins
 
 INF, NAN = math.inf, math.nan

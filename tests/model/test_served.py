@@ -14,8 +14,7 @@ import sys
 import pytest
 from modelgate.model import served
 from modelgate.model.manifest import MANIFEST_FILE, SERVING_FILE, ArtifactError
-
-from steps.support import FEATURES, ROOT, TRAINING_DATA, train_into
+from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA, train_into
 
 # Runs Python with every module of the batch extra missing, as in the serving image: None in sys.modules makes an
 # import fail and importlib.util.find_spec answer None, as for a package that is not installed.

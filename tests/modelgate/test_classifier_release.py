@@ -23,11 +23,11 @@ import pytest
 from modelgate.contracts.reader import read_contract
 from modelgate.model.package import package
 from modelgate.model.train import read_training
+from modelgate.steps.support import ROOT, load_script
 from sklearn.dummy import DummyClassifier
 from sklearn.metrics import accuracy_score
 
 from modelgate.cli import main
-from steps.support import ROOT, load_script
 
 EXAMPLE = ROOT / "examples" / "penguins"
 FEATURES = EXAMPLE / "features"

@@ -10,11 +10,11 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from modelgate.steps.support import FEATURES, ROOT, load_script
 
 from modelgate.cli import main
-from steps.support import FEATURES, ROOT, load_script
 
-COMMANDS = ["train", "package", "score", "serve", "selftest", "watch", "compare", "gate"]
+COMMANDS = ["train", "package", "score", "serve", "selftest", "check", "watch", "compare", "gate"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -107,8 +107,7 @@ def _fitted(tmp_path, estimator, columns: list[str]):
     """A model fitted outside modelgate on the bundled data, saved with skops (as a team saves its own)."""
     import pandas as pd
     import skops.io as sio
-
-    from steps.support import TRAINING_DATA
+    from modelgate.steps.support import TRAINING_DATA
 
     frame = pd.read_csv(TRAINING_DATA)
     estimator.fit(frame[columns], frame["weight"])
@@ -118,9 +117,8 @@ def _fitted(tmp_path, estimator, columns: list[str]):
 
 
 def test_package_brings_a_model_fitted_elsewhere(tmp_path, capsys):
+    from modelgate.steps.support import TRAINING_DATA
     from sklearn.linear_model import LinearRegression
-
-    from steps.support import TRAINING_DATA
 
     fitted = _fitted(tmp_path, LinearRegression(), ["height"])
     out = tmp_path / "m"
@@ -131,9 +129,8 @@ def test_package_brings_a_model_fitted_elsewhere(tmp_path, capsys):
 
 def test_package_refuses_a_model_that_does_not_take_the_contracts_inputs(tmp_path, capsys):
     import pandas as pd
+    from modelgate.steps.support import TRAINING_DATA
     from sklearn.linear_model import LinearRegression
-
-    from steps.support import TRAINING_DATA
 
     data = pd.read_csv(TRAINING_DATA).assign(age=40.0)
     data.to_csv(tmp_path / "train.csv", index=False)
@@ -164,11 +161,10 @@ def test_package_refuses_a_model_that_does_not_take_the_contracts_inputs(tmp_pat
 
 def test_package_refuses_a_type_off_the_trusted_list_naming_it(tmp_path, capsys):
     import numpy as np
+    from modelgate.steps.support import TRAINING_DATA
     from sklearn.linear_model import LinearRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer
-
-    from steps.support import TRAINING_DATA
 
     fitted = _fitted(tmp_path, make_pipeline(FunctionTransformer(np.log1p), LinearRegression()), ["height"])
     code = main(["package", str(fitted), "--data", str(TRAINING_DATA), "--features", str(FEATURES), "--out", str(tmp_path / "m")])

@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from modelgate.steps.support import FEATURES, TRAINING_DATA, train_into
 
 from modelgate.cli import main
-from steps.support import FEATURES, TRAINING_DATA, train_into
 
 FLAKY = Path(__file__).parent / "junit_corpus" / "surefire" / "TEST-com.example.FlakyClockTest.xml"
 RELEASE = "9f8e7d6c5b4a"
@@ -242,7 +242,7 @@ def test_features_given_before_any_model_are_one_line_of_usage(results, capsys):
 
 def shuffled_data(folder: Path) -> Path:
     """The bundled training data with its weights shuffled: a model that is not the bundled one."""
-    from steps.support import shuffled_model
+    from modelgate.steps.support import shuffled_model
 
     shuffled_model(folder)
     return folder / TRAINING_DATA.name

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
-
-from steps.support import ROOT, free_port, rows_like_training
+from modelgate.steps.support import ROOT, free_port, rows_like_training
 
 EXAMPLES = {
     "bundled": (ROOT / "features", ROOT / "data" / "weight_data.csv"),

@@ -10,10 +10,10 @@ import re
 import numpy as np
 import pytest
 from modelgate.contracts.reader import read_contract
+from modelgate.steps.support import ROOT, train_into
 
 from modelgate.cli import main
 from modelgate.report.scenarios import FAILED, NOT_RUN, PASSED, apply_results, load_results, parse_features
-from steps.support import ROOT, train_into
 
 FEATURE = """@api
 Feature: Scoring

@@ -21,11 +21,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from modelgate.steps.support import ROOT, TRAINING_DATA
 
 from modelgate.report import build
 from modelgate.report.inputs import Sources
 from modelgate.report.scenarios import parse_features
-from steps.support import ROOT, TRAINING_DATA
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = [

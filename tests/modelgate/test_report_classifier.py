@@ -21,11 +21,11 @@ import pandas as pd
 import pytest
 from modelgate.model import artifact
 from modelgate.model.scorer import columns_of
+from modelgate.steps.support import ROOT, load_script
 from sklearn.base import clone
 from sklearn.model_selection import KFold
 
 from modelgate.cli import main
-from steps.support import ROOT, load_script
 from tests.modelgate.test_report import FAILED_GATE, assert_plots_alike, headline, results
 
 EXAMPLE = ROOT / "examples" / "penguins"

@@ -12,9 +12,9 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from modelgate.steps.support import FEATURES, TRAINING_DATA, train_into
 
 from modelgate.cli import main
-from steps.support import FEATURES, TRAINING_DATA, train_into
 
 
 def _suite(path):

@@ -17,9 +17,9 @@ import pytest
 from modelgate.contracts.reader import read_contract
 from modelgate.model.package import package
 from modelgate.model.train import read_training
+from modelgate.steps.support import ROOT, load_script
 
 from modelgate.cli import main
-from steps.support import ROOT, load_script
 from tests.app.support import own_classes
 
 EXAMPLES = {

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 
 import pytest
 from modelgate.model.manifest import read_manifest
+from modelgate.steps.support import FEATURES
 
 from modelgate.cli import main
 from modelgate.signoff import SIGNOFF_FILE, fingerprint, read_signoffs, stakeholder_files, standing
-from steps.support import FEATURES
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tomllib
 
-from steps.support import ROOT, load_script
+from modelgate.steps.support import ROOT, load_script
 
 stage = load_script(ROOT / "bench" / "mutation_stage.py")
 

@@ -2,58 +2,28 @@
 package folder of the repository; installed into a fresh venv, its ``modelgate`` command trains, scores, gates
 and serves from a working directory outside the checkout (the defaults follow the working directory).
 
-The fresh venv gets the dependencies by a ``.pth`` line naming this interpreter's site-packages, and the wheel
-with ``--no-deps --no-index``: resolving scikit-learn, pandas and pyarrow into a new venv would take minutes and
-a package index, and prove nothing about our wheel. The venv's own site-packages comes first on ``sys.path``, and
-``.pth`` files in a folder added that way are not run (so the checkout's editable install stays out); the test
-checks that every ``modelgate`` package is imported from the venv.
+The venv (``conftest.py``) gets the dependencies from this interpreter's site-packages but not the checkout's editable
+install; the test checks that every ``modelgate`` package is imported from the venv.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import signal
-import site
 import subprocess
-import sys
-import sysconfig
 import zipfile
 from pathlib import Path
 
 import pytest
 import requests
 from modelgate.contracts.reader import read_contract
+from modelgate.steps.layout import package_folders
+from modelgate.steps.service import free_port, wait_until_healthy
+from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA
 
-from steps.layout import package_folders
-from steps.service import free_port, wait_until_healthy
-from steps.support import FEATURES, ROOT, TRAINING_DATA
-
-# Besides the package folders, what the build reads: the configuration and the README (the long description).
-BUILD_FILES = ("pyproject.toml", "README.md")
-
-
-def _run(command: list, cwd: Path, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
-    assert done.returncode == 0, f"{' '.join(map(str, command))} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
-    return done
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    """The wheel, built from a copy of the sources (a build in the checkout would leave build/ behind, whose
-    stale modules a later build would ship)."""
-    source = tmp_path_factory.mktemp("source")
-    for name in BUILD_FILES:
-        shutil.copy2(ROOT / name, source / name)
-    for folder in {path.relative_to(ROOT).parts[0] for path in package_folders(ROOT).values()}:
-        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    out = tmp_path_factory.mktemp("wheel")
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", out, source], cwd=out)
-    (built,) = out.glob("modelgate-*.whl")
-    return built
+from tests.packaging.venvs import run
 
 
 def test_the_wheel_installs_one_import_package_holding_every_package_folder(wheel):
@@ -72,36 +42,6 @@ def test_the_wheel_installs_one_import_package_holding_every_package_folder(whee
 
 
 @pytest.fixture(scope="module")
-def installed(wheel, tmp_path_factory) -> Path:
-    """A fresh venv with the wheel installed; returns its bin folder."""
-    venv = tmp_path_factory.mktemp("venv")
-    _run([sys.executable, "-m", "venv", "--without-pip", venv], cwd=venv)
-    python = venv / "bin" / "python"
-    purelib = Path(_run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=venv).stdout.strip())
-    ours = dict.fromkeys([*site.getsitepackages(), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
-    (purelib / "dependencies.pth").write_text("".join(f"{path}\n" for path in ours))
-    # --ignore-installed: the dependencies' site-packages may hold an editable modelgate (tox's envs do), which pip
-    # would otherwise take as "already installed"; nothing there is uninstalled, the wheel goes into the venv.
-    _run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            python,
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-index",
-            "--ignore-installed",
-            wheel,
-        ],
-        cwd=venv,
-    )
-    return venv / "bin"
-
-
-@pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
     """A working directory outside the checkout, holding only what a project of the user's holds at the default
     places: the training data and the features (the contract the model is trained under)."""
@@ -112,15 +52,9 @@ def workdir(tmp_path_factory) -> Path:
     return work
 
 
-@pytest.fixture(scope="module")
-def env() -> dict:
-    """The environment without anything that points into the checkout or overrides a default."""
-    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("MODELGATE_")}
-
-
 def test_every_package_is_imported_from_the_venv(installed, workdir, env):
     packages = sorted(package_folders(ROOT))
-    shown = _run(
+    shown = run(
         [installed / "python", "-c", f"import importlib; [print(importlib.import_module(p).__file__) for p in {packages}]"],
         workdir,
         env,
@@ -133,17 +67,17 @@ def test_the_installed_command_trains_scores_gates_and_serves_from_any_directory
     modelgate = str(installed / "modelgate")
     cases = read_contract(FEATURES).golden
 
-    _run([modelgate, "train"], workdir, env)
+    run([modelgate, "train"], workdir, env)
     manifest = json.loads((workdir / "model" / "bundled" / "manifest.json").read_text())
 
     with open(workdir / "heights.csv", "w", newline="") as out:
         csv.writer(out).writerows([["height"], *[list(case.values) for case in cases]])
-    _run([modelgate, "score", "heights.csv", "weights.csv", "--junit", "reports/junit/batch.xml"], workdir, env)
+    run([modelgate, "score", "heights.csv", "weights.csv", "--junit", "reports/junit/batch.xml"], workdir, env)
     with open(workdir / "weights.csv", newline="") as scored:
         weights = [float(row["weight"]) for row in csv.DictReader(scored)]
     assert [case.met_by(weight) for case, weight in zip(cases, weights, strict=True)] == [True] * len(cases), weights
 
-    gate = _run(
+    gate = run(
         [modelgate, "gate", "reports/junit", "--require", "batch", "--model", "model/bundled", "--model-suites", "batch"],
         workdir,
         env,

@@ -7,8 +7,7 @@ import importlib.util
 import sys
 
 import yaml
-
-from steps.support import ROOT
+from modelgate.steps.support import ROOT
 
 PIPELINES = ROOT / "pipelines"
 BUNDLE = PIPELINES / "databricks" / "databricks.yml"

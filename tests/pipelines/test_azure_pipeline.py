@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from modelgate.steps.support import ROOT, load_script
 
-from steps.support import ROOT, load_script
 from tests.pipelines import azure_templates
 
 PIPELINES = ROOT / "pipelines"

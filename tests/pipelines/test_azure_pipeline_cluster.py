@@ -12,9 +12,9 @@ import re
 
 import pytest
 import yaml
+from modelgate.steps.support import ROOT
 
 from modelgate.databricks import CONTRACT_SUITE
-from steps.support import ROOT
 from tests.pipelines.test_azure_pipeline import jobs, load, steps
 
 SCRIPT = ROOT / "pipelines" / "contract-databricks.sh"

@@ -9,8 +9,8 @@ import copy
 import re
 
 import pytest
+from modelgate.steps.support import ROOT
 
-from steps.support import ROOT
 from tests.pipelines.test_azure_pipeline import jobs, load, steps
 
 # Steps that test, build, gate or report on the model: each needs the model artifact in model/bundled first.

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from modelgate.steps.support import ROOT
 
-from steps.support import ROOT
 from tests.pipelines import azure_templates
 from tests.pipelines.test_azure_pipeline import PIPELINES, jobs, publish_problems, steps
 

@@ -11,8 +11,8 @@ import copy
 import re
 
 import pytest
+from modelgate.steps.support import ROOT
 
-from steps.support import ROOT
 from tests.pipelines.test_azure_pipeline import jobs, load, steps
 
 # The pipeline runs one suite the local chain has no environment for: `modelgate selftest` inside the image

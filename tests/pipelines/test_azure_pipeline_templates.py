@@ -10,8 +10,8 @@ import textwrap
 
 import pytest
 import yaml
+from modelgate.steps.support import ROOT
 
-from steps.support import ROOT
 from tests.pipelines import azure_templates
 from tests.pipelines.test_azure_pipeline import PIPELINES, jobs, load, publish_problems, steps
 

@@ -13,8 +13,8 @@ import subprocess
 
 import pytest
 import yaml
+from modelgate.steps.support import ROOT
 
-from steps.support import ROOT
 from tests.pipelines.test_azure_pipeline import PIPELINES, load
 
 # Task inputs that name a service connection (the tasks this pipeline uses and their aliases).

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from steps.support import ROOT
+from modelgate.steps.support import ROOT
 
 BUNDLE = ROOT / "pipelines" / "databricks"
 

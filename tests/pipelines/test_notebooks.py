@@ -18,13 +18,20 @@ import pytest
 from modelgate.contracts.reader import read_contract
 from modelgate.model import artifact, served
 from modelgate.model.manifest import read_manifest
+from modelgate.steps.databricks_notebook import (
+    NOTEBOOKS,
+    WidgetNotDefined,
+    code_cells,
+    markdown_cells,
+    publish_by_notebook,
+    run_notebook,
+)
+from modelgate.steps.least_squares import fit_line, read_rows
+from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA, rows_like_training, train_into
 
 from modelgate.cli import main as modelgate
 from modelgate.databricks import CONTRACT_SUITE, NotebookFailed
 from modelgate.selftest import run_selftest
-from steps.databricks_notebook import NOTEBOOKS, WidgetNotDefined, code_cells, markdown_cells, publish_by_notebook, run_notebook
-from steps.least_squares import fit_line, read_rows
-from steps.support import FEATURES, ROOT, TRAINING_DATA, rows_like_training, train_into
 
 pytestmark = pytest.mark.spark
 

@@ -10,9 +10,9 @@ import re
 import pytest
 import yaml
 from modelgate.model.batch.watch import output_name
+from modelgate.steps.support import ROOT, load_script
 
 from modelgate.databricks import output_for
-from steps.support import ROOT, load_script
 from tests.pipelines.adf_sample import rendered
 
 ADF = ROOT / "pipelines" / "adf"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from modelgate.steps.support import train_into
 
-from steps.support import train_into
 from tests.model.batch import flats
 
 

@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 from modelgate.contracts.reader import read_contract
 from modelgate.model.batch.stream import score_file
+from modelgate.steps.support import FEATURES, TRAINING_DATA, load_scorer, rows_like_training, temporaries
 
 from modelgate.cli import main
 from modelgate.files import TEMP_MARK
-from steps.support import FEATURES, TRAINING_DATA, load_scorer, rows_like_training, temporaries
 
 ROWS = 1_500_000  # about 10 MB in, 20 MB out: several blocks, long enough to be killed mid-write
 KILLS = 5

@@ -18,9 +18,9 @@ import pandas as pd
 import pytest
 from modelgate.contracts.reader import read_contract
 from modelgate.model import artifact
+from modelgate.steps.support import FEATURES
 
 from modelgate.cli import main
-from steps.support import FEATURES
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from modelgate.model import artifact
 from modelgate.model.batch import BLOCK_SIZE
 from modelgate.model.batch.engines import score
 from modelgate.model.batch.inputs_check import Policy
+from modelgate.steps.support import FEATURES, TRAINING_DATA, psi_by_definition, rows_like_training, temporaries
 
-from steps.support import FEATURES, TRAINING_DATA, psi_by_definition, rows_like_training, temporaries
 from tests.model.batch.support import LINES_LISTED, run
 
 WHITESPACE_ROWS = 300_000  # padded cells, read as text, only in the first blocks: the later ones take the fast path

@@ -18,8 +18,8 @@ from modelgate.model.batch import run_report
 from modelgate.model.batch.engines import score
 from modelgate.model.batch.inputs_check import ANSWER_DRIFT_CHECK, FoldedCheck, Policy
 from modelgate.model.batch.stream import score_file
+from modelgate.steps.support import ROOT, psi_by_definition, temporaries
 
-from steps.support import ROOT, psi_by_definition, temporaries
 from tests.model.batch.support import run
 
 PENGUINS = ROOT / "examples" / "penguins" / "data"

@@ -11,8 +11,8 @@ import math
 import random
 
 import pytest
+from modelgate.steps.support import psi_by_definition
 
-from steps.support import psi_by_definition
 from tests.model.batch import flats
 from tests.model.batch.support import LINES_LISTED, run
 

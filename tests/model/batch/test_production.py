@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from modelgate.contracts.errors import ModelgateError
 from modelgate.model.batch.production import production_model, publish
+from modelgate.steps.support import bundled_model
 
 from modelgate.cli import main
-from steps.support import bundled_model
 
 
 def _version_of(model: Path) -> str:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from modelgate.steps import support
+from modelgate.steps.support import ROOT, bundled_model
 
 from modelgate.cli import main
-from steps import support
-from steps.support import ROOT, bundled_model
 
 ALIAS = "models:/weight@champion"
 

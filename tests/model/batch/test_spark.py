@@ -13,9 +13,9 @@ from modelgate.model.batch.engines import score
 from modelgate.model.batch.inputs_check import Policy
 from modelgate.model.batch.spark import score_file_spark
 from modelgate.model.batch.stream import score_file
+from modelgate.steps.support import TRAINING_DATA, rows_like_training
 
 from modelgate.cli import main
-from steps.support import TRAINING_DATA, rows_like_training
 from tests.model.batch import flats
 
 CASES = {

@@ -15,8 +15,8 @@ import pytest
 from modelgate.contracts.errors import ModelgateError
 from modelgate.model import artifact
 from modelgate.model.batch.stream import score_file
+from modelgate.steps.support import ROOT
 
-from steps.support import ROOT
 from tests.app.support import own_classes
 from tests.model.batch import flats
 

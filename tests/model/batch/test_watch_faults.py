@@ -25,9 +25,9 @@ import pandas as pd
 from modelgate.model import artifact
 from modelgate.model.artifact import Artifact
 from modelgate.model.batch.watch import LEDGER_FOLDER, output_name
+from modelgate.steps.support import temporaries
 
 from modelgate.files import TEMP_MARK, sha256_file
-from steps.support import temporaries
 
 SEED = 1815
 KILLS = 4
