@@ -140,7 +140,7 @@ def _features(inputs: Inputs) -> None:
     found = [p for p in src.cucumber if p.is_file()]
     if not found:
         names = ", ".join(str(p) for p in src.cucumber) or "reports/cucumber*.json"
-        inputs.missing.append(f"BDD results: no cucumber JSON ({names}); run: tox -e bdd. Scenarios show as not run")
+        inputs.missing.append(f"BDD results: no cucumber JSON ({names}); run: modelgate check (tox -e bdd here). Scenarios show as not run")
         return
     results, problems = load_results(found)
     inputs.missing += problems
@@ -221,7 +221,7 @@ def _tests(inputs: Inputs) -> None:
     else:
         inputs.tests = evaluate(src.junit, exclude=(src.gate,))
     if not src.gate.is_file():
-        inputs.missing.append(f"gate verdict: {src.gate} not found; run: tox -e gate")
+        inputs.missing.append(f"gate verdict: {src.gate} not found; run: modelgate gate --junit {src.gate} (tox -e gate here)")
         return
     verdict = read_suite(src.gate, src.gate.parent)
     if verdict.problem:
