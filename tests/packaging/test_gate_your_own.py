@@ -2,8 +2,9 @@
 checkout holding a CSV (scikit-learn's wine analyses, a data set this repository does not contain) and the team's
 fitting script, ``modelgate init`` drafts the features; packaging and the gate refuse them while any value is still to
 be agreed; once a reviewer has agreed them (the agreed answers computed here from the fitted model, outside the code
-under test), the model is packaged, its features pass (``modelgate check``), the gate passes, the report is
-rendered and the service answers what the fitted model's own ``predict_proba`` gives."""
+under test), the model is packaged, its features pass (``modelgate check``), the gate requiring a sign-off fails
+until the reviewer signs (``modelgate signoff``), then passes, the report is rendered and the service answers what
+the fitted model's own ``predict_proba`` gives."""
 
 from __future__ import annotations
 
@@ -78,9 +79,15 @@ def test_a_team_gates_and_serves_its_own_model_from_its_data_with_the_installed_
     assert packaged.returncode == 0, packaged.stderr
     checked = _modelgate(installed, repo, env, "check", "--model", "model", "--features", "features")
     assert checked.returncode == 0, checked.stdout[-4000:] + checked.stderr[-2000:]
-    gate = _modelgate(installed, repo, env, "gate", "--model", "model", "--features", "features", "--model-suites", "bdd",
-                      "--junit", "reports/gate.xml")  # fmt: skip
-    assert gate.returncode == 0 and "gate: PASSED" in gate.stdout, gate.stdout + gate.stderr
+    gate = ["gate", "--model", "model", "--features", "features", "--model-suites", "bdd", "--junit", "reports/gate.xml",
+            "--require-signoff"]  # fmt: skip
+    unsigned = _modelgate(installed, repo, env, *gate)
+    assert unsigned.returncode == 1 and "no sign-off of the features in features" in unsigned.stderr, unsigned.stdout
+    signed = _modelgate(installed, repo, env, "signoff", "--by", "A. Reviewer", "--role", "model owner", "--model", "model",
+                        "--features", "features")  # fmt: skip
+    assert signed.returncode == 0 and (repo / "features" / "signoffs.jsonl").exists(), signed.stderr
+    passed = _modelgate(installed, repo, env, *gate)
+    assert passed.returncode == 0 and "gate: PASSED" in passed.stdout, passed.stdout + passed.stderr
     report = _modelgate(installed, repo, env, "report", "--model", "model", "--features", "features")
     assert report.returncode == 0 and (repo / "reports" / "report.html").stat().st_size > 10_000, report.stderr
 
