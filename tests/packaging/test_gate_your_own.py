@@ -8,6 +8,8 @@ the fitted model's own ``predict_proba`` gives."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
 import subprocess
 from pathlib import Path
@@ -18,6 +20,8 @@ import pytest
 import requests
 import skops.io as sio
 from modelgate.contracts.unagreed import UNAGREED
+from modelgate.model.manifest import read_manifest
+from modelgate.steps.container import require_engine
 from modelgate.steps.service import free_port, wait_until_healthy
 from modelgate.steps.support import ROOT
 
@@ -106,3 +110,28 @@ def test_a_team_gates_and_serves_its_own_model_from_its_data_with_the_installed_
     expected = {str(c): round(float(p), 4) for c, p in zip(fitted.classes_, own)}
     (probabilities,) = answer.json()["probabilities"]
     assert probabilities == expected and answer.json()["response"] == [max(expected, key=expected.get)], answer.text
+
+
+def test_the_team_model_passes_its_features_against_its_own_image(installed, env, repo, tmp_path):
+    """The same repository's model built into the serving image (``docker/build.sh TAG MODEL_DIR``: the model folder
+    alone, its contract inside it; a team's pipeline runs it from modelgate's repository, pipelines/templates), and its
+    features run against that container with the installed plugin (``modelgate check --service container``)."""
+    require_engine()
+    team = tmp_path / "winery"
+    shutil.copytree(repo, team, ignore=shutil.ignore_patterns("features", "model", "reports", "wine.skops"))
+    assert _modelgate(installed, team, env, "init", "--data", "data/train.csv", "--target", "cultivar").returncode == 0
+    run([installed / "python", "fit.py", "wine.skops"], team, env)
+    fitted = sio.load(team / "wine.skops", trusted=sio.get_untrusted_types(file=team / "wine.skops"))
+    _agree(team / "features", fitted, "cultivar", classifier=True)
+    package = ["package", "wine.skops", "--data", "data/train.csv", "--features", "features", "--out", "model"]
+    assert _modelgate(installed, team, env, *package).returncode == 0
+    tag = f"modelgate-team:{read_manifest(team / 'model').model_version}"
+    build = {**os.environ, "TARGETS": "serve"}
+    built = subprocess.run(["bash", ROOT / "docker" / "build.sh", tag, team / "model"], cwd=ROOT, env=build,
+                           capture_output=True, text=True, timeout=1800, check=False)  # fmt: skip
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    container_env = {**env, "MODELGATE_IMAGE": tag}
+    checked = _modelgate(installed, team, container_env, "check", "--model", "model", "--features", "features",
+                         "--service", "container")  # fmt: skip
+    assert checked.returncode == 0, checked.stdout[-4000:] + checked.stderr[-2000:]
+    assert "passed" in checked.stdout and "failed" not in checked.stdout, checked.stdout[-2000:]
