@@ -8,12 +8,13 @@ a classifier). A table's columns are exactly the inputs and the answer (a classi
 
 from __future__ import annotations
 
+import math
 import re
 
 from modelgate.contracts import sentences as say
 from modelgate.contracts.contract import Output
 from modelgate.contracts.facts import AgreedLabel, GoldenCase
-from modelgate.contracts.inputs import Input
+from modelgate.contracts.inputs import NUMBER_TEXT, Input
 
 Table = list[list[tuple[str, int]]]  # rows of (cell, line)
 
@@ -56,6 +57,14 @@ def agreed_value(spec: Input, cell: str) -> object:
     return value
 
 
+def agreed_number(what: str, cell: str) -> float:
+    """An agreed number as a reviewer writes it: a plain finite decimal number (not a word, not ``nan``)."""
+    text = cell.strip()
+    if not re.fullmatch(NUMBER_TEXT, text) or not math.isfinite(float(text)):
+        raise ValueError(f"the agreed {what} {text!r} is not a number")
+    return float(text)
+
+
 def _of(match: re.Match, step, output: Output, problems: list[str]) -> bool:
     if match["output"] != output.name:
         problems.append(f"{step.where}: the agreed answers are of {match['output']!r}, but the model answers {output.name!r}")
@@ -79,7 +88,7 @@ def numbers(stated: dict, inputs: list[Input], output: Output, problems: list[st
         for file, line, cells in _rows(tables, step, inputs, needed, [], problems):
             try:
                 values = tuple(agreed_value(i, cells[i.name]) for i in inputs)
-                cases.append(GoldenCase(values, float(cells[output.name]), float(match["tolerance"]), line))
+                cases.append(GoldenCase(values, agreed_number(output.name, cells[output.name]), float(match["tolerance"]), line))
             except ValueError as exc:
                 problems.append(f"{file}, line {line}: {exc}")
     return cases
@@ -119,7 +128,7 @@ def labels(stated: dict, inputs: list[Input], output: Output, problems: list[str
 def _probability(cell: str) -> float | None:
     if not cell.strip():
         return None
-    value = float(cell)
+    value = agreed_number("probability", cell)
     if not 0 <= value <= 1:
         raise ValueError(f"the agreed probability {cell.strip()} is not between 0 and 1")
     return value

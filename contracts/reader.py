@@ -36,14 +36,22 @@ from modelgate.contracts.facts import (
 )
 from modelgate.contracts.inputs import CATEGORY, KINDS, YES_NO, Input, parse_range, parse_values, parse_yes_no
 
+# A float holds about 15 significant decimal digits: more decimals than that round nothing.
+MAX_DECIMALS = 15
+# The shape of the output's sentence: a step of that shape that is neither form is named as a problem, not passed over.
+_LIKE_OUTPUT = re.compile(r"(?:it|the model) answers .*\brounded to\b")
+_LIKE_AGREED = re.compile(r"(?:the answer is <|each answer is the agreed )")
+
 
 class ContractError(ModelgateError):
     """The features do not state a usable contract; ``problems`` has one line each, naming file and line."""
 
     def __init__(self, folder: Path, problems: list[str]):
         self.problems = problems
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        super().__init__(f"the contract in {folder} has {count}:\n" + "\n".join(f"  {p}" for p in problems))
+        if len(problems) == 1:  # the one line, which names the file and line itself
+            super().__init__(problems[0])
+            return
+        super().__init__(f"the contract in {folder} has {len(problems)} problems:\n" + "\n".join(f"  {p}" for p in problems))
 
 
 @dataclass
@@ -60,6 +68,7 @@ class Found:
     steps: list[Step] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    unreadable: bool = False  # a file could not be read: what it would have stated is not reported missing as well
 
 
 def read_steps(folder: Path) -> Found:
@@ -73,14 +82,17 @@ def read_steps(folder: Path) -> Found:
         data = path.read_bytes()
         found.sources[name] = hashlib.sha256(data).hexdigest()
         try:
-            text = data.decode("utf-8")
+            text = data.decode("utf-8-sig")  # an editor's byte-order mark is no part of the text
         except UnicodeDecodeError as exc:
-            found.problems.append(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+            line = data[: exc.start].count(b"\n") + 1
+            found.problems.append(f"{path}, line {line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+            found.unreadable = True
             continue
         try:
             document = Parser().parse(text)
         except CompositeParserException as exc:
-            found.problems += [f"{path}: not a readable feature: {error.args[0]}" for error in exc.errors]
+            found.problems += [_parse_problem(path, error) for error in exc.errors]
+            found.unreadable = True
             continue
         feature = document.get("feature") or {}
         for child in feature.get("children", []):
@@ -92,6 +104,15 @@ def read_steps(folder: Path) -> Found:
                     where = f"{path}, line {step['location']['line']}"
                     found.steps.append(Step(step["text"], where, table, scenario, feature.get("name", "")))
     return found
+
+
+def _parse_problem(path: Path, error: Exception) -> str:
+    """A Gherkin parser's error as the one line every problem is: the file and line, then what is wrong."""
+    message, location = str(error.args[0]), getattr(error, "location", None) or {}
+    if location.get("line"):
+        message = re.sub(r"^\(\d+:\d+\): ", "", message)
+        return f"{path}, line {location['line']}: not a readable feature: {message}"
+    return f"{path}: not a readable feature: {message}"
 
 
 def read_contract(folder: str | Path) -> Contract:
@@ -114,7 +135,7 @@ def read_contract(folder: str | Path) -> Contract:
         items = stated.get(key, [])
         if len(items) > 1:
             problems.append(f"{items[1][1].where}: {what} is stated again (first at {items[0][1].where})")
-        if not items and required:
+        if not items and required and not found.unreadable:
             problems.append(f"{folder}: no step states {what}")
         return items[0] if items else None
 
@@ -122,14 +143,16 @@ def read_contract(folder: str | Path) -> Contract:
     # An input row that could not be read is still declared: what depends on the inputs (the agreed answers, the
     # directions) is judged only once every row is read, so its problem is not reported again as theirs.
     before = len(problems)
-    inputs = _inputs(declared, stated.get("ACCEPTS", []), problems) if declared else []
+    inputs = _inputs(declared, stated.get("ACCEPTS", []), problems, found.unreadable) if declared else []
     complete = len(problems) == before
-    output, where = _output(stated, one, folder, problems)
+    output, where = _output(stated, one, folder, found, problems)
+    if output is not None and output.decimals > MAX_DECIMALS:
+        problems.append(f"{where}: {output.decimals} decimals is more than a number holds; state at most {MAX_DECIMALS}")
     if not inputs or output is None:
         raise ContractError(folder, problems or [f"{folder}: no inputs declared"])
     if output.name in {i.name for i in inputs}:
         problems.append(f"{where}: the output {output.name!r} is also an input")
-    golden = _golden(stated, inputs, output, folder, problems) if complete else []
+    golden = _golden(stated, inputs, output, folder, problems, found) if complete else []
     contract = Contract(
         inputs=tuple(inputs),
         output=output,
@@ -169,15 +192,24 @@ def require_card(contract: Contract, folder: str | Path) -> Contract:
     return contract
 
 
-def _output(stated: dict, one, folder: Path, problems: list[str]) -> tuple[Output | None, str]:
+def _output(stated: dict, one, folder: Path, read: Found, problems: list[str]) -> tuple[Output | None, str]:
     """The output a step states (a number, or a classifier's classes) and where; None (with the problem) if none."""
     found = one("OUTPUT", "the output") or one("OUTPUT_CLASSES", "the output")
     if found is None:
-        problems.append(
-            f"{folder}: no step states the output ('And it answers the <output> in <unit>, rounded to <n> decimals', "
-            "or for a classifier 'And it answers the <output>, one of <classes>, with the probability of each rounded to "
-            "<n> decimals')"
-        )
+        # A step that begins as the output's sentence but is not one: name it, not the folder.
+        near = next((s for s in read.steps if _LIKE_OUTPUT.match(s.text)), None)
+        if near is not None:
+            problems.append(
+                f"{near.where}: {near.text!r} does not state the output: write 'it answers the <output> in <unit>, rounded "
+                "to <n> decimals' (n a whole number), or a classifier's 'it answers the <output>, one of <classes>, with "
+                "the probability of each rounded to <n> decimals'"
+            )
+        elif not read.unreadable:
+            problems.append(
+                f"{folder}: no step states the output ('And it answers the <output> in <unit>, rounded to <n> decimals', "
+                "or for a classifier 'And it answers the <output>, one of <classes>, with the probability of each rounded "
+                "to <n> decimals')"
+            )
         return None, ""
     if stated.get("OUTPUT") and stated.get("OUTPUT_CLASSES"):
         first, again = stated["OUTPUT"][0][1].where, stated["OUTPUT_CLASSES"][0][1].where
@@ -188,9 +220,13 @@ def _output(stated: dict, one, folder: Path, problems: list[str]) -> tuple[Outpu
     return Output(match["name"], (match["unit"] or "").strip(), int(match["decimals"])), step.where
 
 
-def _golden(stated: dict, inputs: list[Input], output: Output, folder: Path, problems: list[str]) -> list:
-    """The agreed answers: numbers with their tolerance, or a classifier's agreed classes."""
+def _golden(stated: dict, inputs: list[Input], output: Output, folder: Path, problems: list[str], read: Found) -> list:
+    """The agreed answers: numbers with their tolerance, or a classifier's agreed classes. None found is a problem of
+    its own only when none was refused (and no file went unread)."""
     golden: list[GoldenCase] | list[AgreedLabel]
+    before = len(problems)
+    keys = ("GOLDEN_OUTLINE", "GOLDEN_TABLE", "GOLDEN_LABEL_OUTLINE", "GOLDEN_LABEL_TABLE")
+    matched = {step.text for key in keys for _, step in stated.get(key, [])}
     if output.is_class:
         golden = agreed.labels(stated, inputs, output, problems)
         outline = f"'the answer is <{output.name}>'"
@@ -199,7 +235,10 @@ def _golden(stated: dict, inputs: list[Input], output: Output, folder: Path, pro
         golden = agreed.numbers(stated, inputs, output, problems)
         outline = f"'the answer is <{output.name}> …, give or take N'"
         table = f"'each answer is the agreed {output.name}, give or take N'"
-    if not golden:
+    near = next((s for s in read.steps if _LIKE_AGREED.match(s.text) and s.text not in matched), None)
+    if not golden and len(problems) == before and near is not None:
+        problems.append(f"{near.where}: {near.text!r} does not state the agreed answers: write {outline}")
+    elif not golden and len(problems) == before and not read.unreadable:
         problems.append(
             f"{folder}: no agreed answers (a Scenario Outline whose Then step is {outline},"
             f" or a table of rows on a When step followed by {table})"
@@ -207,7 +246,7 @@ def _golden(stated: dict, inputs: list[Input], output: Output, folder: Path, pro
     return golden
 
 
-def _inputs(declared, accepts: list, problems: list[str]) -> list[Input]:
+def _inputs(declared, accepts: list, problems: list[str], unreadable: bool = False) -> list[Input]:
     _, step = declared
     if not step.table or len(step.table) < 2:
         problems.append(f"{step.where}: the inputs need a table: a header ({' | '.join(say.INPUT_COLUMNS)}) and a row per input")
@@ -227,7 +266,7 @@ def _inputs(declared, accepts: list, problems: list[str]) -> list[Input]:
         cells = {h: cell.strip() for h, (cell, _) in zip(header, row)}
         named.append(cells.get("input", ""))
         line = f"{step.where.rsplit(', line', 1)[0]}, line {row[0][1]}"
-        made = _input(cells, line, sentences, problems)
+        made = _input(cells, line, sentences, problems, unreadable)
         if made is None:
             continue
         if made.name in {i.name for i in inputs}:
@@ -244,7 +283,7 @@ def _accepted_sentences(accepts: list) -> dict[str, tuple[re.Match, str]]:
     return {match["what"]: (match, step.where) for match, step in accepts}
 
 
-def _input(cells: dict, line: str, sentences: dict, problems: list[str]) -> Input | None:
+def _input(cells: dict, line: str, sentences: dict, problems: list[str], unreadable: bool = False) -> Input | None:
     name, kind = cells.get("input", ""), cells.get("kind", "").lower()
     kind = {"yes or no": YES_NO, "integer": "whole number"}.get(kind, kind)
     if not re.fullmatch(say.WORD, name):
@@ -263,6 +302,8 @@ def _input(cells: dict, line: str, sentences: dict, problems: list[str]) -> Inpu
         if kind in ("number", "whole number"):
             if accepted and sentence:
                 raise ValueError(f"its accepted numbers are stated twice: here and at {sentence[1]}")
+            if not accepted and sentence is None and unreadable:
+                return None  # its sentence may be in the file that could not be read: that is the problem to fix
             if not accepted and sentence is None:
                 raise ValueError("its accepted numbers are not stated: fill in 'accepted' (e.g. 'from 0 to 120')")
             if sentence is not None:

@@ -175,9 +175,9 @@ def cross_validated(estimator: Any, contract: Contract, order: list[str], data) 
     """Each training row answered by the fold's model fitted without it (``CV_FOLDS`` seeded folds, each a clone of
     the estimator refitted): the raw answers (a classifier's probabilities in class order, not yet rounded) and, for
     a classifier, the baseline's probabilities (the class shares of the rows each fold was fitted on); None else."""
-    from modelgate.model.scorer import to_frame
+    from modelgate.model.scorer import fitting_frame
 
-    output, frame = contract.output, to_frame(contract, order, data.columns)
+    output, frame = contract.output, fitting_frame(contract, order, data.columns)
     folds = KFold(n_splits=CV_FOLDS, shuffle=True, random_state=CV_SEED)
     predicted = np.empty((data.rows, len(output.classes))) if output.is_class else np.empty(data.rows)
     base = np.empty((data.rows, len(output.classes))) if output.is_class else None

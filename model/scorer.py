@@ -129,6 +129,15 @@ def to_frame(contract: Contract, order: list[str], columns: Mapping[str, np.ndar
     return pd.DataFrame(data, columns=order, copy=False)
 
 
+def fitting_frame(contract: Contract, order: list[str], columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """:func:`to_frame` for fitting: a yes/no column with no missing value as objects, not booleans. scikit-learn's
+    imputer refuses to be fitted on a boolean column (it transforms one all the same), so a Pipeline that imputes a
+    yes/no input is fitted on its values as they are when some are missing."""
+    frame = to_frame(contract, order, columns)
+    flags = {name: object for name in frame.columns if frame[name].dtype == bool}
+    return frame.astype(flags) if flags else frame
+
+
 def columns_of(contract: Contract, rows: list[dict]) -> dict[str, np.ndarray]:
     """Rows ({input: value}) as columns, each in the representation :class:`Scorer` takes."""
     columns = {}

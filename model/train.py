@@ -126,6 +126,6 @@ def estimator_for(contract: Contract, name: str = "linear"):
 
 def fit(estimator, data: TrainingData, contract: Contract):
     """``estimator`` fitted on the training data, as a frame with the contract's column names."""
-    from modelgate.model.scorer import to_frame
+    from modelgate.model.scorer import fitting_frame
 
-    return estimator.fit(to_frame(contract, contract.names, data.columns), data.target)
+    return estimator.fit(fitting_frame(contract, contract.names, data.columns), data.target)

@@ -140,7 +140,9 @@ def _features(inputs: Inputs) -> None:
     found = [p for p in src.cucumber if p.is_file()]
     if not found:
         names = ", ".join(str(p) for p in src.cucumber) or "reports/cucumber*.json"
-        inputs.missing.append(f"BDD results: no cucumber JSON ({names}); run: modelgate check (tox -e bdd here). Scenarios show as not run")
+        inputs.missing.append(
+            f"BDD results: no cucumber JSON ({names}); run: modelgate check (tox -e bdd here). Scenarios show as not run"
+        )
         return
     results, problems = load_results(found)
     inputs.missing += problems

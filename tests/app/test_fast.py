@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import shutil
 import time
 from urllib.parse import parse_qsl
@@ -303,6 +304,24 @@ def test_a_service_refusing_extrapolations_leaves_them_to_fastapi_which_refuses(
         refused = client.get(f"/body_mass?{query([PENGUIN, outside]).decode()}")
     (item,) = error_items(refused.content)
     assert refused.status_code == 422 and item["loc"] == ["query", "bill_length", 1] and item["type"] == "extrapolation"
+
+
+def test_the_training_heights_own_ends_are_no_extrapolation_and_the_next_float_beyond_is(trained_model):
+    """The ends of the training heights, read from the training file here, are values the model was trained on; the
+    nearest float beyond either, or a tenth of an inch beyond, is not: alike on both paths, answered or refused."""
+    low, high = _training_span()
+    beyond = [math.nextafter(low, -math.inf), math.nextafter(high, math.inf), low - 0.1, high + 0.1]
+    answered, refusing = _state(trained_model), _state(trained_model, "refuse")
+    for heights, outside in (([low], 0), ([high], 0), ([low, high], 0), *(([h], 1) for h in beyond), (beyond, 4)):
+        text = "&".join(f"height={h!r}" for h in heights).encode()
+        behind = Fallback()
+        fast, slow = ask(FastAnswer(behind, answered), "GET", "/weight", text), ask(create_api(answered), "GET", "/weight", text)
+        assert behind.seen == [] and fast.status == slow.status == 200, text
+        assert fast.headers["x-modelgate-extrapolated"] == slow.headers["x-modelgate-extrapolated"] == str(outside), text
+        refused = ask(create_api(refusing), "GET", "/weight", text)
+        assert refused.status == (422 if outside else 200), text
+        if outside:
+            assert {item["type"] for item in error_items(refused.body)} == {"extrapolation"}, text
 
 
 def test_the_not_ready_answer_is_the_error_shape_naming_the_model(tmp_path):

@@ -111,3 +111,10 @@ def placed(folder: Path, template: str) -> str:
         return where.rsplit(" ", 1)[1] if mark == "#" else where
 
     return re.sub(r"\{([\w.]+)(?:([|#])([^}]+))?\}", place, template)
+
+
+def shown(folder: Path, problems: list[str]) -> list[str]:
+    """The lines a contract with ``problems`` is refused in: the one problem alone, or a count then one line each."""
+    if len(problems) == 1:
+        return problems
+    return [f"the contract in {folder} has {len(problems)} problems:"] + [f"  {p}" for p in problems]

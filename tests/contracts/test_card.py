@@ -10,9 +10,9 @@ import pytest
 from modelgate.contracts.card import ROWS, Card
 from modelgate.contracts.contract import Contract
 from modelgate.contracts.reader import ContractError, read_contract
+from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA
 
 from modelgate.cli import main
-from steps.support import FEATURES, ROOT, TRAINING_DATA
 
 MODELS = [FEATURES, *sorted((ROOT / "examples").glob("*/features"))]
 

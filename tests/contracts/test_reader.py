@@ -15,7 +15,7 @@ from modelgate.contracts.reader import ContractError, read_contract
 from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA
 
 from modelgate.cli import main
-from tests.contracts.folders import agreed, declaration, line_of, placed, write_features
+from tests.contracts.folders import agreed, declaration, line_of, placed, shown, write_features
 
 DIABETES = ROOT / "examples" / "diabetes" / "features"
 NUMBER = r"([+-]?[0-9]+(?:\.[0-9]+)?)"
@@ -204,7 +204,6 @@ CASES = {
         [
             "{scoring.feature|depth}: the agreed answers' columns are ['island', 'bill', 'depth', 'mass']; they must be exactly "
             "the inputs and 'mass' (not declared: ['depth'])",
-            NO_ANSWERS,
         ],
     ),
     "an unknown kind": (
@@ -230,13 +229,12 @@ CASES = {
     "a table with a missing cell": (
         {"golden": [GOLDEN[0], ("Biscoe", "4000")]},
         [
-            "{scoring.feature}: not a readable feature: ({scoring.feature#Biscoe}:7): inconsistent cell count within the table",
-            NO_ANSWERS,
+            "{scoring.feature|Biscoe}: not a readable feature: inconsistent cell count within the table",
         ],
     ),
     "non-UTF-8 text": (
         {"files": {"extra.feature": NOT_UTF8}},
-        ["{extra.feature}: not UTF-8 text (byte 30); save the file as UTF-8"],
+        ["{extra.feature}, line 2: not UTF-8 text (byte 30); save the file as UTF-8"],  # the é of "Café"
     ),
 }
 
@@ -257,7 +255,7 @@ def test_every_problem_is_one_line_naming_the_file_and_line(tmp_path, case):
         read_contract(folder)
     expected = [placed(folder, p) for p in problems]
     assert raised.value.problems == expected
-    assert str(raised.value).splitlines()[1:] == [f"  {p}" for p in expected]
+    assert str(raised.value).splitlines() == shown(folder, expected)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -269,10 +267,8 @@ def test_packaging_a_contract_with_problems_says_so_in_lines_not_a_traceback(tmp
     out = tmp_path / "model"
     assert main(["train", "--features", str(folder), "--data", str(TRAINING_DATA), "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
-    assert err.splitlines() == [f"modelgate: error: the contract in {folder} has {count}:"] + [
-        f"  {placed(folder, p)}" for p in problems
-    ]
+    lines = shown(folder, [placed(folder, p) for p in problems])
+    assert err.splitlines() == [f"modelgate: error: {lines[0]}", *lines[1:]]
     assert not out.exists()
 
 

@@ -34,7 +34,7 @@ def test_each_marker_is_one_line_naming_file_line_and_what(tmp_path):
 
 
 def test_features_with_nothing_to_agree_have_no_line(tmp_path):
-    from steps.support import ROOT
+    from modelgate.steps.support import ROOT
 
     for folder in (ROOT / "features", ROOT / "examples" / "penguins" / "features", ROOT / "examples" / "diabetes" / "features"):
         assert find(folder) == []

@@ -366,3 +366,24 @@ def test_a_model_fitted_outside_modelgate_is_packaged_by_the_command(tmp_path, c
     assert f"wrote {tmp_path / 'model'}/ (model {manifest.model_version})" in capsys.readouterr().out
     assert manifest.model_type == "sklearn.pipeline.Pipeline" and manifest.form == "linear"
     assert manifest.inputs == read_contract(example / "features").names
+
+
+@pytest.mark.parametrize("estimator", ["linear", "random-forest"])
+def test_a_yes_no_input_that_is_never_missing_is_trained_and_packaged(tmp_path, estimator):
+    """Found by fuzz/test_differential.py: a Pipeline imputes a yes/no input, and scikit-learn's imputer refuses to be
+    fitted on a boolean column, which a yes/no column with no missing value is."""
+    inputs = [("size", "", "cm", "number", "from 0 to 10", "no"), ("wild", "", "", "yes/no", "yes or no", "no")]
+    folder = write_features(
+        tmp_path / "features",
+        {
+            "model.feature": declaration(inputs, "mass", "grams", 1),
+            "scoring.feature": agreed([("size", "wild", "mass"), ("2", "yes", "40")], "mass", "grams", "1000"),
+        },
+    )
+    rows = [(size, wild, 3 * size + (5 if wild == "yes" else 0)) for size in range(1, 10) for wild in ("yes", "no")]
+    data = tmp_path / "train.csv"
+    data.write_text("size,wild,mass\n" + "".join(f"{s},{w},{m}\n" for s, w, m in rows), encoding="utf-8")
+    model = train_into(tmp_path / "model", folder, data, estimator)
+    scorer = artifact.load(model).scorer()
+    answers = scorer.predict_rows([{"size": 2.0, "wild": True}, {"size": 2.0, "wild": False}]).tolist()
+    assert answers[0] > answers[1]  # the wild ones are heavier, as in every training row

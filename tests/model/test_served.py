@@ -10,6 +10,7 @@ import json
 import shutil
 import subprocess
 import sys
+from math import inf, nextafter
 
 import pytest
 from modelgate.model import served
@@ -83,7 +84,7 @@ def training_heights() -> list[float]:
 def test_the_values_the_training_data_never_had_are_outside_the_training_files_heights(trained_model, training_heights):
     model = served.load(trained_model)
     low, high = min(training_heights), max(training_heights)
-    heights = [low, high, (low + high) / 2, low - 0.1, high + 0.1, 46.0, 150.0]
+    heights = [low, high, (low + high) / 2, low - 0.1, high + 0.1, 46.0, 150.0, nextafter(low, -inf), nextafter(high, inf)]
     rows = [{"height": h} for h in heights]
     assert model.unseen(rows) == [(i, "height") for i, h in enumerate(heights) if h < low or h > high]
     assert model.domain("height") == f"{low:g} to {high:g} inches"

@@ -191,6 +191,31 @@ def test_either_half_of_the_identity_alone_binds_a_suite_to_the_model_on_disk(re
     assert code == 0, err
 
 
+def _last_changed(text: str) -> str:
+    """``text`` with only its last hex digit changed: every prefix of it but the whole is the original's."""
+    return text[:-1] + ("0" if text[-1] != "0" else "1")
+
+
+@pytest.mark.parametrize("which", ["model_sha256", "model_version"])
+def test_evidence_naming_a_model_that_differs_only_in_its_last_digit_is_refused(results, model_dir, capsys, which):
+    folder, digest, release = model_dir
+    named = {"model_sha256": digest, "model_version": release}
+    named[which] = _last_changed(named[which])
+    (results / "bdd.xml").write_text(suite_xml("bdd", **named))
+    code, _, err = gate(capsys, results, "--model", folder, "--model-suites", "bdd")
+    assert code == 1 and "suite 'bdd' tested model" in err and f"but the release is model {release}" in err
+    # the same half alone, the other not named: still not the released model
+    (results / "bdd.xml").write_text(suite_xml("bdd", **{which: named[which]}))
+    code, _, err = gate(capsys, results, "--model", folder, "--model-suites", "bdd")
+    assert code == 1 and f"but the release is model {release}" in err
+
+
+def test_a_version_that_differs_only_in_its_last_digit_is_not_a_release_known_by_version(results, capsys):
+    (results / "container.xml").write_text(suite_xml("container", model_version=_last_changed(RELEASE)))
+    code, _, err = gate(capsys, results, "--model-version", RELEASE, "--model-suites", "container")
+    assert code == 1 and f"tested model {_last_changed(RELEASE)}, but the release is model {RELEASE}" in err
+
+
 def test_an_unidentified_release_is_the_one_reason_not_followed_by_evidence_faults(results, tmp_path, capsys):
     (results / "bdd.xml").write_text(suite_xml("bdd"))  # would fail as naming no model, were the release known
     code, _, err = gate(capsys, results, "--model", tmp_path / "nowhere", "--model-suites", "bdd")

@@ -17,9 +17,9 @@ import skops.io as sio
 from modelgate.contracts import card
 from modelgate.contracts.reader import ContractError, read_contract
 from modelgate.contracts.unagreed import PROPOSED, UNAGREED, find
+from modelgate.steps.support import ROOT, load_script
 
 from modelgate.cli import main
-from steps.support import ROOT, load_script
 
 PENGUINS, DIABETES = ROOT / "examples" / "penguins", ROOT / "examples" / "diabetes"
 CASES = {

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
+from modelgate.steps.support import ROOT
+
 from modelgate.cli import main
-from steps.support import ROOT
 from tests.modelgate.test_report import results
 
 FIRST = (

@@ -1,0 +1,314 @@
+"""Every layer reads the contract alike, on contracts nobody wrote by hand: hypothesis draws a contract (one to four
+inputs of every kind: numbers with open, closed or no bounds, whole numbers, categories, yes/no in its spellings, any
+of them perhaps missing; a regression or a classifier), writes it as feature files, fits a small scikit-learn model
+on rows drawn from it, packages it, and asks the same drawn rows (values at the exact bounds and just beyond, the
+training data's own ends, categories in another case, blanks) of the batch engine (the default, pandas: its pandera
+checks), the REST service (FastAPI's request reader and the fast path in front of it) and the extrapolation checks
+(the service's and the batch's). Each must accept and refuse the same rows, for the same inputs, as the contract's
+words say, read here on their own; the accepted rows get the same answers from the batch file and the service; and
+the values flagged as extrapolations are exactly those outside the training file written here.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import random
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import numpy as np
+from hypothesis import HealthCheck, event, given, note, settings
+from hypothesis import strategies as st
+from modelgate.app.api import create_api
+from modelgate.app.client import ask
+from modelgate.app.fast import FastAnswer
+from modelgate.app.state import ModelState
+from modelgate.contracts.reader import read_contract
+from modelgate.model import artifact
+from modelgate.model.batch.stream import score_file
+from modelgate.model.manifest import read_manifest
+from modelgate.model.package import package
+from modelgate.model.profile import outside
+from modelgate.model.train import estimator_for, fit, read_training
+
+from tests.app.support import error_items
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+TRAINING_ROWS = 40
+FELL_THROUGH = 418
+CHUNK = 20  # rows per batch file: at most 80 failures, fewer than a run keeps
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """One input as drawn, and the contract's words for it; its verdict on a cell is read from these facts alone."""
+
+    name: str
+    kind: str  # number | whole number | category | yes/no
+    missing: bool
+    low: float | None = None
+    high: float | None = None
+    low_closed: bool = True
+    high_closed: bool = True
+    values: tuple[str, ...] = ()  # categories; for yes/no its spellings, yes first
+
+    def accepted_words(self) -> str:
+        if self.kind == "category":
+            return ", ".join(self.values[:-1]) + " or " + self.values[-1]
+        if self.kind == "yes/no":
+            return f"{self.values[0]} or {self.values[1]}"
+        if self.low is not None and self.high is not None and self.low_closed and self.high_closed:
+            return f"from {self.low:g} to {self.high:g}"
+        low = None if self.low is None else f"{'at least' if self.low_closed else 'greater than'} {self.low:g}"
+        high = None if self.high is None else f"{'at most' if self.high_closed else 'less than'} {self.high:g}"
+        return " and ".join(w for w in (low, high) if w) or "any"
+
+    def accepts(self, cell: str) -> bool:
+        if cell == "":
+            return self.missing
+        if self.kind in ("category", "yes/no"):
+            return cell in self.values
+        value = float(cell)
+        if self.kind == "whole number" and value != math.floor(value):
+            return False
+        if self.low is not None and (value < self.low or (value == self.low and not self.low_closed)):
+            return False
+        return self.high is None or value < self.high or (value == self.high and self.high_closed)
+
+    def span(self) -> tuple[float, float]:
+        """Where the training values are drawn: well inside what is accepted."""
+        low = self.low if self.low is not None else (self.high - 100 if self.high is not None else -50.0)
+        high = self.high if self.high is not None else low + 100
+        return low + (high - low) * 0.2, high - (high - low) * 0.2
+
+
+NAMES = ["alpha", "beta_2", "gamma", "delta"]
+WORDS = ["Biscoe", "Dream", "Torgersen", "north", "South"]
+SPELLINGS = [("yes", "no"), ("true", "false"), ("1", "0"), ("Y", "N")]
+
+
+@st.composite
+def inputs(draw, name: str) -> Drawn:
+    kind = draw(st.sampled_from(["number", "whole number", "category", "yes/no"]))
+    missing = draw(st.booleans())
+    if kind == "category":
+        values = draw(st.lists(st.sampled_from(WORDS), min_size=2, max_size=4, unique=True))
+        return Drawn(name, kind, missing, values=tuple(values))
+    if kind == "yes/no":
+        return Drawn(name, kind, missing, values=draw(st.sampled_from(SPELLINGS)))
+    ends = draw(st.sampled_from(["both", "low", "high"]))  # one bound at least: an edge to ask about
+    low = draw(st.integers(-100, 100).map(float))
+    high = low + draw(st.integers(2, 200))  # open at both ends, whole numbers still have one between
+    low, high = (low if ends != "high" else None), (high if ends != "low" else None)
+    return Drawn(name, kind, missing, low, high, draw(st.booleans()), draw(st.booleans()))
+
+
+@st.composite
+def contracts(draw) -> tuple[tuple[Drawn, ...], int | None, int]:
+    """The inputs, the classes (None: a regression answering to ``decimals``) and the seed of the training rows."""
+    count = draw(st.integers(1, 4))
+    drawn = tuple(draw(inputs(NAMES[i])) for i in range(count))
+    classes = draw(st.none() | st.integers(2, 3))
+    return drawn, classes, draw(st.integers(0, 2**16))
+
+
+def _features(folder: Path, drawn: tuple[Drawn, ...], classes: list[str] | None, decimals: int) -> None:
+    folder.mkdir(parents=True)
+    rows = "\n".join(
+        f"      | {d.name} | its {d.name} | | {d.kind} | {d.accepted_words()} | {'yes' if d.missing else 'no'} |" for d in drawn
+    )
+    answer = (
+        f"it answers the kind, one of {', '.join(classes[:-1])} or {classes[-1]}, with the probability of each rounded to 4 "
+        "decimals"
+        if classes
+        else f"it answers the score in points, rounded to {decimals} decimals"
+    )
+    (folder / "model.feature").write_text(
+        "Feature: A drawn model\n  Scenario: The model is told its inputs and answers\n    Given the model under test\n"
+        "    Then it takes these inputs\n      | input | meaning | unit | kind | accepted | may be missing |\n"
+        f"{rows}\n    And {answer}\n",
+        encoding="utf-8",
+    )
+    # One agreed row (not judged here: packaging does not score it), so that the contract is complete.
+    agreed = [_training_cell(d, random.Random(0), middle=True) for d in drawn]
+    then = "Then the answer is <kind>" if classes else "Then the answer is <score> points, give or take 1000000000 points"
+    header, row = [d.name for d in drawn] + ["kind" if classes else "score"], [*agreed, classes[0] if classes else "0"]
+    (folder / "scoring.feature").write_text(
+        f"Feature: Agreed\n  Scenario Outline: An agreed row\n    When a client asks for the answer\n    {then}\n\n"
+        f"    Examples:\n      | {' | '.join(header)} |\n      | {' | '.join(row)} |\n",
+        encoding="utf-8",
+    )
+
+
+def _training_cell(d: Drawn, rng: random.Random, middle: bool = False) -> str:
+    if d.kind == "category":
+        return d.values[0] if middle else rng.choice(d.values[:-1] if len(d.values) > 2 else d.values)
+    if d.kind == "yes/no":
+        return d.values[0] if middle else rng.choice(d.values)
+    low, high = d.span()
+    if d.kind == "whole number":
+        return repr(float(round((low + high) / 2) if middle else rng.randint(math.ceil(low), math.floor(high))))
+    return repr((low + high) / 2 if middle else rng.uniform(low, high))
+
+
+def _training(path: Path, drawn: tuple[Drawn, ...], classes: list[str] | None, seed: int) -> list[dict[str, str]]:
+    """Rows drawn from the contract (a category's last value never, where it has three or more: unseen), written."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(TRAINING_ROWS):
+        row = {d.name: "" if d.missing and i % 7 == 3 else _training_cell(d, rng) for d in drawn}
+        row["score" if classes is None else "kind"] = classes[i % len(classes)] if classes else repr(rng.uniform(0, 100))
+        rows.append(row)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
+
+
+def _asked(d: Drawn, trained: list[str]) -> list[str]:
+    """The cells asked of every layer for one input: the bounds, just beyond them, the training data's own ends and
+    just beyond, blanks, other cases."""
+    if d.kind in ("category", "yes/no"):
+        others = {v.swapcase() for v in d.values} | {v.upper() for v in d.values} | {v.lower() for v in d.values}
+        return [*d.values, *sorted(others - set(d.values)), "", "maybe"]
+    seen = [float(c) for c in trained if c]
+    edges = [e for e in (d.low, d.high, min(seen), max(seen)) if e is not None]
+    cells = {e for e in edges} | {math.nextafter(e, -math.inf) for e in edges} | {math.nextafter(e, math.inf) for e in edges}
+    cells |= {e + step for e in edges for step in (-0.5, -0.1, 0.1, 0.5)}
+    return ["", *(repr(c) for c in sorted(cells))]
+
+
+@st.composite
+def cases(draw):
+    drawn, count, seed = draw(contracts())
+    classes = ["Adelie", "Chinstrap", "Gentoo"][:count] if count else None
+    decimals = draw(st.integers(0, 3))
+    return drawn, classes, decimals, seed
+
+
+def _query(row: dict[str, str]) -> bytes:
+    return urlencode(list(row.items())).encode()
+
+
+async def _fell_through(scope, receive, send):
+    await send({"type": "http.response.start", "status": FELL_THROUGH, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
+
+
+@SETTINGS
+@given(case=cases())
+def test_every_layer_accepts_refuses_and_answers_the_same_rows_as_the_contract_says(case):
+    drawn, classes, decimals, seed = case
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        _features(root / "features", drawn, classes, decimals)
+        note((root / "features" / "model.feature").read_text(encoding="utf-8"))  # the shrunk contract, as written
+        event(f"{'classifier' if classes else 'regression'} of {len(drawn)} input(s)")
+        for d in drawn:
+            event(f"{d.kind}{', may be missing' if d.missing else ''}")
+        trained = _training(root / "train.csv", drawn, classes, seed)
+        contract = read_contract(root / "features")
+        data = read_training(root / "train.csv", contract)
+        package(fit(estimator_for(contract), data, contract), data, contract, root / "model")
+        _judge(root, drawn, classes, trained, random.Random(seed))
+
+
+def _judge(root: Path, drawn, classes, trained, rng: random.Random) -> None:
+    cells = {d.name: _asked(d, [row[d.name] for row in trained]) for d in drawn}
+    asked = [{d.name: rng.choice(cells[d.name]) for d in drawn} for _ in range(24)]
+    for d in drawn:  # every cell of every input asked at least once, the others at a trained value
+        asked += [{**{o.name: trained[0][o.name] for o in drawn}, d.name: c} for c in cells[d.name]]
+    refused = [{d.name for d in drawn if not d.accepts(row[d.name])} for row in asked]
+
+    # The batch engine: every refused row named, by its input, and no other (in files of a few rows: a run keeps
+    # the first hundred failures it finds).
+    scorer = artifact.load(root / "model").scorer()
+    by_row: dict[int, set] = {}
+    for start in range(0, len(asked), CHUNK):
+        _write(root / "asked.csv", drawn, asked[start : start + CHUNK])
+        result = score_file(root / "asked.csv", root / "scored.csv", scorer)
+        assert result.failures.counts.total() == len(result.failures.examples), "more failures than the examples kept"
+        for failure in result.failures.examples:
+            by_row.setdefault(start + failure.row, set()).add(failure.column)
+    expected = {i + 1: names for i, names in enumerate(refused) if names}
+    assert by_row == expected, _where(asked, by_row, expected)
+
+    # The service: FastAPI's reader and the fast path in front of it, row by row.
+    state = ModelState(root / "model")
+    state.load()
+    assert state.ready, state.reason
+    api, fast = create_api(state), FastAnswer(_fell_through, state)
+    profile = read_manifest(root / "model").training_data["profile"]
+    answered = []
+    for row, names in zip(asked, refused):
+        slow = ask(api, "GET", state.path, _query(row))
+        quick = ask(fast, "GET", state.path, _query(row))
+        if names:
+            assert slow.status == 422, (row, slow.body)
+            assert {item["loc"][1] for item in error_items(slow.body)} == names, (row, slow.body)
+        else:
+            assert slow.status == 200, (row, slow.body)
+            unseen = _unseen(drawn, trained, row)
+            assert slow.headers["x-modelgate-extrapolated"] == str(int(bool(unseen))), (row, unseen)
+            for d in drawn:  # the batch's own check, input by input
+                value = _value(d, row[d.name])
+                assert bool(outside(profile[d.name], np.array([value], dtype=object))[0]) == (d.name in unseen), (row, d)
+            answered.append((row, json.loads(slow.body)))
+        if quick.status != FELL_THROUGH:
+            assert (quick.status, quick.body) == (slow.status, slow.body), row
+
+    # The accepted rows, scored as a batch file, get the service's answers.
+    _write(root / "accepted.csv", drawn, [row for row, _ in answered])
+    result = score_file(root / "accepted.csv", root / "scored.csv", scorer)
+    assert result.ok, result.failures.examples
+    with (root / "scored.csv").open(newline="", encoding="utf-8") as handle:
+        scored = list(csv.DictReader(handle))
+    for (row, body), line in zip(answered, scored, strict=True):
+        (answer,) = body["response"]
+        output = "kind" if classes else "score"
+        assert (line[output] if classes else float(line[output])) == answer, (row, line, body)
+        if classes:
+            (chances,) = body["probabilities"]
+            assert {c: float(line[f"probability_{c}"]) for c in classes} == chances, (row, line, body)
+
+
+def _write(path: Path, drawn, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[d.name for d in drawn])
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _value(d: Drawn, cell: str):
+    if cell == "":
+        return None
+    if d.kind == "category":
+        return cell
+    if d.kind == "yes/no":
+        return cell == d.values[0]
+    return float(cell)
+
+
+def _unseen(drawn, trained: list[dict[str, str]], row: dict[str, str]) -> set[str]:
+    """The inputs of ``row`` whose value the training file written here never had (missing values are no news)."""
+    found = set()
+    for d in drawn:
+        cell, seen = row[d.name], [r[d.name] for r in trained if r[d.name]]
+        if cell == "":
+            continue
+        if d.kind in ("number", "whole number"):
+            if not min(map(float, seen)) <= float(cell) <= max(map(float, seen)):
+                found.add(d.name)
+        elif d.kind == "category" and cell not in seen:
+            found.add(d.name)
+    return found
+
+
+def _where(asked, by_row, expected) -> str:
+    wrong = sorted(set(by_row) ^ set(expected) | {r for r in by_row if by_row[r] != expected.get(r)})
+    return "; ".join(f"row {r} {asked[r - 1]}: batch {by_row.get(r)}, contract {expected.get(r)}" for r in wrong[:5])
