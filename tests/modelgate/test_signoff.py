@@ -197,6 +197,8 @@ def test_the_chain_the_pipeline_and_the_release_gate_with_the_signoff():
     root = FEATURES.parent
     assert "--require-signoff" in _tox()["testenv:gate"]["commands"]
     pipeline = (root / "pipelines" / "azure-pipelines.yml").read_text()
-    assert "modelgate gate $(Pipeline.Workspace)/results --require-signoff " in pipeline
+    assert "- template: templates/gate-stage.yml" in pipeline  # the Gate stage this pipeline and another's use
+    gate_stage = (root / "pipelines" / "templates" / "gate-stage.yml").read_text()
+    assert "modelgate gate $(Pipeline.Workspace)/results --require-signoff " in gate_stage
     release = (root / "pipelines" / "release-steps.yml").read_text()
     assert "--model-suites databricks --require-signoff" in release
