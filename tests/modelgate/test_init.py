@@ -14,12 +14,12 @@ import sys
 import pandas as pd
 import pytest
 import skops.io as sio
-from modelgate.contracts import card
 from modelgate.contracts.reader import ContractError, read_contract
-from modelgate.contracts.unagreed import PROPOSED, UNAGREED, find
+from modelgate.contracts.unagreed import UNAGREED, find
 from modelgate.steps.support import ROOT, load_script
 
 from modelgate.cli import main
+from tests.modelgate.drafts import agree
 
 PENGUINS, DIABETES = ROOT / "examples" / "penguins", ROOT / "examples" / "diabetes"
 CASES = {
@@ -48,38 +48,6 @@ def _marked_lines(folder) -> set[tuple[str, int]]:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if UNAGREED in line
     }
-
-
-def _agree(folder, fitted, target: str, classifier: bool) -> None:
-    """What a reviewer does: accept each proposal, write the units, and the agreed answers the fitted model gives."""
-    scoring = folder / "scoring.feature"
-    lines = scoring.read_text(encoding="utf-8").splitlines()
-    table = [i for i, line in enumerate(lines) if line.strip().startswith("|")]
-    header = [c.strip() for c in lines[table[0]].strip().strip("|").split("|")]
-    inputs = header[: header.index(target)]
-    rows = [[c.strip() for c in lines[i].strip().strip("|").split("|")][: len(inputs)] for i in table[1:]]
-    frame = pd.DataFrame(rows, columns=inputs).replace("", None)
-    numbers = [n for n in inputs if n not in ("island", "sex")]
-    frame[numbers] = frame[numbers].astype(float)
-    if classifier:
-        probabilities = fitted.predict_proba(frame)
-        answers = [[str(fitted.classes_[p.argmax()]), f"{round(p.max(), 4):g}"] for p in probabilities]
-    else:
-        answers = [[f"{round(float(v), 2):.2f}"] for v in fitted.predict(frame)]
-    for i, answer in zip(table[1:], answers):
-        cells = lines[i].split("|")
-        lines[i] = "|".join([*cells[: len(inputs) + 1], *(f" {a} " for a in answer), ""])
-    scoring.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    declared = folder / "model.feature"
-    card_rows = []
-    for line in declared.read_text(encoding="utf-8").splitlines():
-        what = line.strip().strip("|").split("|")[0].strip()
-        written = f"      | {what} | the {what}, as the reviewer wrote it |"  # the model's card: the reviewer's words
-        card_rows.append(written if UNAGREED in line and what in card.ROWS else line)
-    declared.write_text("\n".join(card_rows) + "\n", encoding="utf-8")
-    for path in folder.glob("*.feature"):
-        text = path.read_text(encoding="utf-8").replace(PROPOSED, "").replace(f"in {UNAGREED},", "in points,")
-        path.write_text(text.replace(f"| {UNAGREED} |", "| |"), encoding="utf-8")
 
 
 @pytest.mark.parametrize("example", list(CASES))
@@ -120,7 +88,7 @@ def test_a_draft_lists_what_is_to_be_agreed_until_agreed_then_packages_and_gates
     assert f"{len(problems)} value(s) in {features} still {UNAGREED}" in said
 
     # Agreed: package works, the self-test passes, and so does the gate.
-    _agree(features, fitted, target, task == "classification")
+    agree(features, fitted, target, task == "classification")
     assert find(features) == []
     assert main(package) == 0, capsys.readouterr().err
     assert main(["selftest", "--model", str(model), "--junit", str(reports / "selftest.xml")]) == 0, capsys.readouterr()
@@ -200,7 +168,7 @@ def test_an_agreed_draft_passes_its_own_features_run_and_the_gate(example, tmp_p
     features, model, reports = tmp_path / "features", tmp_path / "model", tmp_path / "reports"
     _init(capsys, data, target, features, "--task", task)
     fitted = load_script(folder / "train_model.py").fit(data)
-    _agree(features, fitted, target, task == "classification")
+    agree(features, fitted, target, task == "classification")
     if example == "diabetes":  # a reviewer's edit: an evaluation patient's cholesterol of 301 is above the proposed 300
         declared = features / "model.feature"
         declared.write_text(declared.read_text(encoding="utf-8").replace("from 50 to 300", "from 50 to 350"), encoding="utf-8")

@@ -25,7 +25,7 @@ from modelgate.steps.container import require_engine
 from modelgate.steps.service import free_port, wait_until_healthy
 from modelgate.steps.support import ROOT
 
-from tests.modelgate.test_init import _agree
+from tests.modelgate.drafts import agree
 from tests.packaging.venvs import run
 
 INPUTS = ["alcohol", "malic_acid", "flavanoids", "color_intensity", "proline"]
@@ -78,7 +78,7 @@ def test_a_team_gates_and_serves_its_own_model_from_its_data_with_the_installed_
     assert unagreed.returncode == 1 and f"{marked} value(s) in features still {UNAGREED}" in unagreed.stdout + unagreed.stderr
 
     fitted = sio.load(repo / "wine.skops", trusted=sio.get_untrusted_types(file=repo / "wine.skops"))
-    _agree(repo / "features", fitted, "cultivar", classifier=True)  # the reviewer: every value agreed
+    agree(repo / "features", fitted, "cultivar", classifier=True)  # the reviewer: every value agreed
     packaged = _modelgate(installed, repo, env, *package)
     assert packaged.returncode == 0, packaged.stderr
     checked = _modelgate(installed, repo, env, "check", "--model", "model", "--features", "features")
@@ -122,7 +122,7 @@ def test_the_team_model_passes_its_features_against_its_own_image(installed, env
     assert _modelgate(installed, team, env, "init", "--data", "data/train.csv", "--target", "cultivar").returncode == 0
     run([installed / "python", "fit.py", "wine.skops"], team, env)
     fitted = sio.load(team / "wine.skops", trusted=sio.get_untrusted_types(file=team / "wine.skops"))
-    _agree(team / "features", fitted, "cultivar", classifier=True)
+    agree(team / "features", fitted, "cultivar", classifier=True)
     package = ["package", "wine.skops", "--data", "data/train.csv", "--features", "features", "--out", "model"]
     assert _modelgate(installed, team, env, *package).returncode == 0
     tag = f"modelgate-team:{read_manifest(team / 'model').model_version}"
