@@ -24,7 +24,10 @@ def register(sub, settings: Settings) -> None:
     init.add_argument(
         "--task",
         choices=("regression", "classification"),
-        help="what the model answers (default: a regression for an answer that is a number with more than 20 values)",
+        help=(
+            "what the model answers (default: a regression for numbers that measure: more than 20 values, a fraction,"
+            " or more than two values making up over half the rows; else classes)"
+        ),
     )
     init.add_argument(
         "--out",

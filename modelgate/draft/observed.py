@@ -79,7 +79,7 @@ def read(path: Path, target: str, task: str | None = None) -> Data:
             f"{path}, line {empty[0]}: no {target} ({len(empty)} row(s) without one); every training row needs its answer"
         )
     numeric = all(_number(v) is not None for v in answers)
-    task = task or (REGRESSION if numeric and len(set(answers)) > MAX_CLASSES else CLASSIFICATION)
+    task = task or (REGRESSION if numeric and _measured(answers) else CLASSIFICATION)
     if task == REGRESSION and not numeric:
         line, value = next((n, v) for n, v in enumerate(answers, start=2) if _number(v) is None)
         raise DraftError(
@@ -121,6 +121,15 @@ def _table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     if not rows:
         raise DraftError(f"{path}: a header and no rows")
     return header, rows
+
+
+def _measured(answers: list[str]) -> bool:
+    """Whether numeric answers are a measurement (a regression's) rather than class codes: more distinct values than
+    classes could be, a fraction among them, or more than two distinct values making up over half the rows (twenty
+    people's weights in pounds are no seventeen classes)."""
+    distinct = {_number(v) for v in answers}
+    fraction = any(not float(v).is_integer() for v in distinct if v is not None)
+    return len(distinct) > MAX_CLASSES or fraction or (len(distinct) > 2 and len(distinct) > len(answers) / 2)
 
 
 def _check_classes(path: Path, target: str, answers: list[str], numeric: bool) -> None:

@@ -117,6 +117,23 @@ def test_the_task_is_inferred_from_the_answer(tmp_path, capsys):
     assert out.splitlines()[-1].startswith("a regression of progression from 10 input(s)")
 
 
+@pytest.mark.parametrize(
+    ("answers", "task"),
+    [
+        ([191, 189, 193, 162, 189, 182, 211, 167, 176, 154, 169, 166, 154, 247, 193, 202, 176, 157, 156, 138], "regression"),
+        ([1, 2, 1, 3, 2, 1, 1, 3, 2, 2, 1, 3, 1, 2, 3, 1, 2, 1, 3, 2], "classification"),  # three codes
+        ([0, 1, 1, 0, 1, 0, 0, 1, 1, 0], "classification"),
+        ([1.5, 2.25, 1.5, 2.25, 1.5, 2.25, 1.5, 2.25], "regression"),  # a fraction: a measurement
+    ],
+)
+def test_numbers_that_measure_are_a_regression_on_few_rows_too(tmp_path, capsys, answers, task):
+    # twenty people's weights (scikit-learn's Linnerud study) have 17 values: too few for "more than 20", yet no classes
+    data = tmp_path / "rows.csv"
+    data.write_text("x,y\n" + "".join(f"{i},{a}\n" for i, a in enumerate(answers)), encoding="utf-8")
+    _, out, _ = _init(capsys, data, "y", tmp_path / "features")
+    assert out.splitlines()[-1].startswith(f"a {task} of y from 1 input(s)"), out
+
+
 def test_the_draft_states_what_the_data_shows(tmp_path, capsys):
     _init(capsys, CASES["penguins"][1], "species", tmp_path)
     model = (tmp_path / "model.feature").read_text(encoding="utf-8")
