@@ -27,11 +27,13 @@ tag="${1:-modelgate:latest}"
 targets="${TARGETS:-serve full}"
 if [ -n "${PYTHON:-}" ]; then
     python="$PYTHON"
-elif [ -x .venv/bin/python ] && .venv/bin/python -c "import modelgate" 2>/dev/null; then
+elif [ -x .venv/bin/python ] && .venv/bin/python -P -c "import modelgate.contracts" 2>/dev/null; then
     python=".venv/bin/python"
 else
     python="python3"
 fi
+# -P wherever modelgate is imported: the installed package, never this checkout's modelgate/ folder from the working
+# directory, which is only part of it (pyproject.toml maps contracts/, model/ and app/ into it).
 model_dir="${2:-model/bundled}"
 model_dir="${model_dir%/}"
 training_data="data/weight_data.csv"
@@ -49,16 +51,17 @@ if [ ! -f "$model_dir/manifest.json" ] && [ "$model_dir" != "model/bundled" ]; t
 fi
 if [ ! -f "$model_dir/manifest.json" ]; then
     [ -f "$training_data" ] || die "no model in $model_dir and no training data at $training_data to train one: put a trained model (model.skops + manifest.json) in $model_dir or the training CSV at $training_data"
-    "$python" -c "import modelgate, sklearn" 2>/dev/null || die "no model in $model_dir, and '$python' cannot train one: run python3 dev.py serve once, or pip install -e '.[batch]' (or set PYTHON)"
+    "$python" -P -c "import modelgate, sklearn" 2>/dev/null || die "no model in $model_dir, and '$python' cannot train one: run python3 dev.py serve once, or pip install -e '.[batch]' (or set PYTHON)"
     say "no model in $model_dir: training one from $training_data"
-    "$python" -m modelgate.cli train --features features --data "$training_data" --out "$model_dir" || die "training from $training_data failed (see above)"
+    "$python" -P -m modelgate.cli train --features features --data "$training_data" --out "$model_dir" || die "training from $training_data failed (see above)"
 fi
 
 # The model folder goes into the build context as its manifest lists it (the one list of a model's files), each
 # verified; the image copies docker/model and nothing else of the model's folder.
 staged="docker/model"
 rm -rf "$staged" && mkdir -p "$staged"
-"$python" - "$model_dir" "$staged" <<'PY' || die "the model in $model_dir does not verify (see above)"
+"$python" -P -c "import modelgate.contracts" 2>/dev/null || die "'$python' has no modelgate installed to verify the model with: pip install -e '.[batch]' with it, run python3 dev.py serve once, or set PYTHON"
+"$python" -P - "$model_dir" "$staged" <<'PY' || die "the model in $model_dir does not verify (see above)"
 import shutil, sys
 from pathlib import Path
 

@@ -107,3 +107,34 @@ def test_a_fresh_clone_after_dev_py_serve_trains_with_its_venv(checkout, tmp_pat
     else:
         assert "no model in model/bundled, and 'python3' cannot train one" in done.stderr, done.stderr
         assert not (checkout / "model" / "bundled").exists()
+
+
+def test_a_venv_without_modelgate_is_not_taken_for_one_by_the_checkouts_own_folder(checkout, tmp_path):
+    """A fresh clone in CI: .venv/ holds only tox, the checkout's modelgate/ folder imports from the working directory
+    (yet it is only part of the package: contracts/, model/ and app/ are mapped into it), and the python3 on PATH (a
+    tox env's) has modelgate installed. build.sh must verify the model with that python3, not fail on
+    ``modelgate.contracts`` with the other."""
+    (checkout / "modelgate").mkdir()
+    shutil.copy(ROOT / "modelgate" / "__init__.py", checkout / "modelgate" / "__init__.py")
+    bare = "/usr/bin/python3"  # Debian's: no modelgate installed, yet it imports the checkout's folder from there
+    assert subprocess.run([bare, "-c", "import modelgate"], cwd=checkout, check=False).returncode == 0
+    assert subprocess.run([bare, "-P", "-c", "import modelgate"], cwd=checkout, check=False).returncode != 0
+    fake_python(checkout / ".venv" / "bin" / "python", f'exec "{bare}" "$@"')
+    installed = fake_python(tmp_path / "bin" / "python3", f'exec "{sys.executable}" "$@"')
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON"}
+    env["PATH"] = f"{installed.parent}:{env['PATH']}"
+    model = ROOT / "model" / "bundled"
+    assert (model / "manifest.json").is_file(), "the chain's model env trains model/bundled first"
+    done = subprocess.run(
+        ["bash", str(checkout / "docker" / "build.sh"), "modelgate:never-built", str(model)],
+        env={**env, "WHEELHOUSE": str(tmp_path / "nowhere")},  # stops right after the model is verified and staged
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 2 and "is not a directory" in done.stderr, done
+    assert "does not verify" not in done.stderr and {p.name for p in (checkout / "docker" / "model").iterdir()} >= {
+        "manifest.json",
+        "contract.json",
+    }
