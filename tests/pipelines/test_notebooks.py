@@ -117,6 +117,16 @@ def test_republishing_removes_the_files_an_earlier_model_left(spark, tmp_path):
 # A model of several inputs, one a category: nothing in the notebook or modelgate.databricks knows the example's.
 SEVERAL = """@model
 Feature: Flat price model
+  Scenario: The model's card
+    Given the model under test
+    Then its card reads
+      | what it is for     | Pricing flats in a test of the training notebook |
+      | trained on         | 120 generated flats                              |
+      | period             | No period: the flats are generated               |
+      | not to be used for | Pricing a real flat                              |
+      | known limitations  | A line through generated prices                  |
+      | owner              | The notebook's test                              |
+
   Scenario: The model is told a flat's size, rooms and district and answers its price
     Given the model under test
     Then it takes these inputs
