@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 
+from modelgate.contracts import rationale
 from modelgate.contracts import sentences as say
 from modelgate.contracts.contract import Output
 from modelgate.contracts.facts import AgreedLabel, GoldenCase
@@ -20,14 +21,15 @@ Table = list[list[tuple[str, int]]]  # rows of (cell, line)
 
 
 def _tables(step, outline: bool) -> list[Table]:
-    """An outline's examples tables, or the first data table among the scenario's steps."""
+    """An outline's examples tables, or the first data table of rows among the scenario's steps (the table under a step
+    that states a number is where that number comes from: :mod:`.rationale`)."""
     if outline:
         return [
             [[(c["value"], r["location"]["line"]) for c in r["cells"]] for r in [e["tableHeader"], *e.get("tableBody", [])]]
             for e in step.scenario.get("examples", [])
             if e.get("tableHeader")
         ]
-    tabled = [s for s in step.scenario.get("steps", []) if s.get("dataTable")]
+    tabled = [s for s in step.scenario.get("steps", []) if s.get("dataTable") and not rationale.is_limit(s["text"])]
     return [[[(c["value"], r["location"]["line"]) for c in r["cells"]] for r in t["dataTable"]["rows"]] for t in tabled[:1]]
 
 

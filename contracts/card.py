@@ -9,6 +9,7 @@ features without a card cannot be packaged or released (:func:`card_problem`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 # The rows of the card, as the features write them, and the field each fills.
@@ -49,6 +50,17 @@ def read_card(table: list[list[tuple[str, int]]] | None, where: str, problems: l
     if not table:
         problems.append(f"{where}: the model's card needs its table ({HOW})")
         return None
+    found = read_rows(table, where, ROWS, "card", "the model's card", problems)
+    return None if found is None else Card(**{ROWS[what]: text for what, text in found.items()})
+
+
+def read_rows(
+    table: list[list[tuple[str, int]]], where: str, rows: Iterable[str], of: str, whole: str, problems: list[str]
+) -> dict[str, str] | None:
+    """A table of two columns, what and what it says, one row for each of ``rows``: {what: says}; None, with one line
+    per problem (naming file and line), otherwise. ``of`` names the table in a row's problem (``the card's 'period'
+    is empty``), ``whole`` in the problem of a missing row (``the model's card states no owner``)."""
+    rows = list(rows)
     file = where.rsplit(", line", 1)[0]
     found: dict[str, str] = {}
     before = len(problems)
@@ -56,20 +68,18 @@ def read_card(table: list[list[tuple[str, int]]] | None, where: str, problems: l
         cells = [cell.strip() for cell, _ in row]
         line = f"{file}, line {row[0][1]}"
         what = cells[0].lower().rstrip(":")
-        if len(cells) != 2 or what not in ROWS:
-            problems.append(f"{line}: the card has a row {cells[0]!r}; its rows are {', '.join(ROWS)}, each with what it says")
+        if len(cells) != 2 or what not in rows:
+            problems.append(f"{line}: the {of} has a row {cells[0]!r}; its rows are {', '.join(rows)}, each with what it says")
         elif what in found:
-            problems.append(f"{line}: the card states {what!r} twice")
+            problems.append(f"{line}: the {of} states {what!r} twice")
         elif not cells[1]:
-            problems.append(f"{line}: the card's {what!r} is empty")
+            problems.append(f"{line}: the {of}'s {what!r} is empty")
         else:
             found[what] = cells[1]
-    missing = [what for what in ROWS if what not in found and not any(f"card's {what!r}" in p for p in problems[before:])]
+    missing = [what for what in rows if what not in found and not any(f"{of}'s {what!r}" in p for p in problems[before:])]
     if missing:
-        problems.append(f"{where}: the model's card states no {' and no '.join(missing)} (a row '| {missing[0]} | … |')")
-    if len(problems) > before:
-        return None
-    return Card(**{ROWS[what]: text for what, text in found.items()})
+        problems.append(f"{where}: {whole} states no {' and no '.join(missing)} (a row '| {missing[0]} | … |')")
+    return None if len(problems) > before else found
 
 
 def card_problem(card: Card | None, folder: object) -> str | None:

@@ -30,6 +30,8 @@ from modelgate.contracts.facts import (
     TypicalError,
 )
 from modelgate.contracts.inputs import Input
+from modelgate.contracts.rationale import Rationale
+from modelgate.contracts.rationale import changes as rationale_changes
 
 FORMAT = "modelgate.contract/1"
 CONTRACT_FILE = "contract.json"  # in the model folder, beside the model file; the manifest signs it
@@ -146,6 +148,7 @@ class Contract:
     champion_metric: ChampionMetric | None = None
     title: str = ""  # the model, in the reviewer's words (the declaring feature's name)
     card: Card | None = None  # what it is for, what it was trained on, who owns it (required to package and release)
+    rationales: tuple[Rationale, ...] = ()  # where each agreed number comes from and who owns it, in the features' order
     sources: dict[str, str] = field(default_factory=dict, compare=False)  # feature file -> SHA-256 (not the contract)
 
     @property
@@ -196,6 +199,7 @@ class Contract:
             **self._classifier_dict(),
             # Absent without a card, so the contracts of features written before cards keep their bytes.
             **({"card": self.card.to_dict()} if self.card is not None else {}),
+            **({"rationales": [r.to_dict() for r in self.rationales]} if self.rationales else {}),
         }
 
     def _classifier_dict(self) -> dict:
@@ -236,6 +240,7 @@ class Contract:
             champion_metric=ChampionMetric(**found["champion_metric"]) if found.get("champion_metric") else None,
             title=found.get("title", ""),
             card=Card.from_dict(found["card"]) if found.get("card") else None,
+            rationales=tuple(Rationale.from_dict(r) for r in found.get("rationales", ())),
         )
 
     def dumps(self) -> bytes:
@@ -266,6 +271,8 @@ def differences(ours: Contract, theirs: Contract) -> list[str]:
             lines += _card_differences(ours.card, theirs.card)
         elif key == "inputs":
             lines += _input_differences(ours, theirs)
+        elif key == "rationales":
+            lines += rationale_changes(ours.rationales, theirs.rationales, "against")
         elif key == "golden":
             lines.append(f"the agreed answers differ ({len(ours.golden)} rows against {len(theirs.golden)})")
             lines += [

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gherkin.errors import CompositeParserException
 from gherkin.parser import Parser
-from modelgate.contracts import agreed, classes, unagreed
+from modelgate.contracts import agreed, classes, rationale, unagreed
 from modelgate.contracts import sentences as say
 from modelgate.contracts.card import Card, card_problem, read_card
 from modelgate.contracts.contract import Contract, Output
@@ -169,11 +169,18 @@ def read_contract(folder: str | Path) -> Contract:
         **classes.facts(stated, output, one, problems),
         title=declared[1].feature,
         card=_card(one("CARD", "the model's card"), problems),
+        rationales=_rationales(found.steps, problems),
         sources=found.sources,
     )  # fmt: skip
     if problems:
         raise ContractError(folder, problems)
     return contract
+
+
+def _rationales(steps: list[Step], problems: list[str]) -> tuple[rationale.Rationale, ...]:
+    """The source and owner stated under each step that states an agreed number (one without is the gate's to fail)."""
+    read = (rationale.read(s.text, s.table, s.where, problems) for s in steps if rationale.is_limit(s.text))
+    return tuple(r for r in read if r is not None)
 
 
 def _card(item, problems: list[str]) -> Card | None:

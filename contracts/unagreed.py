@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gherkin.errors import CompositeParserException
 from gherkin.parser import Parser
-from modelgate.contracts import card
+from modelgate.contracts import card, rationale
 
 UNAGREED = "to be agreed"
 # After a value the draft proposes (a range, a limit): delete it to agree the value, or write another value instead.
@@ -57,21 +57,29 @@ def _places(text: str) -> dict[int, list[str]]:
             for step in scenario.get("steps", []):
                 if UNAGREED in step["text"]:
                     places[step["location"]["line"]] = [f"the step {_quoted(step['keyword'] + step['text'])}"]
-                _cells(step.get("dataTable", {}).get("rows", []), places)
+                _cells(step.get("dataTable", {}).get("rows", []), places, step["text"])
             for examples in scenario.get("examples", []):
                 _cells([examples["tableHeader"], *examples.get("tableBody", [])] if examples.get("tableHeader") else [], places)
     return places
 
 
-def _cells(rows: list[dict], places: dict[int, list[str]]) -> None:
+def _cells(rows: list[dict], places: dict[int, list[str]], stated: str = "") -> None:
     if not rows:
         return
     header = [cell["value"] for cell in rows[0]["cells"]]
-    if header[0].strip() in card.ROWS:  # the model's card: no header, each row what the card says and the saying
+    # Tables of no header, each row what is said and the saying: the model's card, and a number's source and owner.
+    number = stated.replace(PROPOSED, "")
+    if header[0].strip() in card.ROWS:
+        of = "the card's {!r}".format
+    elif header[0].strip() in rationale.ROWS and rationale.is_limit(number):
+        of = ("the {} of " + _quoted(number).replace("{", "{{").replace("}", "}}")).format
+    else:
+        of = None
+    if of is not None:
         for row in rows:
             what, says = (cell["value"] for cell in row["cells"][:2])
             if UNAGREED in says:
-                places[row["location"]["line"]] = [f"the card's {what.strip()!r}"]
+                places[row["location"]["line"]] = [of(what.strip())]
         return
     for row in rows[1:]:
         values = [cell["value"] for cell in row["cells"]]

@@ -10,6 +10,8 @@ Feature: Scoring contract
   Scenario Outline: An agreed height scores to its agreed weight
     When a client asks for the weight of a person <height> inches tall
     Then the answer is <weight> pounds, give or take 0.0001 pounds
+      | source | The answers are rounded to 4 decimals: one unit in the last decimal, so an agreed weight may differ only in how it was rounded |
+      | owner  | The modelgate maintainers                                                                                                      |
     And the answer holds exactly one weight
 
     Examples: Agreed weights

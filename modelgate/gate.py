@@ -3,7 +3,8 @@
 It passes only if every file is well-formed JUnit, at least one test ran, no test failed or
 errored, no suite claims a failure its cases do not show, every required suite is present and ran a
 test, (given the release's model) every suite that names a model names that one, and its features hold no value
-still to be agreed (one line each, ``modelgate.contracts.unagreed``). Missing evidence
+still to be agreed (one line each, ``modelgate.contracts.unagreed``) nor an agreed number without its source and owner
+(``modelgate.contracts.rationale``). Missing evidence
 is a failure, never a pass: an empty folder, only skipped tests, a truncated file, a file that is not
 JUnit, an absent required suite or a model suite that names no model each fail the gate with a
 one-line reason. With sign-offs required, each release's stakeholder features must be the last signed off
@@ -17,9 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from modelgate.contracts import unagreed
+from modelgate.contracts import rationale, unagreed
 from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.evidence import FIRST_RELEASE_NOTE
+from modelgate.contracts.reader import read_steps
 from modelgate.junit import Suite, find_files, read_suite
 from modelgate.model_evidence import ReleaseModel, agree, contract_problem, judge, label, release_from_folder
 from modelgate.signoff import Standing, standing
@@ -48,6 +50,7 @@ class Verdict:
     checks: list[tuple[str, str | None]] = field(default_factory=list)  # (check, why it failed or None)
     releases: list[Release] = field(default_factory=list)
     unagreed: list[str] = field(default_factory=list)  # each value of the features in force still to be agreed
+    unsourced: list[str] = field(default_factory=list)  # each agreed number of the features in force with no source
     signed: list[Standing] = field(default_factory=list)  # the features whose sign-off was required, where it stands
 
     @property
@@ -161,13 +164,24 @@ def evaluate(
 
 
 def _all_agreed(verdict: Verdict, features: Path) -> bool:
-    """One check per value of ``features`` still to be agreed (listed one a line by the table), and one reason."""
+    """One check per value of ``features`` still to be agreed (listed one a line by the table), and one reason; the
+    same for each agreed number that states no source. True if nothing is left to agree."""
     found = unagreed.find(features)
     verdict.checks += [(f"agreed: {line}", line) for line in found]
     verdict.unagreed += found
     if found:
         verdict.reasons.append(f"{len(found)} value(s) in {features} still {unagreed.UNAGREED} (each listed above)")
+    _all_sourced(verdict, features)
     return not found
+
+
+def _all_sourced(verdict: Verdict, features: Path) -> None:
+    """One check per agreed number of ``features`` that states no source and owner, and one reason."""
+    found = rationale.unsourced(read_steps(Path(features)).steps)
+    verdict.checks += [(f"sourced: {line}", line) for line in found]
+    verdict.unsourced += found
+    if found:
+        verdict.reasons.append(f"{len(found)} agreed number(s) in {features} state no source and owner (each listed above)")
 
 
 def _signoffs(verdict: Verdict, signed: Sequence[Path]) -> None:

@@ -44,6 +44,9 @@ def table(verdict: Verdict) -> list[str]:
     if verdict.unagreed:
         lines += ["", f"values the features state that are still to be agreed ({len(verdict.unagreed)}):"]
         lines += [f"  {line}" for line in verdict.unagreed]
+    if verdict.unsourced:
+        lines += ["", f"agreed numbers that state no source and owner ({len(verdict.unsourced)}):"]
+        lines += [f"  {line}" for line in verdict.unsourced]
     unreadable = [s.problem for s in verdict.suites if s.problem]
     if unreadable:
         lines += ["", "unreadable result files:", *(f"  {p}" for p in unreadable)]

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from modelgate.contracts import rationale
 from modelgate.contracts.contract import Contract
 from modelgate.contracts.errors import ModelgateError
 from modelgate.model.manifest import read_manifest
@@ -170,6 +171,8 @@ def changes(signed: Contract, now: Contract) -> list[str]:
             lines += _golden_changes(signed, now)
         elif key == "inputs":
             lines += _input_changes(signed, now)
+        elif key == "rationales":
+            lines += rationale.changes(signed.rationales, now.rationales)
         elif key == "card":
             old_rows, new_rows = dict(signed.card.rows()) if signed.card else {}, dict(now.card.rows()) if now.card else {}
             lines += [

@@ -5,15 +5,17 @@ What the data shows is written as observed: each input's kind, its categories or
 missing, a classifier's classes (:mod:`.observed`). What the data only suggests is proposed and marked ``(to be
 agreed)``: the accepted ranges (the observed ones rounded outward), the tolerance of the agreed answers and the limits
 of the quality and risk features (:mod:`.limits`). What only a person knows is left as ``to be agreed``: the units and
-the agreed answers of golden rows spread over the data. The reader refuses the contract and the gate fails, one line
-per value, until none is left (:mod:`modelgate.contracts.unagreed`). An existing file is never written over.
+the agreed answers of golden rows spread over the data, and, under every step that states a number, where that number
+comes from and who owns it (:mod:`modelgate.contracts.rationale`). The reader refuses the contract and the gate fails,
+one line per value, until none is left (:mod:`modelgate.contracts.unagreed`). An existing file is never written over.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from modelgate.contracts import card
+from modelgate.contracts import card, rationale
 from modelgate.contracts.inputs import CATEGORY, WHOLE, YES_NO
 from modelgate.contracts.unagreed import PROPOSED, UNAGREED
 from modelgate.draft import limits
@@ -26,12 +28,27 @@ PER_CLASS = 2  # a classifier's agreed rows for each class
 def draft(data: Data) -> dict[str, str]:
     """The draft features: file name -> text."""
     regression = data.task == REGRESSION
-    return {
+    drafted = {
         "model.feature": _model(data),
         "scoring.feature": _scoring(data),
         "quality.feature": limits.quality(data) if regression else limits.class_quality(data),
         "risk.feature": limits.risk(data),
     }
+    return {name: _sourced(text) for name, text in drafted.items()}
+
+
+_STEP = re.compile(r"(?P<indent> *)(?:Given|When|Then|And|But) (?P<text>.+)")
+
+
+def _sourced(text: str) -> str:
+    """``text`` with a table under every step that states a number: its source and owner, to be agreed."""
+    lines = []
+    for line in text.split("\n"):
+        lines.append(line)
+        step = _STEP.fullmatch(line)
+        if step and rationale.is_limit(step["text"].replace(PROPOSED, "")):
+            lines += _table([[what, UNAGREED] for what in rationale.ROWS], step["indent"] + "  ")
+    return "\n".join(lines)
 
 
 def write(data: Data, out: Path) -> list[str]:

@@ -1,7 +1,7 @@
 """The report's first sections: the model's card (what it is for, what it was trained on, what it must not be used
 for, its known limitations and its owner), in the features' words, so a reader who has never seen the project
 learns what the model is and who answers for it before any number; then who signed its features off, and what
-changed since."""
+changed since; then where each agreed number comes from and who owns it."""
 
 from __future__ import annotations
 
@@ -54,3 +54,31 @@ def signoff_section(inputs: Inputs) -> str:
         state = '<p class="note">The features in force are the ones signed: no fact of the contract moved since.</p>'
     lead = '<p class="lead">The last sign-off of the stakeholder features, and what changed since.</p>'
     return f'<section id="signoff"><h2>Sign-off</h2>{lead}<dl class="record">{items}</dl>{state}</section>'
+
+
+def sources_section(inputs: Inputs) -> str:
+    """Each agreed number of the features with where it comes from and who owns it; the numbers that state neither are
+    flagged (the release gate fails on them)."""
+    contract = inputs.stated
+    if contract is None:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(r.stated)}</td><td>{escape(r.source)}</td><td>{escape(r.owner)}</td></tr>" for r in contract.rationales
+    )
+    table = (
+        '<div class="scroll"><table class="sources"><thead><tr><th>agreed</th><th>where it comes from</th><th>owner</th>'
+        f"</tr></thead><tbody>{rows}</tbody></table></div>"
+        if rows
+        else ""
+    )
+    alert = ""
+    if inputs.unsourced:
+        listed = "".join(f"<li>{escape(where)}: {escape(stated)}</li>" for where, stated in inputs.unsourced)
+        alert = (
+            f'<div class="alert"><b>{len(inputs.unsourced)} agreed number(s) state no source and owner.</b> '
+            f"The release gate refuses them until each says where it comes from and who owns it:<ul>{listed}</ul></div>"
+        )
+    if not table and not alert:
+        return ""
+    lead = '<p class="lead">Where each agreed number comes from and who answers for it, as the features state them.</p>'
+    return f'<section id="sources"><h2>Where the numbers come from</h2>{lead}{alert}{table}</section>'

@@ -81,6 +81,7 @@ class Inputs:
     unseen: Answers | None = None  # a classifier's answers to its training rows, each by a fold's model fitted without it
     evaluated: Answers | None = None  # a classifier's answers to the evaluation rows
     signoff: Standing | None = None  # the features' last sign-off and what moved since
+    unsourced: list[tuple[str, str]] = field(default_factory=list)  # (where, step) of each agreed number with no source
 
     @property
     def contract(self) -> Contract | None:
@@ -123,7 +124,8 @@ def gather(sources: Sources) -> Inputs:
 
 
 def _features(inputs: Inputs) -> None:
-    from modelgate.contracts.reader import read_contract
+    from modelgate.contracts import rationale
+    from modelgate.contracts.reader import read_contract, read_steps
 
     src = inputs.sources
     inputs.features, problems = parse_features(src.features)
@@ -137,6 +139,7 @@ def _features(inputs: Inputs) -> None:
         inputs.missing.append(f"the features' contract: {str(exc).splitlines()[0]}")
     else:
         _signoff(inputs)
+        inputs.unsourced = [(s.where, s.text) for s in rationale.unsourced_steps(read_steps(src.features).steps)]
     found = [p for p in src.cucumber if p.is_file()]
     if not found:
         names = ", ".join(str(p) for p in src.cucumber) or "reports/cucumber*.json"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from modelgate.report import agreed
-from modelgate.report.card import card_section, signoff_section
+from modelgate.report.card import card_section, signoff_section, sources_section
 from modelgate.report.classifier import classifier_section, quality_tile
 from modelgate.report.evidence import evidence, record
 from modelgate.report.features import appendix_section, features_section
@@ -27,6 +27,7 @@ def render(inputs: Inputs, generated: str) -> str:
         card_section(inputs),
         signoff_section(inputs),
         _tiles(inputs),
+        sources_section(inputs),
         _missing(inputs),
         features_section([f for f in inputs.features if not f.technical]),
         agreed.golden_section(inputs),

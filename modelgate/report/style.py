@@ -84,6 +84,9 @@ table.golden th { font-size:11.5px; text-transform:none; letter-spacing:0; } tab
 table.coefficients { width:auto; font-size:12.5px; } table.coefficients td, table.coefficients th { padding:2px 10px; }
 /* A classifier's quality: the agreed bands, its metrics, its errors by class (true class by row, answered by column). */
 table.golden td.agreed { white-space:nowrap; }
+/* Where each agreed number comes from: the sentence, its source (the widest), its owner. */
+table.sources { font-size:13px; } table.sources td { vertical-align:top; padding:5px 8px; }
+table.sources td:nth-child(2) { width:55%; }
 table.agreed, table.metrics { font-size:13px; margin-bottom:6px; } table.metrics td, table.metrics th { padding:4px 10px; }
 table.confusion { width:auto; font-size:13px; margin-top:4px; } table.confusion td, table.confusion th { padding:4px 10px; }
 table.confusion th.cat { text-transform:none; letter-spacing:0; font-size:12.5px; color:var(--ink); }

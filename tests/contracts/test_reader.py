@@ -57,7 +57,8 @@ def _agreed(folder: Path) -> tuple[float, list[tuple[int, dict[str, str]]]]:
         (examples,) = scenario["examples"]
         table = _rows([examples["tableHeader"], *examples["tableBody"]])
     else:
-        (table_step,) = [t for t in scenario["steps"] if t.get("dataTable")]
+        # The Then step's own table is where its tolerance comes from (source and owner), not rows.
+        (table_step,) = [t for t in scenario["steps"] if t.get("dataTable") and t is not step]
         table = _rows(table_step["dataTable"]["rows"])
     (_, header), *rows = table
     return tolerance, [(line, dict(zip(header, cells))) for line, cells in rows]

@@ -99,3 +99,39 @@ def test_ordinary_numbers_and_english_verbs_are_business_words():
 def test_notation_file_names_and_web_words_are_technical(line, word):
     found = [w for _, w in technical_words(line)]
     assert found if word is None else word in found, found
+
+
+# Words of the trade a reviewer reads in a limit: each stakeholder feature that uses one says what it means, in its
+# own description (the text under its Feature line), so no number is signed on a word nobody defined.
+DEFINED = ("typical error", "stability index")
+
+
+def _description(text: str) -> str:
+    """The text under the Feature line, up to the first Background, Scenario or Rule."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("Feature:")) + 1
+    ends = (i for i, line in enumerate(lines) if i >= start and re.match(r"\s*(Background|Scenario|Rule|@)", line))
+    end = next(ends, len(lines))
+    return " ".join(line.strip() for line in lines[start:end])
+
+
+def undefined(text: str) -> list[str]:
+    """The words of :data:`DEFINED` a feature uses without its description saying what they mean."""
+    said = _description(text)
+    return [
+        word
+        for word in DEFINED
+        if word in text.replace(said, "") and not re.search(rf"{word}\b[^.]*? (?:is|compares|means) ", said)
+    ]
+
+
+@pytest.mark.parametrize("feature", STAKEHOLDER, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_stakeholder_feature_defines_the_words_its_limits_use(feature):
+    assert undefined(feature.read_text(encoding="utf-8")) == [], f"{feature.name}: say in its description what they mean"
+
+
+def test_a_word_used_but_not_defined_is_found():
+    scenario = "  Scenario: Small\n    Then its typical error is at most 11 pounds\n"
+    assert undefined("Feature: Quality\n  It must be accurate.\n\n" + scenario) == ["typical error"]
+    defined = "Feature: Quality\n  Its typical error is how far it misses on average.\n\n" + scenario
+    assert undefined(defined) == []

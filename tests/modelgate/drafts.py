@@ -3,8 +3,10 @@ repository (tests/packaging/test_gate_your_own.py)."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
-from modelgate.contracts import card
+from modelgate.contracts import card, rationale
 from modelgate.contracts.unagreed import PROPOSED, UNAGREED
 
 
@@ -12,7 +14,8 @@ def agree(folder, fitted, target: str, classifier: bool) -> None:
     """What a reviewer does: accept each proposal, write the units, and the agreed answers the fitted model gives."""
     scoring = folder / "scoring.feature"
     lines = scoring.read_text(encoding="utf-8").splitlines()
-    table = [i for i, line in enumerate(lines) if line.strip().startswith("|")]
+    rows = [i for i, line in enumerate(lines) if line.strip().startswith("|")]
+    table = [i for i in rows if i - rows[0] == rows.index(i)]  # the first table: the agreed rows (then the tolerance's)
     header = [c.strip() for c in lines[table[0]].strip().strip("|").split("|")]
     inputs = header[: header.index(target)]
     rows = [[c.strip() for c in lines[i].strip().strip("|").split("|")][: len(inputs)] for i in table[1:]]
@@ -37,4 +40,6 @@ def agree(folder, fitted, target: str, classifier: bool) -> None:
     declared.write_text("\n".join(card_rows) + "\n", encoding="utf-8")
     for path in folder.glob("*.feature"):
         text = path.read_text(encoding="utf-8").replace(PROPOSED, "").replace(f"in {UNAGREED},", "in points,")
+        for what in rationale.ROWS:  # under each agreed number: where it comes from and who owns it
+            text = re.sub(rf"\| {what} +\| {UNAGREED} \|", f"| {what} | the {what}, as the reviewer wrote it |", text)
         path.write_text(text.replace(f"| {UNAGREED} |", "| |"), encoding="utf-8")

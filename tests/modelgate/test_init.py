@@ -19,6 +19,7 @@ from modelgate.contracts.unagreed import UNAGREED, find
 from modelgate.steps.support import ROOT, load_script
 
 from modelgate.cli import main
+from tests.features.test_audience import undefined
 from tests.modelgate.drafts import agree
 
 PENGUINS, DIABETES = ROOT / "examples" / "penguins", ROOT / "examples" / "diabetes"
@@ -57,6 +58,7 @@ def test_a_draft_lists_what_is_to_be_agreed_until_agreed_then_packages_and_gates
     code, out, err = _init(capsys, data, target, features, "--task", task)
     assert code == 0, err
     assert sorted(p.name for p in features.iterdir()) == ["model.feature", "quality.feature", "risk.feature", "scoring.feature"]
+    assert [undefined(p.read_text(encoding="utf-8")) for p in sorted(features.iterdir())] == [[]] * 4  # words it uses
 
     # The reader reads the draft and refuses it, one line per value still to be agreed, each naming its file and line.
     with pytest.raises(ContractError) as refused:
@@ -103,11 +105,25 @@ def test_a_draft_lists_what_is_to_be_agreed_until_agreed_then_packages_and_gates
     assert code == 1 and len(find(features)) == 1 and f"  {find(features)[0]}" in said.splitlines(), said
     quality.write_text(agreed, encoding="utf-8")
 
+    _a_number_without_its_source_fails_the_gate(capsys, reports, model, features)
+
     # A second init writes over nothing: it names each file it kept.
     before = {p.name: p.read_bytes() for p in features.iterdir()}
     code, out, _ = _init(capsys, data, target, features, "--task", task)
     assert code == 0 and {p.name: p.read_bytes() for p in features.iterdir()} == before
     assert sorted(line.split(":")[0] for line in out.splitlines()[:-1]) == sorted(f"kept {features / n}" for n in before)
+
+
+def _a_number_without_its_source_fails_the_gate(capsys, reports, model, features) -> None:
+    """A number whose source and owner are taken away fails the gate, naming that step's file and line."""
+    quality = features / "quality.feature"
+    agreed = quality.read_text(encoding="utf-8")
+    lines = agreed.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("| source |"))
+    quality.write_text("\n".join(lines[:at] + lines[at + 2 :]) + "\n", encoding="utf-8")
+    code, said = _gate(capsys, reports, model, features)
+    assert code == 1 and f"  {quality}, line {at}: {lines[at - 1].strip().split(' ', 1)[1]!r} states no source" in said, said
+    quality.write_text(agreed, encoding="utf-8")
 
 
 def test_the_task_is_inferred_from_the_answer(tmp_path, capsys):

@@ -29,3 +29,5 @@ Feature: Breast mass diagnosis model
       | worst_radius        | the radius of its three largest nuclei              | pixels      | number | from 5 to 45      | no             |
       | worst_symmetry      | the symmetry of its three least symmetric nuclei    |             | number | from 0.1 to 0.8   | no             |
     And it answers the diagnosis, one of malignant or benign, malignant being the positive class when its probability is at least 0.3, with the probability of each rounded to 4 decimals
+      | source | The study's reviewers: a benign mass sent for a biopsy costs less than a malignant one missed, so a mass is answered malignant well before its probability reaches a half |
+      | owner  | The modelgate maintainers                                                                                                                                                 |

@@ -21,3 +21,5 @@ Feature: Agreed diagnoses
       | 13.21       | 28.06        | 0.08671         | 0.03275             | 14.37        | 0.2473         | benign    | 0.7511      |
       | 13.61       | 24.69        | 0.09258         | 0.03085             | 16.89        | 0.347          | malignant | 0.7839      |
     Then each answer is the agreed diagnosis, its probability give or take 0.01
+      | source | A probability within one point: the reviewers read probabilities to two decimals |
+      | owner  | The modelgate maintainers                                                        |

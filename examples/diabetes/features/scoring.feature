@@ -19,3 +19,5 @@ Feature: Agreed progressions
       | 22  | 1   | 19.3 | 82             | 156         | 93.2  | 52  | 3                 | 3.989         | 71      | 71.37       |
       | 19  | 1   | 19.2 | 87             | 124         | 54    | 57  | 2                 | 4.1744        | 90      | 96.59       |
     Then each answer is the agreed progression, give or take 0.01 points
+      | source | The answers are rounded to 2 decimals: one unit in the last decimal |
+      | owner  | The modelgate maintainers                                           |

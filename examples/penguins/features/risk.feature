@@ -12,6 +12,9 @@ Feature: Model risk
   the training penguins, already differ from them by a stability index of up to about 0.25 in their
   bill depth, so the levels are set above that; a file of the penguins of one island only differs
   by more than 4 in its island and by more than 1 in its predicted species shares.
+  A file's stability index compares how its penguins spread over ten bands of each measurement
+  (or over the islands, the sexes, the species answered) with how the training penguins spread:
+  0 when alike, larger the less alike.
 
   @api
   Scenario: Only plausible measurements are accepted
@@ -33,17 +36,25 @@ Feature: Model risk
     Given the model under test and the model in production
     When both score the evaluation penguins, whom neither was trained on
     Then the new model's log loss is at most 0.05 worse than the production model's
+      | source | Half the log loss band: a new model may be a little less sure of its answers, not much less |
+      | owner  | The modelgate maintainers                                                                   |
     And no agreed species changed from the production model's, nor an agreed probability by more than its tolerance
 
   Scenario: A file of penguins like the training penguins is scored as usual
     Given a file of the measurements of the evaluation penguins
     When the file is scored with the drift check
     Then its measurements' and its predicted species shares' stability index against the training penguins is below the warning level of 0.35
+      | source | The 84 evaluation penguins, drawn like the training penguins, already differ from them by up to about 0.25 in their bill depth; the warning level is set above that |
+      | owner  | The modelgate maintainers                                                                                                                                           |
     And the file is scored
 
   Scenario: A file of the penguins of one island only is refused
     Given a file of the measurements of the training penguins seen on Biscoe
     And a file of 80 or more penguins is judged for drift
+      | source | Just under the 84 evaluation penguins, the smallest file whose stability index the reviewers have seen stay below the warning level |
+      | owner  | The modelgate maintainers                                                                                                           |
     When the file is scored with the drift check
     Then the file is refused, its island's and its predicted species shares' stability index being at least 0.7
+      | source | Twice the warning level: a file of the penguins of one island only differs by more than 4 in its island and by more than 1 in its predicted species shares |
+      | owner  | The modelgate maintainers                                                                                                                                  |
     And nothing is written for it

@@ -20,10 +20,14 @@ Feature: Agreed species
       | Dream     | male   | 50             | 19.5          | 196               | 3900        | Chinstrap | 0.9692      |
       | Biscoe    | female | 46.2           | 14.1          | 217               | 4375        | Gentoo    |             |
     Then each answer is the agreed species, its probability give or take 0.01
+      | source | A probability within one point: the reviewers read probabilities to two decimals |
+      | owner  | The modelgate maintainers                                                        |
 
   Scenario Outline: A penguin the reviewers looked at closely is answered its agreed species
     When a client asks for the species of a <sex> penguin seen on <island>, its bill <bill_length_mm> mm long and <bill_depth_mm> mm deep, its flipper <flipper_length_mm> mm, weighing <body_mass_g> grams
     Then the answer is <species>, its probability <probability> give or take 0.01
+      | source | A probability within one point: the reviewers read probabilities to two decimals |
+      | owner  | The modelgate maintainers                                                        |
 
     Examples: Penguins whose measurements sit between two species
       | island    | sex    | bill_length_mm | bill_depth_mm | flipper_length_mm | body_mass_g | species   | probability |

@@ -1,0 +1,180 @@
+"""Every agreed number states where it comes from and who owns it: a table of two rows under its step, read into the
+contract (and so into the model folder, the sign-off and the report). A table that is not one stops packaging with one
+line naming file and line; a number without one fails the release gate, one line each."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from gherkin.parser import Parser
+from modelgate.contracts import rationale
+from modelgate.contracts.contract import Contract
+from modelgate.contracts.reader import ContractError, read_contract, read_steps
+from modelgate.steps.support import FEATURES, ROOT
+
+from modelgate.gate import evaluate
+from modelgate.gate_output import table
+from modelgate.signoff import changes
+from tests.modelgate.test_gate import case, suite
+
+MODELS = [FEATURES, *sorted((ROOT / "examples").glob("*/features"))]
+NUMBER = re.compile(r"(?<![\w<])[+-]?[0-9]+(?:\.[0-9]+)?(?![\w>])")
+
+
+def _tabled_steps(folder: Path) -> list[tuple[Path, dict]]:
+    """Every step of the features below ``folder`` with its data table, read with the Gherkin parser here."""
+    found = []
+    for path in sorted(folder.rglob("*.feature")):
+        feature = Parser().parse(path.read_text(encoding="utf-8")).get("feature") or {}
+        for child in feature.get("children", []):
+            for item in child["rule"]["children"] if "rule" in child else [child]:
+                scenario = item.get("scenario") or item.get("background") or {}
+                found += [(path, step) for step in scenario.get("steps", []) if step.get("dataTable")]
+    return found
+
+
+def _cells(step: dict) -> list[list[str]]:
+    return [[c["value"].strip() for c in row["cells"]] for row in step["dataTable"]["rows"]]
+
+
+@pytest.mark.parametrize("features", MODELS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_agreed_number_of_every_model_states_its_source_and_owner(features):
+    assert rationale.unsourced(read_steps(features).steps) == []
+    # Independently of the reader: the steps whose table is a source and an owner, and the numbers their text holds.
+    tabled = _tabled_steps(features)
+    sourced = [(step["text"], dict(_cells(step))) for _, step in tabled if _cells(step)[0][0] == "source"]
+    assert sourced, "no step of these features states a source"
+    assert all(NUMBER.search(text) for text, _ in sourced), "a source under a step that states no number"
+    carried = [(r.stated, {"source": r.source, "owner": r.owner}) for r in read_contract(features).rationales]
+    assert carried == sourced
+    assert all(len(r.source) >= 20 and r.owner for r in read_contract(features).rationales)
+
+
+def test_the_bundled_numbers_name_their_sources():
+    by = {r.stated: r for r in read_contract(FEATURES).rationales}
+    typical = by["on people it was not trained on, its typical error is at most 11 pounds"]
+    assert "12 pounds" in typical.source and typical.owner == "The modelgate maintainers"
+    assert (
+        "stability index in credit scoring" in by["the file is refused, its heights' stability index being at least 0.25"].source
+    )
+    assert len(by) == 9  # R² band, typical error, accepted heights, plausible weights, margin, 3 drift, tolerance
+
+
+def _copy(tmp_path: Path, features: Path = FEATURES) -> Path:
+    copied = tmp_path / "features"
+    shutil.copytree(features, copied)
+    return copied
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+def test_a_number_without_its_source_fails_the_gate_naming_the_file_line_and_step(tmp_path):
+    features = _copy(tmp_path)
+    quality = features / "quality.feature"
+    lines = quality.read_text(encoding="utf-8").splitlines()
+    at = _line(quality, "typical error is at most 11 pounds")
+    assert lines[at].strip().startswith("| source |") and lines[at + 1].strip().startswith("| owner ")
+    quality.write_text("\n".join(lines[:at] + lines[at + 2 :]) + "\n", encoding="utf-8")
+    results = tmp_path / "junit"
+    results.mkdir()
+    suite(results, "unit", case("test_a"))
+
+    verdict = evaluate(results, model_version="abc123", features_dir=features)
+    assert not verdict.passed
+    assert verdict.unsourced == [
+        f"{quality}, line {at}: 'on people it was not trained on, its typical error is at most 11 pounds' "
+        f"states no source and owner ({rationale.HOW})"
+    ]
+    assert f"1 agreed number(s) in {features} state no source and owner (each listed above)" in verdict.reasons
+    assert f"  {verdict.unsourced[0]}" in table(verdict)
+    # Read, the contract still holds every other number's source: the gate, not packaging, refuses the missing one.
+    assert len(read_contract(features).rationales) == 8
+
+    sourced = evaluate(results, model_version="abc123", features_dir=FEATURES)
+    assert sourced.unsourced == [] and not any("source" in r for r in sourced.reasons)
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ("| sourced | the maintainers' choice |", "the limit has a row 'sourced'; its rows are source, owner"),
+        ("| source |  |", "the limit's 'source' is empty"),
+    ],
+)
+def test_a_table_that_is_not_a_source_and_owner_stops_packaging_in_one_line(tmp_path, row, problem):
+    features = _copy(tmp_path)
+    risk = features / "risk.feature"
+    at = _line(risk, "below the warning level of 0.1") + 1
+    lines = risk.read_text(encoding="utf-8").splitlines()
+    lines[at - 1] = "      " + row
+    risk.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ContractError) as refused:
+        read_contract(features)
+    assert refused.value.problems[0].startswith(f"{risk}, line {at}: {problem}")
+    # A misspelt row is also a row missing: its line, then the step's.
+    assert refused.value.problems[1:] in ([], [f"{risk}, line {at - 1}: the limit states no source (a row '| source | … |')"])
+
+
+def test_a_table_without_an_owner_or_stating_one_twice_is_named(tmp_path):
+    features = _copy(tmp_path)
+    risk = features / "risk.feature"
+    at = _line(risk, "below the warning level of 0.1")
+    lines = risk.read_text(encoding="utf-8").splitlines()
+    assert lines[at + 1].strip().startswith("| owner ")
+    lines[at + 1] = "      | source | again |"
+    risk.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ContractError) as refused:
+        read_contract(features)
+    assert refused.value.problems == [
+        f"{risk}, line {at + 2}: the limit states 'source' twice",
+        f"{risk}, line {at}: the limit states no owner (a row '| owner | … |')",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("each answer is the agreed species, its probability give or take 0.01", True),
+        ("each answer is the agreed species", False),
+        ("the answer is <species>", False),
+        ("it answers the diagnosis, one of malignant or benign, with the probability of each rounded to 4 decimals", False),
+        (
+            "it answers the diagnosis, one of malignant or benign, malignant being the positive class when its probability"
+            " is at least 0.3, with the probability of each rounded to 4 decimals",
+            True,
+        ),
+        ("a file of 100 or more heights is judged for drift", True),
+        ("the file is scored", False),
+    ],
+)
+def test_a_step_states_a_number_only_where_its_sentence_holds_one(text, states):
+    assert rationale.is_limit(text) is states
+
+
+def test_sources_travel_in_the_contract_and_a_contract_without_keeps_its_bytes():
+    contract = read_contract(FEATURES)
+    assert Contract.loads(contract.dumps()) == contract
+    assert '"rationales": [' in contract.dumps().decode()
+    bare = Contract.from_dict({k: v for k, v in contract.to_dict().items() if k != "rationales"})
+    assert "rationales" not in bare.to_dict()
+
+
+def test_a_changed_source_is_what_moved_since_the_sign_off(tmp_path):
+    features = _copy(tmp_path)
+    _edit(features / "quality.feature", "11 pounds leaves room for a line fitted on 240 people", "a guess")
+    moved = changes(read_contract(FEATURES), read_contract(features))
+    assert len(moved) == 1 and moved[0].startswith(
+        "the source of 'on people it was not trained on, its typical error is at most 11 pounds': 'The generated scatter"
+    )
+    assert moved[0].endswith("(the model today: 9.4); a guess'")
