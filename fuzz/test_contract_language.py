@@ -87,7 +87,8 @@ def _read(name: str, folder: Path) -> Source:
                             _table(file, lines, [e["tableHeader"], *e["tableBody"]]) for e in scenario.get("examples", [])
                         ]
                     else:
-                        (tabled,) = [s for s in scenario["steps"] if s.get("dataTable")]
+                        # The rows: the table before this step (its own states where its tolerance comes from).
+                        (tabled,) = [s for s in scenario["steps"] if s.get("dataTable") and s is not step]
                         source.agreed.append(_table(file, lines, tabled["dataTable"]["rows"]))
     return source
 
