@@ -178,3 +178,18 @@ def test_a_changed_source_is_what_moved_since_the_sign_off(tmp_path):
         "the source of 'on people it was not trained on, its typical error is at most 11 pounds': 'The generated scatter"
     )
     assert moved[0].endswith("(the model today: 9.4); a guess'")
+
+
+def test_the_report_lists_each_number_with_its_source_and_flags_one_without():
+    from types import SimpleNamespace
+
+    from modelgate.report.card import sources_section
+
+    contract = read_contract(FEATURES)
+    page = sources_section(SimpleNamespace(stated=contract, unsourced=[]))
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", page)
+    assert [row[0] for row in rows] == [r.stated.replace("'", "&#x27;").replace("<", "&lt;").replace(">", "&gt;")
+                                        for r in contract.rationales]  # fmt: skip
+    assert len(rows) == 9 and "alert" not in page
+    flagged = sources_section(SimpleNamespace(stated=contract, unsourced=[("features/quality.feature, line 17", "its R²")]))
+    assert "1 agreed number(s) state no source and owner" in flagged and "features/quality.feature, line 17: its R²" in flagged
