@@ -76,8 +76,9 @@ def read_rows(
             problems.append(f"{line}: the {of}'s {what!r} is empty")
         else:
             found[what] = cells[1]
-    missing = [what for what in rows if what not in found and not any(f"{of}'s {what!r}" in p for p in problems[before:])]
-    if missing:
+    # A row missing is named only when every row was read: a misspelt or repeated row is the missing one, said once.
+    missing = [what for what in rows if what not in found]
+    if missing and len(problems) == before:
         problems.append(f"{where}: {whole} states no {' and no '.join(missing)} (a row '| {missing[0]} | … |')")
     return None if len(problems) > before else found
 

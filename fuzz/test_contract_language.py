@@ -54,6 +54,7 @@ class Source:
     output: tuple[str, int, str] | None = None  # file, line, text of the output's sentence
     agreed: list[Table] = field(default_factory=list)  # every table of agreed answers
     bands: list[tuple[str, int, str]] = field(default_factory=list)  # steps stating a band "between A and B"
+    sourced: list[Table] = field(default_factory=list)  # every table of a number's source and owner (two rows)
     output_name: str = ""
     classifier: bool = False
 
@@ -74,6 +75,9 @@ def _read(name: str, folder: Path) -> Source:
             scenario = child.get("scenario") or child.get("background")
             for step in scenario["steps"]:
                 words, line = step["text"], step["location"]["line"]
+                rows = step.get("dataTable", {}).get("rows", [])
+                if rows and rows[0]["cells"][0]["value"].strip() == "source":
+                    source.sourced.append(_table(file, lines, rows))
                 if words.startswith("it takes these inputs"):
                     source.inputs = _table(file, lines, step["dataTable"]["rows"])
                 elif DECIMALS.fullmatch(words) and words.startswith("it answers the "):
@@ -315,9 +319,29 @@ def reversed_band(draw, source):
     )
 
 
+def bad_source(draw, source):
+    """A number's source and owner table with a row of another name, a row saying what the first said, or one empty."""
+    table = draw(st.sampled_from(source.sourced))
+    (_, first), (_, second) = table.rows
+    how = draw(st.sampled_from(["renamed", "twice", "empty"]))
+    line, (what, says) = table.rows[draw(st.integers(0, 1))]
+    what, says = what.strip(), says.strip()
+    if how == "renamed":
+        name = draw(st.sampled_from(["sources", "owned by", "rationale", "why", what.upper() + "S", f"{what}s"]))
+        cells, words = [name, says], f"the limit has a row {name!r}"
+    elif how == "twice":  # the second row names what the first does
+        line, cells = table.rows[1][0], [first[0].strip(), second[1].strip()]
+        words = f"the limit states {first[0].strip()!r} twice"
+    else:
+        cells, words = [what, ""], f"the limit's {what!r} is empty"
+    content = _with_line(source, table.file, line, _row_text(table, cells))
+    return Corruption(f"a number's source and owner with a row {how}", source.name, table.file, line, words, content)
+
+
 KINDS_OF_CORRUPTION = [
     reversed_range, repeated_category, unknown_kind, bad_missing, bad_name, declared_twice, undeclared_column,
     missing_cell, not_a_number, outside_range, wrong_case, not_utf8, bad_decimals, too_many_decimals, reversed_band,
+    bad_source,
 ]  # fmt: skip
 
 
@@ -370,7 +394,7 @@ def test_a_corrupted_contract_is_refused_in_one_line_naming_the_file_and_line(co
 
 def test_every_kind_of_corruption_applies_to_some_source():
     assert all(any(_applies(k, s) for s in READ.values()) for k in KINDS_OF_CORRUPTION)
-    assert all(s.inputs and s.output and s.agreed for s in READ.values())
+    assert all(s.inputs and s.output and s.agreed and s.sourced for s in READ.values())
 
 
 def _first(kind, source: str) -> Corruption:
