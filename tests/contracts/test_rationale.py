@@ -125,17 +125,23 @@ def test_a_table_that_is_not_a_source_and_owner_stops_packaging_in_one_line(tmp_
     assert refused.value.problems[0].startswith(f"{risk}, line {at}: {problem}")
 
 
-def test_a_table_stating_its_source_twice_is_named_once(tmp_path):
+@pytest.mark.parametrize(
+    ("owner_row", "line", "problem"),
+    [
+        (["      | source | again |"], 2, "the limit states 'source' twice"),
+        ([], 0, "the limit states no owner (a row '| owner | … |')"),  # named at the step
+    ],
+)
+def test_a_table_stating_its_source_twice_or_no_owner_is_named_once(tmp_path, owner_row, line, problem):
     features = _copy(tmp_path)
     risk = features / "risk.feature"
     at = _line(risk, "below the warning level of 0.1")
     lines = risk.read_text(encoding="utf-8").splitlines()
     assert lines[at + 1].strip().startswith("| owner ")
-    lines[at + 1] = "      | source | again |"
-    risk.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    risk.write_text("\n".join([*lines[: at + 1], *owner_row, *lines[at + 2 :]]) + "\n", encoding="utf-8")
     with pytest.raises(ContractError) as refused:
         read_contract(features)
-    assert refused.value.problems == [f"{risk}, line {at + 2}: the limit states 'source' twice"]
+    assert refused.value.problems == [f"{risk}, line {at + line}: {problem}"]
 
 
 @pytest.mark.parametrize(
@@ -189,15 +195,3 @@ def test_the_report_lists_each_number_with_its_source_and_flags_one_without():
     assert len(rows) == 9 and "alert" not in page
     flagged = sources_section(SimpleNamespace(stated=contract, unsourced=[("features/quality.feature, line 17", "its R²")]))
     assert "1 agreed number(s) state no source and owner" in flagged and "features/quality.feature, line 17: its R²" in flagged
-
-
-def test_a_table_without_its_owner_is_named_at_the_step(tmp_path):
-    features = _copy(tmp_path)
-    risk = features / "risk.feature"
-    at = _line(risk, "below the warning level of 0.1")
-    lines = risk.read_text(encoding="utf-8").splitlines()
-    assert lines[at + 1].strip().startswith("| owner ")
-    risk.write_text("\n".join(lines[: at + 1] + lines[at + 2 :]) + "\n", encoding="utf-8")
-    with pytest.raises(ContractError) as refused:
-        read_contract(features)
-    assert refused.value.problems == [f"{risk}, line {at}: the limit states no owner (a row '| owner | … |')"]
