@@ -80,11 +80,18 @@ def unsourced_steps(steps) -> list:
 
 
 def changes(old: tuple[Rationale, ...], new: tuple[Rationale, ...], to: str = "→") -> list[str]:
-    """What moved between two contracts' rationales, one line per number: its source or owner, old ``to`` new."""
+    """What moved between two contracts' rationales, one line per number: its source or owner, old ``to`` new. A step
+    whose number changed keeps its source and owner: that is the number's change (named as its fact), not theirs."""
     before, after = {r.stated: r for r in old}, {r.stated: r for r in new}
+    said = {(r.source, r.owner) for r in old if r.stated not in after} & {
+        (r.source, r.owner) for r in new if r.stated not in before
+    }
     lines = []
     for stated in dict.fromkeys([*before, *after]):
         a, b = before.get(stated), after.get(stated)
+        alone = b if a is None else a if b is None else None  # the number's step on one side only
+        if alone is not None and (alone.source, alone.owner) in said:
+            continue
         for what in ROWS.values():
             was, now = (getattr(r, what) if r else None for r in (a, b))
             if was != now:

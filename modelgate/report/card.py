@@ -1,7 +1,7 @@
 """The report's first sections: the model's card (what it is for, what it was trained on, what it must not be used
 for, its known limitations and its owner), in the features' words, so a reader who has never seen the project
 learns what the model is and who answers for it before any number; then who signed its features off, and what
-changed since; then where each agreed number comes from and who owns it."""
+changed since, and since the model in production; then where each agreed number comes from and who owns it."""
 
 from __future__ import annotations
 
@@ -82,3 +82,21 @@ def sources_section(inputs: Inputs) -> str:
         return ""
     lead = '<p class="lead">Where each agreed number comes from and who answers for it, as the features state them.</p>'
     return f'<section id="sources"><h2>Where the numbers come from</h2>{lead}{alert}{table}</section>'
+
+
+def production_section(inputs: Inputs) -> str:
+    """What changed in the contract since the model in production: agreed answers that moved, bands and limits that
+    changed, inputs added or removed (production → new). Nothing without a production model."""
+    changed = inputs.risk.contract_changes if inputs.risk is not None else None
+    if changed is None:
+        return ""
+    if changed:
+        listed = "".join(f"<li>{escape(line)}</li>" for line in changed)
+        body = (
+            f'<p class="note">{len(changed)} fact(s) of the contract moved, production → this model:</p>'
+            f'<ul class="changes">{listed}</ul>'
+        )
+    else:
+        body = '<p class="note">The same contract as the model in production: no agreed answer, band, limit or input moved.</p>'
+    lead = '<p class="lead">The contract of this model against the one the model in production was released with.</p>'
+    return f'<section id="since-production"><h2>Since the model in production</h2>{lead}{body}</section>'

@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from modelgate.report import agreed
-from modelgate.report.card import card_section, signoff_section, sources_section
+from modelgate.report.card import card_section, production_section, signoff_section, sources_section
 from modelgate.report.classifier import classifier_section, quality_tile
 from modelgate.report.evidence import evidence, record
 from modelgate.report.features import appendix_section, features_section
@@ -26,6 +26,7 @@ def render(inputs: Inputs, generated: str) -> str:
         "<main>",
         card_section(inputs),
         signoff_section(inputs),
+        production_section(inputs),
         _tiles(inputs),
         sources_section(inputs),
         _missing(inputs),

@@ -39,6 +39,8 @@ class Risk:
     monotonic: list[Broken] = field(default_factory=list)
     batch: BatchDrift | None = None
     missing: list[str] = field(default_factory=list)
+    # What moved from the contract the model in production carries to this one's (None: no production model).
+    contract_changes: list[str] | None = None
 
 
 def gather_risk(model: Artifact, production: str | None, evaluation: Path, batch: Path) -> Risk:
@@ -67,14 +69,29 @@ def _compare(risk: Risk, model: Artifact, production: str | None, evaluation: Pa
     from modelgate.model.batch.production import production_model
     from modelgate.model.compare import compare
 
-    if not evaluation.is_file():
-        risk.missing.append(f"champion/challenger: no evaluation data at {evaluation} (give it with --evaluation)")
-        return
     try:
         with production_model(production) as production_dir:
+            if production_dir is not None:
+                _changes_since(risk, production_dir, model)
+            if not evaluation.is_file():
+                risk.missing.append(f"champion/challenger: no evaluation data at {evaluation} (give it with --evaluation)")
+                return
             risk.comparison = compare(production_dir, model.directory, evaluation)
     except Exception as exc:  # a production model that cannot be read or compared: named, not fatal
         risk.missing.append(f"champion/challenger: {exc}")
+
+
+def _changes_since(risk: Risk, production_dir: Path, model: Artifact) -> None:
+    """What moved from the production model's contract to the new model's, one line per fact (``modelgate.signoff``'s
+    words: old → new); said as missing for a production model that carries no readable contract."""
+    from modelgate.contracts.errors import ModelgateError
+    from modelgate.model.manifest import read_manifest
+    from modelgate.signoff import changes
+
+    try:
+        risk.contract_changes = changes(read_manifest(production_dir).read_contract(production_dir), model.contract)
+    except ModelgateError as exc:
+        risk.missing.append(f"the contract since the model in production: {exc}")
 
 
 def _sweep(risk: Risk, model: Artifact) -> None:

@@ -195,3 +195,9 @@ def test_the_report_lists_each_number_with_its_source_and_flags_one_without():
     assert len(rows) == 9 and "alert" not in page
     flagged = sources_section(SimpleNamespace(stated=contract, unsourced=[("features/quality.feature, line 17", "its R²")]))
     assert "1 agreed number(s) state no source and owner" in flagged and "features/quality.feature, line 17: its R²" in flagged
+
+
+def test_a_number_that_moved_with_its_source_kept_is_the_numbers_change_only(tmp_path):
+    features = _copy(tmp_path)
+    _edit(features / "quality.feature", "between 0.60 and 0.95", "between 0.55 and 0.95")
+    assert changes(read_contract(FEATURES), read_contract(features)) == ["the R² band: 0.6 to 0.95 → 0.55 to 0.95"]

@@ -90,3 +90,41 @@ def test_features_nobody_signed_say_so_on_the_page(tmp_path, trained_model, caps
     out = tmp_path / "page.html"
     main(["report", "--out", str(out), "--features", str(features), "--model", str(trained_model), *results(tmp_path)])
     assert "Nobody has signed these features off." in out.read_text()
+
+
+def _section(html: str, name: str) -> str:
+    found = re.search(rf'<section id="{name}">.*?</section>', html)
+    return found.group(0) if found else ""
+
+
+def test_the_report_shows_what_moved_in_the_contract_since_the_model_in_production(tmp_path, trained_model, capsys):
+    """The page a reviewer reads before signing again: production → this model, each fact that moved, in the words
+    of the sign-off; the same contract says so; no production model, no section."""
+    import shutil
+
+    from modelgate.steps.support import TRAINING_DATA
+
+    features = tmp_path / "production" / "features"
+    shutil.copytree(ROOT / "features", features, ignore=shutil.ignore_patterns("signoffs.jsonl"))
+    quality = features / "quality.feature"
+    quality.write_text(quality.read_text().replace("between 0.60 and 0.95", "between 0.55 and 0.95"))
+    risk = features / "risk.feature"
+    risk.write_text(risk.read_text().replace("at least 25 and at most 600 pounds", "at least 20 and at most 650 pounds"))
+    production = tmp_path / "production" / "model"
+    assert main(["train", "--features", str(features), "--data", str(TRAINING_DATA), "--out", str(production)]) == 0
+    capsys.readouterr()
+
+    def page(against) -> str:
+        out = tmp_path / "page.html"
+        options = ["--production-model", str(against)] if against else []
+        base = ["report", "--out", str(out), "--features", str(ROOT / "features"), "--model", str(trained_model)]
+        (tmp_path / "junit").exists() and shutil.rmtree(tmp_path / "junit")
+        main([*base, *options, *results(tmp_path)])
+        return out.read_text()
+
+    since = _section(page(production), "since-production")
+    assert "2 fact(s) of the contract moved, production → this model" in since
+    assert "<li>the R² band: 0.55 to 0.95 → 0.6 to 0.95</li>" in since
+    assert "<li>the plausible answers: 20 to 650 → 25 to 600</li>" in since
+    assert "no agreed answer, band, limit or input moved" in _section(page(trained_model), "since-production")
+    assert _section(page(None), "since-production") == ""
