@@ -1,0 +1,140 @@
+"""Quality per group: the features bound the typical error in each group of an input (bands of a number cut at the
+stated points, or a category's values) and the gap between the best and the worst group. Read into the contract,
+judged by the quality step from the cross-validation recomputed there: a model accurate for all but one group fails,
+naming that group, while its typical error over everyone still passes."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from modelgate.contracts.contract import Contract
+from modelgate.contracts.facts import GroupLimit
+from modelgate.contracts.reader import ContractError, read_contract
+from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA
+
+from modelgate.cli import main
+
+GROUPED = "typical error for each height group split at 62 and 70 inches is at most 12 pounds"
+GAP = "the typical errors of its best and worst height groups differ by at most 3 pounds"
+
+
+def test_the_bundled_contract_bounds_each_height_group_as_its_quality_feature_says():
+    text = (FEATURES / "quality.feature").read_text(encoding="utf-8")
+    assert GROUPED in text and GAP in text
+    (found,) = read_contract(FEATURES).groups
+    assert found == GroupLimit("height", 12.0, (62.0, 70.0), 3.0)
+    assert Contract.loads(read_contract(FEATURES).dumps()).groups == (found,)
+
+
+@pytest.mark.parametrize(
+    ("value", "group"),
+    [
+        (55.0, "below 62"),
+        (61.99, "below 62"),
+        (62.0, "62 up to 70"),
+        (69.9, "62 up to 70"),
+        (70.0, "70 and over"),
+        (None, "missing"),
+    ],
+)
+def test_each_cut_point_opens_the_band_above_it(value, group):
+    assert GroupLimit("height", 12.0, (62.0, 70.0)).group_of(value) == group
+
+
+def test_a_group_over_its_limit_and_a_gap_too_wide_are_each_one_line():
+    limit = GroupLimit("height", 12.0, (62.0, 70.0), 3.0)
+    assert limit.problems({"below 62": 9.0, "62 up to 70": 9.7, "70 and over": 11.9}) == []
+    assert limit.problems({"below 62": 9.0, "62 up to 70": 12.0, "70 and over": 12.5}) == [
+        "height 70 and over: typical error 12.5, agreed at most 12",
+        "height: best group (below 62) and worst (70 and over) differ by 3.5, agreed at most 3",
+    ]
+    assert GroupLimit("island", 1.0).group_of("Dream") == "Dream"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ("each height group split", "each age group split", "'age' is not an input of the contract"),
+        (" split at 62 and 70 inches", "", "a number input's groups need their cut points"),
+        ("split at 62 and 70 inches", "split at 70 and 62 inches", "the cut points of 'height' must rise, each once"),
+        ("split at 62 and 70 inches", "split at 62 and 70 cm", "the cut points are in 'cm', but height is in 'inches'"),
+        ("worst height groups", "worst age groups", "no typical error per age group is stated for this gap to bound"),
+    ],
+)
+def test_groups_the_contract_cannot_judge_stop_packaging_in_one_line(tmp_path, old, new, problem):
+    features = tmp_path / "features"
+    shutil.copytree(FEATURES, features)
+    quality = features / "quality.feature"
+    text = quality.read_text(encoding="utf-8")
+    assert old in text
+    quality.write_text(text.replace(old, new), encoding="utf-8")
+    anchor = "best and worst" if "groups" in old else "typical error for each"
+    line = next(n for n, row in enumerate(quality.read_text(encoding="utf-8").splitlines(), 1) if anchor in row)
+    with pytest.raises(ContractError) as refused:
+        read_contract(features)
+    # One line, but where the group sentence names another input: then the gap of height's groups bounds nothing too.
+    assert len(refused.value.problems) == (2 if "age group split" in new else 1), refused.value.problems
+    assert refused.value.problems[0].startswith(f"{quality}, line {line}: {problem}")
+
+
+def _curved(into) -> None:
+    """The bundled training people, the tall ones heavier than the line by 2 pounds for each square inch over 70."""
+    with open(TRAINING_DATA, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with open(into, "w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["height", "weight"])
+        for row in rows:
+            height, weight = float(row["height"]), float(row["weight"])
+            out.writerow([row["height"], round(weight + (2 * (height - 70) ** 2 if height >= 70 else 0), 1)])
+
+
+def test_a_model_accurate_for_all_but_the_tall_fails_the_group_scenario_naming_that_group(tmp_path, capsys):
+    features = tmp_path / "features"
+    shutil.copytree(FEATURES, features, ignore=shutil.ignore_patterns("signoffs.jsonl"))
+    (tmp_path / "data").mkdir()
+    _curved(tmp_path / "data" / "curved.csv")  # beside the features, where the steps look for the data the record names
+    model = tmp_path / "model"
+    assert main(["train", "--features", str(features), "--data", str(tmp_path / "data" / "curved.csv"), "--out", str(model)]) == 0
+    capsys.readouterr()
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", "-o", f"bdd_features_base_dir={features}",
+         "--model", str(model), "-m", "model", "-k", "short_as_for_tall or typical_error_is_small", "-rA"],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 1, run.stdout[-2000:]
+    assert re.search(r"PASSED .*typical_error_is_small", run.stdout), run.stdout[-2000:]  # over everyone: within 11
+    assert re.search(r"FAILED .*short_as_for_tall", run.stdout), run.stdout[-2000:]
+    assert re.search(r"over the agreed 12 in height 70 and over \(50 rows\): 1[3-9]\.\d{4}", run.stdout), run.stdout[-2000:]
+    assert "below 62" not in run.stdout.split("over the agreed 12 in", 1)[1].splitlines()[0]
+
+    # The report's table says the same, from the model's record: the tall people's group over its limit, flagged.
+    from tests.modelgate.test_report import results
+
+    out = tmp_path / "page.html"
+    main(["report", "--out", str(out), "--features", str(features), "--model", str(model), *results(tmp_path)])
+    table = re.search(r"<h3>Typical error by height group</h3>.*?</table>", out.read_text()).group(0)
+    assert re.findall(r'<td class="cat">([^<]+)</td>', table) == ["below 62", "62 up to 70", "70 and over"]
+    assert "<b>2 group limit(s) broken:</b>" in table and "<li>height 70 and over: typical error 1" in table
+    assert "<li>height: best group (below 62) and worst (70 and over) differ by " in table
+    assert re.search(r'70 and over</td><td class="num">50</td><td class="num">1[3-9]\.\d\d</td><td>OVER the limit</td>', table)
+
+
+def test_groups_come_in_order_and_only_those_with_rows_are_recorded():
+    import numpy as np
+    from modelgate.model.metrics import by_group
+
+    limit = GroupLimit("height", 12.0, (62.0, 70.0))
+    assert limit.labels() == ["below 62", "62 up to 70", "70 and over", "missing"]
+    assert GroupLimit("island", 1.0).labels(("Biscoe", "Dream")) == ["Biscoe", "Dream", "missing"]
+    found = by_group(limit, (), np.array([75.0, 60.0, 80.0, 66.0]), np.array([-2.0, 1.0, 4.0, -0.5]))
+    assert found == {
+        "below 62": {"rows": 1, "mae": 1.0},
+        "62 up to 70": {"rows": 1, "mae": 0.5},
+        "70 and over": {"rows": 2, "mae": 3.0},
+    }
