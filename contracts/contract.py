@@ -24,6 +24,7 @@ from modelgate.contracts.facts import (
     ChampionMetric,
     DriftLimits,
     GoldenCase,
+    GroupLimit,
     MetricBand,
     Monotonic,
     OutputBounds,
@@ -148,6 +149,7 @@ class Contract:
     champion_metric: ChampionMetric | None = None
     title: str = ""  # the model, in the reviewer's words (the declaring feature's name)
     card: Card | None = None  # what it is for, what it was trained on, who owns it (required to package and release)
+    groups: tuple[GroupLimit, ...] = ()  # the typical error agreed in each group of an input (a regression's)
     rationales: tuple[Rationale, ...] = ()  # where each agreed number comes from and who owns it, in the features' order
     sources: dict[str, str] = field(default_factory=dict, compare=False)  # feature file -> SHA-256 (not the contract)
 
@@ -199,6 +201,7 @@ class Contract:
             **self._classifier_dict(),
             # Absent without a card, so the contracts of features written before cards keep their bytes.
             **({"card": self.card.to_dict()} if self.card is not None else {}),
+            **({"groups": [g.to_dict() for g in self.groups]} if self.groups else {}),
             **({"rationales": [r.to_dict() for r in self.rationales]} if self.rationales else {}),
         }
 
@@ -240,6 +243,7 @@ class Contract:
             champion_metric=ChampionMetric(**found["champion_metric"]) if found.get("champion_metric") else None,
             title=found.get("title", ""),
             card=Card.from_dict(found["card"]) if found.get("card") else None,
+            groups=tuple(GroupLimit.from_dict(g) for g in found.get("groups", ())),
             rationales=tuple(Rationale.from_dict(r) for r in found.get("rationales", ())),
         )
 

@@ -66,6 +66,71 @@ class TypicalError:
         return _finite(error) and 0 <= error <= self.limit
 
 
+MISSING_GROUP = "missing"  # the group of the rows whose grouping input is missing
+
+
+@dataclass(frozen=True)
+class GroupLimit:
+    """The most a model's typical error (in the output's unit) may be in each group of one input, and, where agreed,
+    the most the typical errors of its best and its worst group may differ. A number input's groups are bands cut at
+    ``cuts`` (each cut opens the band above it); a category's or a yes/no's are its values."""
+
+    input: str
+    limit: float
+    cuts: tuple[float, ...] = ()
+    gap: float | None = None
+
+    def group_of(self, value: object) -> str:
+        """The group a row with this value of the input falls in, named as the report and the messages name it."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return MISSING_GROUP
+        if not self.cuts:
+            return str(value)
+        below = [c for c in self.cuts if float(value) < c]  # type: ignore[arg-type]
+        if len(below) == len(self.cuts):
+            return f"below {self.cuts[0]:g}"
+        if not below:
+            return f"{self.cuts[-1]:g} and over"
+        return f"{self.cuts[len(self.cuts) - len(below) - 1]:g} up to {below[0]:g}"
+
+    def labels(self, values: tuple = ()) -> list[str]:
+        """Every group in order: a number's bands from the lowest, or a category's declared ``values``; missing last."""
+        if self.cuts:
+            inner = [f"{a:g} up to {b:g}" for a, b in zip(self.cuts, self.cuts[1:])]
+            return [f"below {self.cuts[0]:g}", *inner, f"{self.cuts[-1]:g} and over", MISSING_GROUP]
+        return [*(str(v) for v in values), MISSING_GROUP]
+
+    def problems(self, errors: dict[str, float]) -> list[str]:
+        """One line per group whose typical error is over the limit, and one if best and worst differ by more than
+        the gap; empty when every group meets the contract."""
+        found = [
+            f"{self.input} {group}: typical error {error:.4g}, agreed at most {self.limit:g}"
+            for group, error in errors.items()
+            if not (_finite(error) and 0 <= error <= self.limit)
+        ]
+        if self.gap is not None and errors:
+            best, worst = min(errors, key=errors.__getitem__), max(errors, key=errors.__getitem__)
+            spread = errors[worst] - errors[best]
+            if not (_finite(spread) and spread <= self.gap):
+                found.append(
+                    f"{self.input}: best group ({best}) and worst ({worst}) differ by {spread:.4g}, agreed at most {self.gap:g}"
+                )
+        return found
+
+    def to_dict(self) -> dict:
+        return {"input": self.input, "limit": self.limit, "cuts": list(self.cuts), "gap": self.gap}
+
+    @classmethod
+    def from_dict(cls, found: dict) -> GroupLimit:
+        gap = found.get("gap")
+        return cls(
+            found["input"],
+            float(found["limit"]),
+            tuple(float(c) for c in found.get("cuts", ())),
+            None if gap is None else float(gap),
+        )
+
+
 @dataclass(frozen=True)
 class ChampionMargin:
     """How much typical error (in the output's unit) a new model may give up against the model in production."""

@@ -34,6 +34,7 @@ from modelgate.contracts.facts import (
     OutputBounds,
     TypicalError,
 )
+from modelgate.contracts.groups import read_groups
 from modelgate.contracts.inputs import CATEGORY, KINDS, YES_NO, Input, parse_range, parse_values, parse_yes_no
 
 # A float holds about 15 significant decimal digits: more decimals than that round nothing.
@@ -162,6 +163,7 @@ def read_contract(folder: str | Path) -> Contract:
         champion_margin=_single(one("MARGIN", "the champion margin"), "margin", ChampionMargin, output, problems),
         output_bounds=_number_pair(one("OUTPUT_BOUNDS", "the plausible answers"), OutputBounds, problems, output),
         monotonic=tuple(_monotonic(stated, inputs, output, problems)) if complete else (),
+        groups=read_groups(stated, inputs, output, problems) if complete else (),
         drift=_drift(one("DRIFT_WARN", "the drift warning level"), one("DRIFT_REFUSE", "the drift refusal level"),
                      one("DRIFT_ROWS", "the rows judged for drift"), problems),
         extrapolation=_extrapolation(one("EXTRAPOLATION_FLAG", "the extrapolation policy"),

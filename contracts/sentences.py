@@ -67,6 +67,16 @@ R2_BAND = re.compile(rf"its recorded R² on the training data is between (?P<low
 TYPICAL_ERROR = re.compile(
     rf"on (?P<who>.+?) it was not trained on, its typical error is at most (?P<limit>{N})(?: (?P<unit>.+))?"
 )
+# Quality per group: the typical error in each group of one input (a category's values, or bands of a number cut at the
+# points stated, each point opening the band above it: "split at 62 and 70" makes below 62, 62 up to 70, 70 and over),
+# and the most the best and the worst group may differ.
+GROUP_ERROR = re.compile(
+    rf"on (?P<who>.+?) it was not trained on, its typical error for each (?P<what>{WORD}) group"
+    rf"(?: split at (?P<cuts>.+?))? is at most (?P<limit>{N})(?: (?P<unit>.+))?"
+)
+GROUP_GAP = re.compile(
+    rf"the typical errors of its best and worst (?P<what>{WORD}) groups differ by at most (?P<gap>{N})(?: (?P<unit>.+))?"
+)
 MARGIN = re.compile(
     rf"the new model's typical error is at most (?P<margin>{N})(?: (?P<unit>.+?))? worse than the production model's"
 )

@@ -7,11 +7,12 @@ The metrics are scikit-learn's where it has them; the steps recompute them with 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 from modelgate.contracts.contract import Contract, Output
-from modelgate.contracts.facts import f1_of
+from modelgate.contracts.facts import GroupLimit, f1_of
 from sklearn import metrics as sk
 from sklearn.base import clone
 from sklearn.model_selection import KFold
@@ -154,12 +155,26 @@ def record(estimator: Any, contract: Contract, order: list[str], data) -> dict:
     predicted, base = cross_validated(estimator, contract, order, data)
     cv = _quality(output, data.target, predicted, "")
     found["cv"] = {"folds": CV_FOLDS, "seed": CV_SEED, **(cv if not output.is_class else cv["train"])}
+    if contract.groups and not output.is_class:
+        found["cv"]["groups"] = {
+            g.input: by_group(g, contract.input(g.input).values, data.columns[g.input], data.target - predicted)
+            for g in contract.groups
+        }
     if base is not None:
         # Always the most frequent class of the rows each fold was fitted on (ties: the first stated), whatever the
         # decision rule: a threshold below that class's share would make the rule answer the rarer class instead.
         answered = np.array(output.classes, dtype=object)[np.argmax(base, axis=1)]
         found["cv"]["baseline"] = classification(output, data.target, base, answered)
     return found
+
+
+def by_group(limit: GroupLimit, declared: tuple, values: np.ndarray, misses: np.ndarray) -> dict[str, dict]:
+    """Each group's rows and typical error (mean absolute miss), in the groups' order (:meth:`GroupLimit.labels` of
+    the input's ``declared`` values), those with no row left out."""
+    found: dict[str, list[float]] = {name: [] for name in limit.labels(declared)}
+    for value, miss in zip(values.tolist(), np.abs(misses).tolist()):
+        found.setdefault(limit.group_of(value), []).append(miss)
+    return {name: {"rows": len(m), "mae": math.fsum(m) / len(m)} for name, m in found.items() if m}
 
 
 def _answer(model: Any, contract: Contract, rows) -> np.ndarray:

@@ -32,7 +32,8 @@ FORMAT = "modelgate.signoff/1"
 
 # How a fact of the contract is named in a change, where its key does not read as words.
 NAMES = {"r2_band": "the R² band", "typical_error": "the typical error limit", "champion_margin": "the champion margin",
-         "output_bounds": "the plausible answers", "title": "the model's title"}  # fmt: skip
+         "output_bounds": "the plausible answers", "title": "the model's title",
+         "groups": "the typical error per group"}  # fmt: skip
 
 
 class SignoffError(ModelgateError):

@@ -6,7 +6,9 @@ with its folds drawn here and each fold's model refitted here (a classifier's me
 
 from __future__ import annotations
 
+import bisect
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,6 +167,7 @@ def held_out(under_test, stated) -> dict:
         "mae": math.fsum(abs(m) for m in misses) / n,
         "rmse": math.sqrt(math.fsum(m * m for m in misses) / n),
         "r2": 1 - math.fsum(m * m for m in misses) / math.fsum((y - mean) ** 2 for y in actual),
+        "misses": misses,  # each training row's, in the file's order: for the errors per group
     }
 
 
@@ -204,3 +207,51 @@ def cv_recorded(under_test, held_out):
     cv = under_test.manifest["metrics"]["cv"]
     for key in ("mae", "rmse", "r2"):
         assert math.isclose(cv[key], held_out[key], rel_tol=1e-9), f"recorded {key} {cv[key]!r}, recomputed {held_out[key]!r}"
+
+
+@then(parsers.re(say.GROUP_ERROR.pattern), target_fixture="group_errors")
+def group_errors_small(held_out, under_test, stated, what, cuts, limit) -> dict[str, float]:
+    """The typical error of the rows of each group, from the cross-validation recomputed here, each group found here:
+    a number's band by where its value falls among the stated cut points (each opening the band above it), a
+    category's by its value, the rows missing the input as one group. Every group's must be within the limit."""
+    (spec,) = [i for i in stated.inputs if say.names(what, i.name)]
+    points = sorted(float(n) for n in re.findall(say.N, cuts or ""))
+    grouped: dict[str, list[float]] = {}
+    for row, miss in zip(under_test.rows, held_out["misses"]):
+        value = row[spec.name]
+        if value is None:
+            name = "missing"
+        elif points:
+            name = _band(points, value)
+        else:
+            name = str(value)
+        grouped.setdefault(name, []).append(abs(miss))
+    errors = {name: math.fsum(found) / len(found) for name, found in grouped.items()}
+    recorded = under_test.manifest["metrics"]["cv"].get("groups", {}).get(spec.name)
+    assert recorded is not None, f"{under_test.directory}: the model's record has no typical error per {spec.name} group"
+    assert {name: found["rows"] for name, found in recorded.items()} == {n: len(f) for n, f in grouped.items()}
+    for name, found in recorded.items():
+        assert math.isclose(found["mae"], errors[name], rel_tol=1e-9), (
+            f"recorded {name} {found['mae']!r}, recomputed {errors[name]!r}"
+        )
+    over = {name: error for name, error in errors.items() if not error <= float(limit)}
+    assert not over, (
+        "typical error on unseen rows over the agreed "
+        + f"{limit} in "
+        + "; ".join(f"{spec.name} {name} ({len(grouped[name])} rows): {error:.4f}" for name, error in over.items())
+    )
+    return errors
+
+
+def _band(points: list[float], value: float) -> str:
+    at = bisect.bisect_right(points, value)  # how many cut points are at or below the value
+    low, high = (f"{points[at - 1]:g}" if at else None), (f"{points[at]:g}" if at < len(points) else None)
+    return f"below {high}" if low is None else f"{low} and over" if high is None else f"{low} up to {high}"
+
+
+@then(parsers.re(say.GROUP_GAP.pattern))
+def group_gap_small(group_errors, gap):
+    best, worst = min(group_errors.values()), max(group_errors.values())
+    assert worst - best <= float(gap), (
+        f"the typical errors of the best and worst group differ by {worst - best:.4f} ({group_errors}), agreed at most {gap}"
+    )

@@ -11,7 +11,7 @@ from typing import cast
 
 import numpy as np
 
-from modelgate.contracts.facts import GoldenCase
+from modelgate.contracts.facts import GoldenCase, GroupLimit
 from modelgate.contracts.inputs import WHOLE, YES_NO, Input
 from modelgate.report import plots
 from modelgate.report.bars import category_residuals
@@ -67,7 +67,43 @@ def _lead(inputs: Inputs) -> str:
             f'<p class="lead">On rows it was not trained on ({cv["folds"]}-fold cross-validation) its typical error is '
             f"<b>{cv['mae']:.2f}{escape(unit)}</b>: {where} the agreed at most {limit.limit:g}{escape(unit)}.</p>"
         )
+    parts += [_group_table(g, (cv or {}).get("groups", {}).get(g.input), unit) for g in contract.groups]
     return "".join(parts)
+
+
+def _group_table(limit: GroupLimit, recorded: dict | None, unit: str) -> str:
+    """The typical error of each group of one input on rows the model was not trained on (the model's record), each
+    against the agreed limit, the gap between the best and the worst group, and a flag on each that breaks it."""
+    if not recorded:
+        what = escape(limit.input)
+        return f'<div class="alert">The model\'s record has no typical error per {what} group: package it again.</div>'
+    errors = {name: found["mae"] for name, found in recorded.items()}
+    problems = limit.problems(errors)
+    over = {name for name in recorded if any(p.startswith(f"{limit.input} {name}:") for p in problems)}
+    rows = "".join(
+        f'<tr><td class="cat">{escape(name)}</td><td class="num">{found["rows"]}</td><td class="num">{found["mae"]:.2f}</td>'
+        f"<td>{'OVER the limit' if name in over else 'within the limit'}</td></tr>"
+        for name, found in recorded.items()
+    )
+    gap = (
+        f" The best and worst groups may differ by at most {limit.gap:g}{escape(unit)}; they differ by "
+        f"{max(errors.values()) - min(errors.values()):.2f}{escape(unit)}."
+        if limit.gap is not None
+        else ""
+    )
+    flag = (
+        f'<div class="alert"><b>{len(problems)} group limit(s) broken:</b><ul>'
+        + "".join(f"<li>{escape(p)}</li>" for p in problems)
+        + "</ul></div>"
+        if problems
+        else ""
+    )
+    return (
+        f'<h3>Typical error by {escape(limit.input)} group</h3><p class="note">On rows it was not trained on; agreed at most '
+        f"{limit.limit:g}{escape(unit)} in each group.{gap}</p>{flag}"
+        f'<table class="groups"><thead><tr><th class="cat">{escape(limit.input)}</th><th class="num">rows</th>'
+        f'<th class="num">typical error{escape(unit)}</th><th>verdict</th></tr></thead><tbody>{rows}</tbody></table>'
+    )
 
 
 def _figures(inputs: Inputs) -> list[str]:
