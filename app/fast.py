@@ -39,8 +39,10 @@ def record(metrics: Metrics | None, state: ModelState, answer: Answer, rows: lis
     assert model is not None  # the rows were answered
     if rows is not None:
         metrics.inputs.observe(rows, model.profiles)
+        metrics.drift.observe(rows, model)
     else:
         metrics.inputs.observe_values(model.contract.inputs[0].name, values, model.profiles)
+        metrics.drift.observe_values(model.contract.inputs[0].name, values, model)
 
 
 def single_rows(query: bytes, prefix: bytes, spec) -> list[float] | None:

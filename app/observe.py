@@ -16,11 +16,14 @@ import os
 import re
 import time
 from bisect import bisect_left
+from collections import deque
+from functools import partial
 
 from modelgate.app.answers import HEALTH, READY
 from modelgate.app.logs import request_id
+from modelgate.model.stability import bin_of, index
 from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
 log = logging.getLogger("modelgate.access")
 
@@ -48,6 +51,8 @@ class Metrics:
         self.registry.register(_AnswerCollector(self))
         self.inputs = InputsSeen()
         self.registry.register(self.inputs)
+        self.drift = LiveDrift()
+        self.registry.register(self.drift)
         self.endpoints = set(ENDPOINTS)
         self._requests: dict[tuple, list] = {}  # (endpoint, method, status) -> [count, sum, per-bucket counts]
         self.registry.register(_RequestCollector(self._requests))
@@ -68,6 +73,74 @@ class Metrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class LiveDrift:
+    """The population stability index of the last N values answered of each input against its training profile, N
+    being the rows the contract judges drift from (``a file of N or more … is judged for drift``), beside the
+    contract's warning and refusal levels on ``/metrics``, so an alert can fire on production drift as the batch
+    check would refuse a file. The index is given once N values are in; a model loaded again starts a new window.
+    Nothing without a training profile or drift levels. Bins and index are :mod:`modelgate.model.stability`'s."""
+
+    def __init__(self) -> None:
+        self._model: object = None  # the served model the windows are kept for
+        self._windows: dict[str, tuple[dict, deque, list[int]]] = {}  # input -> (profile, last bins, count per bin)
+
+    def _bind(self, model) -> None:
+        self._model, self._windows = model, {}
+        drift = model.contract.drift
+        if drift is None or not model.profiles:
+            return
+        for name, found in model.profiles.items():
+            self._windows[name] = (found, deque(maxlen=drift.min_rows), [0] * len(found["shares"]))
+
+    def observe(self, rows: list[dict], model) -> None:
+        if model is not self._model:
+            self._bind(model)
+        for name, (found, window, counts) in self._windows.items():
+            for row in rows:
+                _push(window, counts, bin_of(found, row[name]))
+
+    def observe_values(self, name: str, values: list[float], model) -> None:
+        """:meth:`observe` for the values of one number input (a one-number line's requests, never missing): its bins
+        by bin_of's rule for a number, without the checks a row's value needs."""
+        if model is not self._model:
+            self._bind(model)
+        if name in self._windows:
+            profile, window, counts = self._windows[name]
+            for at in map(partial(bisect_left, profile["deciles"]), values):
+                _push(window, counts, at)
+
+    def collect(self):
+        if not self._windows:
+            return
+        drift = self._model.contract.drift
+        judged = GaugeMetricFamily(
+            "modelgate_input_stability_index",
+            f"Population stability index of the last {drift.min_rows} values answered of each input against the training data",
+            labels=["input"],
+        )
+        held = GaugeMetricFamily(
+            "modelgate_input_stability_window", "Values of each input in the window so far", labels=["input"]
+        )
+        for name, (found, window, counts) in self._windows.items():
+            held.add_metric([name], len(window))
+            if len(window) == window.maxlen:
+                judged.add_metric([name], index(counts, found["shares"]))
+        yield judged
+        yield held
+        yield GaugeMetricFamily("modelgate_drift_warning_level", "The contract's drift warning level", value=drift.warn)
+        yield GaugeMetricFamily("modelgate_drift_refusal_level", "The contract's drift refusal level", value=drift.refuse)
+
+
+def _push(window: deque, counts: list[int], found: int | None) -> None:
+    """Add a bin to a window of fixed length, the oldest leaving it when full; a value in no bin is not counted."""
+    if found is None:
+        return
+    if len(window) == window.maxlen:
+        counts[window[0]] -= 1
+    window.append(found)
+    counts[found] += 1
 
 
 class InputsSeen:

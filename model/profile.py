@@ -14,9 +14,7 @@ import math
 import numpy as np
 from modelgate.contracts.contract import Contract
 from modelgate.contracts.inputs import YES_NO, Input
-
-# An empty bin would make the index infinite; the usual floor for a share (0.01 %).
-_FLOOR = 1e-4
+from modelgate.model import stability
 
 
 def _missing_mask(spec: Input, values: np.ndarray) -> np.ndarray:
@@ -54,9 +52,8 @@ def bins(found: dict) -> int:
 
 
 def counts(found: dict, values) -> np.ndarray:
-    """Values per bin of a profile. Numbers: bin 0 is ``x <= cuts[0]``, bin i is ``cuts[i-1] < x <= cuts[i]``, the
-    last number bin ``x > cuts[-1]``; categories: one bin per value (values outside the list are not counted). The
-    missing values, where the input may be missing, are the last bin."""
+    """Values per bin of a profile, vectorised for a large file: the bins of :func:`.stability.bin_of` (numbers by
+    the deciles, categories by value, values outside the list not counted, the missing last where they may be)."""
     if found["kind"] == "number":
         numbers = np.asarray(values, dtype="float64")
         present = numbers[~np.isnan(numbers)]
@@ -82,13 +79,8 @@ def shares(found: dict, counted) -> list[float]:
 
 
 def psi_of_counts(counted, expected_shares) -> float:
-    """Σ (actual − expected) · ln(actual / expected) over the bins, shares floored at 0.01 %."""
-    counted = np.asarray(counted, dtype="float64")
-    if counted.sum() == 0:
-        return math.nan
-    actual = np.maximum(counted / counted.sum(), _FLOOR)
-    expected = np.maximum(np.asarray(expected_shares, dtype="float64"), _FLOOR)
-    return float(np.sum((actual - expected) * np.log(actual / expected)))
+    """Σ (actual − expected) · ln(actual / expected) over the bins, shares floored at 0.01 % (:func:`.stability.index`)."""
+    return stability.index(np.asarray(counted).tolist(), np.asarray(expected_shares, dtype="float64").tolist())
 
 
 def psi(found: dict, values) -> float:

@@ -32,6 +32,19 @@ def _bin(value: float, cuts: list[float]) -> int:
     return len(cuts)
 
 
+def _tallied(found: dict, values) -> list[int]:
+    """The bins of ``values`` one by one, by the service's rule (``model.stability.bin_of``): what the vectorised
+    counts must equal."""
+    from modelgate.model.stability import bin_of
+
+    tally = [0] * bins(found)
+    for value in list(values):
+        at = bin_of(found, value)
+        if at is not None:
+            tally[at] += 1
+    return tally
+
+
 def _numbers(cuts: list[float], missing: bool = False) -> dict:
     return {"kind": "number", "missing": missing, "deciles": cuts}
 
@@ -50,7 +63,7 @@ def test_bin_counts_follow_the_cuts_at_their_edges(cuts, missing):
             expected[_bin(value, cuts)] += 1
     expected += [2] if missing else []  # the two NaN: the missing bin, where the input may be missing; else no bin
     found = _numbers(cuts, missing)
-    assert counts(found, np.array(values)).tolist() == expected
+    assert counts(found, np.array(values)).tolist() == expected == _tallied(found, values)
     assert counts(found, np.array([])).tolist() == [0] * (len(cuts) + 1 + missing)
     assert bins(found) == len(expected)
 
@@ -59,7 +72,9 @@ def test_bin_counts_follow_the_cuts_at_their_edges(cuts, missing):
 def test_categories_are_counted_by_value_and_missing_ones_in_their_own_bin(missing):
     found = {"kind": "category", "missing": missing, "values": ["Biscoe", "Dream", "Torgersen"]}
     values = np.array(["Dream", "Biscoe", "Dream", None, "Mars", "dream", NAN, "Torgersen", "Dream"], dtype=object)
-    assert counts(found, values).tolist() == [1, 3, 1, *([2] if missing else [])]  # "Mars", "dream": in no bin
+    assert (
+        counts(found, values).tolist() == [1, 3, 1, *([2] if missing else [])] == _tallied(found, values)
+    )  # "Mars", "dream": in no bin
     assert bins(found) == 3 + missing
 
 
@@ -67,6 +82,7 @@ def test_yes_no_is_tallied_yes_then_no():
     spec = Input("tagged", YES_NO, values=("yes", "no"), missing=True)
     found = profile(spec, np.array([True, False, True, None, True], dtype=object))
     assert (found["values"], found["shares"]) == ([True, False], [3 / 5, 1 / 5, 1 / 5])
+    assert _tallied(found, [True, False, True, None, True]) == [3, 1, 1]
 
 
 def _deciles(values: list[float]) -> list[float]:

@@ -1,0 +1,42 @@
+"""The population stability index and the bins it compares, in plain Python: the one formula and the one binning rule
+of drift, for the service (which has no numpy) and for :mod:`.profile`, whose vectorised counts of a large file follow
+the same rule (a test holds them equal).
+
+A profile (``training_data.profile`` in the manifest, :func:`.profile.profile`) bins a number by the training deciles:
+bin 0 is ``x <= cuts[0]``, bin i is ``cuts[i-1] < x <= cuts[i]``, the last ``x > cuts[-1]``; a category or a yes/no by
+its values in order (a value outside them is in no bin); a missing value, where the input may be missing, in one more
+bin after those.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+
+# An empty bin would make the index infinite; the usual floor for a share (0.01 %).
+FLOOR = 1e-4
+
+
+def bin_of(found: dict, value: object) -> int | None:
+    """The bin of ``value`` in the profile ``found``; None for a value no bin counts."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return (len(found["deciles"]) + 1 if found["kind"] == "number" else len(found["values"])) if found["missing"] else None
+    if found["kind"] == "number":
+        return bisect_left(found["deciles"], value)
+    try:
+        return found["values"].index(value)
+    except ValueError:
+        return None
+
+
+def index(counted, expected_shares) -> float:
+    """Σ (actual − expected) · ln(actual / expected) over the bins, shares floored at :data:`FLOOR`; NaN for no values."""
+    counted = [float(c) for c in counted]
+    total = math.fsum(counted)
+    if total == 0:
+        return math.nan
+    terms = []
+    for count, share in zip(counted, expected_shares):
+        actual, expected = max(count / total, FLOOR), max(float(share), FLOOR)
+        terms.append((actual - expected) * math.log(actual / expected))
+    return math.fsum(terms)
