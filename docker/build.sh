@@ -77,6 +77,9 @@ except ModelgateError as exc:
 PY
 
 # 2. The wheelhouse: every pinned dependency and the project's own wheel, built from this checkout.
+# The same sources give the same wheel (zip times from SOURCE_DATE_EPOCH, not the clock): the build's installed
+# layers are then cached and shared by every model's image built from this wheelhouse.
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-315532800}"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 if [ -n "${WHEELHOUSE:-}" ]; then
