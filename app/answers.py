@@ -36,15 +36,19 @@ def answer_bytes(answers: list[float]) -> bytes:
 
 def answer_content(answer) -> dict:
     """The body of an answer (an ``app.state.Answer``): ``{"response": [...]}``, and for a classifier the probability of
-    each class by name, row by row (never a bare array whose meaning depends on an order)."""
-    if answer.probabilities is None:
-        return {"response": answer.answers}
-    return {"response": answer.answers, "probabilities": answer.probabilities}
+    each class by name, row by row (never a bare array whose meaning depends on an order); where asked for, each
+    answer's range at each level, row by row (``"intervals": [{"80": {"low": …, "high": …}}]``)."""
+    found = {"response": answer.answers}
+    if answer.probabilities is not None:
+        found["probabilities"] = answer.probabilities
+    if answer.intervals is not None:
+        found["intervals"] = answer.intervals
+    return found
 
 
 def answer_body(answer) -> bytes:
     """:func:`answer_content` as bytes, exactly as FastAPI's JSONResponse writes it."""
-    if answer.probabilities is None:
+    if answer.probabilities is None and answer.intervals is None:
         return answer_bytes(answer.answers)
     return json_bytes(answer_content(answer))
 

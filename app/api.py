@@ -54,14 +54,21 @@ def create_api(state: ModelState, metrics: Metrics | None = None, keys_required:
     api.add_exception_handler(HTTPException, http_error)
     api.add_exception_handler(ModelNotReady, model_not_ready)
 
-    async def answered(rows: list[dict], where: list) -> Response:
+    async def answered(rows: list[dict], where: list, request: Request) -> Response:
         """The answer to validated rows: computed in the thread pool (a large request must not hold the event loop),
-        counted in the metrics back on the loop, where every metric is updated (``app.observe.Metrics``)."""
+        counted in the metrics back on the loop, where every metric is updated (``app.observe.Metrics``); with the
+        ranges the request's ``X-Modelgate-Interval`` header asks for."""
         model = require_ready(state).model
         assert model is not None  # require_ready raised otherwise
+        levels, wrong = state.levels(request.headers.get(requests.INTERVAL_HEADER))
+        if wrong:
+            detail = [requests.error(["header", requests.INTERVAL_HEADER], wrong, "interval_level")]
+            return JSONResponse({"detail": detail}, status_code=422)
         answer = await run_in_threadpool(state.answer, rows, where)
         if answer.refusals:
             return JSONResponse({"detail": answer.refusals}, status_code=422)
+        if levels:
+            answer.intervals = state.ranges(answer.answers, levels)
         record(metrics, state, answer, rows)
         headers = {EXTRAPOLATED_HEADER: str(answer.extrapolated)} if model.profiles else None
         return JSONResponse(answer_content(answer), headers=headers)
@@ -121,19 +128,19 @@ def _scoring_routes(api: FastAPI, state: ModelState, contract: Contract, answere
         state.path,
         summary=f"The {output.name} for the rows in the query",
         responses=ok | bad | NOT_READY | URL_TOO_LONG | locked,
-        openapi_extra={"parameters": requests.query_parameters(contract)},
+        openapi_extra={"parameters": requests.query_parameters(contract) + requests.interval_parameter(contract)},
     )
     async def get_answer(request: Request):
         rows, errors = requests.rows_from_query(contract, request.query_params.multi_items())
         if errors:
             return JSONResponse({"detail": errors}, status_code=422)
-        return await answered(rows, ["query"])
+        return await answered(rows, ["query"], request)
 
     @api.post(
         state.path,
         summary=f"The {output.name} for rows sent as columns or records",
         responses=ok | bad | large | NOT_READY | locked,
-        openapi_extra={"requestBody": requests.request_body(contract)},
+        openapi_extra={"requestBody": requests.request_body(contract), "parameters": requests.interval_parameter(contract)},
     )
     async def post_answer(request: Request):
         raw = await request.body()
@@ -145,4 +152,4 @@ def _scoring_routes(api: FastAPI, state: ModelState, contract: Contract, answere
         rows, errors = requests.rows_from_json(contract, body)
         if errors:
             return JSONResponse({"detail": errors}, status_code=422)
-        return await answered(rows, ["body"])
+        return await answered(rows, ["body"], request)

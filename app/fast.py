@@ -17,7 +17,7 @@ from modelgate.app.answers import HEALTH, HEALTHY, READY, answer_body, json_byte
 from modelgate.app.state import EXTRAPOLATED_HEADER, Answer, ModelState
 from modelgate.contracts.contract import MAX_ROWS_PER_REQUEST
 from modelgate.contracts.inputs import NUMBER_TEXT
-from modelgate.contracts.requests import rows_from_query
+from modelgate.contracts.requests import INTERVAL_HEADER, rows_from_query
 
 if TYPE_CHECKING:
     from modelgate.app.observe import Metrics, Observe
@@ -26,6 +26,7 @@ _NUMBER = re.compile(NUMBER_TEXT.encode())
 _HEADERS = [(b"content-type", b"application/json")]
 _EXTRAPOLATED = EXTRAPOLATED_HEADER.lower().encode()
 _HEALTHY = json_bytes(HEALTHY)
+_INTERVAL = INTERVAL_HEADER.lower().encode()  # a request asking for ranges: FastAPI's to answer
 _DECODED = re.compile(rb"[%+]|[^\x21-\x7e]")  # what FastAPI's query parser would decode or read otherwise
 
 
@@ -124,6 +125,8 @@ class FastAnswer:
         if values is None and (rows := query_rows(query, model.contract)) is None:
             return False
         if self.keys is not None and not self.keys.allows(scope):
+            return False
+        if any(name == _INTERVAL for name, _ in scope["headers"]):
             return False
         if values is not None:
             answer = self.state.answer_values(values, ["query"])

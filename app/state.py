@@ -13,6 +13,7 @@ from modelgate.contracts.contract import Contract
 from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.facts import REFUSE
 from modelgate.model import served
+from modelgate.model.forms.linear import rounded
 from modelgate.model.manifest import read_manifest
 
 log = logging.getLogger("modelgate.app")
@@ -31,6 +32,7 @@ class Answer:
     refusals: list[dict] = field(default_factory=list)
     unseen: list[tuple[int, str]] = field(default_factory=list)  # (row, input) outside the training data
     probabilities: list[dict[str, float]] | None = None
+    intervals: list[dict[str, dict[str, float]]] | None = None  # per row: level -> {"low", "high"}, when asked for
 
     @property
     def extrapolated(self) -> int:
@@ -100,6 +102,35 @@ class ModelState:
         if unseen and self.refuses_extrapolation:
             return Answer(refusals=self._refusals(unseen, lambda row, _: values[row], len(values), where), unseen=unseen)
         return Answer(model.single(values), unseen=unseen)
+
+    def levels(self, header: str | None) -> tuple[list[str], str | None]:
+        """The levels an ``X-Modelgate-Interval`` header asks for (``"80, 95"``), each once, and what is wrong with it
+        (None when every level is one the model records)."""
+        model = self.model
+        assert model is not None, "levels() is only called once the model is ready"
+        if header is None:
+            return [], None
+        recorded = model.manifest.intervals
+        asked = list(dict.fromkeys(part.strip() for part in header.split(",")))
+        if model.contract.output.is_class:
+            return [], "a classifier's answer states the probability of each class, not a range"
+        if not recorded:
+            return [], "this model states no ranges: its contract agrees none"
+        unknown = [level for level in asked if level not in recorded]
+        if unknown or not asked:
+            return [], f"ranges are stated for {' and '.join(recorded)} in 100, not for {', '.join(map(repr, unknown))}"
+        return asked, None
+
+    def ranges(self, answers: list[float], levels: list[str]) -> list[dict[str, dict[str, float]]]:
+        """Each answer's range at each level: the answer give or take the level's half-width (recorded at packaging
+        from the misses on rows the model was not fitted on), rounded as the answers are."""
+        model = self.model
+        assert model is not None
+        widths, decimals = model.manifest.widths(levels), model.contract.output.decimals
+        return [
+            {level: {"low": rounded(a - w, decimals), "high": rounded(a + w, decimals)} for level, w in widths.items()}
+            for a in answers
+        ]
 
     def _refusals(self, unseen: list[tuple[int, str]], value, rows: int, where: list) -> list[dict]:
         model = self.model

@@ -22,6 +22,7 @@ from modelgate.contracts.facts import (
     CalibrationLimit,
     ChampionMargin,
     ChampionMetric,
+    Coverage,
     DriftLimits,
     GoldenCase,
     GroupLimit,
@@ -71,6 +72,10 @@ class Output:
     def probability_column(self, label: str) -> str:
         """The batch output column holding the probability of ``label``."""
         return f"probability_{label}"
+
+    def interval_columns(self, level: str) -> tuple[str, str]:
+        """The batch output columns holding the low and the high end of the range answers state for ``level`` in 100."""
+        return f"{self.name}_low_{level}", f"{self.name}_high_{level}"
 
     @property
     def columns(self) -> list[str]:
@@ -150,6 +155,7 @@ class Contract:
     title: str = ""  # the model, in the reviewer's words (the declaring feature's name)
     card: Card | None = None  # what it is for, what it was trained on, who owns it (required to package and release)
     groups: tuple[GroupLimit, ...] = ()  # the typical error agreed in each group of an input (a regression's)
+    intervals: tuple[Coverage, ...] = ()  # the ranges a regression's answers state, by level, with their agreed coverage
     rationales: tuple[Rationale, ...] = ()  # where each agreed number comes from and who owns it, in the features' order
     sources: dict[str, str] = field(default_factory=dict, compare=False)  # feature file -> SHA-256 (not the contract)
 
@@ -202,6 +208,7 @@ class Contract:
             # Absent without a card, so the contracts of features written before cards keep their bytes.
             **({"card": self.card.to_dict()} if self.card is not None else {}),
             **({"groups": [g.to_dict() for g in self.groups]} if self.groups else {}),
+            **({"intervals": [c.to_dict() for c in self.intervals]} if self.intervals else {}),
             **({"rationales": [r.to_dict() for r in self.rationales]} if self.rationales else {}),
         }
 
@@ -244,6 +251,7 @@ class Contract:
             title=found.get("title", ""),
             card=Card.from_dict(found["card"]) if found.get("card") else None,
             groups=tuple(GroupLimit.from_dict(g) for g in found.get("groups", ())),
+            intervals=tuple(Coverage.from_dict(c) for c in found.get("intervals", ())),
             rationales=tuple(Rationale.from_dict(r) for r in found.get("rationales", ())),
         )
 

@@ -132,6 +132,49 @@ class GroupLimit:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """How sure an answer is: the range it states for ``level`` in 100 (the answer give or take the miss that ``level``
+    in 100 rows the model was not trained on stay within, :func:`interval_rank`) must hold the real answer of at least
+    ``coverage`` in 100 evaluation rows."""
+
+    level: int
+    coverage: float
+    who: str = "rows"  # whom the rows describe, in the features' word ("people"): for the report's sentence
+
+    def met_by(self, held: int, rows: int) -> bool:
+        """Do ``held`` of ``rows`` inside their range meet the agreed coverage? Counted exactly: 72 of 100 meets 72."""
+        return rows > 0 and 0 <= held <= rows and Decimal(held) * 100 >= exact(self.coverage) * rows
+
+    @property
+    def key(self) -> str:
+        """The level as the manifest, the service and the batch columns name it: ``80``."""
+        return str(self.level)
+
+    def to_dict(self) -> dict:
+        return {"level": self.level, "coverage": self.coverage, "who": self.who}
+
+    @classmethod
+    def from_dict(cls, found: dict) -> Coverage:
+        return cls(int(found["level"]), float(found["coverage"]), str(found.get("who", "rows")))
+
+    @property
+    def share(self) -> str:
+        """The level in the fewest words: ``4 in 5`` for 80 in 100, ``19 in 20`` for 95."""
+        from fractions import Fraction
+
+        found = Fraction(self.level, 100)
+        return f"{found.numerator} in {found.denominator}"
+
+
+def interval_rank(rows: int, level: int) -> int | None:
+    """Which of ``rows`` misses, sorted from the smallest (the first being 1), is the half-width of the range for
+    ``level`` in 100: the one at place (rows + 1) × level / 100, rounded up (split conformal, on the safe side: among 240
+    rows, the 193rd for 80 in 100). None when there are too few rows to state that level."""
+    rank = -(-(rows + 1) * level // 100)
+    return rank if 1 <= rank <= rows else None
+
+
+@dataclass(frozen=True)
 class ChampionMargin:
     """How much typical error (in the output's unit) a new model may give up against the model in production."""
 

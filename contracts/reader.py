@@ -28,6 +28,7 @@ from modelgate.contracts.facts import (
     AgreedLabel,
     Band,
     ChampionMargin,
+    Coverage,
     DriftLimits,
     GoldenCase,
     Monotonic,
@@ -164,6 +165,7 @@ def read_contract(folder: str | Path) -> Contract:
         output_bounds=_number_pair(one("OUTPUT_BOUNDS", "the plausible answers"), OutputBounds, problems, output),
         monotonic=tuple(_monotonic(stated, inputs, output, problems)) if complete else (),
         groups=read_groups(stated, inputs, output, problems) if complete else (),
+        intervals=_intervals(stated.get("INTERVAL", []), output, problems),
         drift=_drift(one("DRIFT_WARN", "the drift warning level"), one("DRIFT_REFUSE", "the drift refusal level"),
                      one("DRIFT_ROWS", "the rows judged for drift"), problems),
         extrapolation=_extrapolation(one("EXTRAPOLATION_FLAG", "the extrapolation policy"),
@@ -370,6 +372,26 @@ def _monotonic(stated: dict, inputs: list[Input], output: Output, problems: list
                 continue
             found.append(Monotonic(spec.name, direction))
     return found
+
+
+def _intervals(items: list, output: Output, problems: list[str]) -> tuple[Coverage, ...]:
+    """The levels of the ranges answers state, each with its agreed coverage, from the lowest level up."""
+    found: dict[int, Coverage] = {}
+    for match, step in items:
+        level, coverage = int(match["level"]), float(match["coverage"])
+        if output.is_class:
+            problems.append(f"{step.where}: a classifier's answer states the probability of each class, not a range")
+        elif match["output"] != output.name:
+            problems.append(f"{step.where}: states answers of {match['output']!r}, but the model answers {output.name!r}")
+        elif not 1 <= level <= 99:
+            problems.append(f"{step.where}: a range for {level} in 100 is not a range: state a level from 1 to 99")
+        elif not 0 < coverage <= 100:
+            problems.append(f"{step.where}: at least {coverage:g} in 100 is not a share of the rows: state one above 0, to 100")
+        elif level in found:
+            problems.append(f"{step.where}: the range for {level} in 100 is stated again")
+        else:
+            found[level] = Coverage(level, coverage, match["who"])
+    return tuple(found[level] for level in sorted(found))
 
 
 def _drift(warn, refuse, rows, problems: list[str]) -> DriftLimits | None:

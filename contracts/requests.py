@@ -190,6 +190,29 @@ def value_schema(spec: Input) -> dict:
     return {"anyOf": [found, {"type": "null"}], "description": found["description"]} if spec.missing else found
 
 
+# Asked for on a request ("80", or "80, 95"): each answer also states its range for those levels in 100, under
+# "intervals"; without it the body is the seed's shape.
+INTERVAL_HEADER = "X-Modelgate-Interval"
+
+
+def interval_parameter(contract: Contract) -> list[dict]:
+    """The ``X-Modelgate-Interval`` request header, for a contract that states ranges (none otherwise)."""
+    if not contract.intervals:
+        return []
+    levels, listed = "|".join(c.key for c in contract.intervals), ", ".join(c.key for c in contract.intervals)
+    return [
+        {
+            "name": INTERVAL_HEADER,
+            "in": "header",
+            "required": False,
+            "description": f"also state each answer's range for these levels in 100 ({listed}), "
+            "comma-separated: the answer give or take the miss that so many in 100 rows the model was not trained on "
+            "stay within",
+            "schema": {"type": "string", "pattern": rf"^ *({levels}) *(, *({levels}) *)*$"},
+        }
+    ]
+
+
 def query_parameters(contract: Contract) -> list[dict]:
     return [
         {
@@ -250,7 +273,25 @@ def answer_schema(contract: Contract) -> dict:
             "items": {"type": "number"},
             "description": f"one {output.describe()} per row, in the order asked, rounded to {output.decimals} decimals",
         }
-        return {"type": "object", "properties": {"response": answers}, "required": ["response"], "additionalProperties": False}
+        properties = {"response": answers}
+        if contract.intervals:
+            end = {"type": "number"}
+            ends = {
+                "type": "object",
+                "properties": {"low": end, "high": end},
+                "required": ["low", "high"],
+                "additionalProperties": False,
+            }
+            properties["intervals"] = {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {c.key: ends for c in contract.intervals},
+                    "additionalProperties": False,
+                },
+                "description": f"only when {INTERVAL_HEADER} asks for it: for each row, its range at each level asked for",
+            }
+        return {"type": "object", "properties": properties, "required": ["response"], "additionalProperties": False}
     probability = {"type": "number", "minimum": 0, "maximum": 1}
     rule = (
         f"{output.positive} when its probability is at least {output.threshold:g}"

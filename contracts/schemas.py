@@ -48,6 +48,7 @@ def input_column(spec: Input) -> pa.Column:
 
 
 SUMS_TO_ONE = "probabilities sum to 1"
+WITHIN = "the answer lies within its range for"
 
 
 def output_column(output: Output) -> pa.Column:
@@ -78,13 +79,25 @@ def batch_input(contract: Contract) -> pa.DataFrameSchema:
     return pa.DataFrameSchema({i.name: input_column(i) for i in contract.inputs}, strict=False, name="batch_input")
 
 
-def batch_output(contract: Contract) -> pa.DataFrameSchema:
+def batch_output(contract: Contract, levels: list[str] | None = None) -> pa.DataFrameSchema:
     """What scoring writes: the answer column (the inputs were checked on the way in); for a classifier also one
-    probability column per class, each row's summing to 1 within the rounding (``Output.sum_tolerance``)."""
+    probability column per class, each row's summing to 1 within the rounding (``Output.sum_tolerance``); with
+    ``levels``, the low and high end of each range, finite, the answer between them."""
     output = contract.output
     columns = {output.name: output_column(output)}
     if not output.is_class:
-        return pa.DataFrameSchema(columns, strict=False, name="batch_output")
+        checks = []
+        for level in levels or ():
+            low, high = output.interval_columns(level)
+            columns |= {end: output_column(output) for end in (low, high)}
+            checks.append(
+                pa.Check(
+                    lambda frame, low=low, high=high: (frame[low] <= frame[output.name]) & (frame[output.name] <= frame[high]),
+                    name=f"{WITHIN} {level} in 100",
+                    error=f"{WITHIN} {level} in 100",
+                )
+            )
+        return pa.DataFrameSchema(columns, checks=checks, strict=False, name="batch_output")
     names = [output.probability_column(c) for c in output.classes]
     columns |= {name: _probability_column(output, c) for name, c in zip(names, output.classes)}
     tolerance = output.sum_tolerance

@@ -77,6 +77,12 @@ GROUP_ERROR = re.compile(
 GROUP_GAP = re.compile(
     rf"the typical errors of its best and worst (?P<what>{WORD}) groups differ by at most (?P<gap>{N})(?: (?P<unit>.+))?"
 )
+# How sure each answer is: the range an answer states for a level (the answer give or take the miss that so many in 100
+# rows it was not trained on stay within), and the share of the evaluation rows that range must hold, at least.
+INTERVAL = re.compile(
+    rf"on the evaluation (?P<who>.+?), the range its answer states for (?P<level>[0-9]+) in 100 holds the real"
+    rf" (?P<output>{WORD}) of at least (?P<coverage>{N}) in 100"
+)
 MARGIN = re.compile(
     rf"the new model's typical error is at most (?P<margin>{N})(?: (?P<unit>.+?))? worse than the production model's"
 )

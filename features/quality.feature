@@ -33,6 +33,19 @@ Feature: Model quality
       | source | Today 0.7 pounds apart; 3 pounds allows for chance in the smallest group while a line that bends away from the short or the tall people shows |
       | owner  | The modelgate maintainers                                                                                                                     |
 
+  Scenario: Each answer can say how sure it is
+    The range an answer states for 80 in 100 is the answer give or take the miss that 80 in 100 of the
+    people it was not trained on stay within (counted on the safe side: of the 240 training people's
+    misses, from the smallest, the 193rd); the range for 95 in 100 likewise (the 229th).
+    When each fifth of the training people is predicted by a line fitted on the other four fifths
+    Then its record states the ranges those misses give
+    And on the evaluation people, the range its answer states for 80 in 100 holds the real weight of at least 74 in 100
+      | source | Today 157 of the 200 evaluation people (78.5 in 100); with 200 people chance alone moves that share by about 3 in 100, and 74 is two such steps below 80, while a range a fifth too narrow holds about 69 in 100 |
+      | owner  | The modelgate maintainers                                                                                                                                                                                  |
+    And on the evaluation people, the range its answer states for 95 in 100 holds the real weight of at least 92 in 100
+      | source | Today 193 of the 200 evaluation people (96.5 in 100); chance alone moves that share by about 1.5 in 100, and 92 is two such steps below 95, while a range a fifth too narrow holds about 89 in 100 |
+      | owner  | The modelgate maintainers                                                                                                                                                                        |
+
   Scenario: The model's record states what it was trained on and how well it fits
     Then its record names the training data with its row count and fingerprint
     And the R² in its record matches the R² of the least-squares line through the training data

@@ -77,9 +77,15 @@ def test_the_documented_schema_states_the_features_contract_and_the_errors(api_s
     whether it may be missing; the row limit; the documented errors in the one shape."""
     spec = api_schema.raw_schema
     get, post = spec["paths"][scoring_path]["get"], spec["paths"][scoring_path]["post"]
-    parameters = {p["name"]: p for p in get["parameters"]}
+    parameters = {p["name"]: p for p in get["parameters"] if p["in"] == "query"}
     columns, records = post["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
     assert list(parameters) == stated.names and columns["required"] == records["items"]["required"] == stated.names
+    # The ranges an answer may state, asked for in a header of either operation: the levels the features state.
+    for operation in (get, post):
+        headers = [p for p in operation.get("parameters", []) if p["in"] == "header"]
+        levels = [c.key for c in stated.intervals]
+        assert [h["name"] for h in headers] == (["X-Modelgate-Interval"] if levels else [])
+        assert all(not h["required"] and all(f"{level}" in h["schema"]["pattern"] for level in levels) for h in headers)
     for found in stated.inputs:
         query = parameters[found.name]["schema"]
         assert parameters[found.name]["required"] and query["type"] == "array" and query["maxItems"] == MAX_ROWS_PER_REQUEST

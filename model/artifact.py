@@ -141,10 +141,12 @@ class Artifact:
     def version(self) -> str:
         return self.manifest.model_version
 
-    def scorer(self):
+    def scorer(self, intervals=()):
+        """The model's :class:`~modelgate.model.scorer.Scorer`; with ``intervals`` (levels, ``["80", "95"]``) it also
+        states those ranges (:class:`ModelgateError` if the model records one of them not)."""
         from modelgate.model.scorer import Scorer
 
-        return Scorer(self.estimator, self.contract, self.manifest.inputs)
+        return Scorer(self.estimator, self.contract, self.manifest.inputs, self.manifest.widths(intervals))
 
 
 def load(directory: str | Path) -> Artifact:

@@ -111,6 +111,23 @@ class Manifest:
         form = self.form_sha256 if form_sha256 is None else form_sha256
         return model_version(str(self.training_data.get("sha256")), self.contract.sha256, self.answers_sha256, form)
 
+    # -- how sure its answers are ----------------------------------------------------------------------------------
+    @property
+    def intervals(self) -> dict[str, float]:
+        """The half-width of the range its answers state at each level recorded at packaging (``"80"`` → the miss 80
+        in 100 rows it was not fitted on stay within, in the output's unit); empty if its contract states none."""
+        return {str(k): float(v) for k, v in ((self.metrics.get("cv") or {}).get("intervals") or {}).items()}
+
+    def widths(self, levels) -> dict[str, float]:
+        """The half-widths of the ``levels`` asked for (``["95"]``), in the order asked; :class:`ModelgateError` naming
+        the levels this model states if one of them is not."""
+        recorded = self.intervals
+        unknown = [str(level) for level in levels if str(level) not in recorded]
+        if unknown:
+            stated = f"ranges for {' and '.join(recorded)} in 100" if recorded else "no ranges (its contract states none)"
+            raise ModelgateError(f"model {self.model_version} states {stated}, not for {', '.join(unknown)} in 100")
+        return {str(level): recorded[str(level)] for level in levels}
+
     # -- reading and writing --------------------------------------------------------------------------------------
     def to_dict(self) -> dict:
         found = asdict(self)

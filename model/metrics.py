@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 from modelgate.contracts.contract import Contract, Output
-from modelgate.contracts.facts import GroupLimit, f1_of
+from modelgate.contracts.facts import GroupLimit, f1_of, interval_rank
 from sklearn import metrics as sk
 from sklearn.base import clone
 from sklearn.model_selection import KFold
@@ -160,11 +160,26 @@ def record(estimator: Any, contract: Contract, order: list[str], data) -> dict:
             g.input: by_group(g, contract.input(g.input).values, data.columns[g.input], data.target - predicted)
             for g in contract.groups
         }
+    if contract.intervals and not output.is_class:
+        found["cv"]["intervals"] = interval_widths(contract, data.target - predicted)
     if base is not None:
         # Always the most frequent class of the rows each fold was fitted on (ties: the first stated), whatever the
         # decision rule: a threshold below that class's share would make the rule answer the rarer class instead.
         answered = np.array(output.classes, dtype=object)[np.argmax(base, axis=1)]
         found["cv"]["baseline"] = classification(output, data.target, base, answered)
+    return found
+
+
+def interval_widths(contract: Contract, misses: np.ndarray) -> dict[str, float]:
+    """The half-width of the range answers state at each of the contract's levels: of the misses on rows the model was
+    not fitted on, sorted by size, the one at :func:`~modelgate.contracts.facts.interval_rank` (packaging has checked
+    there are rows enough for every level)."""
+    ordered = np.sort(np.abs(np.asarray(misses, dtype="float64")))
+    found = {}
+    for coverage in contract.intervals:
+        rank = interval_rank(len(ordered), coverage.level)
+        assert rank is not None, f"{len(ordered)} rows state no range for {coverage.level} in 100"
+        found[coverage.key] = float(ordered[rank - 1])
     return found
 
 

@@ -22,6 +22,7 @@ import skops
 import skops.io as sio
 from modelgate.contracts.contract import CONTRACT_FILE, Contract
 from modelgate.contracts.errors import ModelgateError
+from modelgate.contracts.facts import interval_rank
 from modelgate.model import checks, metrics, profile
 from modelgate.model.artifact import loads_trusted, model_inputs
 from modelgate.model.forms import derive, linear, logistic
@@ -76,6 +77,20 @@ def _form(estimator: Any, order: list[str], contract: Contract, answers: np.ndar
     return form, ""
 
 
+def _rows_for_intervals(contract: Contract, rows: int) -> None:
+    """Each range the contract states needs rows enough: the half-width for 95 in 100 is a miss among 19 or more."""
+    problems = []
+    for coverage in contract.intervals:
+        if rows < metrics.CV_FOLDS or interval_rank(rows, coverage.level) is None:
+            needed = max(metrics.CV_FOLDS, -(-coverage.level // (100 - coverage.level)))
+            problems.append(
+                f"the range for {coverage.level} in 100 needs at least {needed} training rows (each answered by a model "
+                f"fitted without it); the training data has {rows}"
+            )
+    if problems:
+        raise PackagingError(problems)
+
+
 def _classes(estimator: Any, contract: Contract) -> None:
     """A classifier must answer the contract's classes, with probabilities."""
     output = contract.output
@@ -117,6 +132,7 @@ def package(estimator: Any, data: TrainingData, contract: Contract, out: Path) -
     """Check ``estimator`` (fitted) against ``contract`` and ``data``, then write the model folder ``out``."""
     out = Path(out)
     order = model_order(estimator, contract)
+    _rows_for_intervals(contract, data.rows)
     if contract.output.is_class:
         _classes(estimator, contract)
     scorer = Scorer(estimator, contract, order)

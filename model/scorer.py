@@ -32,9 +32,11 @@ class Scorer:
     directly: the same float operations as ``LinearRegression.predict`` without its per-call input checking and frame
     building, which dominate the cost of scoring a batch of one column."""
 
-    def __init__(self, estimator: Any, contract: Contract, order: list[str]):
+    def __init__(self, estimator: Any, contract: Contract, order: list[str], widths: Mapping[str, float] | None = None):
         self.estimator, self.contract, self.order = estimator, contract, list(order)
         self.decimals = contract.output.decimals
+        # The ranges to state with each answer: level ("80") -> half-width (``Manifest.widths``); none by default.
+        self.widths = dict(widths or {})
         self._line = _linear_single(estimator) if len(order) == 1 and contract.inputs[0].numeric else None
 
     def frame(self, columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
@@ -66,11 +68,23 @@ class Scorer:
         probabilities = np.round(self.raw_probabilities(columns), self.decimals)
         return decide(self.contract.output, probabilities), probabilities
 
+    @property
+    def columns(self) -> list[str]:
+        """The names of :meth:`answer_columns`, in order."""
+        output = self.contract.output
+        return [*output.columns, *(name for level in self.widths for name in output.interval_columns(level))]
+
     def answer_columns(self, columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """The columns scoring adds to a batch file, by name: the answer, and a classifier's probability of each class."""
+        """The columns scoring adds to a batch file, by name: the answer, and a classifier's probability of each class;
+        with :attr:`widths`, the low and high end of each range (the answer give or take the level's half-width)."""
         output = self.contract.output
         if not output.is_class:
-            return {output.name: self.predict(columns)}
+            answers = self.predict(columns)
+            found = {output.name: answers}
+            for level, width in self.widths.items():
+                low, high = output.interval_columns(level)
+                found[low], found[high] = np.round(answers - width, self.decimals), np.round(answers + width, self.decimals)
+            return found
         labels, probabilities = self.classify(columns)
         return {output.name: labels} | {output.probability_column(c): probabilities[:, i] for i, c in enumerate(output.classes)}
 

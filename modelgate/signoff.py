@@ -174,6 +174,8 @@ def changes(signed: Contract, now: Contract) -> list[str]:
             lines += _input_changes(signed, now)
         elif key == "rationales":
             lines += rationale.changes(signed.rationales, now.rationales)
+        elif key == "intervals":
+            lines += _interval_changes(signed, now)
         elif key == "card":
             old_rows, new_rows = dict(signed.card.rows()) if signed.card else {}, dict(now.card.rows()) if now.card else {}
             lines += [
@@ -184,6 +186,20 @@ def changes(signed: Contract, now: Contract) -> list[str]:
         else:
             lines.append(f"{NAMES.get(key, key.replace('_', ' '))}: {_text(old)} → {_text(new)}")
     return lines
+
+
+def _interval_changes(signed: Contract, now: Contract) -> list[str]:
+    """Each level's agreed coverage, old → new: ``the range for 80 in 100: none → holds at least 74 in 100``."""
+    old, new = ({c.level: c.coverage for c in contract.intervals} for contract in (signed, now))
+
+    def held(level: int, found: dict) -> str:
+        return f"holds at least {found[level]:g} in 100" if level in found else "none"
+
+    return [
+        f"the range for {level} in 100: {held(level, old)} → {held(level, new)}"
+        for level in sorted({*old, *new})
+        if old.get(level) != new.get(level)
+    ]
 
 
 def _text(value: object) -> str:

@@ -255,3 +255,38 @@ def group_gap_small(group_errors, gap):
     assert worst - best <= float(gap), (
         f"the typical errors of the best and worst group differ by {worst - best:.4f} ({group_errors}), agreed at most {gap}"
     )
+
+
+@then("its record states the ranges those misses give")
+def ranges_recorded(under_test, held_out, stated):
+    """Each level's half-width recomputed from the misses of the cross-validation recomputed here: of the misses sorted
+    from the smallest, the one at place (rows + 1) × level / 100, rounded up, as the feature defines it."""
+    recorded = under_test.manifest["metrics"]["cv"].get("intervals") or {}
+    ordered = sorted(abs(m) for m in held_out["misses"])
+    assert stated.intervals, "the features state no range for the answers"
+    for coverage in stated.intervals:
+        place = math.ceil((len(ordered) + 1) * coverage.level / 100)
+        expected = ordered[place - 1]
+        found = recorded.get(str(coverage.level))
+        assert found is not None, f"{under_test.directory}: the model's record has no range for {coverage.level} in 100"
+        assert math.isclose(found, expected, rel_tol=1e-9), (
+            f"the range for {coverage.level} in 100: recorded ± {found!r}, the misses give ± {expected!r}"
+        )
+
+
+@then(parsers.re(say.INTERVAL.pattern))
+def ranges_hold(model_under_test, evaluation_data, stated, level, coverage):
+    """The evaluation rows (read here) answered by the model folder with its ranges for the level (the scorer the
+    product loads), and how many of their real answers lie inside: at least the agreed share."""
+    from modelgate.model.scorer import columns_of
+
+    rows, truth = read_rows(evaluation_data, stated)
+    answered = artifact.load(model_under_test).scorer([level]).answer_columns(columns_of(stated, rows))
+    low, high = (answered[name].tolist() for name in stated.output.interval_columns(level))
+    held = sum(lo <= y <= hi for lo, y, hi in zip(low, truth, high))
+    share = 100 * held / len(truth)
+    (agreed,) = [c for c in stated.intervals if c.level == int(level)]
+    assert agreed.met_by(held, len(truth)), (
+        f"the range for {level} in 100 holds the real {stated.output.name} of {held} of {len(truth)} evaluation rows "
+        f"({share:.1f} in 100), agreed at least {coverage} in 100"
+    )

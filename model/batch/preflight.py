@@ -26,14 +26,15 @@ def check_paths(*, source: Path, target: Path, folder: bool = False) -> None:
         raise ModelgateError(f"{target.parent}: output folder does not exist")
 
 
-def output_header(header: str, contract: Contract) -> bytes:
-    """The scored file's first line: the input's header with the answer column added (and a classifier's probability
-    of each class, ``Output.columns``)."""
-    return f"{header},{','.join(contract.output.columns)}\n".encode()
+def output_header(header: str, answers: list[str]) -> bytes:
+    """The scored file's first line: the input's header with the ``answers`` columns added (the scorer's ``columns``:
+    the answer, a classifier's probability of each class, the ends of each range asked for)."""
+    return f"{header},{','.join(answers)}\n".encode()
 
 
-def read_header(src, contract: Contract) -> tuple[list[str], str, list[Failure]]:
-    """Read the first line; return (column names, header text, header failures)."""
+def read_header(src, contract: Contract, answers: list[str] | None = None) -> tuple[list[str], str, list[Failure]]:
+    """Read the first line; return (column names, header text, header failures). ``answers``: the columns scoring
+    adds (default: ``Output.columns``), none of which the input may have."""
     raw = src.readline()
     inputs = ", ".join(repr(n) for n in contract.names)
     if not raw.strip():
@@ -51,7 +52,7 @@ def read_header(src, contract: Contract) -> tuple[list[str], str, list[Failure]]
         if names.count(name) != 1:
             found = "twice or more" if names.count(name) else "missing"
             problems.append(Failure(name, HEADER, f"column {name!r} is {found}; header is {names}", None))
-    for answer in contract.output.columns:
+    for answer in contract.output.columns if answers is None else answers:
         if answer in names:
             problems.append(Failure(answer, HEADER, f"input already has a {answer!r} column; it would be overwritten", None))
     if len(set(names)) != len(names) and not problems:

@@ -85,7 +85,7 @@ def score_file_spark(input_path, output_path, scorer: Scorer, *, spark=None, mas
     result = BatchResult(source, None)
     started = time.perf_counter()
     with open(source, "rb") as src:
-        _, header, problems = read_header(src, scorer.contract)
+        _, header, problems = read_header(src, scorer.contract, scorer.columns)
     result.failures.extend(problems)
     if not problems:
         spark = spark or session(master)
@@ -99,7 +99,7 @@ def score_file_spark(input_path, output_path, scorer: Scorer, *, spark=None, mas
                 bare = io.BytesIO(f"{header}\n".encode())
                 score_chunks(source=bare, sink=io.BytesIO(), scorer=scorer, failures=result.failures)
             if result.ok:
-                (_write_parts if as_parts else _concatenate)(output_header(header, scorer.contract), parts, target)
+                (_write_parts if as_parts else _concatenate)(output_header(header, scorer.columns), parts, target)
                 result.output = target
         finally:
             shutil.rmtree(parts_dir, ignore_errors=True)
@@ -112,7 +112,7 @@ def _run_job(spark, source: Path, out: Path, header: str, scorer: Scorer) -> Non
 
     model = spark.sparkContext.broadcast(scorer)
     head = (header + "\n").encode()
-    head_out = len(output_header(header, scorer.contract))
+    head_out = len(output_header(header, scorer.columns))
 
     def score_partition(batches):
         rows, parsed, start, failures = 0, 0, -1, Failures()

@@ -106,12 +106,12 @@ def score_chunks(
     ``bar`` is a tqdm bar advanced by bytes read; ``tally`` gets each block's parsed inputs (numbers as float64
     with NaN where a cell is blank or no number, the others as objects with None), ``tally.add(columns, first_row)``."""
     contract = scorer.contract
-    names, header, problems = read_header(source, contract)
+    names, header, problems = read_header(source, contract, scorer.columns)
     if problems:
         failures.extend(problems)
         return 0
-    sink.write(output_header(header, contract))
-    guard_in, guard_out = batch_input(contract), batch_output(contract)
+    sink.write(output_header(header, scorer.columns))
+    guard_in, guard_out = batch_input(contract), batch_output(contract, list(scorer.widths))
 
     skipped: list[int] = []  # data rows dropped by the parser; later rows are renumbered past them
 

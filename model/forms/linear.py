@@ -19,6 +19,13 @@ from dataclasses import dataclass
 FORMAT = "modelgate.linear/2"
 NAME = "linear"  # the form's kind, as the manifest and /ready name it
 
+def rounded(y: float, decimals: int) -> float:
+    """``y`` rounded to ``decimals`` as ``np.round`` rounds it (multiply, round half to even, divide, the sign of zero
+    kept), in plain Python: the serving forms' answers and the ends of the ranges the service states."""
+    scale = 10.0**decimals
+    return math.copysign(round(y * scale) / scale, y)
+
+
 # The steps a number goes through before it meets its coefficient, as scikit-learn's transformers apply them.
 _OPS: dict[str, Callable[[float, float], float]] = {
     "sub": lambda x, a: x - a,  # StandardScaler: centre
@@ -99,8 +106,7 @@ class LinearForm:
     def answer_rows(self, rows: list[dict]) -> list[float]:
         """Rounded answers for validated rows ({input: value}), in plain Python: for a few rows numpy's per-call
         overhead would be most of the cost."""
-        scale = 10.0**self.decimals
-        return [math.copysign(round(y * scale) / scale, y) for y in map(self.raw, rows)]
+        return [rounded(y, self.decimals) for y in map(self.raw, rows)]
 
     def answer_single(self, values: list[float]) -> list[float]:
         """The same answers for a model of one number with no preprocessing (the hot path: one multiply-add)."""

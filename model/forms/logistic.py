@@ -13,7 +13,7 @@ import json
 import math
 from dataclasses import dataclass
 
-from modelgate.model.forms.linear import Column, LinearForm
+from modelgate.model.forms.linear import Column, LinearForm, rounded
 
 FORMAT = "modelgate.logistic/1"
 NAME = "logistic"
@@ -50,12 +50,11 @@ class LogisticForm:
 
     def probabilities(self, rows: list[dict], order: list[str]) -> list[list[float]]:
         """Rounded probabilities for validated rows, in the class ``order`` given (the contract's)."""
-        scale = 10.0**self.decimals
         where = [self.classes.index(c) for c in order]
         found = []
         for row in rows:
             raw = self.raw(row)
-            found.append([math.copysign(round(raw[i] * scale) / scale, raw[i]) for i in where])
+            found.append([rounded(raw[i], self.decimals) for i in where])
         return found
 
     @property

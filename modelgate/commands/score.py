@@ -48,6 +48,14 @@ def register(sub, settings: Settings) -> None:
         help="pandas: stream on this machine (default); spark: PySpark, local mode unless --master (needs modelgate[spark])",
     )
     score.add_argument("--master", metavar="URL", help="Spark master for --engine spark (default local[*])")
+    score.add_argument(
+        "--interval",
+        metavar="LEVEL",
+        action="append",
+        default=[],
+        help="also write the range each answer states for LEVEL in 100 (a level the contract states, e.g. 80), as "
+        "<output>_low_LEVEL and <output>_high_LEVEL; repeat for more levels",
+    )
     score.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
     score.set_defaults(run=run)
 
@@ -71,6 +79,7 @@ def score_one(
     report=None,
     junit=None,
     progress: bool = False,
+    intervals=(),
 ) -> Scored:
     """``modelgate score`` as a function (the command and the Databricks job both call it): load and verify the model,
     score INPUT into OUTPUT under the contract it carries, and write the reports. A rejected file is a result, not an
@@ -86,7 +95,8 @@ def score_one(
     for warning in loaded.warnings:
         print(f"modelgate: warning: {warning}", file=sys.stderr)
     policy = batch_policy(loaded)
-    result = score(input_path, output_path, loaded.scorer(), engine=engine, master=master, progress=progress, policy=policy)
+    scorer = loaded.scorer(intervals)  # a level the model does not state: one line, before anything is read
+    result = score(input_path, output_path, scorer, engine=engine, master=master, progress=progress, policy=policy)
     report = report or (None if result.ok else f"{output_path}.report.json")
     write_reports(result, loaded.contract, report, junit, properties=model_properties(loaded.manifest))
     return Scored(result, None if report is None else str(report), loaded.version)
@@ -105,6 +115,7 @@ def run(args) -> int:
         report=args.report,
         junit=args.junit,
         progress=progress,
+        intervals=args.interval,
     )
     result = scored.result
     if result.ok:

@@ -68,7 +68,31 @@ def _lead(inputs: Inputs) -> str:
             f"<b>{cv['mae']:.2f}{escape(unit)}</b>: {where} the agreed at most {limit.limit:g}{escape(unit)}.</p>"
         )
     parts += [_group_table(g, (cv or {}).get("groups", {}).get(g.input), unit) for g in contract.groups]
+    if contract.intervals:
+        parts.append(_ranges(contract, (cv or {}).get("intervals") or {}, unit))
     return "".join(parts)
+
+
+def _ranges(contract, recorded: dict, unit: str) -> str:
+    """How sure an answer is, in words: at each level the contract states, how far from the answer the real answer
+    lay for that share of the rows the model was not trained on (the model's record)."""
+    output = escape(contract.output.name)
+    lines = []
+    for coverage in contract.intervals:
+        width = recorded.get(coverage.key)
+        if width is None:
+            lines.append(f"<li>No range for {coverage.level} in 100 in the model's record: package it again.</li>")
+            continue
+        lines.append(
+            f"<li><b>{coverage.share} {escape(coverage.who)}</b>: the real {output} within <b>± {width:.2f}"
+            f"{escape(unit)}</b> of the answer (agreed: such a range holds at least {coverage.coverage:g} in 100 of the "
+            f"evaluation {escape(coverage.who)})</li>"
+        )
+    return (
+        '<p class="lead">How sure each answer is, on rows it was not trained on:</p><ul class="ranges">' + "".join(lines)
+        + "</ul><p>The service states these ranges when asked (header X-Modelgate-Interval); <code>modelgate score "
+        "--interval LEVEL</code> writes them as columns.</p>"
+    )
 
 
 def _group_table(limit: GroupLimit, recorded: dict | None, unit: str) -> str:

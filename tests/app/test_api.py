@@ -247,6 +247,6 @@ def test_the_features_of_the_example_are_the_contract_the_model_carries(penguins
 def test_the_openapi_document_of_the_one_number_model_states_its_range(trained_model):
     with client_of(trained_model) as client:
         spec = client.get("/openapi.json").json()
-    (parameter,) = spec["paths"]["/weight"]["get"]["parameters"]
+    (parameter,) = [p for p in spec["paths"]["/weight"]["get"]["parameters"] if p["in"] == "query"]
     items = parameter["schema"]["items"]
     assert parameter["name"] == "height" and items["exclusiveMinimum"] == 45 and items["maximum"] == 150  # the features' range

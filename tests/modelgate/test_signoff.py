@@ -112,6 +112,13 @@ def test_bands_limits_and_inputs_that_moved_are_each_named(features, trained_mod
     assert any(re.fullmatch(r"input 'height' range: .*45.* → .*40.*", line) for line in changed), changed
 
 
+def test_a_range_whose_agreed_coverage_moved_is_named_in_words(features, trained_model, capsys):
+    signoff(capsys, features, trained_model, "--by", "A", "--role", "R")
+    quality = features / "quality.feature"
+    quality.write_text(quality.read_text().replace("weight of at least 74 in 100", "weight of at least 70 in 100"))
+    assert "the range for 80 in 100: holds at least 74 in 100 → holds at least 70 in 100" in standing(features).changed
+
+
 def test_a_change_of_words_alone_names_the_file(features, trained_model, capsys):
     signoff(capsys, features, trained_model, "--by", "A", "--role", "R")
     batch = features / "batch.feature"
