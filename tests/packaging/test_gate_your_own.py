@@ -8,6 +8,7 @@ the fitted model's own ``predict_proba`` gives."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -135,3 +136,21 @@ def test_the_team_model_passes_its_features_against_its_own_image(installed, env
                          "--service", "container")  # fmt: skip
     assert checked.returncode == 0, checked.stdout[-4000:] + checked.stderr[-2000:]
     assert "passed" in checked.stdout and "failed" not in checked.stdout, checked.stdout[-2000:]
+
+
+def test_the_images_of_two_models_share_every_layer_but_the_model(trained_model, diabetes_model):
+    """Two models' serving images built from one wheelhouse differ only in their last layer, the model: the installs
+    beneath it are built once and kept once on disk (the chain builds an image for each of five models). The second
+    build makes the project's wheel again (``WHEELHOUSE``), which must come out byte for byte the same."""
+    require_engine()
+    tags = []
+    for folder, extra in ((trained_model, {}), (diabetes_model, {"WHEELHOUSE": "docker/wheelhouse"})):
+        tags.append(f"modelgate-layers:{read_manifest(folder).model_version}")
+        built = subprocess.run(["bash", ROOT / "docker" / "build.sh", tags[-1], folder], cwd=ROOT,
+                               env={**os.environ, "TARGETS": "serve", **extra}, capture_output=True, text=True,
+                               timeout=1800, check=False)  # fmt: skip
+        assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    first, second = (json.loads(subprocess.check_output(["docker", "image", "inspect", "-f", "{{json .RootFS.Layers}}", t]))
+                     for t in tags)  # fmt: skip
+    assert len(first) == len(second) and first[:-1] == second[:-1], (first, second)
+    assert first[-1] != second[-1]
