@@ -200,9 +200,7 @@ class Contract:
             "champion_margin": self.champion_margin.margin if self.champion_margin else None,
             "output_bounds": _pair(self.output_bounds),
             "monotonic": [{"input": m.input, "direction": m.direction} for m in self.monotonic],
-            "drift": None
-            if self.drift is None
-            else {"warn": self.drift.warn, "refuse": self.drift.refuse, "min_rows": self.drift.min_rows},
+            "drift": None if self.drift is None else _drift_dict(self.drift),
             "extrapolation": self.extrapolation,
             **self._classifier_dict(),
             # Absent without a card, so the contracts of features written before cards keep their bytes.
@@ -240,7 +238,11 @@ class Contract:
             champion_margin=ChampionMargin(found["champion_margin"]) if found.get("champion_margin") is not None else None,
             output_bounds=OutputBounds(*found["output_bounds"]) if found.get("output_bounds") else None,
             monotonic=tuple(Monotonic(m["input"], m["direction"]) for m in found.get("monotonic", ())),
-            drift=DriftLimits(drift["warn"], drift["refuse"], int(drift["min_rows"])) if drift else None,
+            drift=DriftLimits(
+                drift["warn"], drift["refuse"], int(drift["min_rows"]), drift.get("small_rows"), drift.get("small_refuse")
+            )
+            if drift
+            else None,
             extrapolation=found.get("extrapolation", FLAG),
             metric_bands=tuple(
                 MetricBand(b["metric"], b["low"], b["high"], b.get("on", "unseen")) for b in found.get("metric_bands", ())
@@ -266,6 +268,13 @@ class Contract:
     @classmethod
     def loads(cls, data: bytes) -> Contract:
         return cls.from_dict(json.loads(data))
+
+
+def _drift_dict(drift: DriftLimits) -> dict:
+    """The drift rule; the smaller files' rule only where stated, so the contracts of features without one keep their bytes."""
+    found: dict = {"warn": drift.warn, "refuse": drift.refuse, "min_rows": drift.min_rows}
+    small = {"small_rows": drift.small_rows, "small_refuse": drift.small_refuse}
+    return found | (small if drift.small_rows is not None else {})
 
 
 def _pair(found) -> list[float] | None:

@@ -220,9 +220,26 @@ class DriftLimits:
     warn: float
     refuse: float
     min_rows: int
+    # A smaller file, of at least ``small_rows`` and fewer than ``min_rows``, is judged on wider bands and refused at
+    # ``small_refuse`` (no warning: by chance alone a small file's index is too spread for one).
+    small_rows: int | None = None
+    small_refuse: float | None = None
+
+    def wide(self, rows: int) -> bool:
+        """Is a file of ``rows`` judged on the wider bands (a smaller file the contract still judges)?"""
+        return self.small_rows is not None and self.small_rows <= rows < self.min_rows
+
+    def refusal(self, rows: int) -> str:
+        """The level a file of ``rows`` is refused at, in words: ``refused at 0.25``, or a smaller file's ``refused on
+        five bands at 1``."""
+        return f"refused on five bands at {self.small_refuse:g}" if self.wide(rows) else f"refused at {self.refuse:g}"
 
     def verdict(self, psi: float, rows: int) -> str:
-        """``stable``, ``warning``, ``refused``; ``too few rows`` to judge below ``min_rows``."""
+        """``stable``, ``warning``, ``refused``; ``too few rows`` to judge below ``min_rows`` (or, for a contract that
+        judges smaller files on wider bands, below ``small_rows``: those are refused at their own level or stable)."""
+        if self.wide(rows):
+            assert self.small_refuse is not None
+            return REFUSED if not math.isfinite(psi) or psi >= self.small_refuse else STABLE
         if rows < self.min_rows:
             return TOO_FEW
         if not math.isfinite(psi) or psi >= self.refuse:

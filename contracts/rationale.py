@@ -28,7 +28,7 @@ HOW = "under the step, a table: | source | where the number comes from | and | o
 LIMITS = {
     "ACCEPTS": None, "R2_BAND": None, "TYPICAL_ERROR": None, "MARGIN": None, "OUTPUT_BOUNDS": None,
     "GROUP_ERROR": None, "GROUP_GAP": None, "INTERVAL": None,
-    "DRIFT_WARN": None, "DRIFT_REFUSE": None, "DRIFT_ROWS": None,
+    "DRIFT_WARN": None, "DRIFT_REFUSE": None, "DRIFT_ROWS": None, "DRIFT_SMALL": None,
     "METRIC_UNSEEN": None, "METRIC_EVALUATION": None, "BASELINE": None, "CALIBRATION": None, "CHAMPION_METRIC": None,
     "GOLDEN_OUTLINE": None, "GOLDEN_TABLE": None, "GOLDEN_LABEL_OUTLINE": "tolerance", "GOLDEN_LABEL_TABLE": "tolerance",
     "OUTPUT_CLASSES": "threshold",

@@ -167,7 +167,7 @@ def read_contract(folder: str | Path) -> Contract:
         groups=read_groups(stated, inputs, output, problems) if complete else (),
         intervals=_intervals(stated.get("INTERVAL", []), output, problems),
         drift=_drift(one("DRIFT_WARN", "the drift warning level"), one("DRIFT_REFUSE", "the drift refusal level"),
-                     one("DRIFT_ROWS", "the rows judged for drift"), problems),
+                     one("DRIFT_ROWS", "the rows judged for drift"), problems, one("DRIFT_SMALL", "the smaller files' rule")),
         extrapolation=_extrapolation(one("EXTRAPOLATION_FLAG", "the extrapolation policy"),
                                      one("EXTRAPOLATION_REFUSE", "the extrapolation policy"), problems),
         **classes.facts(stated, output, one, problems),
@@ -394,14 +394,24 @@ def _intervals(items: list, output: Output, problems: list[str]) -> tuple[Covera
     return tuple(found[level] for level in sorted(found))
 
 
-def _drift(warn, refuse, rows, problems: list[str]) -> DriftLimits | None:
+def _drift(warn, refuse, rows, problems: list[str], small=None) -> DriftLimits | None:
     given = [x for x in (warn, refuse, rows) if x is not None]
     if not given:
+        if small is not None:
+            problems.append(f"{small[1].where}: a rule for smaller files needs the drift rule (its levels and the rows judged)")
         return None
     if len(given) != 3:
         problems.append(f"{given[0][1].where}: the drift rule needs its warning level, its refusal level and the rows judged")
         return None
     limits = DriftLimits(float(warn[0]["warn"]), float(refuse[0]["refuse"]), int(rows[0]["rows"]))
+    if small is not None:
+        fewer = int(small[0]["rows"])
+        if not 0 < fewer < limits.min_rows:
+            problems.append(
+                f"{small[1].where}: a smaller file of {fewer} or more rows must be smaller than the {limits.min_rows} "
+                f"judged at {rows[1].where.rsplit(', ', 1)[-1]} (and have one row or more)"
+            )
+        limits = DriftLimits(limits.warn, limits.refuse, limits.min_rows, fewer, float(small[0]["refuse"]))
     if not limits.warn < limits.refuse:
         problems.append(f"{warn[1].where}: the warning level {limits.warn:g} must be below the refusal level {limits.refuse:g}")
     return limits

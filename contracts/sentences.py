@@ -100,6 +100,12 @@ MONOTONIC_PLAIN = re.compile(
 DRIFT_WARN = re.compile(rf"(?P<what>.*)stability index against the training .+ is below the warning level of (?P<warn>{N})")
 DRIFT_REFUSE = re.compile(rf"the file is refused, its (?P<what>.*)stability index being at least (?P<refuse>{N})")
 DRIFT_ROWS = re.compile(r"a file of (?P<rows>[0-9]+) or more .+ is judged for drift")
+# A smaller file (of fewer rows than DRIFT_ROWS states, and at least these) is judged on wider bands, a number's ten
+# bands of the training deciles merged in pairs (each a fifth of the training rows), and refused at a level of its own.
+DRIFT_SMALL = re.compile(
+    r"a smaller file of (?P<rows>[0-9]+) or more (?P<what>.+?) is refused when its stability index on five bands,"
+    rf" each a fifth of the training .+, is at least (?P<refuse>{N})"
+)
 EXTRAPOLATION_FLAG = re.compile(r"the answer marks as extrapolations exactly the .+ outside those the model was trained on")
 EXTRAPOLATION_REFUSE = re.compile(r"the service refuses (?:the )?.+ outside those the model was trained on")
 

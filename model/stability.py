@@ -29,6 +29,31 @@ def bin_of(found: dict, value: object) -> int | None:
         return None
 
 
+def widened(found: dict, counted, shares) -> tuple[list, list]:
+    """A smaller file's bins (:meth:`~modelgate.contracts.facts.DriftLimits.wide`): a number's ten decile bins merged in
+    pairs into five, each a fifth of the training rows, its missing bin kept; a category's or a yes/no's as they are.
+    (the counts, the training shares)."""
+    counted, shares = list(counted), list(shares)
+    if found["kind"] != "number":
+        return counted, shares
+    tens = len(found["deciles"]) + 1
+
+    def pairs(values: list) -> list:
+        return [sum(values[i : min(i + 2, tens)]) for i in range(0, tens, 2)] + values[tens:]
+
+    return pairs(counted), pairs(shares)
+
+
+def judged(found: dict, counted, limits, rows: int) -> tuple[float, int]:
+    """(the stability index the contract's drift rule ``limits`` judges a file of ``rows`` by, the bins compared):
+    on the profile's bins, or a smaller file's wider ones."""
+    shares = found["shares"]
+    if limits is not None and limits.wide(rows):
+        counted, shares = widened(found, counted, shares)
+    counted = [float(c) for c in counted]
+    return index(counted, shares), len(counted)
+
+
 def index(counted, expected_shares) -> float:
     """Σ (actual − expected) · ln(actual / expected) over the bins, shares floored at :data:`FLOOR`; NaN for no values."""
     counted = [float(c) for c in counted]

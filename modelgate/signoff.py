@@ -34,6 +34,9 @@ FORMAT = "modelgate.signoff/1"
 NAMES = {"r2_band": "the R² band", "typical_error": "the typical error limit", "champion_margin": "the champion margin",
          "output_bounds": "the plausible answers", "title": "the model's title",
          "groups": "the typical error per group"}  # fmt: skip
+DRIFT_NAMES = {"warn": "the drift warning level", "refuse": "the drift refusal level", "min_rows": "the rows judged for drift",
+               "small_rows": "the rows of a smaller file judged on five bands",
+               "small_refuse": "the refusal level of a smaller file"}  # fmt: skip
 
 
 class SignoffError(ModelgateError):
@@ -174,6 +177,12 @@ def changes(signed: Contract, now: Contract) -> list[str]:
             lines += _input_changes(signed, now)
         elif key == "rationales":
             lines += rationale.changes(signed.rationales, now.rationales)
+        elif key == "drift" and isinstance(old, dict) and isinstance(new, dict):
+            lines += [
+                f"{DRIFT_NAMES.get(part, part)}: {_text(old.get(part))} → {_text(new.get(part))}"
+                for part in dict.fromkeys([*old, *new])
+                if old.get(part) != new.get(part)
+            ]
         elif key == "intervals":
             lines += _interval_changes(signed, now)
         elif key == "card":

@@ -53,22 +53,43 @@ def rows_of_one_value(tmp_path, stated, training_data, evaluation_data, kept, va
     return _write(tmp_path, stated, rows)
 
 
+@given(
+    parsers.re(r"a file of the first (?P<count>[0-9]+) (?P<what>\w+) of the evaluation (?P<who>\w+)(?:, in (?P<unit>[a-z ]+))?"),
+    target_fixture="batch",
+)
+def first_evaluation_rows(tmp_path, stated, evaluation_data, what, count, unit):
+    """The first rows of the evaluation file (a smaller file), in another unit where one is named."""
+    rows = read_inputs(evaluation_data, stated)[: int(count)]
+    return _write(tmp_path, stated, _in_unit(stated, rows, what, unit) if unit else rows)
+
+
 # An input given in another unit than the contract's: the factor from the contract's unit (for a file in the wrong unit).
 CONVERSIONS = {"centimetres": 2.54, "millimoles per litre": 1 / 18.0}
 
 
 @given(parsers.re(r"a file of the (?P<what>\w+) of the evaluation (?P<who>\w+), in (?P<unit>[a-z ]+)"), target_fixture="batch")
 def evaluation_other_unit(tmp_path, stated, evaluation_data, what, unit):
+    return _write(tmp_path, stated, _in_unit(stated, read_inputs(evaluation_data, stated), what, unit))
+
+
+def _in_unit(stated, rows: list[dict], what: str, unit: str) -> list[dict]:
+    """``rows`` with the input ``what`` names given in ``unit`` (rounded to one decimal), not the contract's."""
     spec = next(i for i in stated.inputs if say.names(what, i.name))
     factor = CONVERSIONS[unit]
-    rows = read_inputs(evaluation_data, stated)
-    scaled = [{**row, spec.name: None if row[spec.name] is None else round(row[spec.name] * factor, 1)} for row in rows]
-    return _write(tmp_path, stated, scaled)
+    return [{**row, spec.name: None if row[spec.name] is None else round(row[spec.name] * factor, 1)} for row in rows]
 
 
 @given(parsers.re(say.DRIFT_ROWS.pattern))
 def judged_rows(batch, rows):
     assert len(batch.rows) >= int(rows), f"the file holds {len(batch.rows)} rows, fewer than the {rows} judged"
+
+
+@given(parsers.re(say.DRIFT_SMALL.pattern))
+def smaller_file(batch, stated, rows):
+    drift = stated.drift
+    assert drift is not None and int(rows) <= len(batch.rows) < drift.min_rows, (
+        f"the file holds {len(batch.rows)} rows: not a smaller file of {rows} or more (and under {drift and drift.min_rows})"
+    )
 
 
 @when("the file is scored with the drift check")
@@ -78,7 +99,10 @@ def scored_with_drift(batch, model_under_test, stated, training_data):
     assert profiles, f"{model_under_test}: the model records no training profile; package it again"
     policy = Policy.of_model(loaded)
     batch.result = score(batch.source, batch.source.with_name("out.csv"), loaded.scorer(), policy=policy)
-    batch.expected_psi = {name: _psi(stated.input(name), seen, [r[name] for r in batch.rows]) for name, seen in profiles.items()}
+    wide = stated.drift is not None and stated.drift.wide(len(batch.rows))
+    batch.expected_psi = {
+        name: _psi(stated.input(name), seen, [r[name] for r in batch.rows], wide) for name, seen in profiles.items()
+    }
     if stated.output.is_class:
         batch.expected_answers_psi = _answers_psi(model_under_test, stated, training_data, batch.rows)
 
@@ -97,21 +121,27 @@ def _answers_psi(model_dir: Path, stated, training_data: Path, rows: list[dict])
     return psi_by_definition([answered.count(c) for c in classes], reference)
 
 
-def _psi(spec: Input, seen: dict, values: list) -> float:
-    """The stability index by its definition, from the recorded profile's cuts and shares, counted here."""
+def _psi(spec: Input, seen: dict, values: list, wide: bool = False) -> float:
+    """The stability index by its definition, from the recorded profile's cuts and shares, counted here; ``wide``: a
+    smaller file's, a number's values counted in five bands, each two of the training deciles' ten (the cuts at the
+    2nd, 4th, 6th and 8th decile), their shares the sums of the two."""
+    shares = list(seen["shares"])
     if seen["kind"] == "number":
-        cuts = seen["deciles"]
+        cuts = seen["deciles"][1::2] if wide else seen["deciles"]
         counts = [0] * (len(cuts) + 1 + (1 if seen["missing"] else 0))
         for v in values:
             if v is None:
                 counts[-1] += 1
             elif not math.isnan(v):
                 counts[sum(1 for c in cuts if v > c)] += 1
+        if wide:
+            tens = len(seen["deciles"]) + 1
+            shares = [shares[i] + shares[i + 1] for i in range(0, tens, 2)] + shares[tens:]
     else:
         counts = [sum(1 for v in values if v == value) for value in seen["values"]] + (
             [values.count(None)] if seen["missing"] else []
         )
-    return psi_by_definition(counts, seen["shares"])
+    return psi_by_definition(counts, shares)
 
 
 def _named(stated, what: str) -> tuple[list[str], bool]:
@@ -150,6 +180,21 @@ def stable(batch, stated, what, warn):
         _reported_answers(batch, stated)
         psi = batch.expected_answers_psi
         assert psi < float(warn), f"predicted {stated.output.name} shares: stability index {psi:.3f} is not below {warn}"
+
+
+@then(parsers.re(r"(?P<what>.*)stability index on five bands is below the smaller files' refusal level"))
+def stable_small(batch, stated, what):
+    reported = batch.result.inputs["drift"]["by_input"]
+    level = stated.drift.small_refuse
+    for name, psi in batch.expected_psi.items():
+        assert "bins" in reported[name], f"{name}: not judged on the wider bands: {reported[name]}"
+        assert math.isclose(reported[name]["psi"], psi, rel_tol=1e-9), f"{name}: reported {reported[name]['psi']}, computed {psi}"
+        assert psi < level, f"{name}: stability index {psi:.3f} on five bands is not below {level:g}"
+
+
+@then(parsers.re(r"the file is refused on (?P<what>.*)stability index on five bands"))
+def refused_small(batch, stated, what):
+    refused(batch, stated, what, stated.drift.small_refuse)
 
 
 @then("the file is scored")

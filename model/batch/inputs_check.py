@@ -21,7 +21,7 @@ import pandas as pd
 from modelgate.contracts.contract import Contract
 from modelgate.contracts.facts import REFUSE, REFUSED, DriftLimits
 from modelgate.contracts.validation import FILE_CHECKS, Failure, Failures
-from modelgate.model import profile
+from modelgate.model import profile, stability
 
 if TYPE_CHECKING:
     from modelgate.model.artifact import Artifact
@@ -163,10 +163,12 @@ class Tally:
             limits = policy.limits
             by_input: dict[str, dict] = {}
             for name, counted in self.found.items():
-                psi = profile.psi_of_counts(counted, policy.profiles[name]["shares"])
+                psi, bins = stability.judged(policy.profiles[name], np.asarray(counted).tolist(), limits, self.rows)
                 by_input[name] = {"psi": psi, "verdict": limits.verdict(psi, self.rows)}
+                if limits.wide(self.rows):  # a smaller file, judged on the wider bands
+                    by_input[name]["bins"] = bins
                 if by_input[name]["verdict"] == REFUSED:
-                    failures.append(Failure(name, DRIFT_CHECK, f"stability index {psi:.3f}, refused at {limits.refuse:g}", None))
+                    failures.append(Failure(name, DRIFT_CHECK, f"stability index {psi:.3f}, {limits.refusal(self.rows)}", None))
             # No index (no value of the file is one the input is tallied by) is a refusal: the worst there is.
             worst = max(by_input.values(), key=lambda v: math.inf if math.isnan(v["psi"]) else float(v["psi"]))
             report["drift"] = {
@@ -176,6 +178,7 @@ class Tally:
                 "warn": limits.warn,
                 "refuse": limits.refuse,
                 "min_rows": limits.min_rows,
+                **({"small_rows": limits.small_rows, "small_refuse": limits.small_refuse} if limits.small_rows else {}),
                 "rows": self.rows,
             }
         if self.classes is not None and self.answered_rows == self.rows:
@@ -196,7 +199,7 @@ class Tally:
         if limits is not None:
             found |= {"verdict": limits.verdict(psi, self.rows), "warn": limits.warn, "refuse": limits.refuse}
             if found["verdict"] == REFUSED:
-                what = f"stability index {psi:.3f} of the predicted {output.name} shares, refused at {limits.refuse:g}"
+                what = f"stability index {psi:.3f} of the predicted {output.name} shares, {limits.refusal(self.rows)}"
                 failures.append(Failure(output.name, ANSWER_DRIFT_CHECK, what, None))
         return found
 

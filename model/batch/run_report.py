@@ -90,6 +90,8 @@ def _inputs_cases(result: BatchResult, suite: str, failed: dict) -> list[TestCas
     drift = found.get("drift")
     if drift and DRIFT_CHECK not in failed:
         levels = f"warning at {drift['warn']:g}, refused at {drift['refuse']:g}"
+        if drift.get("small_rows") and drift["small_rows"] <= drift["rows"] < drift["min_rows"]:
+            levels = f"a smaller file, on five bands: refused at {drift['small_refuse']:g}"
         each = ", ".join(f"{name} {v['psi']:.3f}" for name, v in drift["by_input"].items())
         note = f"stability index {each}: {drift['verdict']} ({levels})"
         cases.append(TestCase(name=DRIFT_CHECK, classname=f"{suite}.{result.input.name}", stdout=note))

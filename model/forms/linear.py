@@ -19,6 +19,7 @@ from dataclasses import dataclass
 FORMAT = "modelgate.linear/2"
 NAME = "linear"  # the form's kind, as the manifest and /ready name it
 
+
 def rounded(y: float, decimals: int) -> float:
     """``y`` rounded to ``decimals`` as ``np.round`` rounds it (multiply, round half to even, divide, the sign of zero
     kept), in plain Python: the serving forms' answers and the ends of the ranges the service states."""

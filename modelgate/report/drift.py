@@ -18,6 +18,7 @@ import numpy as np
 from modelgate.contracts.contract import Contract
 from modelgate.contracts.inputs import YES_NO, Input
 from modelgate.model import profile as profiles
+from modelgate.model import stability
 from modelgate.model.batch.inputs_check import read_columns
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def batch_drift(contract: Contract, training: dict[str, dict], path: Path) -> Ba
         found.extrapolated += int(np.count_nonzero(unseen))
     for spec in judged:
         seen = training[spec.name]
-        psi = profiles.psi_of_counts(counts[spec.name], seen["shares"])
+        psi, _ = stability.judged(seen, np.asarray(counts[spec.name]).tolist(), contract.drift, found.rows)
         verdict = contract.drift.verdict(psi, found.rows) if contract.drift else ""
         shares = profiles.shares(seen, counts[spec.name])
         kept = shown_bins(seen)

@@ -89,7 +89,8 @@ def _ranges(contract, recorded: dict, unit: str) -> str:
             f"evaluation {escape(coverage.who)})</li>"
         )
     return (
-        '<p class="lead">How sure each answer is, on rows it was not trained on:</p><ul class="ranges">' + "".join(lines)
+        '<p class="lead">How sure each answer is, on rows it was not trained on:</p><ul class="ranges">'
+        + "".join(lines)
         + "</ul><p>The service states these ranges when asked (header X-Modelgate-Interval); <code>modelgate score "
         "--interval LEVEL</code> writes them as columns.</p>"
     )

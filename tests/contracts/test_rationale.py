@@ -60,7 +60,7 @@ def test_the_bundled_numbers_name_their_sources():
     assert (
         "stability index in credit scoring" in by["the file is refused, its heights' stability index being at least 0.25"].source
     )
-    assert len(by) == 13  # R² band, typical error, 2 per group, 2 ranges, accepted heights, plausible weights, margin, 3 drift,
+    assert len(by) == 14  # R² band, typical error, 2 per group, 2 ranges, accepted heights, plausible weights, margin, 4 drift,
     # tolerance
 
 
@@ -100,7 +100,7 @@ def test_a_number_without_its_source_fails_the_gate_naming_the_file_line_and_ste
     assert f"1 agreed number(s) in {features} state no source and owner (each listed above)" in verdict.reasons
     assert f"  {verdict.unsourced[0]}" in table(verdict)
     # Read, the contract still holds every other number's source: the gate, not packaging, refuses the missing one.
-    assert len(read_contract(features).rationales) == 12
+    assert len(read_contract(features).rationales) == 13
 
     sourced = evaluate(results, model_version="abc123", features_dir=FEATURES)
     assert sourced.unsourced == [] and not any("source" in r for r in sourced.reasons)
@@ -193,7 +193,7 @@ def test_the_report_lists_each_number_with_its_source_and_flags_one_without():
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", page)
     assert [row[0] for row in rows] == [r.stated.replace("'", "&#x27;").replace("<", "&lt;").replace(">", "&gt;")
                                         for r in contract.rationales]  # fmt: skip
-    assert len(rows) == 13 and "alert" not in page
+    assert len(rows) == 14 and "alert" not in page
     flagged = sources_section(SimpleNamespace(stated=contract, unsourced=[("features/quality.feature, line 17", "its R²")]))
     assert "1 agreed number(s) state no source and owner" in flagged and "features/quality.feature, line 17: its R²" in flagged
 

@@ -112,6 +112,13 @@ def test_bands_limits_and_inputs_that_moved_are_each_named(features, trained_mod
     assert any(re.fullmatch(r"input 'height' range: .*45.* → .*40.*", line) for line in changed), changed
 
 
+def test_the_drift_rule_that_moved_is_named_part_by_part(features, trained_model, capsys):
+    signoff(capsys, features, trained_model, "--by", "A", "--role", "R")
+    risk = features / "risk.feature"
+    risk.write_text(risk.read_text().replace("smaller file of 50 or more heights", "smaller file of 60 or more heights"))
+    assert standing(features).changed[-1] == "the rows of a smaller file judged on five bands: 50 → 60"
+
+
 def test_a_range_whose_agreed_coverage_moved_is_named_in_words(features, trained_model, capsys):
     signoff(capsys, features, trained_model, "--by", "A", "--role", "R")
     quality = features / "quality.feature"

@@ -137,6 +137,8 @@ def _assert_heights(inputs: dict, expected: dict, found: dict, trained: tuple[fl
         "warn": limits.warn,
         "refuse": limits.refuse,
         "min_rows": limits.min_rows,
+        "small_rows": limits.small_rows,
+        "small_refuse": limits.small_refuse,
         "rows": expected["rows"],
     }
 
