@@ -12,7 +12,8 @@ from modelgate.settings import Settings
 
 # The commands in the order ``--help`` lists them; each is modelgate/commands/<name>.py.
 NAMES = [
-    "init", "train", "package", "score", "watch", "serve", "selftest", "check", "compare", "publish", "signoff", "gate", "report",
+    "init", "train", "package", "score", "watch", "serve", "selftest", "check", "compare", "monitor", "publish", "signoff",
+    "gate", "report",
 ]  # fmt: skip
 
 # The model in production: where compare, report and the risk scenario read it and publish writes it.

@@ -56,6 +56,12 @@ def register(sub, settings: Settings) -> None:
         metavar="CSV",
         help=f"a batch whose inputs the extrapolation and drift figures judge (default: sample_input.csv {beside})",
     )
+    report.add_argument(
+        "--monitor",
+        type=Path,
+        metavar="JSON",
+        help="the outcomes since release, per period (modelgate monitor --out), plotted over time",
+    )
     report.set_defaults(run=run)
 
 
@@ -68,7 +74,7 @@ def run(args) -> int:
 
     cucumber = args.cucumber or sorted(Path("reports").glob("cucumber*.json"))
     sources = Sources(args.features, cucumber, args.junit_dir, args.gate, args.model, args.data, args.production_model)
-    sources.evaluation, sources.batch = args.evaluation, args.batch
+    sources.evaluation, sources.batch, sources.monitor = args.evaluation, args.batch, args.monitor
     inputs = build(sources, args.out)
     for missing in inputs.missing:
         print(f"modelgate report: missing: {missing}", file=sys.stderr)

@@ -58,6 +58,7 @@ class Sources:
     production: str | None = None  # the model in production (folder or URL), for the risk section
     evaluation: Path | None = None
     batch: Path | None = None
+    monitor: Path | None = None  # what modelgate monitor --out wrote: the outcomes since release, per period
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Inputs:
     evaluated: Answers | None = None  # a classifier's answers to the evaluation rows
     signoff: Standing | None = None  # the features' last sign-off and what moved since
     unsourced: list[tuple[str, str]] = field(default_factory=list)  # (where, step) of each agreed number with no source
+    monitor: dict | None = None  # the outcomes since release (modelgate monitor --out)
 
     @property
     def contract(self) -> Contract | None:
@@ -116,6 +118,12 @@ def gather(sources: Sources) -> Inputs:
     _features(inputs)
     _model(inputs)
     _tests(inputs)
+    from modelgate.report import monitor  # its section draws with the quality section's helpers, which import this
+
+    try:
+        inputs.monitor = monitor.read(sources.monitor)
+    except ValueError as exc:
+        inputs.missing.append(f"outcomes since release: {exc}")
     if inputs.model is not None:
         src = sources
         evaluation = evaluation_file(src)

@@ -12,6 +12,7 @@ from modelgate.report.classifier import classifier_section, quality_tile
 from modelgate.report.evidence import evidence, record
 from modelgate.report.features import appendix_section, features_section
 from modelgate.report.inputs import Inputs
+from modelgate.report.monitor import monitor_section
 from modelgate.report.quality import quality_section
 from modelgate.report.risk import risk_section
 from modelgate.report.scenarios import FAILED, NOT_RUN, PASSED
@@ -34,6 +35,7 @@ def render(inputs: Inputs, generated: str) -> str:
         agreed.golden_section(inputs),
         classifier_section(inputs) if _classifier(inputs) else quality_section(inputs),
         risk_section(inputs.risk),
+        monitor_section(inputs.monitor, inputs.model.version if inputs.model else None),
         record(inputs),
         evidence(inputs),
         appendix_section([f for f in inputs.features if f.technical]),
