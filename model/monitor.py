@@ -26,6 +26,7 @@ from junit_xml import TestCase
 from modelgate.contracts.contract import Contract
 from modelgate.contracts.errors import ModelgateError
 from modelgate.contracts.evidence import model_properties
+from modelgate.contracts.facts import EVALUATION
 from modelgate.model import artifact
 from modelgate.model.metrics import by_group, classification
 from modelgate.model.train import read_training
@@ -104,7 +105,7 @@ def monitor(model_dir: Path, outcomes: Path, *, when: str, period: str = "month"
     ]  # fmt: skip
     output = contract.output
     if output.is_class:
-        band = contract.metric_bands[0] if contract.metric_bands else None
+        band = next(iter(_bands(contract)), None)
         measure, limit = (band.metric, band.low) if band else ("accuracy", None)
     else:
         measure, limit = "typical error", contract.typical_error.limit if contract.typical_error else None
@@ -177,10 +178,11 @@ def _judge(loaded, data, given, inside: np.ndarray, name: str) -> Period:
         else:
             labels, probabilities = given[0][inside], given[1][inside]
         found = classification(output, actual, probabilities, labels)
-        metrics = {b.metric: found[b.metric] for b in contract.metric_bands if found.get(b.metric) is not None}
+        bands = _bands(contract)
+        metrics = {b.metric: found[b.metric] for b in bands if found.get(b.metric) is not None}
         problems = [
             f"{b.metric} {metrics[b.metric]:.4f}, agreed between {b.low:g} and {b.high:g}"
-            for b in contract.metric_bands
+            for b in bands
             if b.metric in metrics and not b.contains(metrics[b.metric])
         ]
         measure = next(iter(metrics.values()), float(found["accuracy"]))
@@ -198,6 +200,12 @@ def _judge(loaded, data, given, inside: np.ndarray, name: str) -> Period:
         groups[limit.input] = {group: found["mae"] for group, found in each.items()}
         problems += limit.problems(groups[limit.input])
     return Period(name, int(inside.sum()), error, problems, groups)
+
+
+def _bands(contract: Contract) -> list:
+    """A classifier's bands that new rows are held to: those agreed on the evaluation rows (rows no model was fitted
+    on, like the outcomes), else those on the rows each fold's model was not fitted on."""
+    return [b for b in contract.metric_bands if b.on == EVALUATION] or list(contract.metric_bands)
 
 
 def write_junit(result: Monitoring, manifest, path: Path) -> None:

@@ -129,3 +129,25 @@ def test_outcomes_that_cannot_be_joined_are_one_line(tmp_path, trained_model, ca
     code = main(["monitor", str(outcomes), "--model", str(trained_model), "--answers", str(scored), "--on", "id"])
     err = capsys.readouterr().err.strip()
     assert code == 2 and says in err and len(err.splitlines()) == 1, err
+
+
+def test_a_classifiers_outcomes_are_judged_by_its_evaluation_bands(tmp_path, penguins_model, capsys):
+    with open(ROOT / "examples" / "penguins" / "data" / "evaluation.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    columns = [*rows[0], "date"]
+    rotate = {"Adelie": "Chinstrap", "Chinstrap": "Gentoo", "Gentoo": "Adelie"}
+    for name, species in (("real", lambda s: s), ("wrong", rotate.get)):
+        outcomes = tmp_path / f"{name}.csv"
+        with open(outcomes, "w", newline="", encoding="utf-8") as handle:
+            out = csv.DictWriter(handle, columns)
+            out.writeheader()
+            out.writerows({**r, "species": species(r["species"]), "date": "2026-11-15"} for r in rows)
+        code = main(["monitor", str(outcomes), "--model", str(penguins_model), "--out", str(tmp_path / f"{name}.json")])
+        found = json.loads((tmp_path / f"{name}.json").read_text())
+        (period,) = found["periods"]
+        assert found["measure"] == "accuracy" and found["limit"] == 0.95  # the band on the evaluation penguins
+        if name == "real":
+            assert code == 0 and period["ok"] and period["metrics"]["accuracy"] >= 0.95, period
+        else:
+            assert code == 1 and any(p.startswith("accuracy 0.0") for p in period["problems"]), period
+    capsys.readouterr()
