@@ -10,6 +10,16 @@ Feature: Model quality
   always guessing the most frequent species (Adelie, right for 42 in 100), and on average how sure it
   says it is must be within 5 points of how often it is right. The model judged is the one being
   released; every number is computed here from its answers, and its record must state the same ones.
+  Its accuracy is the share of penguins it names right. The F1 for a species is how well it finds
+  that species, balancing how many of the penguins it names so are of it and how many of it it names;
+  its macro F1 is the average of the three. Its log loss is how surprised it is by the real species on
+  average: minus the logarithm of the probability it gave that species. Its Brier score is the average
+  over the penguins of the squared distances between the probabilities it gave and what the penguin
+  was (1 for its species, 0 for the others), added up over the species. Its ROC AUC is the chance that
+  it gives a penguin of a species a higher probability of that species than a penguin of another, on
+  average over the species. Its expected calibration error compares how sure it says it is with how
+  often it is right: over ten bands of that sureness, how far apart the two are, weighed by the
+  penguins in each band.
 
   Background:
     Given the model under test and the training data its record names

@@ -2,19 +2,20 @@
 Feature: Model risk
   A reviewer signs off on more than the agreed species. The model being released must be no worse
   than the model in production on penguins neither was trained on, in the log loss of the
-  probabilities it gives, and it must give every agreed penguin the species the model in production
-  gives it. Only plausible penguins are answered: a measurement outside its accepted range, an island
-  or a sex not declared, a missing island are refused. Measurements outside those the model was
-  trained on are still answered, but every such answer is marked as an extrapolation and counted.
-  A file of penguins that no longer looks like the penguins the model was trained on is refused:
-  its measurements have drifted, and so have the shares of the species the model answers for it
-  (against the shares it answers for the training penguins). The 84 evaluation penguins, drawn like
-  the training penguins, already differ from them by a stability index of up to about 0.25 in their
-  bill depth, so the levels are set above that; a file of the penguins of one island only differs
-  by more than 4 in its island and by more than 1 in its predicted species shares.
-  A file's stability index compares how its penguins spread over ten bands of each measurement
-  (or over the islands, the sexes, the species answered) with how the training penguins spread:
-  0 when alike, larger the less alike.
+  probabilities it gives (its log loss is how surprised it is by the real species on average: minus
+  the logarithm of the probability it gave that species), and it must give every agreed penguin the
+  species the model in production gives it. Only plausible penguins are answered: a measurement
+  outside its accepted range, an island or a sex not declared, a missing island are refused.
+  Measurements outside those the model was trained on are still answered, but every such answer is
+  marked as an extrapolation and counted. A file of penguins that no longer looks like the penguins
+  the model was trained on is refused: its measurements have drifted, and so have the shares of the
+  species the model answers for it (against the shares it answers for the training penguins). The 84
+  evaluation penguins, drawn like the training penguins, already differ from them by a stability
+  index of up to about 0.25 in their bill depth, so the levels are set above that; a file of the
+  penguins of one island only differs by more than 4 in its island and by more than 1 in its
+  predicted species shares. A file's stability index compares how its penguins spread over ten bands
+  of each measurement (or over the islands, the sexes, the species answered) with how the training
+  penguins spread: 0 when alike, larger the less alike.
 
   @api
   Scenario: Only plausible measurements are accepted
