@@ -69,15 +69,46 @@ def read(text: str, table: list[list[tuple[str, int]]] | None, where: str, probl
     return None if found is None else Rationale(text, **{ROWS[what]: says for what, says in found.items()})
 
 
+# An accepted range written in the inputs table states its source and owner in the table's own columns.
+TABLE_HOW = "in the inputs table's source and owner columns"
+NUMBER_KINDS = ("number", "whole number", "integer")
+
+
+def table_ranges(step) -> list[tuple[str, str, str, str]]:
+    """(where, what is stated, source, owner) of each accepted range written in an inputs table (``step`` states the
+    inputs): a number input's row with its ``accepted`` cell filled; source and owner as written ("" if not)."""
+    if not step.table or not say.INPUTS.fullmatch(step.text):
+        return []
+    header = [cell.strip().lower() for cell, _ in step.table[0]]
+    found = []
+    for row in step.table[1:]:
+        cells = {h: cell.strip() for h, (cell, _) in zip(header, row)}
+        if cells.get("kind", "").lower() in NUMBER_KINDS and cells.get("accepted"):
+            unit = f" {cells['unit']}" if cells.get("unit") else ""
+            where = f"{step.where.rsplit(', line', 1)[0]}, line {row[0][1]}"
+            found.append((where, f"{cells['input']}: {cells['accepted']}{unit}", cells.get("source", ""), cells.get("owner", "")))
+    return found
+
+
+def table_rationales(step) -> list[Rationale]:
+    """The rationale of each accepted range of an inputs table that states both its source and its owner."""
+    return [Rationale(stated, source, owner) for _, stated, source, owner in table_ranges(step) if source and owner]
+
+
 def unsourced(steps) -> list[str]:
     """``<file>, line <n>: '<step>' states no source and owner ...`` for each step (of :func:`reader.read_steps`) that
-    states an agreed number without a table under it."""
-    return [f"{step.where}: {_quoted(step.text)} states no source and owner ({HOW})" for step in unsourced_steps(steps)]
+    states an agreed number without a table under it, and each accepted range of an inputs table without both."""
+    return [f"{where}: {_quoted(stated)} states no source and owner ({how})" for where, stated, how in unsourced_items(steps)]
 
 
-def unsourced_steps(steps) -> list:
-    """The steps that state an agreed number without a table under it, in the features' order."""
-    return [step for step in steps if step.table is None and is_limit(step.text)]
+def unsourced_items(steps) -> list[tuple[str, str, str]]:
+    """(where, what is stated, how to state its source) of each agreed number without a source, in the features' order."""
+    found = []
+    for step in steps:
+        if step.table is None and is_limit(step.text):
+            found.append((step.where, step.text, HOW))
+        found += [(where, stated, TABLE_HOW) for where, stated, source, owner in table_ranges(step) if not (source and owner)]
+    return found
 
 
 def changes(old: tuple[Rationale, ...], new: tuple[Rationale, ...], to: str = "→") -> list[str]:

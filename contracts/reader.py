@@ -183,8 +183,13 @@ def read_contract(folder: str | Path) -> Contract:
 
 def _rationales(steps: list[Step], problems: list[str]) -> tuple[rationale.Rationale, ...]:
     """The source and owner stated under each step that states an agreed number (one without is the gate's to fail)."""
-    read = (rationale.read(s.text, s.table, s.where, problems) for s in steps if rationale.is_limit(s.text))
-    return tuple(r for r in read if r is not None)
+    found: list[rationale.Rationale] = []
+    for step in steps:
+        if rationale.is_limit(step.text):
+            read = rationale.read(step.text, step.table, step.where, problems)
+            found += [read] if read is not None else []
+        found += rationale.table_rationales(step)  # the accepted ranges an inputs table states
+    return tuple(found)
 
 
 def _card(item, problems: list[str]) -> Card | None:

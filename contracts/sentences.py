@@ -28,8 +28,9 @@ OUTPUT_CLASSES = re.compile(
 # The model's card: a table of what it is for, what it was trained on, ... (:mod:`.card`).
 CARD = re.compile(r"(?:its|the model's) card reads:?")
 
-# Columns of the inputs table (headers compared in lower case).
-INPUT_COLUMNS = ("input", "meaning", "unit", "kind", "accepted", "may be missing")
+# Columns of the inputs table (headers compared in lower case); an accepted range in the table states its source and
+# owner in the last two (:mod:`.rationale`).
+INPUT_COLUMNS = ("input", "meaning", "unit", "kind", "accepted", "may be missing", "source", "owner")
 
 # An input's accepted numbers, as a sentence (for an input whose table cell "accepted" is left empty).
 ACCEPTS = re.compile(rf"the service accepts (?P<what>{WORD}) (?P<range>.+?[0-9])(?: (?P<unit>[^,0-9]+))?, and no others")

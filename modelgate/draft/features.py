@@ -107,10 +107,13 @@ def _card(data: Data) -> list[list[str]]:
 
 
 def _model(data: Data) -> str:
-    header = ["input", "meaning", "unit", "kind", "accepted", "may be missing"]
+    header = ["input", "meaning", "unit", "kind", "accepted", "may be missing", "source", "owner"]
+    # A range is an agreed number: its source and owner are proposed beside it, for the reviewer to agree or rewrite.
+    source = f"the range of the {len(data.rows)} rows of {data.path.name}, rounded outward{PROPOSED}"
+    owner = f"the owner the card names{PROPOSED}"
     rows = [header] + [
         [c.name, c.name.replace("_", " "), UNAGREED if c.kind not in (CATEGORY, YES_NO) else "", c.kind, _accepted(c),
-         "yes" if c.missing else "no"]
+         "yes" if c.missing else "no", *((source, owner) if c.kind not in (CATEGORY, YES_NO) else ("", ""))]
         for c in data.inputs
     ]  # fmt: skip
     return "\n".join([

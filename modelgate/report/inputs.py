@@ -147,7 +147,7 @@ def _features(inputs: Inputs) -> None:
         inputs.missing.append(f"the features' contract: {str(exc).splitlines()[0]}")
     else:
         _signoff(inputs)
-        inputs.unsourced = [(s.where, s.text) for s in rationale.unsourced_steps(read_steps(src.features).steps)]
+        inputs.unsourced = [(where, stated) for where, stated, _ in rationale.unsourced_items(read_steps(src.features).steps)]
     found = [p for p in src.cucumber if p.is_file()]
     if not found:
         names = ", ".join(str(p) for p in src.cucumber) or "reports/cucumber*.json"

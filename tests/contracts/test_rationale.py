@@ -44,8 +44,16 @@ def _cells(step: dict) -> list[list[str]]:
 def test_every_agreed_number_of_every_model_states_its_source_and_owner(features):
     assert rationale.unsourced(read_steps(features).steps) == []
     # Independently of the reader: the steps whose table is a source and an owner, and the numbers their text holds.
-    tabled = _tabled_steps(features)
-    sourced = [(step["text"], dict(_cells(step))) for _, step in tabled if _cells(step)[0][0] == "source"]
+    sourced = []
+    for _, step in _tabled_steps(features):
+        cells = _cells(step)
+        if cells[0][0] == "source":  # a rationale under its step
+            sourced.append((step["text"], dict(cells)))
+        elif cells[0][0] == "input" and "source" in cells[0]:  # an inputs table: each number's accepted range
+            for row in (dict(zip(cells[0], r)) for r in cells[1:]):
+                if row["source"]:
+                    unit = f" {row['unit']}" if row["unit"] else ""
+                    sourced.append((f"{row['input']}: {row['accepted']}{unit}", {"source": row["source"], "owner": row["owner"]}))
     assert sourced, "no step of these features states a source"
     assert all(NUMBER.search(text) for text, _ in sourced), "a source under a step that states no number"
     carried = [(r.stated, {"source": r.source, "owner": r.owner}) for r in read_contract(features).rationales]
@@ -104,6 +112,27 @@ def test_a_number_without_its_source_fails_the_gate_naming_the_file_line_and_ste
 
     sourced = evaluate(results, model_version="abc123", features_dir=FEATURES)
     assert sourced.unsourced == [] and not any("source" in r for r in sourced.reasons)
+
+
+def test_an_accepted_range_of_the_inputs_table_without_its_source_fails_the_gate(tmp_path):
+    features = tmp_path / "features"
+    shutil.copytree(ROOT / "examples" / "diabetes" / "features", features)
+    declared = features / "model.feature"
+    lines = declared.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("| age "))
+    cells = lines[at].split("|")
+    cells[-3] = " " * len(cells[-3])  # the source column left empty, the owner kept
+    lines[at] = "|".join(cells)
+    declared.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    results = tmp_path / "junit"
+    results.mkdir()
+    suite(results, "unit", case("test_a"))
+    verdict = evaluate(results, model_version="abc123", features_dir=features)
+    assert not verdict.passed
+    assert verdict.unsourced == [
+        f"{declared}, line {at + 1}: 'age: from 18 to 90 years' states no source and owner ({rationale.TABLE_HOW})"
+    ]
+    assert "age: from 18 to 90 years" not in {r.stated for r in read_contract(features).rationales}
 
 
 @pytest.mark.parametrize(

@@ -189,7 +189,7 @@ NO_ANSWERS = (
 )
 RISK = "Feature: Risk\n  Scenario: Plausible bills\n    Then the service accepts bills from 30 to 60 mm, and no others\n"
 NOT_UTF8 = "Feature: Notes\n  Scenario: Café\n    Given nothing\n".encode("latin-1")
-TABLE = "(input | meaning | unit | kind | accepted | may be missing)"
+TABLE = "(input | meaning | unit | kind | accepted | may be missing | source | owner)"
 # case: (what the folder holds, the problems it has, written as ``folders.placed`` fills them in)
 CASES = {
     "a range whose low end is above its high end": (

@@ -21,13 +21,13 @@ Feature: Breast mass diagnosis model
   Scenario: The model is told a mass's measurements and answers its diagnosis
     Given the model under test
     Then it takes these inputs
-      | input               | meaning                                             | unit        | kind   | accepted          | may be missing |
-      | mean_radius         | the mean radius of its nuclei                       | pixels      | number | from 5 to 35      | no             |
-      | mean_texture        | the mean spread of grey levels inside its nuclei    | grey levels | number | from 5 to 45      | no             |
-      | mean_smoothness     | how little its nuclei's radii vary along a contour  |             | number | from 0.03 to 0.25 | no             |
-      | mean_concave_points | the concave portions of its nuclei's contours      |             | number | from 0 to 0.3     | no             |
-      | worst_radius        | the radius of its three largest nuclei              | pixels      | number | from 5 to 45      | no             |
-      | worst_symmetry      | the symmetry of its three least symmetric nuclei    |             | number | from 0.1 to 0.8   | no             |
+      | input               | meaning                                            | unit        | kind   | accepted          | may be missing | source                                                                                                                                                               | owner                     |
+      | mean_radius         | the mean radius of its nuclei                      | pixels      | number | from 5 to 35      | no             | The 429 training masses' mean radius is 7.7 to 27.4 pixels; the accepted range leaves a margin around them, and an answer outside them is marked as an extrapolation | The modelgate maintainers |
+      | mean_texture        | the mean spread of grey levels inside its nuclei   | grey levels | number | from 5 to 45      | no             | Their mean texture is 9.7 to 39.3 grey levels; the accepted range leaves a margin around them, and an answer outside them is marked as an extrapolation              | The modelgate maintainers |
+      | mean_smoothness     | how little its nuclei's radii vary along a contour |             | number | from 0.03 to 0.25 | no             | Their mean smoothness is 0.053 to 0.163; the accepted range leaves a margin around them, and an answer outside them is marked as an extrapolation                    | The modelgate maintainers |
+      | mean_concave_points | the concave portions of its nuclei's contours      |             | number | from 0 to 0.3     | no             | Their mean concave points are 0 to 0.201; the accepted range leaves a margin around them, and an answer outside them is marked as an extrapolation                   | The modelgate maintainers |
+      | worst_radius        | the radius of its three largest nuclei             | pixels      | number | from 5 to 45      | no             | Their worst radius is 8.7 to 36 pixels; the accepted range leaves a margin around them, and an answer outside them is marked as an extrapolation                     | The modelgate maintainers |
+      | worst_symmetry      | the symmetry of its three least symmetric nuclei   |             | number | from 0.1 to 0.8   | no             | Their worst symmetry is 0.157 to 0.664; the accepted range leaves a margin around them, and an answer outside them is marked as an extrapolation                     | The modelgate maintainers |
     And it answers the diagnosis, one of malignant or benign, malignant being the positive class when its probability is at least 0.3, with the probability of each rounded to 4 decimals
       | source | The study's reviewers: a benign mass sent for a biopsy costs less than a malignant one missed, so a mass is answered malignant well before its probability reaches a half |
       | owner  | The modelgate maintainers                                                                                                                                                 |

@@ -18,11 +18,11 @@ Feature: Penguin species model
   Scenario: The model is told a penguin's island, sex and measurements and answers its species
     Given the model under test
     Then it takes these inputs
-      | input             | meaning                  | unit  | kind     | accepted                   | may be missing |
-      | island            | the island it was seen on |       | category | Biscoe, Dream or Torgersen | no             |
-      | sex               | its sex                  |       | category | female or male             | yes            |
-      | bill_length_mm    | its bill's length        | mm    | number   | from 25 to 70              | yes            |
-      | bill_depth_mm     | its bill's depth         | mm    | number   | from 10 to 25              | yes            |
-      | flipper_length_mm | its flipper's length     | mm    | number   | from 150 to 250            | yes            |
-      | body_mass_g       | its body mass            | grams | number   | from 2000 to 7000          | yes            |
+      | input             | meaning                   | unit  | kind     | accepted                   | may be missing | source                                                                                                                                                              | owner                     |
+      | island            | the island it was seen on |       | category | Biscoe, Dream or Torgersen | no             |                                                                                                                                                                     |                           |
+      | sex               | its sex                   |       | category | female or male             | yes            |                                                                                                                                                                     |                           |
+      | bill_length_mm    | its bill's length         | mm    | number   | from 25 to 70              | yes            | The 260 training penguins' bills are 32.1 to 59.6 mm long; the accepted range leaves a margin around them, and an answer outside them is marked as an extrapolation | The modelgate maintainers |
+      | bill_depth_mm     | its bill's depth          | mm    | number   | from 10 to 25              | yes            | The training penguins' bills are 13.1 to 21.5 mm deep; the accepted range leaves a margin around them, and an answer outside them is marked as an extrapolation     | The modelgate maintainers |
+      | flipper_length_mm | its flipper's length      | mm    | number   | from 150 to 250            | yes            | The training penguins' flippers are 172 to 231 mm long; the accepted range leaves a margin around them, and an answer outside them is marked as an extrapolation    | The modelgate maintainers |
+      | body_mass_g       | its body mass             | grams | number   | from 2000 to 7000          | yes            | The training penguins weigh 2700 to 6300 grams; the accepted range leaves a margin around them, and an answer outside them is marked as an extrapolation            | The modelgate maintainers |
     And it answers the species, one of Adelie, Chinstrap or Gentoo, with the probability of each rounded to 4 decimals
