@@ -88,6 +88,14 @@ def _line(path: Path, text: str) -> int:
     return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
 
 
+def _passed_suite(tmp_path: Path) -> Path:
+    """A folder of JUnit results in which every test passed: what the gate then fails on is the features alone."""
+    results = tmp_path / "junit"
+    results.mkdir()
+    suite(results, "unit", case("test_a"))
+    return results
+
+
 def test_a_number_without_its_source_fails_the_gate_naming_the_file_line_and_step(tmp_path):
     features = _copy(tmp_path)
     quality = features / "quality.feature"
@@ -95,10 +103,7 @@ def test_a_number_without_its_source_fails_the_gate_naming_the_file_line_and_ste
     at = _line(quality, "typical error is at most 11 pounds")
     assert lines[at].strip().startswith("| source |") and lines[at + 1].strip().startswith("| owner ")
     quality.write_text("\n".join(lines[:at] + lines[at + 2 :]) + "\n", encoding="utf-8")
-    results = tmp_path / "junit"
-    results.mkdir()
-    suite(results, "unit", case("test_a"))
-
+    results = _passed_suite(tmp_path)
     verdict = evaluate(results, model_version="abc123", features_dir=features)
     assert not verdict.passed
     assert verdict.unsourced == [
@@ -124,10 +129,7 @@ def test_an_accepted_range_of_the_inputs_table_without_its_source_fails_the_gate
     cells[-3] = " " * len(cells[-3])  # the source column left empty, the owner kept
     lines[at] = "|".join(cells)
     declared.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    results = tmp_path / "junit"
-    results.mkdir()
-    suite(results, "unit", case("test_a"))
-    verdict = evaluate(results, model_version="abc123", features_dir=features)
+    verdict = evaluate(_passed_suite(tmp_path), model_version="abc123", features_dir=features)
     assert not verdict.passed
     assert verdict.unsourced == [
         f"{declared}, line {at + 1}: 'age: from 18 to 90 years' states no source and owner ({rationale.TABLE_HOW})"
