@@ -171,12 +171,12 @@ class Contract:
 
     @property
     def name(self) -> str:
-        """``height → weight``: the model by what it is told and what it answers."""
+        """``flipper_length_mm → body_mass_g``: the model by what it is told and what it answers."""
         told = ", ".join(self.names) if len(self.inputs) <= 3 else f"{len(self.inputs)} inputs"
         return f"{told} → {self.output.name}"
 
     def golden_row(self, index: int) -> str:
-        """A golden row by its inputs, for messages: ``height=62.5``."""
+        """A golden row by its inputs, for messages: ``flipper_length_mm=190``."""
         return ", ".join(f"{i.name}={i.to_text(v)}" for i, v in zip(self.inputs, self.golden[index].values))
 
     def usage(self) -> str:

@@ -16,7 +16,7 @@ _CUTS = re.compile(rf"(?P<numbers>{say.N}(?:(?:, | and ){say.N})*)(?: (?P<unit>.
 
 
 def cuts_of(text: str) -> tuple[tuple[float, ...], str] | None:
-    """The cut points and the unit of ``62 and 70 inches`` (or ``1, 2 and 3``); None if it is not such a list."""
+    """The cut points and the unit of ``40 and 60 years`` (or ``1, 2 and 3``); None if it is not such a list."""
     found = _CUTS.fullmatch(text.strip())
     if found is None:
         return None

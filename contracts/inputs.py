@@ -82,7 +82,7 @@ class Input:
         return self.kind in (NUMBER, WHOLE)
 
     def describe(self) -> str:
-        """What a good value is, in words: ``a finite number greater than 45 and at most 150 inches``."""
+        """What a good value is, in words: ``a finite number greater than 150 and at most 250 mm``."""
         unit = f" {self.unit}" if self.unit else ""
         if self.numeric:
             what = "a finite number" if self.kind == NUMBER else "a whole number"

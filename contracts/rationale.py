@@ -3,9 +3,9 @@
 Every step that states an agreed number (a band, a limit, a margin, a level, the rows judged for drift, the accepted
 range, the tolerance of the agreed answers: :data:`LIMITS`) carries it as a table of two rows right under the step::
 
-    Then on people it was not trained on, its typical error is at most 11 pounds
-      | source | The generated weights scatter 12 pounds around a line: ... |
-      | owner  | The modelgate maintainers                                 |
+    Then on patients it was not trained on, its typical error is at most 50 points
+      | source | A linear model misses by about 44 points on average on patients it was not trained on: ... |
+      | owner  | The modelgate maintainers                                                                   |
 
 The number stays in its one home, the step; the table says only why it is that number and whose it is. The reader
 compiles the rationales into the contract (so they travel in the model folder and the report shows them) and refuses a

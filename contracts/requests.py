@@ -4,9 +4,9 @@ body), the one error item for each thing wrong in it, and the request and answer
 Both the fast path and the FastAPI routes read requests with these functions, and every value is judged by its
 input's ``Input.accepts``: the service cannot accept in one path what it refuses in the other.
 
-A query names each input once per row (``?height=138&height=62.5`` is two rows); an empty value is a missing one.
-A JSON body is either columns (``{"height": [138, 62.5]}``, one list per input, all as long) or a list of records
-(``[{"height": 138}, {"height": 62.5}]``); ``null`` is a missing value. Other query parameters are ignored; other
+A query names each input once per row (``?age=38&age=62`` is two rows); an empty value is a missing one.
+A JSON body is either columns (``{"age": [38, 62]}``, one list per input, all as long) or a list of records
+(``[{"age": 38}, {"age": 62}]``); ``null`` is a missing value. Other query parameters are ignored; other
 fields in a body are refused.
 """
 

@@ -2,7 +2,7 @@
 batch input and batch output. Every bound, category list and missing-value rule comes from the contract's inputs;
 nothing here names an input or repeats a number.
 
-A check's name is what a failure report and a JUnit case say: ``greater than 45 inches``, ``one of Biscoe, Dream``.
+A check's name is what a failure report and a JUnit case say: ``greater than 150 mm``, ``one of Biscoe, Dream``.
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ MONOTONIC = re.compile(
 MONOTONIC_PLAIN = re.compile(
     rf"the (?P<output>{WORD}) never (?P<way>falls|rises) as (?:the )?(?P<what>{WORD}) (?:rises?|grows?|increases?)"
 )
-# ``what``: whose stability index (the inputs, e.g. "its heights'", and a classifier's "predicted <output> shares'").
+# ``what``: whose stability index (the inputs, e.g. "its measurements'", and a classifier's "predicted <output> shares'").
 DRIFT_WARN = re.compile(rf"(?P<what>.*)stability index against the training .+ is below the warning level of (?P<warn>{N})")
 DRIFT_REFUSE = re.compile(rf"the file is refused, its (?P<what>.*)stability index being at least (?P<refuse>{N})")
 DRIFT_ROWS = re.compile(r"a file of (?P<rows>[0-9]+) or more .+ is judged for drift")
@@ -112,5 +112,5 @@ EXTRAPOLATION_REFUSE = re.compile(r"the service refuses (?:the )?.+ outside thos
 
 
 def names(what: str, name: str) -> bool:
-    """Does ``what`` (as a sentence writes it: ``heights``) name the input ``name``?"""
+    """Does ``what`` (as a sentence writes it: ``ages``) name the input ``name``?"""
     return what in (name, f"{name}s", f"{name}es") or (name.endswith("y") and what == f"{name[:-1]}ies")

@@ -3,7 +3,7 @@
 Seeded, so the same contract and training profile always give the same rows: every agreed row, each input at the
 edges of what it accepts and at every category (missing too where allowed), and 30,000 random accepted rows. A
 contract of one number adds every value with at most two decimals across its accepted range (the old single-input
-check, the agreed heights among them). Plain Python: no numpy needed to make them.
+check, the agreed values among them). Plain Python: no numpy needed to make them.
 """
 
 from __future__ import annotations

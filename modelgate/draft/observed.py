@@ -126,7 +126,7 @@ def _table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 def _measured(answers: list[str]) -> bool:
     """Whether numeric answers are a measurement (a regression's) rather than class codes: more distinct values than
     classes could be, a fraction among them, or more than two distinct values making up over half the rows (twenty
-    people's weights in pounds are no seventeen classes)."""
+    patients' progressions in points are no seventeen classes)."""
     distinct = {_number(v) for v in answers}
     fraction = any(not float(v).is_integer() for v in distinct if v is not None)
     return len(distinct) > MAX_CLASSES or fraction or (len(distinct) > 2 and len(distinct) > len(answers) / 2)
