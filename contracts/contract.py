@@ -69,6 +69,13 @@ class Output:
             return f"{self.name}, one of {', '.join(self.classes)}"
         return f"{self.name} in {self.unit}" if self.unit else self.name
 
+    def unit_problem(self, unit: str | None, where: str) -> str | None:
+        """The one line for a sentence that states its number in another unit than the output's (None if it does not)."""
+        unit = (unit or "").strip()
+        if unit and self.unit and unit != self.unit:
+            return f"{where}: the unit is {unit!r}, but the model answers in {self.unit!r}"
+        return None
+
     def probability_column(self, label: str) -> str:
         """The batch output column holding the probability of ``label``."""
         return f"probability_{label}"

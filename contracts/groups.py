@@ -69,6 +69,5 @@ def read_groups(stated: dict, inputs: list[Input], output: Output, problems: lis
 
 
 def _unit(match: re.Match, step, output: Output, problems: list[str]) -> None:
-    unit = (match["unit"] or "").strip()
-    if unit and output.unit and unit != output.unit:
-        problems.append(f"{step.where}: the unit is {unit!r}, but the model answers in {output.unit!r}")
+    if problem := output.unit_problem(match["unit"], step.where):
+        problems.append(problem)

@@ -355,9 +355,8 @@ def _single(item, group: str, kind, output: Output, problems: list[str]):
     if item is None:
         return None
     match, step = item
-    unit = (match["unit"] or "").strip()
-    if unit and output.unit and unit != output.unit:
-        problems.append(f"{step.where}: the unit is {unit!r}, but the model answers in {output.unit!r}")
+    if problem := output.unit_problem(match["unit"], step.where):
+        problems.append(problem)
     return kind(float(match[group]))
 
 
