@@ -116,7 +116,7 @@ def contracts(draw) -> tuple[tuple[Drawn, ...], int | None, int]:
     return drawn, classes, draw(st.integers(0, 2**16))
 
 
-def _features(folder: Path, drawn: tuple[Drawn, ...], classes: list[str] | None, decimals: int) -> None:
+def write_features(folder: Path, drawn: tuple[Drawn, ...], classes: list[str] | None, decimals: int) -> None:
     folder.mkdir(parents=True)
     rows = "\n".join(
         f"      | {d.name} | its {d.name} | | {d.kind} | {d.accepted_words()} | {'yes' if d.missing else 'no'} |" for d in drawn
@@ -155,7 +155,7 @@ def _training_cell(d: Drawn, rng: random.Random, middle: bool = False) -> str:
     return repr((low + high) / 2 if middle else rng.uniform(low, high))
 
 
-def _training(path: Path, drawn: tuple[Drawn, ...], classes: list[str] | None, seed: int) -> list[dict[str, str]]:
+def write_training(path: Path, drawn: tuple[Drawn, ...], classes: list[str] | None, seed: int) -> list[dict[str, str]]:
     """Rows drawn from the contract (a category's last value never, where it has three or more: unseen), written."""
     rng = random.Random(seed)
     rows = []
@@ -170,7 +170,7 @@ def _training(path: Path, drawn: tuple[Drawn, ...], classes: list[str] | None, s
     return rows
 
 
-def _asked(d: Drawn, trained: list[str]) -> list[str]:
+def asked_cells(d: Drawn, trained: list[str]) -> list[str]:
     """The cells asked of every layer for one input: the bounds, just beyond them, the training data's own ends and
     just beyond, blanks, other cases."""
     if d.kind in ("category", "yes/no"):
@@ -206,12 +206,12 @@ def test_every_layer_accepts_refuses_and_answers_the_same_rows_as_the_contract_s
     drawn, classes, decimals, seed = case
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        _features(root / "features", drawn, classes, decimals)
+        write_features(root / "features", drawn, classes, decimals)
         note((root / "features" / "model.feature").read_text(encoding="utf-8"))  # the shrunk contract, as written
         event(f"{'classifier' if classes else 'regression'} of {len(drawn)} input(s)")
         for d in drawn:
             event(f"{d.kind}{', may be missing' if d.missing else ''}")
-        trained = _training(root / "train.csv", drawn, classes, seed)
+        trained = write_training(root / "train.csv", drawn, classes, seed)
         contract = read_contract(root / "features")
         data = read_training(root / "train.csv", contract)
         package(fit(estimator_for(contract), data, contract), data, contract, root / "model")
@@ -219,7 +219,7 @@ def test_every_layer_accepts_refuses_and_answers_the_same_rows_as_the_contract_s
 
 
 def _judge(root: Path, drawn, classes, trained, rng: random.Random) -> None:
-    cells = {d.name: _asked(d, [row[d.name] for row in trained]) for d in drawn}
+    cells = {d.name: asked_cells(d, [row[d.name] for row in trained]) for d in drawn}
     asked = [{d.name: rng.choice(cells[d.name]) for d in drawn} for _ in range(24)]
     for d in drawn:  # every cell of every input asked at least once, the others at a trained value
         asked += [{**{o.name: trained[0][o.name] for o in drawn}, d.name: c} for c in cells[d.name]]
@@ -230,7 +230,7 @@ def _judge(root: Path, drawn, classes, trained, rng: random.Random) -> None:
     scorer = artifact.load(root / "model").scorer()
     by_row: dict[int, set] = {}
     for start in range(0, len(asked), CHUNK):
-        _write(root / "asked.csv", drawn, asked[start : start + CHUNK])
+        write_rows(root / "asked.csv", drawn, asked[start : start + CHUNK])
         result = score_file(root / "asked.csv", root / "scored.csv", scorer)
         assert result.failures.counts.total() == len(result.failures.examples), "more failures than the examples kept"
         for failure in result.failures.examples:
@@ -263,7 +263,7 @@ def _judge(root: Path, drawn, classes, trained, rng: random.Random) -> None:
             assert (quick.status, quick.body) == (slow.status, slow.body), row
 
     # The accepted rows, scored as a batch file, get the service's answers.
-    _write(root / "accepted.csv", drawn, [row for row, _ in answered])
+    write_rows(root / "accepted.csv", drawn, [row for row, _ in answered])
     result = score_file(root / "accepted.csv", root / "scored.csv", scorer)
     assert result.ok, result.failures.examples
     with (root / "scored.csv").open(newline="", encoding="utf-8") as handle:
@@ -277,7 +277,7 @@ def _judge(root: Path, drawn, classes, trained, rng: random.Random) -> None:
             assert {c: float(line[f"probability_{c}"]) for c in classes} == chances, (row, line, body)
 
 
-def _write(path: Path, drawn, rows: list[dict[str, str]]) -> None:
+def write_rows(path: Path, drawn, rows: list[dict[str, str]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=[d.name for d in drawn])
         writer.writeheader()

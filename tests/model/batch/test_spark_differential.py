@@ -19,7 +19,7 @@ from modelgate.model.batch.stream import score_file
 from modelgate.model.package import package
 from modelgate.model.train import estimator_for, fit, read_training
 
-from fuzz.test_differential import _asked, _features, _training, _write, cases
+from fuzz.test_differential import asked_cells, cases, write_features, write_rows, write_training
 
 pytestmark = pytest.mark.spark
 
@@ -30,22 +30,22 @@ def test_spark_refuses_and_answers_the_same_drawn_rows_as_the_default_engine(cas
     drawn, classes, decimals, seed = case
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        _features(root / "features", drawn, classes, decimals)
+        write_features(root / "features", drawn, classes, decimals)
         note((root / "features" / "model.feature").read_text(encoding="utf-8"))
-        trained = _training(root / "train.csv", drawn, classes, seed)
+        trained = write_training(root / "train.csv", drawn, classes, seed)
         contract = read_contract(root / "features")
         data = read_training(root / "train.csv", contract)
         package(fit(estimator_for(contract), data, contract), data, contract, root / "model")
         scorer = artifact.load(root / "model").scorer()
         rng = random.Random(seed)
-        cells = {d.name: _asked(d, [row[d.name] for row in trained]) for d in drawn}
+        cells = {d.name: asked_cells(d, [row[d.name] for row in trained]) for d in drawn}
         asked = [{d.name: rng.choice(cells[d.name]) for d in drawn} for _ in range(30)]
         asked.insert(rng.randrange(len(asked)), {d.name: "" for d in drawn})  # a row of missing values, kept or refused
         accepted = [row for row in asked if all(d.accepts(row[d.name]) for d in drawn)]
         for name, rows in (("asked", asked), ("accepted", accepted)):
             if not rows:
                 continue
-            _write(root / f"{name}.csv", drawn, rows)
+            write_rows(root / f"{name}.csv", drawn, rows)
             default = score_file(root / f"{name}.csv", root / f"{name}-pandas.csv", scorer)
             other = score_file_spark(root / f"{name}.csv", root / f"{name}-spark.csv", scorer, spark=spark)
             assert other.ok == default.ok and other.rows == default.rows, (name, other.failures.examples)
