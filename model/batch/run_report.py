@@ -9,6 +9,7 @@ from pathlib import Path
 
 from junit_xml import TestCase
 from modelgate.contracts.contract import Contract
+from modelgate.contracts.facts import DriftLimits
 from modelgate.contracts.inputs import YES_NO
 from modelgate.contracts.schemas import rule_names as value_rules
 from modelgate.contracts.validation import FILE_CHECKS, NOT_A_NUMBER, NOT_NULL, NOT_YES_NO
@@ -89,8 +90,10 @@ def _inputs_cases(result: BatchResult, suite: str, failed: dict) -> list[TestCas
     found, cases = result.inputs or {}, []
     drift = found.get("drift")
     if drift and DRIFT_CHECK not in failed:
+        rule = (drift["warn"], drift["refuse"], drift["min_rows"], drift.get("small_rows"), drift.get("small_refuse"))
+        limits = DriftLimits(*rule)
         levels = f"warning at {drift['warn']:g}, refused at {drift['refuse']:g}"
-        if drift.get("small_rows") and drift["small_rows"] <= drift["rows"] < drift["min_rows"]:
+        if limits.wide(drift["rows"]):  # the contract's one rule for which files are judged on the wider bands
             levels = f"a smaller file, on five bands: refused at {drift['small_refuse']:g}"
         each = ", ".join(f"{name} {v['psi']:.3f}" for name, v in drift["by_input"].items())
         note = f"stability index {each}: {drift['verdict']} ({levels})"
