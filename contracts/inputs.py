@@ -186,9 +186,22 @@ class Input:
         )
 
 
-def parse_range(text: str) -> Range:
+def parse_range(text: str, whole: bool = False) -> Range:
     """A range as a reviewer writes it: ``greater than 45 and at most 150``, ``from 18 to 90`` (both ends included),
-    ``at least 0``, ``less than 10``, ``any``. :class:`ValueError` says what is wrong."""
+    ``at least 0``, ``less than 10``, ``any``; for a ``whole`` number it must hold one. :class:`ValueError` says what
+    is wrong."""
+    found = _parse_range(text)
+    if whole and found.low is not None and found.high is not None:
+        first = math.floor(found.low) + 1 if found.low == math.floor(found.low) and not found.low_closed else math.ceil(found.low)
+        last = (
+            math.ceil(found.high) - 1 if found.high == math.ceil(found.high) and not found.high_closed else math.floor(found.high)
+        )
+        if first > last:
+            raise ValueError(f"{text!r} accepts no whole number")
+    return found
+
+
+def _parse_range(text: str) -> Range:
     words = " ".join(text.split()).lower()
     if words in ("", "any", "any number"):
         return Range(None, None, False, False)

@@ -8,11 +8,13 @@ holds a value to be agreed (:mod:`.unagreed`), one line per value.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gherkin.dialect import Dialect
 from gherkin.errors import CompositeParserException
 from gherkin.parser import Parser
 from modelgate.contracts import agreed, classes, rationale, unagreed
@@ -36,10 +38,16 @@ from modelgate.contracts.facts import (
     TypicalError,
 )
 from modelgate.contracts.groups import read_groups
-from modelgate.contracts.inputs import CATEGORY, KINDS, YES_NO, Input, parse_range, parse_values, parse_yes_no
+from modelgate.contracts.inputs import CATEGORY, KINDS, WHOLE, YES_NO, Input, parse_range, parse_values, parse_yes_no
 
 # A float holds about 15 significant decimal digits: more decimals than that round nothing.
 MAX_DECIMALS = 15
+# Gherkin's own keywords that end in a colon, as its English dialect spells them: a misspelt one is named.
+_DIALECT = Dialect.for_name("en")
+KEYWORDS = [
+    *_DIALECT.feature_keywords, *_DIALECT.rule_keywords, *_DIALECT.background_keywords, *_DIALECT.scenario_keywords,
+    *_DIALECT.scenario_outline_keywords, *_DIALECT.examples_keywords,
+]  # fmt: skip
 # The shape of the output's sentence: a step of that shape that is neither form is named as a problem, not passed over.
 _LIKE_OUTPUT = re.compile(r"(?:it|the model) answers .*\brounded to\b")
 _LIKE_AGREED = re.compile(r"(?:the answer is <|each answer is the agreed )")
@@ -93,7 +101,14 @@ def read_steps(folder: Path) -> Found:
         try:
             document = Parser().parse(text)
         except CompositeParserException as exc:
-            found.problems += [_parse_problem(path, error) for error in exc.errors]
+            # The first error is where the file went wrong (a misspelt keyword, say); the rest follow from it.
+            more = len(exc.errors) - 1
+            found.problems.append(_parse_problem(path, exc.errors[0]) + (f" (and {more} more errors after it)" if more else ""))
+            found.unreadable = True
+            continue
+        misspelt = _misspelt_keywords(path, text)
+        if misspelt:  # what follows such a line is read as description: its steps would state nothing
+            found.problems += misspelt
             found.unreadable = True
             continue
         feature = document.get("feature") or {}
@@ -111,10 +126,37 @@ def read_steps(folder: Path) -> Found:
 def _parse_problem(path: Path, error: Exception) -> str:
     """A Gherkin parser's error as the one line every problem is: the file and line, then what is wrong."""
     message, location = str(error.args[0]), getattr(error, "location", None) or {}
+    keyword = re.search(r"got '\s*([A-Za-z][A-Za-z ]*):", message)
+    word = keyword[1] if keyword else ""
+    meant = _meant(word) if word else None
+    if meant:
+        message += f"; is {word + ':'!r} meant to be {meant + ':'!r}?"
     if location.get("line"):
         message = re.sub(r"^\(\d+:\d+\): ", "", message)
         return f"{path}, line {location['line']}: not a readable feature: {message}"
     return f"{path}: not a readable feature: {message}"
+
+
+def _meant(word: str) -> str | None:
+    """The Gherkin keyword ``word`` is a misspelling of (``Scenaro`` -> ``Scenario``); None if it is one or none."""
+    close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
+    return close[0] if close and close[0] != word else None
+
+
+def _misspelt_keywords(path: Path, text: str) -> list[str]:
+    """Lines that begin with a misspelt keyword and a colon (``Scenaro: ...``): Gherkin reads them, and the steps after
+    them, as the description above, so a whole scenario would state nothing."""
+    found, quoted = [], False
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip().startswith(('"""', "```")):
+            quoted = not quoted
+        keyword = None if quoted else re.match(r"\s*([A-Za-z][A-Za-z ]*):", line)
+        word = keyword[1] if keyword else ""
+        meant = _meant(word) if word else None
+        if meant:
+            found.append(f"{path}, line {number}: {word + ':'!r} is no Gherkin keyword, so what follows it is read as "
+                         f"a description and states nothing; is it meant to be {meant + ':'!r}?")  # fmt: skip
+    return found
 
 
 def read_contract(folder: str | Path) -> Contract:
@@ -127,11 +169,21 @@ def read_contract(folder: str | Path) -> Contract:
     problems = found.problems
     stated: dict[str, list[tuple[re.Match, Step]]] = {}
     patterns = {k: v for k, v in vars(say).items() if isinstance(v, re.Pattern)}
+    nearly = False
     for step in found.steps:
+        matched = False
         for key, pattern in patterns.items():
             match = pattern.fullmatch(step.text)
             if match:
                 stated.setdefault(key, []).append((match, step))
+                matched = True
+        # A step like the output's or an agreed answer's sentence has its own problem, said where it is judged.
+        like = None if matched or _LIKE_OUTPUT.match(step.text) or _LIKE_AGREED.match(step.text) else say.near_miss(step.text)
+        if like:
+            problems.append(f"{step.where}: {step.text!r} states nothing: it nearly reads {like!r}; write that sentence exactly")
+            nearly = True
+    if nearly:  # what the sentence meant to state is missing now; its line is the one problem to fix, not the gaps
+        raise ContractError(folder, problems)
 
     def one(key: str, what: str, required: bool = False):
         items = stated.get(key, [])
@@ -301,7 +353,7 @@ def _accepted_sentences(accepts: list) -> dict[str, tuple[re.Match, str]]:
 
 def _input(cells: dict, line: str, sentences: dict, problems: list[str], unreadable: bool = False) -> Input | None:
     name, kind = cells.get("input", ""), cells.get("kind", "").lower()
-    kind = {"yes or no": YES_NO, "integer": "whole number"}.get(kind, kind)
+    kind = {"yes or no": YES_NO, "integer": WHOLE}.get(kind, kind)
     if not re.fullmatch(say.WORD, name):
         problems.append(f"{line}: input {name!r} is not a column name (letters, digits and _, not starting with a digit)")
         return None
@@ -315,7 +367,7 @@ def _input(cells: dict, line: str, sentences: dict, problems: list[str], unreada
     accepted, unit = cells.get("accepted", ""), cells.get("unit", "")
     sentence = next(((m, w) for what, (m, w) in sentences.items() if say.names(what, name)), None)
     try:
-        if kind in ("number", "whole number"):
+        if kind in ("number", WHOLE):
             if accepted and sentence:
                 raise ValueError(f"its accepted numbers are stated twice: here and at {sentence[1]}")
             if not accepted and sentence is None and unreadable:
@@ -328,7 +380,13 @@ def _input(cells: dict, line: str, sentences: dict, problems: list[str], unreada
                 if stated_unit != unit:
                     raise ValueError(f"its unit is {unit!r} here and {stated_unit!r} at {sentence[1]}")
             return Input(
-                name, kind, cells.get("meaning", ""), unit, range=parse_range(accepted), missing=missing == "yes", where=line
+                name,
+                kind,
+                cells.get("meaning", ""),
+                unit,
+                range=parse_range(accepted, kind == WHOLE),
+                missing=missing == "yes",
+                where=line,
             )
         if sentence is not None:
             raise ValueError(f"a {kind} input takes its values from the table, not from {sentence[1]}")

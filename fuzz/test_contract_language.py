@@ -166,6 +166,23 @@ def reversed_range(draw, source):
     )  # fmt: skip
 
 
+def empty_whole_range(draw, source):
+    low = draw(st.integers(0, 1000))  # "from 1.2 to 1.8" and "at least 1.5": fractions above a whole number
+    written = draw(
+        st.sampled_from(
+            [
+                f"greater than {low} and less than {low + 1}",
+                f"from {low}.2 to {low}.8",
+                f"at least {low}.5 and less than {low + 1}",
+            ]
+        )
+    )
+    return _input_row(
+        draw, source, lambda c: c.get("kind") == "number" and c.get("accepted"), "a whole number's range that holds none",
+        lambda _, c: c | {"kind": "whole number", "accepted": written}, "accepts no whole number",
+    )  # fmt: skip
+
+
 def repeated_category(draw, source):
     def change(draw, cells):
         values = _values(cells["accepted"])
@@ -319,6 +336,42 @@ def reversed_band(draw, source):
     )
 
 
+def misspelt_sentence(draw, source):
+    """A band's sentence with one letter of its word "between" dropped, doubled or swapped: it states nothing then
+    (the other words of a band may be the reviewer's own: who it was not trained on)."""
+    if not source.bands:
+        return None
+    file, line, _ = draw(st.sampled_from(source.bands))
+    at = draw(st.integers(0, len("between") - 2))
+    slip = draw(st.sampled_from(["drop", "double", "swap"]))
+    word = "between"
+    changed = {
+        "drop": word[:at] + word[at + 1 :],
+        "double": word[: at + 1] + word[at:],
+        "swap": word[:at] + word[at + 1] + word[at] + word[at + 2 :],
+    }[slip]
+    if changed == word:
+        return None
+    text = source.texts[file].split("\n")[line - 1].replace(f" is {word} ", f" is {changed} ")
+    return Corruption("a misspelt sentence", source.name, file, line, "states nothing", _with_line(source, file, line, text))
+
+
+SCENARIO_LINE = re.compile(r"(\s*)Scenario:(.*)")
+
+
+def misspelt_keyword(draw, source):
+    """A ``Scenario:`` keyword misspelt (found in the text here: the lines that begin with it)."""
+    at = [(file, number) for file, text in sorted(source.texts.items()) for number, row in enumerate(text.split("\n"), 1)
+          if SCENARIO_LINE.fullmatch(row)]  # fmt: skip
+    file, line = draw(st.sampled_from(at))
+    indent, rest = SCENARIO_LINE.fullmatch(source.texts[file].split("\n")[line - 1]).groups()
+    spelt = draw(st.sampled_from(["Scenaro", "Senario", "Scenarion", "Secnario", "scenario"]))
+    return Corruption(
+        "a misspelt Scenario keyword", source.name, file, line, "meant to be 'Scenario:'",
+        _with_line(source, file, line, f"{indent}{spelt}:{rest}"),
+    )  # fmt: skip
+
+
 def bad_source(draw, source):
     """A number's source and owner table with a row of another name, a row saying what the first said, or one empty."""
     table = draw(st.sampled_from(source.sourced))
@@ -339,9 +392,9 @@ def bad_source(draw, source):
 
 
 KINDS_OF_CORRUPTION = [
-    reversed_range, repeated_category, unknown_kind, bad_missing, bad_name, declared_twice, undeclared_column,
+    reversed_range, empty_whole_range, repeated_category, unknown_kind, bad_missing, bad_name, declared_twice, undeclared_column,
     missing_cell, not_a_number, outside_range, wrong_case, not_utf8, bad_decimals, too_many_decimals, reversed_band,
-    bad_source,
+    misspelt_sentence, misspelt_keyword, bad_source,
 ]  # fmt: skip
 
 
@@ -350,6 +403,7 @@ def _applies(kind, source: Source) -> bool:
     declared = [cells for _, cells in _declared(source)]
     needs = {
         reversed_range: any(c.get("kind") == "number" and c.get("accepted") for c in declared),
+        empty_whole_range: any(c.get("kind") == "number" and c.get("accepted") for c in declared),
         repeated_category: any(c.get("kind") == "category" for c in declared),
         unknown_kind: any(c.get("accepted") for c in declared),
         bad_name: any(c.get("accepted") for c in declared),

@@ -287,3 +287,32 @@ def test_a_contract_stated_twice_names_both_places(tmp_path):
     assert f"{second}: the inputs table ('Then it takes these inputs' with a table) is stated again (first at {first})" in (
         raised.value.problems
     )
+
+
+# -- a sentence written nearly right states nothing: it is refused, not passed over ----------------------------------
+@pytest.mark.parametrize(
+    ("file", "written", "slip"),
+    [
+        ("quality.feature", "its typical error is at most 11 pounds", "its typical eror is at most 11 pounds"),
+        ("quality.feature", "its typical error is at most 11 pounds", "its typical error is at most eleven pounds"),
+        (
+            "risk.feature",
+            "a file of 100 or more heights is judged for drift",
+            "a file of 100 or more heights is judged for drfit",
+        ),
+        ("risk.feature", "the answer marks as extrapolations exactly", "the answer marks as extrapolation exactly"),
+        ("risk.feature", "is at least 25 and at most 600 pounds", "is at least 25 and at moost 600 pounds"),
+    ],
+)
+def test_a_contract_sentence_written_nearly_right_is_refused_where_it_is(tmp_path, file, written, slip):
+    shutil.copytree(FEATURES, tmp_path / "features")
+    path = tmp_path / "features" / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(written) == 1, written
+    path.write_text(text.replace(written, slip), encoding="utf-8")
+    line = text[: text.index(written)].count("\n") + 1
+    with pytest.raises(ContractError) as raised:
+        read_contract(tmp_path / "features")
+    (problem,) = raised.value.problems
+    assert problem.startswith(f"{path}, line {line}: ") and "states nothing: it nearly reads" in problem, problem
+
