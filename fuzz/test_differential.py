@@ -6,7 +6,13 @@ training data's own ends, categories in another case, blanks) of the batch engin
 checks), the REST service (FastAPI's request reader and the fast path in front of it) and the extrapolation checks
 (the service's and the batch's). Each must accept and refuse the same rows, for the same inputs, as the contract's
 words say, read here on their own; the accepted rows get the same answers from the batch file and the service; and
-the values flagged as extrapolations are exactly those outside the training file written here.
+the values flagged as extrapolations are exactly those outside the training file written here. The self-test of the
+packaged folder passes, and the value it asks as not accepted is one the contract's words refuse. Drift, by a drawn
+rule that judges files of DRIFT_ROWS rows: the batch check of the accepted rows and the live index on ``/metrics``
+after the service answered them are the index computed here from the training file.
+
+A disagreement prints its shrunk contract and a line for ``differential_kept.jsonl``: the cases kept there (each
+with what it once caught) are asked first on every run.
 """
 
 from __future__ import annotations
@@ -15,32 +21,38 @@ import csv
 import json
 import math
 import random
+import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
 import numpy as np
-from hypothesis import HealthCheck, event, given, note, settings
+from hypothesis import HealthCheck, event, example, given, note, settings
 from hypothesis import strategies as st
 from modelgate.app.api import create_api
 from modelgate.app.client import ask
 from modelgate.app.fast import FastAnswer
+from modelgate.app.main import create_app
 from modelgate.app.state import ModelState
 from modelgate.contracts.reader import read_contract
 from modelgate.model import artifact
+from modelgate.model.batch.inputs_check import FoldedCheck, Policy
 from modelgate.model.batch.stream import score_file
 from modelgate.model.manifest import read_manifest
 from modelgate.model.package import package
 from modelgate.model.profile import outside
 from modelgate.model.train import estimator_for, fit, read_training
 
+from modelgate.selftest import refused_query, run_selftest
 from tests.app.support import error_items
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 TRAINING_ROWS = 40
 FELL_THROUGH = 418
 CHUNK = 20  # rows per batch file: at most 80 failures, fewer than a run keeps
+DRIFT_ROWS = 10  # the drawn drift rule's rows judged: the live window's length
+FLOOR = 1e-4  # the share an empty bin is counted at (the README's drift rule)
 
 
 @dataclass(frozen=True)
@@ -130,7 +142,12 @@ def write_features(folder: Path, drawn: tuple[Drawn, ...], classes: list[str] | 
     (folder / "model.feature").write_text(
         "Feature: A drawn model\n  Scenario: The model is told its inputs and answers\n    Given the model under test\n"
         "    Then it takes these inputs\n      | input | meaning | unit | kind | accepted | may be missing |\n"
-        f"{rows}\n    And {answer}\n",
+        f"{rows}\n    And {answer}\n\n"
+        # A drift rule that judges a file of DRIFT_ROWS rows and never refuses one: the index is compared, not judged.
+        "  Scenario: How far a file may drift from the training rows\n"
+        "    Then its inputs' stability index against the training rows is below the warning level of 1000\n"
+        f"    And a file of {DRIFT_ROWS} or more rows is judged for drift\n"
+        "    And the file is refused, its inputs' stability index being at least 2000\n",
         encoding="utf-8",
     )
     # One agreed row (not judged here: packaging does not score it), so that the contract is complete.
@@ -183,12 +200,42 @@ def asked_cells(d: Drawn, trained: list[str]) -> list[str]:
     return ["", *(repr(c) for c in sorted(cells))]
 
 
+CLASSES = ["Adelie", "Chinstrap", "Gentoo"]
+# Cases kept as regression examples, one JSON object a line (:func:`case_line`): each a shrunk disagreement a break
+# of one layer once produced, asked first on every run before anything hypothesis draws.
+KEPT = Path(__file__).with_name("differential_kept.jsonl")
+
+
 @st.composite
 def cases(draw):
     drawn, count, seed = draw(contracts())
-    classes = ["Adelie", "Chinstrap", "Gentoo"][:count] if count else None
+    classes = CLASSES[:count] if count else None
     decimals = draw(st.integers(0, 3))
     return drawn, classes, decimals, seed
+
+
+def case_line(case) -> str:
+    """One case as a line of :data:`KEPT` (printed with every failure, to be kept)."""
+    drawn, classes, decimals, seed = case
+    found = {"inputs": [asdict(d) for d in drawn], "classes": len(classes) if classes else None}
+    return json.dumps(found | {"decimals": decimals, "seed": seed})
+
+
+def kept_cases(path: Path = KEPT) -> list:
+    """The cases of :data:`KEPT` (its ``why`` says what each once caught)."""
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        drawn = tuple(Drawn(**{**d, "values": tuple(d["values"])}) for d in case["inputs"])
+        found.append((drawn, CLASSES[: case["classes"]] if case["classes"] else None, case["decimals"], case["seed"]))
+    return found
+
+
+def with_kept(test):
+    """``test`` asked every kept case first (as hypothesis examples), then what it draws."""
+    for case in reversed(kept_cases()):
+        test = example(case=case)(test)
+    return test
 
 
 def _query(row: dict[str, str]) -> bytes:
@@ -201,6 +248,7 @@ async def _fell_through(scope, receive, send):
 
 
 @SETTINGS
+@with_kept
 @given(case=cases())
 def test_every_layer_accepts_refuses_and_answers_the_same_rows_as_the_contract_says(case):
     drawn, classes, decimals, seed = case
@@ -208,6 +256,7 @@ def test_every_layer_accepts_refuses_and_answers_the_same_rows_as_the_contract_s
         root = Path(scratch)
         write_features(root / "features", drawn, classes, decimals)
         note((root / "features" / "model.feature").read_text(encoding="utf-8"))  # the shrunk contract, as written
+        note(f"to keep this case, add to {KEPT.name} (with a 'why'): {case_line(case)}")
         event(f"{'classifier' if classes else 'regression'} of {len(drawn)} input(s)")
         for d in drawn:
             event(f"{d.kind}{', may be missing' if d.missing else ''}")
@@ -215,10 +264,10 @@ def test_every_layer_accepts_refuses_and_answers_the_same_rows_as_the_contract_s
         contract = read_contract(root / "features")
         data = read_training(root / "train.csv", contract)
         package(fit(estimator_for(contract), data, contract), data, contract, root / "model")
-        _judge(root, drawn, classes, trained, random.Random(seed))
+        _judge(root, drawn, classes, trained, random.Random(seed), contract)
 
 
-def _judge(root: Path, drawn, classes, trained, rng: random.Random) -> None:
+def _judge(root: Path, drawn, classes, trained, rng: random.Random, contract) -> None:
     cells = {d.name: asked_cells(d, [row[d.name] for row in trained]) for d in drawn}
     asked = [{d.name: rng.choice(cells[d.name]) for d in drawn} for _ in range(24)]
     for d in drawn:  # every cell of every input asked at least once, the others at a trained value
@@ -262,12 +311,15 @@ def _judge(root: Path, drawn, classes, trained, rng: random.Random) -> None:
         if quick.status != FELL_THROUGH:
             assert (quick.status, quick.body) == (slow.status, slow.body), row
 
+    _selftest_agrees(root / "model", drawn, contract)
+
     # The accepted rows, scored as a batch file, get the service's answers.
     write_rows(root / "accepted.csv", drawn, [row for row, _ in answered])
     result = score_file(root / "accepted.csv", root / "scored.csv", scorer)
     assert result.ok, result.failures.examples
     with (root / "scored.csv").open(newline="", encoding="utf-8") as handle:
         scored = list(csv.DictReader(handle))
+    _drift_agrees(root, drawn, trained, [row for row, _ in answered])
     for (row, body), line in zip(answered, scored, strict=True):
         (answer,) = body["response"]
         output = "kind" if classes else "score"
@@ -275,6 +327,74 @@ def _judge(root: Path, drawn, classes, trained, rng: random.Random) -> None:
         if classes:
             (chances,) = body["probabilities"]
             assert {c: float(line[f"probability_{c}"]) for c in classes} == chances, (row, line, body)
+
+
+def _selftest_agrees(model: Path, drawn, contract) -> None:
+    """The self-test: every check but the agreed answers passes (the drawn agreed row is not judged: a classifier
+    fitted on drawn labels may answer it otherwise), among them the refusal of the value it picks as not accepted,
+    which the contract's words must refuse."""
+    found = run_selftest(model)
+    assert found.model_error is None, found.model_error
+    failed = {c.name: c.failure_message or c.error_message for c in found.failures if not c.name.startswith("agreed answer")}
+    assert not failed, failed
+    assert any(c.name.startswith("response shape: a value not accepted") for c in found.cases), [c.name for c in found.cases]
+    query, spec = refused_query(contract)
+    assert not {d.name: d for d in drawn}[spec.name].accepts(dict(query)[spec.name]), query
+
+
+def _drift_agrees(root: Path, drawn, trained: list[dict[str, str]], accepted: list[dict[str, str]]) -> None:
+    """Drift, in both layers that judge it, against the index computed here from the training file written here: the
+    batch check of a file of the accepted rows, and the live index on ``/metrics`` of the service that answered them
+    one by one (its window: the last DRIFT_ROWS)."""
+    if len(accepted) < DRIFT_ROWS:
+        event("drift: too few accepted rows to judge")
+        return
+    expected = {d.name: _index(d, [r[d.name] for r in trained], [r[d.name] for r in accepted]) for d in drawn}
+    write_rows(root / "drift.csv", drawn, accepted)
+    tally = FoldedCheck(root / "drift.csv", Policy.of_model(artifact.load(root / "model")))
+    result = score_file(root / "drift.csv", root / "drift-scored.csv", artifact.load(root / "model").scorer(), tally=tally)
+    batch = {name: found["psi"] for name, found in result.inputs["drift"]["by_input"].items()}
+    assert batch.keys() == expected.keys() and all(math.isclose(batch[n], expected[n], abs_tol=1e-12) for n in batch), (
+        batch,
+        expected,
+    )
+
+    app = create_app(root / "model")
+    app.state.load()
+    for row in accepted:
+        assert ask(app, "GET", app.state.path, _query(row)).status == 200, row
+    text = ask(app, "GET", "/metrics", b"").body.decode()
+    live = {m[1]: float(m[2]) for m in re.finditer(r'^modelgate_input_stability_index\{input="(\w+)"\} (\S+)$', text, re.M)}
+    window = {d.name: _index(d, [r[d.name] for r in trained], [r[d.name] for r in accepted[-DRIFT_ROWS:]]) for d in drawn}
+    assert live.keys() == window.keys() and all(math.isclose(live[n], window[n], abs_tol=1e-12) for n in live), (live, window)
+
+
+def _index(d: Drawn, trained: list[str], cells: list[str]) -> float:
+    """The population stability index of ``cells`` against the training cells, by the contract's drift rule as the
+    README states it: a number in ten bands cut at its training deciles (band i holds the values above cut i-1 and
+    at or below cut i), a category or yes/no by its value, a missing value in one band of its own; shares floored at
+    0.01 %."""
+    if d.kind in ("number", "whole number"):
+        cuts = np.quantile([float(c) for c in trained if c], np.linspace(0.1, 0.9, 9))
+
+        def band(cell: str):
+            return "missing" if cell == "" else int(np.searchsorted(cuts, float(cell), side="left"))
+
+        bands = [*range(10), "missing"]
+    else:
+        bands = [*(d.values if d.kind == "category" else (True, False)), "missing"]
+
+        def band(cell: str):
+            return "missing" if cell == "" else (cell if d.kind == "category" else cell == d.values[0])
+
+    if not d.missing:
+        bands.remove("missing")
+    total = 0.0
+    for each in bands:
+        actual = max(sum(band(c) == each for c in cells) / len(cells), FLOOR)
+        share = max(sum(band(c) == each for c in trained) / len(trained), FLOOR)
+        total += (actual - share) * math.log(actual / share)
+    return total
 
 
 def write_rows(path: Path, drawn, rows: list[dict[str, str]]) -> None:
@@ -312,3 +432,9 @@ def _unseen(drawn, trained: list[dict[str, str]], row: dict[str, str]) -> set[st
 def _where(asked, by_row, expected) -> str:
     wrong = sorted(set(by_row) ^ set(expected) | {r for r in by_row if by_row[r] != expected.get(r)})
     return "; ".join(f"row {r} {asked[r - 1]}: batch {by_row.get(r)}, contract {expected.get(r)}" for r in wrong[:5])
+
+
+def test_every_kept_case_says_why_and_reads_back_as_written():
+    lines = [json.loads(line) for line in KEPT.read_text(encoding="utf-8").splitlines()]
+    assert lines and all(line.pop("why", "").strip() for line in lines), "each kept case says what it once caught"
+    assert [json.loads(case_line(case)) for case in kept_cases()] == lines

@@ -98,7 +98,7 @@ def run_selftest(model_dir: Path) -> Result:
         check("calibration: the expected calibration error on unseen rows", lambda: _calibration(cv, contract))
     for index, case in enumerate(contract.golden):
         check(f"agreed answer: {contract.golden_row(index)}", partial(_golden, loaded, case))
-    good, bad = _good_query(contract), _bad_query(contract)
+    good, bad = good_query(contract), refused_query(contract)
     responses = _ask_app(model_dir, loaded.contract, good, bad)
     check(f"response shape: GET /{contract.output.name}", lambda: _good_answer(responses["good"], loaded, good))
     if bad is not None:
@@ -177,15 +177,16 @@ def _golden(model: Served, case) -> None:
         raise CheckFailed(f"the model says {got}, agreed {case.expected} ± {case.tolerance:g}")
 
 
-def _good_query(contract: Contract) -> list[tuple[str, str]]:
+def good_query(contract: Contract) -> list[tuple[str, str]]:
     """The first agreed row, as a query asks it (or each input's first accepted value)."""
     values = contract.golden[0].values
     return [(i.name, i.to_text(v)) for i, v in zip(contract.inputs, values)]
 
 
-def _bad_query(contract: Contract) -> tuple[list[tuple[str, str]], Input] | None:
-    """The good query with one input given a value it does not accept; None if every value is accepted."""
-    good = _good_query(contract)
+def refused_query(contract: Contract) -> tuple[list[tuple[str, str]], Input] | None:
+    """The good query with one input given a value it does not accept (the first input that refuses any: a value
+    outside its categories or yes/no spellings, or a whole unit beyond its range); None if every value is accepted."""
+    good = good_query(contract)
     for index, spec in enumerate(contract.inputs):
         wrong = _refused(spec)
         if wrong is not None:

@@ -19,12 +19,13 @@ from modelgate.model.batch.stream import score_file
 from modelgate.model.package import package
 from modelgate.model.train import estimator_for, fit, read_training
 
-from fuzz.test_differential import asked_cells, cases, write_features, write_rows, write_training
+from fuzz.test_differential import KEPT, asked_cells, case_line, cases, with_kept, write_features, write_rows, write_training
 
 pytestmark = pytest.mark.spark
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@with_kept
 @given(case=cases())
 def test_spark_refuses_and_answers_the_same_drawn_rows_as_the_default_engine(case, spark):
     drawn, classes, decimals, seed = case
@@ -32,6 +33,7 @@ def test_spark_refuses_and_answers_the_same_drawn_rows_as_the_default_engine(cas
         root = Path(scratch)
         write_features(root / "features", drawn, classes, decimals)
         note((root / "features" / "model.feature").read_text(encoding="utf-8"))
+        note(f"to keep this case, add to {KEPT.name} (with a 'why'): {case_line(case)}")
         trained = write_training(root / "train.csv", drawn, classes, seed)
         contract = read_contract(root / "features")
         data = read_training(root / "train.csv", contract)
