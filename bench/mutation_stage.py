@@ -29,6 +29,25 @@ TEST_TREE = ["tests"]
 STAGED_KEYS = {"source_paths", "only_mutate", "do_not_mutate", "use_git_change_detection"}
 
 
+# On the path of every process of the run (tox.ini: PYTHONPATH): a test that starts pytest or modelgate in a
+# subprocess, in a folder of its own, reaches the mutant too, and mutmut's trampolines there read their settings from
+# the folder the run tests in (mutants/), not from wherever the subprocess started.
+SITECUSTOMIZE = """\
+# Written by bench/mutation_stage.py.
+import os
+
+if os.environ.get("MUTANT_UNDER_TEST"):
+    import mutmut.configuration
+
+    _here = os.getcwd()
+    os.chdir(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "mutants"))
+    try:
+        mutmut.configuration.config()
+    finally:
+        os.chdir(_here)
+"""
+
+
 def pyproject(root: Path = ROOT) -> dict:
     return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
 
@@ -137,6 +156,8 @@ def stage(root: Path = ROOT, into: Path = STAGE) -> Path:
         _sync(source, into / name)
     (into / "pyproject.toml").write_text(staged_pyproject(project), encoding="utf-8")
     (into / "requirements.txt").write_text(requirements(project), encoding="utf-8")
+    (into / "site").mkdir(exist_ok=True)
+    (into / "site" / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
     return into
 
 

@@ -12,9 +12,20 @@ from types import ModuleType
 from modelgate.files import TEMP_MARK
 from modelgate.settings import DEFAULT_MODEL_DIR, DEFAULT_TRAINING_DATA
 
+
+def _checkout(here: Path) -> Path:
+    """The folder above steps/ (the checkout's root); or, when that holds no features/ and data/ but the one above does,
+    that one: ``tox -e mutation`` stages the package one level deeper (``modelgate/steps/``, bench/mutation_stage.py).
+    No further up: an installed copy must not take a folder around its environment for the checkout."""
+    above, stage = here.parents[1], here.parents[2]
+    if not (above / "features").is_dir() and (stage / "features").is_dir() and (stage / "data").is_dir():
+        return stage
+    return above
+
+
 # The checkout the tests run from: home of features/, data/, docker/ and pipelines/. Installed code never
 # uses it (its defaults come from settings and the working directory).
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = _checkout(Path(__file__).resolve())
 
 BUNDLED_MODEL = ROOT / DEFAULT_MODEL_DIR  # the model that ships: what the features judge by default
 TRAINING_DATA = ROOT / DEFAULT_TRAINING_DATA  # the bundled training data
