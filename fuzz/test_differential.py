@@ -189,7 +189,7 @@ def write_training(path: Path, drawn: tuple[Drawn, ...], classes: list[str] | No
 
 def asked_cells(d: Drawn, trained: list[str]) -> list[str]:
     """The cells asked of every layer for one input: the bounds, just beyond them, the training data's own ends and
-    just beyond, blanks, other cases."""
+    just beyond, a number's training deciles (where drift's bands meet), blanks, other cases."""
     if d.kind in ("category", "yes/no"):
         others = {v.swapcase() for v in d.values} | {v.upper() for v in d.values} | {v.lower() for v in d.values}
         return [*d.values, *sorted(others - set(d.values)), "", "maybe"]
@@ -197,6 +197,7 @@ def asked_cells(d: Drawn, trained: list[str]) -> list[str]:
     edges = [e for e in (d.low, d.high, min(seen), max(seen)) if e is not None]
     cells = {e for e in edges} | {math.nextafter(e, -math.inf) for e in edges} | {math.nextafter(e, math.inf) for e in edges}
     cells |= {e + step for e in edges for step in (-0.5, -0.1, 0.1, 0.5)}
+    cells |= {float(c) for c in np.quantile(seen, np.linspace(0.1, 0.9, 9))}
     return ["", *(repr(c) for c in sorted(cells))]
 
 
@@ -319,7 +320,7 @@ def _judge(root: Path, drawn, classes, trained, rng: random.Random, contract) ->
     assert result.ok, result.failures.examples
     with (root / "scored.csv").open(newline="", encoding="utf-8") as handle:
         scored = list(csv.DictReader(handle))
-    _drift_agrees(root, drawn, trained, [row for row, _ in answered])
+    _drift_agrees(root, drawn, trained, [row for row, _ in answered], rng)
     for (row, body), line in zip(answered, scored, strict=True):
         (answer,) = body["response"]
         output = "kind" if classes else "score"
@@ -342,57 +343,77 @@ def _selftest_agrees(model: Path, drawn, contract) -> None:
     assert not {d.name: d for d in drawn}[spec.name].accepts(dict(query)[spec.name]), query
 
 
-def _drift_agrees(root: Path, drawn, trained: list[dict[str, str]], accepted: list[dict[str, str]]) -> None:
-    """Drift, in both layers that judge it, against the index computed here from the training file written here: the
-    batch check of a file of the accepted rows, and the live index on ``/metrics`` of the service that answered them
-    one by one (its window: the last DRIFT_ROWS)."""
+def _drift_agrees(root: Path, drawn, trained: list[dict[str, str]], accepted: list[dict[str, str]], rng) -> None:
+    """Drift, in both layers that judge it, against the bands and index computed here from the training file written
+    here: the batch check of a file of the accepted rows (each band's share, and the index), and the live index on
+    ``/metrics`` of the service answering them one by one in a drawn order, read after each answer once its window
+    (the last DRIFT_ROWS) is full: many windows, so that a value put in the wrong band shows in some index."""
     if len(accepted) < DRIFT_ROWS:
         event("drift: too few accepted rows to judge")
         return
-    expected = {d.name: _index(d, [r[d.name] for r in trained], [r[d.name] for r in accepted]) for d in drawn}
+    accepted = rng.sample(accepted, len(accepted))
     write_rows(root / "drift.csv", drawn, accepted)
     tally = FoldedCheck(root / "drift.csv", Policy.of_model(artifact.load(root / "model")))
     result = score_file(root / "drift.csv", root / "drift-scored.csv", artifact.load(root / "model").scorer(), tally=tally)
-    batch = {name: found["psi"] for name, found in result.inputs["drift"]["by_input"].items()}
-    assert batch.keys() == expected.keys() and all(math.isclose(batch[n], expected[n], abs_tol=1e-12) for n in batch), (
-        batch,
-        expected,
-    )
+    for d in drawn:
+        cells, seen = [r[d.name] for r in accepted], [r[d.name] for r in trained]
+        histogram = result.inputs["histograms"][d.name]
+        assert _close(histogram["file"], _shares(d, seen, cells)), (d, histogram["file"], _shares(d, seen, cells))
+        assert _close(histogram["training"], _shares(d, seen, seen)), (d, histogram["training"])
+        psi = result.inputs["drift"]["by_input"][d.name]["psi"]
+        assert math.isclose(psi, _index(d, seen, cells), abs_tol=1e-12), (d, psi, _index(d, seen, cells))
 
     app = create_app(root / "model")
     app.state.load()
-    for row in accepted:
+    for answered, row in enumerate(accepted, 1):
         assert ask(app, "GET", app.state.path, _query(row)).status == 200, row
-    text = ask(app, "GET", "/metrics", b"").body.decode()
-    live = {m[1]: float(m[2]) for m in re.finditer(r'^modelgate_input_stability_index\{input="(\w+)"\} (\S+)$', text, re.M)}
-    window = {d.name: _index(d, [r[d.name] for r in trained], [r[d.name] for r in accepted[-DRIFT_ROWS:]]) for d in drawn}
-    assert live.keys() == window.keys() and all(math.isclose(live[n], window[n], abs_tol=1e-12) for n in live), (live, window)
+        if answered < DRIFT_ROWS:
+            continue
+        text = ask(app, "GET", "/metrics", b"").body.decode()
+        live = {m[1]: float(m[2]) for m in re.finditer(r'^modelgate_input_stability_index\{input="(\w+)"\} (\S+)$', text, re.M)}
+        window = accepted[answered - DRIFT_ROWS : answered]
+        expected = {d.name: _index(d, [r[d.name] for r in trained], [r[d.name] for r in window]) for d in drawn}
+        assert live.keys() == expected.keys(), (live, expected)
+        assert all(math.isclose(live[n], expected[n], abs_tol=1e-12) for n in live), (answered, live, expected)
 
 
-def _index(d: Drawn, trained: list[str], cells: list[str]) -> float:
-    """The population stability index of ``cells`` against the training cells, by the contract's drift rule as the
-    README states it: a number in ten bands cut at its training deciles (band i holds the values above cut i-1 and
-    at or below cut i), a category or yes/no by its value, a missing value in one band of its own; shares floored at
-    0.01 %."""
+def _close(found: list[float], expected: list[float]) -> bool:
+    return len(found) == len(expected) and all(math.isclose(a, b, abs_tol=1e-12) for a, b in zip(found, expected))
+
+
+def _bands(d: Drawn, trained: list[str]):
+    """An input's drift bands by the contract's rule as the README states it, in order, and the band of a cell: a
+    number in ten cut at its training deciles (band i holds the values above cut i-1 and at or below cut i), a
+    category by its values in the contract's order, a yes/no yes then no; a missing value, where it may be missing,
+    in one band more."""
     if d.kind in ("number", "whole number"):
         cuts = np.quantile([float(c) for c in trained if c], np.linspace(0.1, 0.9, 9))
+        bands: list = list(range(10))
 
         def band(cell: str):
             return "missing" if cell == "" else int(np.searchsorted(cuts, float(cell), side="left"))
 
-        bands = [*range(10), "missing"]
     else:
-        bands = [*(d.values if d.kind == "category" else (True, False)), "missing"]
+        bands = list(d.values) if d.kind == "category" else [True, False]
 
         def band(cell: str):
             return "missing" if cell == "" else (cell if d.kind == "category" else cell == d.values[0])
 
-    if not d.missing:
-        bands.remove("missing")
+    return bands + (["missing"] if d.missing else []), band
+
+
+def _shares(d: Drawn, trained: list[str], cells: list[str]) -> list[float]:
+    bands, band = _bands(d, trained)
+    found = [band(c) for c in cells]
+    return [sum(b == each and type(b) is type(each) for b in found) / len(cells) for each in bands]
+
+
+def _index(d: Drawn, trained: list[str], cells: list[str]) -> float:
+    """The population stability index of ``cells`` against the training cells over :func:`_bands`, each share floored
+    at 0.01 %: the sum over the bands of (share in the cells - share in training) * ln(their ratio)."""
     total = 0.0
-    for each in bands:
-        actual = max(sum(band(c) == each for c in cells) / len(cells), FLOOR)
-        share = max(sum(band(c) == each for c in trained) / len(trained), FLOOR)
+    for found, expected in zip(_shares(d, trained, cells), _shares(d, trained, trained)):
+        actual, share = max(found, FLOOR), max(expected, FLOOR)
         total += (actual - share) * math.log(actual / share)
     return total
 
