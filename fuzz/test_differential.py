@@ -24,6 +24,7 @@ import random
 import re
 import tempfile
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -47,7 +48,9 @@ from modelgate.model.train import estimator_for, fit, read_training
 from modelgate.selftest import refused_query, run_selftest
 from tests.app.support import error_items
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+# The chain's budget: a fixed number of contracts, each within a deadline (one takes 1 to 3 s here; a minute means
+# something hangs). A longer hunt: --hypothesis-seed=N with more examples, outside the chain.
+SETTINGS = settings(max_examples=60, deadline=timedelta(seconds=60), suppress_health_check=list(HealthCheck), database=None)
 TRAINING_ROWS = 40
 FELL_THROUGH = 418
 CHUNK = 20  # rows per batch file: at most 80 failures, fewer than a run keeps

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ from fuzz.test_differential import KEPT, asked_cells, case_line, cases, with_kep
 pytestmark = pytest.mark.spark
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+# Eight contracts, each within two minutes (one takes about 4 s once Spark runs; a Spark job that hangs fails it).
+@settings(max_examples=8, deadline=timedelta(minutes=2), suppress_health_check=list(HealthCheck), database=None)
 @with_kept
 @given(case=cases())
 def test_spark_refuses_and_answers_the_same_drawn_rows_as_the_default_engine(case, spark):
