@@ -5,7 +5,7 @@ paths); the results are mutmut's own files under ``.mutation/mutants/``, where `
 stage bench/mutation_stage.py writes (``modelgate/contracts/ranges.py`` there is ``contracts/ranges.py`` here).
 Optional name patterns (as given to ``mutmut run``, e.g. ``"modelgate.model.scorer*"``) restrict the count to
 those mutants. Killed means a test failed or timed out; a mutant no selected test reaches ("no tests") or one
-not yet checked counts against the score, so an incomplete run cannot pass.
+not yet checked counts against the score, so an incomplete run cannot pass; every module must reach ``--min`` too.
 
     python bench/mutation_score.py --min 90 [PATTERN ...]
 """
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| module | mutants | killed | survived | other | score |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     totals: Counter = Counter()
-    survivors, unfinished = [], []
+    survivors, unfinished, below = [], [], []
     project = pyproject(ROOT)
     for module in mutated_modules(project):
         found = statuses(module, project, args.patterns)
@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         survivors += survived
         totals.update(mutants=len(found), killed=killed, survived=len(survived), other=other)
         print(f"| `{module}` | {len(found)} | {killed} | {len(survived)} | {other} | {100 * killed / len(found):.1f} % |")
+        if 100 * killed / len(found) < args.min:
+            below.append(f"{module} {100 * killed / len(found):.1f} %")
     if not totals["mutants"]:
         print("mutation: no results under .mutation/mutants/; run `tox -e mutation` first", file=sys.stderr)
         return 1
@@ -73,8 +75,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"survived: {name}")
     for line in sorted(unfinished):
         print(f"not killed: {line}")
-    verdict = "PASSED" if score >= args.min else "FAILED"
-    print(f"mutation: {verdict}: {score:.1f} % of {totals['mutants']} mutants killed (at least {args.min:g} % required)")
+    verdict = "PASSED" if score >= args.min and not below else "FAILED"
+    under = f"; below it: {', '.join(below)}" if below else ""
+    print(
+        f"mutation: {verdict}: {score:.1f} % of {totals['mutants']} mutants killed "
+        f"(at least {args.min:g} % required, in each module too){under}"
+    )
     return 0 if verdict == "PASSED" else 1
 
 
