@@ -79,6 +79,7 @@ class Found:
     sources: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     unreadable: bool = False  # a file could not be read: what it would have stated is not reported missing as well
+    unfilled: list[tuple[str, str, str]] = field(default_factory=list)  # (where, <placeholder>, what would fill it)
 
 
 def read_steps(folder: Path) -> Found:
@@ -115,12 +116,26 @@ def read_steps(folder: Path) -> Found:
         for child in feature.get("children", []):
             for item in child["rule"]["children"] if "rule" in child else [child]:
                 scenario = item.get("scenario") or item.get("background")
+                found.unfilled += _unfilled(path, scenario or {})
                 for step in (scenario or {}).get("steps", []):
                     rows = step.get("dataTable", {}).get("rows")
                     table = [[(c["value"], r["location"]["line"]) for c in r["cells"]] for r in rows] if rows else None
                     where = f"{path}, line {step['location']['line']}"
                     found.steps.append(Step(step["text"], where, table, scenario, feature.get("name", "")))
     return found
+
+
+def _unfilled(path: Path, scenario: dict) -> list[tuple[str, str, str]]:
+    """Each step's ``<placeholder>`` that no column of its scenario's examples fills (or that stands in a scenario with
+    none): (where, the placeholder, what the columns are). The step would be run with the placeholder's own text."""
+    columns = {c["value"] for table in scenario.get("examples", []) for c in table.get("tableHeader", {}).get("cells", [])}
+    filled = f"its examples' columns are {', '.join(sorted(columns))}" if columns else "its scenario has no examples"
+    return [
+        (f"{path}, line {step['location']['line']}", name, filled)
+        for step in scenario.get("steps", [])
+        for name in dict.fromkeys(re.findall(r"<([^<>]+)>", step["text"]))
+        if name not in columns
+    ]
 
 
 def _parse_problem(path: Path, error: Exception) -> str:
@@ -206,6 +221,12 @@ def read_contract(folder: str | Path) -> Contract:
         raise ContractError(folder, problems or [f"{folder}: no inputs declared"])
     if output.name in {i.name for i in inputs}:
         problems.append(f"{where}: the output {output.name!r} is also an input")
+    # A placeholder naming an input or the output is right, its missing column is the problem, which the agreed
+    # answers name; any other is misspelt.
+    named = {i.name for i in inputs} | {output.name}
+    problems += [
+        f"{where}: <{name}> is filled by no column: {filled}" for where, name, filled in found.unfilled if name not in named
+    ]
     golden = _golden(stated, inputs, output, folder, problems, found) if complete else []
     contract = Contract(
         inputs=tuple(inputs),

@@ -356,6 +356,24 @@ def misspelt_sentence(draw, source):
     return Corruption("a misspelt sentence", source.name, file, line, "states nothing", _with_line(source, file, line, text))
 
 
+WHEN_FILLED = re.compile(r"\s*When .*<(\w+)>.*")
+
+
+def unfilled_placeholder(draw, source):
+    """An agreed outline's When step naming a placeholder its examples have no column for (a misspelt column name)."""
+    at = [(file, number, row) for file, text in sorted(source.texts.items()) for number, row in enumerate(text.split("\n"), 1)
+          if WHEN_FILLED.fullmatch(row)]  # fmt: skip
+    if not at:
+        return None
+    file, line, row = draw(st.sampled_from(at))
+    name = draw(st.sampled_from(re.findall(r"<(\w+)>", row)))
+    wrong = draw(st.sampled_from([f"{name}s", name[:-1], name.upper()]))
+    return Corruption(
+        "a placeholder no column fills", source.name, file, line, f"<{wrong}> is filled by no column",
+        _with_line(source, file, line, row.replace(f"<{name}>", f"<{wrong}>", 1)),
+    )  # fmt: skip
+
+
 SCENARIO_LINE = re.compile(r"(\s*)Scenario:(.*)")
 
 
@@ -394,7 +412,7 @@ def bad_source(draw, source):
 KINDS_OF_CORRUPTION = [
     reversed_range, empty_whole_range, repeated_category, unknown_kind, bad_missing, bad_name, declared_twice, undeclared_column,
     missing_cell, not_a_number, outside_range, wrong_case, not_utf8, bad_decimals, too_many_decimals, reversed_band,
-    misspelt_sentence, misspelt_keyword, bad_source,
+    misspelt_sentence, misspelt_keyword, unfilled_placeholder, bad_source,
 ]  # fmt: skip
 
 
