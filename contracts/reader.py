@@ -141,21 +141,21 @@ def _unfilled(path: Path, scenario: dict) -> list[tuple[str, str, str]]:
 def _parse_problem(path: Path, error: Exception) -> str:
     """A Gherkin parser's error as the one line every problem is: the file and line, then what is wrong."""
     message, location = str(error.args[0]), getattr(error, "location", None) or {}
-    keyword = re.search(r"got '\s*([A-Za-z][A-Za-z ]*):", message)
-    word = keyword[1] if keyword else ""
-    meant = _meant(word) if word else None
-    if meant:
-        message += f"; is {word + ':'!r} meant to be {meant + ':'!r}?"
+    slip = _misspelling(re.search(r"got '\s*([A-Za-z][A-Za-z ]*):", message))
+    if slip:
+        message += f"; is {slip[0]!r} meant to be {slip[1]!r}?"
     if location.get("line"):
         message = re.sub(r"^\(\d+:\d+\): ", "", message)
         return f"{path}, line {location['line']}: not a readable feature: {message}"
     return f"{path}: not a readable feature: {message}"
 
 
-def _meant(word: str) -> str | None:
-    """The Gherkin keyword ``word`` is a misspelling of (``Scenaro`` -> ``Scenario``); None if it is one or none."""
-    close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75)
-    return close[0] if close and close[0] != word else None
+def _misspelling(keyword: re.Match | None) -> tuple[str, str] | None:
+    """(the word ``keyword`` caught, the Gherkin keyword it misspells), each with its colon (``Scenaro:``,
+    ``Scenario:``); None if nothing was caught, or it is a keyword, or near none."""
+    word = keyword[1] if keyword else ""
+    close = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=0.75) if word else []
+    return (word + ":", close[0] + ":") if close and close[0] != word else None
 
 
 def _misspelt_keywords(path: Path, text: str) -> list[str]:
@@ -165,12 +165,10 @@ def _misspelt_keywords(path: Path, text: str) -> list[str]:
     for number, line in enumerate(text.splitlines(), 1):
         if line.strip().startswith(('"""', "```")):
             quoted = not quoted
-        keyword = None if quoted else re.match(r"\s*([A-Za-z][A-Za-z ]*):", line)
-        word = keyword[1] if keyword else ""
-        meant = _meant(word) if word else None
-        if meant:
-            found.append(f"{path}, line {number}: {word + ':'!r} is no Gherkin keyword, so what follows it is read as "
-                         f"a description and states nothing; is it meant to be {meant + ':'!r}?")  # fmt: skip
+        slip = None if quoted else _misspelling(re.match(r"\s*([A-Za-z][A-Za-z ]*):", line))
+        if slip:
+            found.append(f"{path}, line {number}: {slip[0]!r} is no Gherkin keyword, so what follows it is read as "
+                         f"a description and states nothing; is it meant to be {slip[1]!r}?")  # fmt: skip
     return found
 
 

@@ -233,6 +233,20 @@ CASES = {
             "{scoring.feature|Biscoe}: not a readable feature: inconsistent cell count within the table",
         ],
     ),
+    "a misspelt keyword Gherkin reads as description": (
+        {"files": {"extra.feature": "Feature: Notes\n\n  Scenaro: Bills\n    Then nothing\n"}},
+        [
+            "{extra.feature}, line 3: 'Scenaro:' is no Gherkin keyword, so what follows it is read as a description and "
+            "states nothing; is it meant to be 'Scenario:'?"
+        ],
+    ),
+    "a misspelt keyword Gherkin stops at": (
+        {"files": {"extra.feature": "Featur: Notes\n  Scenario: Bills\n    Then nothing\n"}},
+        [
+            "{extra.feature}, line 1: not a readable feature: expected: #EOF, #Language, #TagLine, #FeatureLine, #Comment, "
+            "#Empty, got 'Featur: Notes'; is 'Featur:' meant to be 'Feature:'? (and 2 more errors after it)"
+        ],
+    ),
     "non-UTF-8 text": (
         {"files": {"extra.feature": NOT_UTF8}},
         ["{extra.feature}, line 2: not UTF-8 text (byte 30); save the file as UTF-8"],  # the é of "Café"
