@@ -3,6 +3,9 @@ modelgate its tests can import is mutmut's mutated copy, and none is fetched fro
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tomllib
 
 from modelgate.steps.support import ROOT, load_script
@@ -20,3 +23,21 @@ def test_the_stage_requirements_name_no_modelgate_and_hold_every_extra_the_tests
     assert {r for r in extras["test"] if not r.startswith("modelgate")} <= set(lines)
     assert set(project["project"]["dependencies"]) <= set(lines)
     assert len(lines) == len(set(lines))
+
+
+def test_a_first_run_imports_modelgate_from_the_mutants_mutmut_writes_after_python_started(tmp_path):
+    # As in tox -e mutation: mutants/ is on the path from the start, and filled only once the process is running.
+    staged = stage.stage(into=tmp_path / "stage")
+    mutants = staged / "mutants"
+    script = (
+        "import shutil\n"
+        "import json  # any import before mutmut writes the mutants searches the path\n"
+        f"shutil.copytree({str(staged / 'modelgate')!r}, {str(mutants / 'modelgate')!r})\n"
+        "import modelgate\n"
+        "print(modelgate.__file__)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(mutants)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == str(mutants / "modelgate" / "__init__.py"), done.stderr
