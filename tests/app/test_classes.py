@@ -250,3 +250,33 @@ def test_the_metadata_carries_the_classes_as_the_features_state_them(request, mo
     assert found["metrics"]["cv"]["folds"] == 5 and set(stated.classes) == {
         k.removeprefix("F1 for ") for k in found["metrics"]["cv"] if k.startswith("F1 for ")
     }
+
+
+def test_a_classifier_counts_its_extrapolations_alike_on_both_paths_and_refuses_them_when_told(penguins_model):
+    """A training penguin, and the same penguin with a bill a millimetre longer than the longest training bill (read
+    from the training file here): the second is an extrapolation, counted in the header of a classifier's answer as
+    of a regression's, and refused by a service told to refuse them, naming the value and the training span."""
+    training = pd.read_csv(EXAMPLE["penguins_model"] / "data" / "penguins.csv")
+    bills = training["bill_length_mm"].dropna().astype(float).tolist()
+    answered, refusing = _state(penguins_model), ModelState(penguins_model, "refuse")
+    refusing.load()
+    contract = answered.contract
+    first = training.dropna().iloc[0]
+    inside = {name: first[name] if isinstance(first[name], str) else float(first[name]) for name in contract.names}
+    outside = {**inside, "bill_length_mm": max(bills) + 1}
+    for rows, count in (([inside], 0), ([inside, outside, outside], 2)):
+        text = _query(contract, rows)
+        behind = Fallback()
+        fast = ask(FastAnswer(behind, answered), "GET", answered.path, text)
+        slow = ask(create_api(answered), "GET", answered.path, text)
+        assert behind.seen == [] and fast.status == slow.status == 200 and fast.body == slow.body, slow.body
+        assert fast.headers["x-modelgate-extrapolated"] == slow.headers["x-modelgate-extrapolated"] == str(count)
+    refused = ask(create_api(refusing), "GET", refusing.path, _query(contract, [outside]))
+    assert refused.status == 422 and error_items(refused.body) == [
+        {
+            "loc": ["query", "bill_length_mm"],
+            "msg": f"bill_length_mm {max(bills) + 1!r} is outside the training data ({min(bills):g} to {max(bills):g} mm)"
+            " and this service refuses extrapolations",
+            "type": "extrapolation",
+        }
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import math
 import shutil
 import time
@@ -23,7 +24,7 @@ from modelgate.contracts.reader import read_contract
 from modelgate.steps.support import FEATURES, TRAINING_DATA, Fallback
 
 from modelgate.settings import Settings
-from tests.app.penguins import BILLS
+from tests.app.penguins import BILLS, ISLANDS
 from tests.app.support import error_items, query, samples
 
 HEIGHT = read_contract(FEATURES).input("height")  # the bundled contract's one input, as the features state it
@@ -162,12 +163,17 @@ def test_the_probes_answer_alike_on_both_paths(trained_model, tmp_path, path, ve
     assert fast.headers["content-length"] == slow.headers["content-length"]
 
 
-def test_a_service_without_a_verified_model_is_alive_but_not_ready(tmp_path):
-    with TestClient(create_app(tmp_path / "absent", Settings.from_env({}))) as client:
+def test_a_service_without_a_verified_model_is_alive_but_not_ready(tmp_path, caplog):
+    with (
+        caplog.at_level(logging.INFO, "modelgate.app"),
+        TestClient(create_app(tmp_path / "absent", Settings.from_env({}))) as client,
+    ):
         assert client.get("/health").status_code == 200
         ready = client.get("/ready")
         (item,) = error_items(ready.content)
         assert ready.status_code == 503 and "no model directory" in item["msg"] and str(tmp_path / "absent") in item["msg"]
+        # The operator's log says it too, in the same words.
+        assert ("ERROR", f"model not ready: {item['msg']}") in [(r.levelname, r.getMessage()) for r in caplog.records]
         for path in ("/weight?height=138", "/metadata", "/anything"):
             assert client.get(path).status_code == 503, path
 
@@ -272,13 +278,18 @@ def test_a_fast_answer_counts_its_inputs_and_extrapolations(ready_state, trained
     assert found[("modelgate_requested_value_sum", ("input", "height"))] == below + above
 
 
-def test_a_model_without_a_training_profile_answers_without_the_extrapolation_header(trained_model, tmp_path):
+def test_a_model_without_a_training_profile_answers_without_the_extrapolation_header(trained_model, tmp_path, caplog):
     unprofiled = tmp_path / "model"
     shutil.copytree(trained_model, unprofiled)
     manifest = json.loads((unprofiled / "manifest.json").read_text())
     del manifest["training_data"]["profile"]  # as a model packaged elsewhere, without one, would have it
     (unprofiled / "manifest.json").write_text(json.dumps(manifest))
-    state = _state(unprofiled)
+    warning = f"model {manifest['model_version']} records no training profile: extrapolations cannot be flagged"
+    with caplog.at_level(logging.INFO, "modelgate.app"):
+        _state(trained_model)
+        profiled = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+        state = _state(unprofiled)
+    assert profiled == [] and [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [warning]
     fast, slow = (
         ask(FastAnswer(Fallback(), state), "GET", "/weight", b"height=50"),
         ask(create_api(state), "GET", "/weight", b"height=50"),
@@ -288,7 +299,7 @@ def test_a_model_without_a_training_profile_answers_without_the_extrapolation_he
 
 
 def test_a_service_refusing_extrapolations_leaves_them_to_fastapi_which_refuses(trained_model, penguins):
-    low, _ = _training_span()
+    low, high = _training_span()
     refuse = Settings.from_env({"MODELGATE_EXTRAPOLATION": "refuse"})
     behind = Fallback()
     assert (
@@ -298,12 +309,39 @@ def test_a_service_refusing_extrapolations_leaves_them_to_fastapi_which_refuses(
         refused, answered = client.get(f"/weight?height={low - 1!r}"), client.get("/weight?height=70")
     (item,) = error_items(refused.content)
     assert refused.status_code == 422 and item["type"] == "extrapolation" and item["loc"] == ["query", "height"]
+    # The value as asked and the span of the training file, read here.
+    assert item["msg"] == (
+        f"height {low - 1!r} is outside the training data ({low:g} to {high:g} {HEIGHT.unit}) and this service refuses "
+        "extrapolations"
+    )
     assert answered.status_code == 200
     with TestClient(create_app(penguins, refuse)) as client:
         outside = {**PENGUIN, "bill_length": repr(BILLS[1] + 1)}
         refused = client.get(f"/body_mass?{query([PENGUIN, outside]).decode()}")
+        alone = client.get(f"/body_mass?{query([outside]).decode()}")
+        unseen = {**PENGUIN, "island": "Torgersen"}  # accepted, but no training penguin came from it
+        several = client.get(f"/body_mass?{query([outside, unseen, {**outside, 'island': 'Torgersen'}]).decode()}")
     (item,) = error_items(refused.content)
     assert refused.status_code == 422 and item["loc"] == ["query", "bill_length", 1] and item["type"] == "extrapolation"
+    # One row: the refusal names the input alone, as a request of one row is answered.
+    assert alone.status_code == 422 and error_items(alone.content) == [
+        {
+            "loc": ["query", "bill_length"],
+            "msg": f"bill_length {BILLS[1] + 1!r} is outside the training data ({BILLS[0]:g} to {BILLS[1]:g} mm) and "
+            "this service refuses extrapolations",
+            "type": "extrapolation",
+        }
+    ]
+    # Row by row, and each value in words: the span of the training bills, the islands the training penguins came from.
+    assert several.status_code == 422 and [(item["loc"], item["msg"]) for item in error_items(several.content)] == [
+        (["query", *at], f"{name} {value!r} is outside the training data ({domain}) and this service refuses extrapolations")
+        for at, name, value, domain in [
+            (["bill_length", 0], "bill_length", BILLS[1] + 1, f"{BILLS[0]:g} to {BILLS[1]:g} mm"),
+            (["island", 1], "island", "Torgersen", ", ".join(ISLANDS)),
+            (["bill_length", 2], "bill_length", BILLS[1] + 1, f"{BILLS[0]:g} to {BILLS[1]:g} mm"),
+            (["island", 2], "island", "Torgersen", ", ".join(ISLANDS)),
+        ]
+    ]
 
 
 def test_the_training_heights_own_ends_are_no_extrapolation_and_the_next_float_beyond_is(trained_model):
@@ -332,3 +370,14 @@ def test_the_not_ready_answer_is_the_error_shape_naming_the_model(tmp_path):
     (detail,) = error_items(fast.content)
     assert detail["loc"] == ["model"] and detail["type"] == "model_not_ready"
     assert "modèle absent" in detail["msg"] and "modèle".encode() in fast.content
+
+
+def test_ranges_at_levels_the_contract_does_not_agree_are_refused_naming_each(trained_model, penguins):
+    """The bundled contract agrees ranges at 80 and 95 in 100 (features/quality.feature); the penguins' agrees none."""
+    with TestClient(create_app(trained_model, Settings.from_env({}))) as client:
+        two = client.get("/weight?height=70", headers={"X-Modelgate-Interval": "90, 99"})
+    with TestClient(create_app(penguins, Settings.from_env({}))) as client:
+        none = client.get(f"/body_mass?{query([PENGUIN]).decode()}", headers={"X-Modelgate-Interval": "80"})
+    assert two.status_code == none.status_code == 422
+    assert [item["msg"] for item in error_items(two.content)] == ["ranges are stated for 80 and 95 in 100, not for '90', '99'"]
+    assert [item["msg"] for item in error_items(none.content)] == ["this model states no ranges: its contract agrees none"]

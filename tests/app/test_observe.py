@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 
 import pytest
 from fastapi.testclient import TestClient
@@ -178,3 +179,17 @@ def test_bad_service_settings_fail_fast_with_one_line(env, message):
     with pytest.raises(ModelgateError, match=message) as caught:
         Settings.from_env(env)
     assert "\n" not in str(caught.value)
+
+
+def test_a_model_that_fails_verification_is_still_counted_at_its_own_endpoint(trained_model, tmp_path):
+    """The contract verifies before the model file does: requests to the scoring endpoint of a model whose file was
+    replaced are counted under that endpoint (the features' output, ``/weight``), not with unknown paths."""
+    broken = tmp_path / "model"
+    shutil.copytree(trained_model, broken)
+    (skops,) = broken.glob("*.skops")
+    skops.write_bytes(skops.read_bytes() + b"\0")
+    with TestClient(create_app(broken, Settings.from_env({}))) as client:
+        assert client.get("/weight?height=138").status_code == 503
+        found = samples(client.get("/metrics").text)
+    key = ("modelgate_http_requests_total", ("endpoint", "/weight"), ("method", "GET"), ("status", "503"))
+    assert found.get(key) == 1, [k for k in found if k[0] == "modelgate_http_requests_total"]

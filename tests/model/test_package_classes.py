@@ -6,6 +6,8 @@ answers are scikit-learn's ``predict_proba`` on frames built here, its columns n
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import shutil
 from pathlib import Path
@@ -257,3 +259,68 @@ def test_a_model_without_a_form_answers_classes_declared_in_another_order_by_nam
     assert manifest.form == "skops" and not (tmp_path / "model" / SERVING_FILE).exists()
     assert served.load(tmp_path / "model").form == served.SKOPS
     _served_alike(tmp_path / "model", drawn_rows(contract, 5_000, seed=20))
+
+
+def test_the_logistic_form_file_reads_back_as_written(penguins_model, cancer_model):
+    for model_dir in (penguins_model, cancer_model):
+        data = (model_dir / SERVING_FILE).read_bytes()
+        form, version, output = logistic.loads(data, "here")
+        written = json.loads(data)
+        assert (version, output, written["format"]) == (written["model_version"], written["output"], logistic.FORMAT)
+        assert logistic.dumps(form, version, output) == data
+
+
+def _dropped(key: str):
+    return lambda body: {k: v for k, v in body.items() if k != key}
+
+
+@pytest.mark.parametrize(
+    ("example", "change", "problem"),
+    [
+        ("penguins", lambda body: "{not json", "not a readable serving form \\("),
+        ("penguins", lambda body: [body], f"not a serving form of format {re.escape(logistic.FORMAT)}$"),
+        (
+            "penguins",
+            lambda body: body | {"format": "modelgate.logistic/0"},
+            f"not a serving form of format {re.escape(logistic.FORMAT)}$",
+        ),
+        ("penguins", _dropped("decimals"), "the serving form lacks or misstates a field \\('decimals'\\)$"),
+        (
+            "penguins",
+            lambda body: body | {"rows": [{"columns": []}]},
+            "the serving form lacks or misstates a field \\('intercept'\\)$",
+        ),
+        (
+            "penguins",
+            lambda body: body | {"rows": body["rows"][:1]},
+            "the serving form.s numbers must be finite, one decision per class \\(or one for two\\)$",
+        ),
+        (
+            "cancer",
+            lambda body: body | {"rows": body["rows"] * 2},
+            "the serving form.s numbers must be finite, one decision per class \\(or one for two\\)$",
+        ),
+        (
+            "cancer",
+            lambda body: body | {"rows": [body["rows"][0] | {"intercept": math.nan}]},
+            "the serving form.s numbers must be finite",
+        ),
+    ],
+    ids=[
+        "not JSON",
+        "not an object",
+        "another format",
+        "no decimals",
+        "no intercept",
+        "one decision for three classes",
+        "two decisions for two classes",
+        "a NaN",
+    ],
+)
+def test_a_logistic_form_file_that_is_not_one_is_refused_naming_it(request, example, change, problem):
+    model_dir = request.getfixturevalue(f"{example}_model")
+    body = json.loads((model_dir / SERVING_FILE).read_bytes())
+    changed = change(body)
+    data = changed.encode() if isinstance(changed, str) else json.dumps(changed).encode()
+    with pytest.raises(ValueError, match=rf"^here: {problem}"):
+        logistic.loads(data, "here")

@@ -37,7 +37,5 @@ def test_a_first_run_imports_modelgate_from_the_mutants_mutmut_writes_after_pyth
         "print(modelgate.__file__)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(mutants)}
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == str(mutants / "modelgate" / "__init__.py"), done.stderr
