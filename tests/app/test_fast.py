@@ -21,7 +21,7 @@ from modelgate.app.observe import Metrics, Observe
 from modelgate.app.state import ModelState
 from modelgate.contracts.contract import MAX_ROWS_PER_REQUEST
 from modelgate.contracts.reader import read_contract
-from modelgate.steps.support import FEATURES, TRAINING_DATA, Fallback
+from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA, Fallback
 
 from modelgate.settings import Settings
 from tests.app.penguins import BILLS, ISLANDS
@@ -321,6 +321,7 @@ def test_a_service_refusing_extrapolations_leaves_them_to_fastapi_which_refuses(
         alone = client.get(f"/body_mass?{query([outside]).decode()}")
         unseen = {**PENGUIN, "island": "Torgersen"}  # accepted, but no training penguin came from it
         several = client.get(f"/body_mass?{query([outside, unseen, {**outside, 'island': 'Torgersen'}]).decode()}")
+        two = client.get(f"/body_mass?{query([unseen, outside]).decode()}")
     (item,) = error_items(refused.content)
     assert refused.status_code == 422 and item["loc"] == ["query", "bill_length", 1] and item["type"] == "extrapolation"
     # One row: the refusal names the input alone, as a request of one row is answered.
@@ -341,6 +342,25 @@ def test_a_service_refusing_extrapolations_leaves_them_to_fastapi_which_refuses(
             (["bill_length", 2], "bill_length", BILLS[1] + 1, f"{BILLS[0]:g} to {BILLS[1]:g} mm"),
             (["island", 2], "island", "Torgersen", ", ".join(ISLANDS)),
         ]
+    ]
+    assert [item["loc"] for item in error_items(two.content)] == [["query", "island", 0], ["query", "bill_length", 1]]
+
+
+def test_an_extrapolation_of_an_input_without_a_unit_is_refused_with_the_bare_training_span(diabetes_model):
+    """The diabetes example's cholesterol ratio has no unit; its training span is read from the training file here."""
+    with open(ROOT / "examples" / "diabetes" / "data" / "diabetes.csv", newline="", encoding="utf-8") as handle:
+        training = list(csv.DictReader(handle))
+    ratios = [float(row["cholesterol_ratio"]) for row in training]
+    state = _state(diabetes_model, "refuse")
+    row = {name: training[0][name] for name in state.contract.names} | {"cholesterol_ratio": repr(max(ratios) + 0.25)}
+    refused = ask(create_api(state), "GET", state.path, query([row]))
+    assert refused.status == 422 and error_items(refused.body) == [
+        {
+            "loc": ["query", "cholesterol_ratio"],
+            "msg": f"cholesterol_ratio {max(ratios) + 0.25!r} is outside the training data ({min(ratios):g} to "
+            f"{max(ratios):g}) and this service refuses extrapolations",
+            "type": "extrapolation",
+        }
     ]
 
 

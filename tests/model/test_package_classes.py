@@ -268,6 +268,8 @@ def test_the_logistic_form_file_reads_back_as_written(penguins_model, cancer_mod
         written = json.loads(data)
         assert (version, output, written["format"]) == (written["model_version"], written["output"], logistic.FORMAT)
         assert logistic.dumps(form, version, output) == data
+        # The probabilities' decimals are the file's, whatever they are.
+        assert logistic.loads(json.dumps(written | {"decimals": 6}).encode(), "here")[0].decimals == 6
 
 
 def _dropped(key: str):
