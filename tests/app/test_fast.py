@@ -290,6 +290,9 @@ def test_a_model_without_a_training_profile_answers_without_the_extrapolation_he
         profiled = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
         state = _state(unprofiled)
     assert profiled == [] and [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [warning]
+    form = json.loads((unprofiled / "serving.json").read_text())["format"].split(".")[1].split("/")[0]  # linear
+    loaded = f"model {manifest['model_version']} loaded and verified from %s (serving form: {form})"
+    assert [r.getMessage() for r in caplog.records if r.levelname == "INFO"] == [loaded % trained_model, loaded % unprofiled]
     fast, slow = (
         ask(FastAnswer(Fallback(), state), "GET", "/weight", b"height=50"),
         ask(create_api(state), "GET", "/weight", b"height=50"),
