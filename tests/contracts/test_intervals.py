@@ -176,6 +176,20 @@ def test_batch_scoring_writes_the_ranges_asked_for_as_columns(tmp_path, trained_
     capsys.readouterr()
     assert main([*args, "--interval", "90"]) == 2
     assert capsys.readouterr().err.strip().endswith("states ranges for 80 and 95 in 100, not for 90 in 100")
+    assert main([*args, "--interval", "90", "--interval", "95", "--interval", "99"]) == 2
+    assert capsys.readouterr().err.strip().endswith("states ranges for 80 and 95 in 100, not for 90, 99 in 100")
+    # A model whose manifest records no ranges, as one packaged before its contract agreed any.
+    rangeless = tmp_path / "rangeless"
+    shutil.copytree(trained_model, rangeless)
+    manifest = json.loads((rangeless / "manifest.json").read_text())
+    del manifest["metrics"]["cv"]["intervals"]
+    (rangeless / "manifest.json").write_text(json.dumps(manifest))
+    assert main([*args[:3], "--model", str(rangeless), "--no-progress", "--interval", "80"]) == 2
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith(f"model {manifest['model_version']} states no ranges (its contract states none), not for 80 in 100")
+    )
 
 
 @pytest.mark.spark
