@@ -175,6 +175,10 @@ def test_outside_marks_the_values_the_training_data_never_had():
     seen = {"kind": "category", "missing": True, "values": ["Biscoe", "Dream", "Torgersen"], "shares": [0.5, 0.0, 0.4, 0.1]}
     categories = np.array(["Biscoe", "Dream", None, "Torgersen", "Dream"], dtype=object)
     assert outside(seen, categories).tolist() == [False, True, False, False, True]
+    # Two categories no training row had: each is marked, wherever it comes.
+    two = {"kind": "category", "missing": False, "values": ["Biscoe", "Dream", "Torgersen"], "shares": [1.0, 0.0, 0.0]}
+    assert outside(two, categories).tolist() == [False, True, False, True, True]
+    assert outside(two, ["Torgersen", "Biscoe", "Dream"]).tolist() == [True, False, True]
 
 
 def test_the_categories_of_an_input_are_in_the_contracts_order():
