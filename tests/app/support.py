@@ -39,6 +39,23 @@ def loaded_app(model_dir, settings=None):
     return app
 
 
+def ready_state(model_dir, extrapolation=None):
+    """The ``ModelState`` of ``model_dir`` loaded and ready (``extrapolation`` as ``MODELGATE_EXTRAPOLATION`` sets it:
+    ``"refuse"`` for a service refusing extrapolations)."""
+    from modelgate.app.state import ModelState
+
+    state = ModelState(model_dir, extrapolation)
+    state.load()
+    assert state.ready, state.reason
+    return state
+
+
+def refusal(name: str, value, domain: str) -> str:
+    """The words a service refusing extrapolations answers for ``value`` of input ``name`` outside ``domain`` (the
+    training data's span or categories, as the caller read them from the training file)."""
+    return f"{name} {value!r} is outside the training data ({domain}) and this service refuses extrapolations"
+
+
 def query(rows: list[dict]) -> bytes:
     """A query string asking for ``rows`` (values as a client writes them: text, ``""`` for a missing one)."""
     return urlencode([(name, value) for row in rows for name, value in row.items()]).encode()

@@ -17,13 +17,12 @@ from modelgate.app.api import create_api
 from modelgate.app.client import ask
 from modelgate.app.fast import FastAnswer
 from modelgate.app.main import create_app
-from modelgate.app.state import ModelState
 from modelgate.contracts.inputs import YES_NO
 from modelgate.contracts.reader import read_contract
 from modelgate.steps.support import ROOT, Fallback, train_into
 
 from modelgate.settings import Settings
-from tests.app.support import drawn_rows, error_items, own_classes, query
+from tests.app.support import drawn_rows, error_items, own_classes, query, ready_state, refusal
 
 CLASSIFIERS = ["penguins_model", "cancer_model"]
 EXAMPLE = {"penguins_model": ROOT / "examples" / "penguins", "cancer_model": ROOT / "examples" / "cancer"}
@@ -41,13 +40,6 @@ def _query(contract, rows: list[dict]) -> bytes:
     return query([{spec.name: _text(spec, row[spec.name]) for spec in contract.inputs} for row in rows])
 
 
-def _state(model_dir) -> ModelState:
-    state = ModelState(model_dir)
-    state.load()
-    assert state.ready, state.reason
-    return state
-
-
 def _asked(contract) -> list[list[dict]]:
     """Requests of one row, of a few and of many (every category, and missing values where the contract allows them)."""
     rows = drawn_rows(contract, 200, seed=7)
@@ -62,7 +54,7 @@ def _expected(model_dir, rows: list[dict]) -> dict:
 @pytest.mark.parametrize("model", CLASSIFIERS)
 def test_a_classifier_is_answered_byte_for_byte_alike_on_the_fast_path_and_fastapi(request, model):
     model_dir = request.getfixturevalue(model)
-    state = _state(model_dir)
+    state = ready_state(model_dir)
     output = state.contract.output
     behind, api = Fallback(), create_api(state)
     for rows in _asked(state.contract):
@@ -84,7 +76,7 @@ def test_a_classifier_is_answered_byte_for_byte_alike_on_the_fast_path_and_fasta
 @pytest.mark.parametrize("model", CLASSIFIERS)
 def test_get_and_post_give_the_same_answer_on_the_whole_service(request, model):
     model_dir = request.getfixturevalue(model)
-    contract = _state(model_dir).contract
+    contract = ready_state(model_dir).contract
     path = f"/{contract.output.name}"
     with TestClient(create_app(model_dir, Settings.from_env({}))) as client:
         for rows in _asked(contract)[:3]:
@@ -258,8 +250,7 @@ def test_a_classifier_counts_its_extrapolations_alike_on_both_paths_and_refuses_
     of a regression's, and refused by a service told to refuse them, naming the value and the training span."""
     training = pd.read_csv(EXAMPLE["penguins_model"] / "data" / "penguins.csv")
     bills = training["bill_length_mm"].dropna().astype(float).tolist()
-    answered, refusing = _state(penguins_model), ModelState(penguins_model, "refuse")
-    refusing.load()
+    answered, refusing = ready_state(penguins_model), ready_state(penguins_model, "refuse")
     contract = answered.contract
     first = training.dropna().iloc[0]
     inside = {name: first[name] if isinstance(first[name], str) else float(first[name]) for name in contract.names}
@@ -275,8 +266,7 @@ def test_a_classifier_counts_its_extrapolations_alike_on_both_paths_and_refuses_
     assert refused.status == 422 and error_items(refused.body) == [
         {
             "loc": ["query", "bill_length_mm"],
-            "msg": f"bill_length_mm {max(bills) + 1!r} is outside the training data ({min(bills):g} to {max(bills):g} mm)"
-            " and this service refuses extrapolations",
+            "msg": refusal("bill_length_mm", max(bills) + 1, f"{min(bills):g} to {max(bills):g} mm"),
             "type": "extrapolation",
         }
     ]

@@ -25,7 +25,7 @@ from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA, Fallback
 
 from modelgate.settings import Settings
 from tests.app.penguins import BILLS, ISLANDS
-from tests.app.support import error_items, query, samples
+from tests.app.support import error_items, query, ready_state, refusal, samples
 
 HEIGHT = read_contract(FEATURES).input("height")  # the bundled contract's one input, as the features state it
 
@@ -118,16 +118,9 @@ ANSWERED = {
 ANSWERED["penguins_forest"] = ANSWERED["penguins"]
 
 
-def _state(model_dir, extrapolation=None) -> ModelState:
-    state = ModelState(model_dir, extrapolation)
-    state.load()
-    assert state.ready, state.reason
-    return state
-
-
 @pytest.mark.parametrize("model", list(ANSWERED))
 def test_the_fast_path_answers_byte_for_byte_as_fastapi(request, model):
-    state = _state(request.getfixturevalue(model))
+    state = ready_state(request.getfixturevalue(model))
     behind, api = Fallback(), create_api(state)
     for text in ANSWERED[model]:
         fast, slow = ask(FastAnswer(behind, state), "GET", state.path, text), ask(api, "GET", state.path, text)
@@ -286,9 +279,9 @@ def test_a_model_without_a_training_profile_answers_without_the_extrapolation_he
     (unprofiled / "manifest.json").write_text(json.dumps(manifest))
     warning = f"model {manifest['model_version']} records no training profile: extrapolations cannot be flagged"
     with caplog.at_level(logging.INFO, "modelgate.app"):
-        _state(trained_model)
+        ready_state(trained_model)
         profiled = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-        state = _state(unprofiled)
+        state = ready_state(unprofiled)
     assert profiled == [] and [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [warning]
     form = json.loads((unprofiled / "serving.json").read_text())["format"].split(".")[1].split("/")[0]  # linear
     loaded = f"model {manifest['model_version']} loaded and verified from %s (serving form: {form})"
@@ -306,17 +299,15 @@ def test_a_service_refusing_extrapolations_leaves_them_to_fastapi_which_refuses(
     refuse = Settings.from_env({"MODELGATE_EXTRAPOLATION": "refuse"})
     behind = Fallback()
     assert (
-        ask(FastAnswer(behind, _state(trained_model, "refuse")), "GET", "/weight", f"height={low - 1!r}".encode()).status == 418
+        ask(FastAnswer(behind, ready_state(trained_model, "refuse")), "GET", "/weight", f"height={low - 1!r}".encode()).status
+        == 418
     )
     with TestClient(create_app(trained_model, refuse)) as client:
         refused, answered = client.get(f"/weight?height={low - 1!r}"), client.get("/weight?height=70")
     (item,) = error_items(refused.content)
     assert refused.status_code == 422 and item["type"] == "extrapolation" and item["loc"] == ["query", "height"]
     # The value as asked and the span of the training file, read here.
-    assert item["msg"] == (
-        f"height {low - 1!r} is outside the training data ({low:g} to {high:g} {HEIGHT.unit}) and this service refuses "
-        "extrapolations"
-    )
+    assert item["msg"] == refusal("height", low - 1, f"{low:g} to {high:g} {HEIGHT.unit}")
     assert answered.status_code == 200
     with TestClient(create_app(penguins, refuse)) as client:
         outside = {**PENGUIN, "bill_length": repr(BILLS[1] + 1)}
@@ -331,14 +322,13 @@ def test_a_service_refusing_extrapolations_leaves_them_to_fastapi_which_refuses(
     assert alone.status_code == 422 and error_items(alone.content) == [
         {
             "loc": ["query", "bill_length"],
-            "msg": f"bill_length {BILLS[1] + 1!r} is outside the training data ({BILLS[0]:g} to {BILLS[1]:g} mm) and "
-            "this service refuses extrapolations",
+            "msg": refusal("bill_length", BILLS[1] + 1, f"{BILLS[0]:g} to {BILLS[1]:g} mm"),
             "type": "extrapolation",
         }
     ]
     # Row by row, and each value in words: the span of the training bills, the islands the training penguins came from.
     assert several.status_code == 422 and [(item["loc"], item["msg"]) for item in error_items(several.content)] == [
-        (["query", *at], f"{name} {value!r} is outside the training data ({domain}) and this service refuses extrapolations")
+        (["query", *at], refusal(name, value, domain))
         for at, name, value, domain in [
             (["bill_length", 0], "bill_length", BILLS[1] + 1, f"{BILLS[0]:g} to {BILLS[1]:g} mm"),
             (["island", 1], "island", "Torgersen", ", ".join(ISLANDS)),
@@ -354,14 +344,13 @@ def test_an_extrapolation_of_an_input_without_a_unit_is_refused_with_the_bare_tr
     with open(ROOT / "examples" / "diabetes" / "data" / "diabetes.csv", newline="", encoding="utf-8") as handle:
         training = list(csv.DictReader(handle))
     ratios = [float(row["cholesterol_ratio"]) for row in training]
-    state = _state(diabetes_model, "refuse")
+    state = ready_state(diabetes_model, "refuse")
     row = {name: training[0][name] for name in state.contract.names} | {"cholesterol_ratio": repr(max(ratios) + 0.25)}
     refused = ask(create_api(state), "GET", state.path, query([row]))
     assert refused.status == 422 and error_items(refused.body) == [
         {
             "loc": ["query", "cholesterol_ratio"],
-            "msg": f"cholesterol_ratio {max(ratios) + 0.25!r} is outside the training data ({min(ratios):g} to "
-            f"{max(ratios):g}) and this service refuses extrapolations",
+            "msg": refusal("cholesterol_ratio", max(ratios) + 0.25, f"{min(ratios):g} to {max(ratios):g}"),
             "type": "extrapolation",
         }
     ]
@@ -372,7 +361,7 @@ def test_the_training_heights_own_ends_are_no_extrapolation_and_the_next_float_b
     nearest float beyond either, or a tenth of an inch beyond, is not: alike on both paths, answered or refused."""
     low, high = _training_span()
     beyond = [math.nextafter(low, -math.inf), math.nextafter(high, math.inf), low - 0.1, high + 0.1]
-    answered, refusing = _state(trained_model), _state(trained_model, "refuse")
+    answered, refusing = ready_state(trained_model), ready_state(trained_model, "refuse")
     for heights, outside in (([low], 0), ([high], 0), ([low, high], 0), *(([h], 1) for h in beyond), (beyond, 4)):
         text = "&".join(f"height={h!r}" for h in heights).encode()
         behind = Fallback()
