@@ -39,7 +39,7 @@ def loaded_app(model_dir, settings=None):
     return app
 
 
-def ready_state(model_dir, extrapolation=None):
+def loaded_state(model_dir, extrapolation=None):
     """The ``ModelState`` of ``model_dir`` loaded and ready (``extrapolation`` as ``MODELGATE_EXTRAPOLATION`` sets it:
     ``"refuse"`` for a service refusing extrapolations)."""
     from modelgate.app.state import ModelState

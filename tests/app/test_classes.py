@@ -22,7 +22,7 @@ from modelgate.contracts.reader import read_contract
 from modelgate.steps.support import ROOT, Fallback, train_into
 
 from modelgate.settings import Settings
-from tests.app.support import drawn_rows, error_items, own_classes, query, ready_state, refusal
+from tests.app.support import drawn_rows, error_items, loaded_state, own_classes, query, refusal
 
 CLASSIFIERS = ["penguins_model", "cancer_model"]
 EXAMPLE = {"penguins_model": ROOT / "examples" / "penguins", "cancer_model": ROOT / "examples" / "cancer"}
@@ -54,7 +54,7 @@ def _expected(model_dir, rows: list[dict]) -> dict:
 @pytest.mark.parametrize("model", CLASSIFIERS)
 def test_a_classifier_is_answered_byte_for_byte_alike_on_the_fast_path_and_fastapi(request, model):
     model_dir = request.getfixturevalue(model)
-    state = ready_state(model_dir)
+    state = loaded_state(model_dir)
     output = state.contract.output
     behind, api = Fallback(), create_api(state)
     for rows in _asked(state.contract):
@@ -76,7 +76,7 @@ def test_a_classifier_is_answered_byte_for_byte_alike_on_the_fast_path_and_fasta
 @pytest.mark.parametrize("model", CLASSIFIERS)
 def test_get_and_post_give_the_same_answer_on_the_whole_service(request, model):
     model_dir = request.getfixturevalue(model)
-    contract = ready_state(model_dir).contract
+    contract = loaded_state(model_dir).contract
     path = f"/{contract.output.name}"
     with TestClient(create_app(model_dir, Settings.from_env({}))) as client:
         for rows in _asked(contract)[:3]:
@@ -250,7 +250,7 @@ def test_a_classifier_counts_its_extrapolations_alike_on_both_paths_and_refuses_
     of a regression's, and refused by a service told to refuse them, naming the value and the training span."""
     training = pd.read_csv(EXAMPLE["penguins_model"] / "data" / "penguins.csv")
     bills = training["bill_length_mm"].dropna().astype(float).tolist()
-    answered, refusing = ready_state(penguins_model), ready_state(penguins_model, "refuse")
+    answered, refusing = loaded_state(penguins_model), loaded_state(penguins_model, "refuse")
     contract = answered.contract
     first = training.dropna().iloc[0]
     inside = {name: first[name] if isinstance(first[name], str) else float(first[name]) for name in contract.names}

@@ -25,7 +25,7 @@ from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA, Fallback
 
 from modelgate.settings import Settings
 from tests.app.penguins import BILLS, ISLANDS
-from tests.app.support import error_items, query, ready_state, refusal, samples
+from tests.app.support import error_items, loaded_state, query, refusal, samples
 
 HEIGHT = read_contract(FEATURES).input("height")  # the bundled contract's one input, as the features state it
 
@@ -120,7 +120,7 @@ ANSWERED["penguins_forest"] = ANSWERED["penguins"]
 
 @pytest.mark.parametrize("model", list(ANSWERED))
 def test_the_fast_path_answers_byte_for_byte_as_fastapi(request, model):
-    state = ready_state(request.getfixturevalue(model))
+    state = loaded_state(request.getfixturevalue(model))
     behind, api = Fallback(), create_api(state)
     for text in ANSWERED[model]:
         fast, slow = ask(FastAnswer(behind, state), "GET", state.path, text), ask(api, "GET", state.path, text)
@@ -279,9 +279,9 @@ def test_a_model_without_a_training_profile_answers_without_the_extrapolation_he
     (unprofiled / "manifest.json").write_text(json.dumps(manifest))
     warning = f"model {manifest['model_version']} records no training profile: extrapolations cannot be flagged"
     with caplog.at_level(logging.INFO, "modelgate.app"):
-        ready_state(trained_model)
+        loaded_state(trained_model)
         profiled = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-        state = ready_state(unprofiled)
+        state = loaded_state(unprofiled)
     assert profiled == [] and [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [warning]
     form = json.loads((unprofiled / "serving.json").read_text())["format"].split(".")[1].split("/")[0]  # linear
     loaded = f"model {manifest['model_version']} loaded and verified from %s (serving form: {form})"
@@ -299,7 +299,7 @@ def test_a_service_refusing_extrapolations_leaves_them_to_fastapi_which_refuses(
     refuse = Settings.from_env({"MODELGATE_EXTRAPOLATION": "refuse"})
     behind = Fallback()
     assert (
-        ask(FastAnswer(behind, ready_state(trained_model, "refuse")), "GET", "/weight", f"height={low - 1!r}".encode()).status
+        ask(FastAnswer(behind, loaded_state(trained_model, "refuse")), "GET", "/weight", f"height={low - 1!r}".encode()).status
         == 418
     )
     with TestClient(create_app(trained_model, refuse)) as client:
@@ -344,7 +344,7 @@ def test_an_extrapolation_of_an_input_without_a_unit_is_refused_with_the_bare_tr
     with open(ROOT / "examples" / "diabetes" / "data" / "diabetes.csv", newline="", encoding="utf-8") as handle:
         training = list(csv.DictReader(handle))
     ratios = [float(row["cholesterol_ratio"]) for row in training]
-    state = ready_state(diabetes_model, "refuse")
+    state = loaded_state(diabetes_model, "refuse")
     row = {name: training[0][name] for name in state.contract.names} | {"cholesterol_ratio": repr(max(ratios) + 0.25)}
     refused = ask(create_api(state), "GET", state.path, query([row]))
     assert refused.status == 422 and error_items(refused.body) == [
@@ -361,7 +361,7 @@ def test_the_training_heights_own_ends_are_no_extrapolation_and_the_next_float_b
     nearest float beyond either, or a tenth of an inch beyond, is not: alike on both paths, answered or refused."""
     low, high = _training_span()
     beyond = [math.nextafter(low, -math.inf), math.nextafter(high, math.inf), low - 0.1, high + 0.1]
-    answered, refusing = ready_state(trained_model), ready_state(trained_model, "refuse")
+    answered, refusing = loaded_state(trained_model), loaded_state(trained_model, "refuse")
     for heights, outside in (([low], 0), ([high], 0), ([low, high], 0), *(([h], 1) for h in beyond), (beyond, 4)):
         text = "&".join(f"height={h!r}" for h in heights).encode()
         behind = Fallback()
