@@ -158,6 +158,7 @@ def stage(root: Path = ROOT, into: Path = STAGE) -> Path:
     (into / "requirements.txt").write_text(requirements(project), encoding="utf-8")
     (into / "site").mkdir(exist_ok=True)
     (into / "site" / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
+    _sync(root / "bench" / "mutation_order.py", into / "site" / "mutation_order.py")  # tox.ini loads it (PYTEST_PLUGINS)
     # mutants/ is on PYTHONPATH from the run's first process, before mutmut writes it: Python caches a path entry
     # that is missing when it is first searched as holding nothing, so on a first run the pytest inside mutmut would
     # fail to import modelgate from the folder mutmut had just written.

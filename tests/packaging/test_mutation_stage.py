@@ -3,6 +3,7 @@ modelgate its tests can import is mutmut's mutated copy, and none is fetched fro
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -39,3 +40,30 @@ def test_a_first_run_imports_modelgate_from_the_mutants_mutmut_writes_after_pyth
     env = {**os.environ, "PYTHONPATH": str(mutants)}
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == str(mutants / "modelgate" / "__init__.py"), done.stderr
+
+
+def test_a_mutants_tests_run_fastest_first_by_the_stats_timings_and_any_other_run_keeps_pytests_order(tmp_path):
+    # As mutmut runs a mutant's tests: in mutants/, beside its stats, the stage's plugin on the path.
+    staged = stage.stage(into=tmp_path / "stage")
+    mutants = tmp_path / "mutants"
+    mutants.mkdir()
+    names = ["test_slow", "test_unknown", "test_quick", "test_middle"]  # in the file's order
+    (mutants / "test_order.py").write_text(
+        "from pathlib import Path\n\n"
+        + "".join(f"def {name}():\n    Path('ran').open('a').write('{name}\\n')\n\n\n" for name in names)
+    )
+    timings = {"test_slow": 9.0, "test_quick": 0.1, "test_middle": 2.0}  # test_unknown has no timing
+    stats = {"duration_by_test": {f"test_order.py::{name}": took for name, took in timings.items()}}
+    (mutants / "mutmut-stats.json").write_text(json.dumps(stats))
+
+    def order(mutant: str) -> list[str]:
+        (mutants / "ran").unlink(missing_ok=True)
+        env = {**os.environ, "PYTHONPATH": str(staged / "site"), "PYTEST_PLUGINS": "mutation_order", "MUTANT_UNDER_TEST": mutant}
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "test_order.py"]
+        done = subprocess.run(command, check=False, cwd=mutants, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return (mutants / "ran").read_text().split()
+
+    assert order("modelgate.model.manifest.x_signed_file__mutmut_3") == ["test_quick", "test_middle", "test_slow", "test_unknown"]
+    for other in ("", "stats", "fail"):  # the clean run, the stats run, mutmut's forced failure
+        assert order(other) == names, other
