@@ -10,11 +10,19 @@ a pyproject.toml whose ``[tool.mutmut]`` is the checkout's translated to staged 
 ``requirements.txt`` in the stage lists the project's dependencies and test extra, so the tox environment
 installs them without installing modelgate itself: the only ``modelgate`` it can import is the mutated one.
 
-    python bench/mutation_stage.py
+A whole run takes longer than a working session here, so its results outlive the stage: ``--save`` records each
+module's results (mutmut's ``.meta`` files: every checked mutant's exit code, and the hash of each function's source
+it was checked against) in ``bench/mutation-results.json``, committed; staging a fresh tree writes them back as
+mutmut's own files, and mutmut keeps a recorded result only while its function's source hash is unchanged (a changed
+function's mutants are checked again). A run without name patterns then checks only what has no result yet.
+
+    python bench/mutation_stage.py          # stage (and restore the recorded results where the stage has none)
+    python bench/mutation_stage.py --save   # record the stage's results in bench/mutation-results.json
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import sys
@@ -23,6 +31,7 @@ from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGE = ROOT / ".mutation"
+RESULTS = ROOT / "bench" / "mutation-results.json"
 # Copied beside the package, as mutmut's also_copy copies them on into mutants/ (tests/ it copies by default).
 TEST_TREE = ["tests"]
 # [tool.mutmut] keys the stage writes itself; every other key is carried over unchanged.
@@ -163,8 +172,59 @@ def stage(root: Path = ROOT, into: Path = STAGE) -> Path:
     # that is missing when it is first searched as holding nothing, so on a first run the pytest inside mutmut would
     # fail to import modelgate from the folder mutmut had just written.
     (into / "mutants").mkdir(exist_ok=True)
+    restore(into)
     return into
 
 
+def _meta(into: Path, path: str) -> Path:
+    return into / "mutants" / f"{path}.meta"  # mutmut's own file of one module's results
+
+
+def restore(into: Path = STAGE, results: Path = RESULTS) -> list[str]:
+    """Write each recorded module's results as mutmut's meta file where the stage has none (a result of the stage's own
+    runs is never replaced); the staged paths written."""
+    recorded = json.loads(results.read_text(encoding="utf-8")) if results.is_file() else {}
+    written = []
+    for path, found in recorded.items():
+        if not _meta(into, path).exists():
+            _meta(into, path).parent.mkdir(parents=True, exist_ok=True)
+            empty = {"type_check_error_by_key": {}, "durations_by_key": {}, "estimated_durations_by_key": {}}
+            _meta(into, path).write_text(json.dumps({**found, **empty}, indent=4), encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def save(into: Path = STAGE, results: Path = RESULTS) -> dict[str, int]:
+    """Record the checked results of every module the stage has results for (replacing what was recorded for it;
+    other modules' records are kept); {staged path: mutants recorded}."""
+    recorded = json.loads(results.read_text(encoding="utf-8")) if results.is_file() else {}
+    counts = {}
+    for meta in sorted((into / "mutants").rglob("*.py.meta")):
+        path = meta.relative_to(into / "mutants").as_posix().removesuffix(".meta")
+        found = json.loads(meta.read_text(encoding="utf-8"))
+        codes = {name: code for name, code in sorted(found["exit_code_by_key"].items()) if code is not None}
+        recorded[path] = {
+            "exit_code_by_key": codes,
+            "hash_by_function_name": dict(sorted(found["hash_by_function_name"].items())),
+        }
+        counts[path] = len(codes)
+    results.write_text(json.dumps(dict(sorted(recorded.items())), indent=1) + "\n", encoding="utf-8")
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--save", action="store_true", help=f"record the stage's results in {RESULTS.relative_to(ROOT)}")
+    if parser.parse_args(argv).save:
+        counts = save()
+        print(
+            f"mutation: recorded {sum(counts.values())} results of {len(counts)} modules in {RESULTS.relative_to(ROOT)}",
+            file=sys.stderr,
+        )
+    else:
+        print(f"mutation: staged {stage().relative_to(ROOT)}/", file=sys.stderr)
+    return 0
+
+
 if __name__ == "__main__":
-    print(f"mutation: staged {stage().relative_to(ROOT)}/", file=sys.stderr)
+    sys.exit(main())

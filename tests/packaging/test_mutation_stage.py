@@ -67,3 +67,28 @@ def test_a_mutants_tests_run_fastest_first_by_the_stats_timings_and_any_other_ru
     assert order("modelgate.model.manifest.x_signed_file__mutmut_3") == ["test_quick", "test_middle", "test_slow", "test_unknown"]
     for other in ("", "stats", "fail"):  # the clean run, the stats run, mutmut's forced failure
         assert order(other) == names, other
+
+
+def test_recorded_results_come_back_as_mutmuts_own_files_in_a_fresh_stage_and_never_replace_the_stages_own(tmp_path):
+    results, first, fresh = tmp_path / "results.json", tmp_path / "first", tmp_path / "fresh"
+    meta = first / "mutants" / "modelgate" / "model" / "manifest.py.meta"
+    meta.parent.mkdir(parents=True)
+    codes = {"modelgate.model.manifest.x_signed_file__mutmut_1": 1, "modelgate.model.manifest.x_signed_file__mutmut_2": 0}
+    hashes = {"x_signed_file": "0f1e2d"}
+    unchecked = {"modelgate.model.manifest.x_signed_file__mutmut_3": None}
+    written = {"exit_code_by_key": codes | unchecked, "hash_by_function_name": hashes, "type_check_error_by_key": {}}
+    meta.write_text(json.dumps(written | {"durations_by_key": {}, "estimated_durations_by_key": {}}))
+    assert stage.save(first, results) == {"modelgate/model/manifest.py": 2}
+
+    assert stage.restore(fresh, results) == ["modelgate/model/manifest.py"]
+    back = json.loads((fresh / "mutants" / "modelgate" / "model" / "manifest.py.meta").read_text())
+    # What mutmut's SourceFileMutationData.load reads: the checked results and the hashes they hold for; no unchecked one.
+    assert back["exit_code_by_key"] == codes and back["hash_by_function_name"] == hashes
+    assert set(back) == {
+        "exit_code_by_key",
+        "hash_by_function_name",
+        "type_check_error_by_key",
+        "durations_by_key",
+        "estimated_durations_by_key",
+    }
+    assert stage.restore(first, results) == [] and json.loads(meta.read_text())["exit_code_by_key"] == codes | unchecked
