@@ -24,13 +24,6 @@ class NoForm(Exception):
     """The estimator cannot be written as a linear form; the message says why."""
 
 
-def _number(value):
-    """A fitted statistic as JSON can carry it: float for numbers, the plain value (str, bool) otherwise."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
-
-
 def derive(estimator, inputs: list[str], decimals: int) -> LinearForm | LogisticForm:
     """The form of ``estimator`` (taking ``inputs`` in this order); :class:`NoForm` if it has none."""
     steps = list(estimator.steps) if isinstance(estimator, Pipeline) else [("model", estimator)]
@@ -117,7 +110,8 @@ def _elementwise(step, made: list) -> list:
     if isinstance(step, SimpleImputer):
         if step.add_indicator:
             raise NoForm("an imputer that adds indicator columns has no form")
-        return [(n, [*ops, ("impute", _number(v))], c) for (n, ops, c), v in zip(made, step.statistics_.tolist())]
+        # tolist(): the fitted values as Python's own (float, str, bool), which JSON carries as they are.
+        return [(n, [*ops, ("impute", v)], c) for (n, ops, c), v in zip(made, step.statistics_.tolist())]
     if any(c is not NUMBER for _, _, c in made):
         raise NoForm(f"a {type(step).__name__} after a one-hot encoder has no form")
     if isinstance(step, StandardScaler):
@@ -137,7 +131,7 @@ def _elementwise(step, made: list) -> list:
 
 
 def _one_hot(step: OneHotEncoder, made: list) -> list:
-    if getattr(step, "_infrequent_enabled", False):
+    if step.min_frequency is not None or step.max_categories is not None:
         raise NoForm("a one-hot encoder grouping infrequent categories has no form")
     if any(op != "impute" for _, ops, _ in made for op, _ in ops):
         raise NoForm("a one-hot encoder after scaling has no form")
@@ -148,7 +142,7 @@ def _one_hot(step: OneHotEncoder, made: list) -> list:
             if drop is not None and index == drop:
                 continue
             missing = category is None or (isinstance(category, float) and np.isnan(category))
-            out.append((name, ops, None if missing else _number(category)))  # None: the encoder's "missing" category
+            out.append((name, ops, None if missing else category))  # None: the encoder's "missing" category
     return out
 
 

@@ -25,7 +25,7 @@ from sklearn.ensemble import RandomForestRegressor
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, PolynomialFeatures, StandardScaler
+from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, OneHotEncoder, PolynomialFeatures, StandardScaler
 from sklearn.tree import DecisionTreeRegressor
 
 from tests.model import penguins
@@ -124,9 +124,46 @@ def _a_missing_category_of_its_own() -> Pipeline:
     return Pipeline([("prepare", prepare), ("model", Ridge(alpha=3.0))])
 
 
+def _filled(*steps) -> Pipeline:
+    """The median for a missing number, then ``steps``."""
+    return Pipeline([("fill", SimpleImputer(strategy="median")), *((f"step{i}", step) for i, step in enumerate(steps))])
+
+
+def _chosen(*steps) -> Pipeline:
+    """The most frequent value for a missing category, then ``steps``."""
+    return Pipeline([("fill", SimpleImputer(strategy="most_frequent")), *((f"step{i}", step) for i, step in enumerate(steps))])
+
+
+def _by_position_and_slice_an_identity_and_the_rest_passed_through() -> Pipeline:
+    # The penguin inputs in the contract's order: island, sex, bill, flipper, year.
+    prepare = ColumnTransformer(
+        [
+            ("bill", _filled(FunctionTransformer()), [2]),
+            ("categories", _chosen(OneHotEncoder(handle_unknown="ignore")), slice(0, 2)),
+        ],
+        remainder="passthrough",
+    )
+    return Pipeline([("prepare", prepare), ("nothing", "passthrough"), ("model", Ridge())])
+
+
+def _a_dropped_input_centring_only_and_the_year_as_a_category() -> Pipeline:
+    prepare = ColumnTransformer(
+        [
+            ("bill", _filled(StandardScaler(with_std=False)), ["bill_length_mm"]),
+            ("gone", "drop", ["flipper_length_mm"]),
+            ("categories", _chosen(OneHotEncoder(handle_unknown="ignore")), ["island", "sex", "year"]),
+        ]
+    )
+    return Pipeline([("prepare", prepare), ("nothing", None), ("model", LinearRegression())])
+
+
 OTHER_PIPELINES = {
     "min-max, scaling only, a dropped category": _min_max_and_a_dropped_category,
     "a missing category of its own": _a_missing_category_of_its_own,
+    "by position and slice, an identity, the rest passed through": (
+        _by_position_and_slice_an_identity_and_the_rest_passed_through
+    ),
+    "a dropped input, centring only, a whole number as a category": _a_dropped_input_centring_only_and_the_year_as_a_category,
 }
 
 
@@ -141,6 +178,8 @@ def test_other_linear_pipelines_have_a_form_that_answers_as_they_do(penguin, mak
     expected = _sklearn(estimator, contract, contract.names, rows)
     assert np.array(form.answer_rows(rows), dtype="float64").tobytes() == expected.tobytes()
     derive.check(form, expected, rows)
+    # Its file carries every fitted value as it is: the form read back is the same form.
+    assert linear.loads(linear.dumps(form, "v", contract.output.name), "here") == (form, "v", contract.output.name)
 
 
 NO_FORM = {
@@ -161,6 +200,97 @@ NO_FORM = {
         "an imputer that adds indicator columns has no form",
     ),
 }
+
+
+def _prepared(numbers, categories, before=()) -> Pipeline:
+    """The penguin inputs' numbers through ``numbers`` and categories through ``categories``, into a Ridge."""
+    prepare = ColumnTransformer([("numbers", numbers, penguins.NUMBERS), ("categories", categories, penguins.CATEGORIES)])
+    return Pipeline([*before, ("prepare", prepare), ("model", Ridge())])
+
+
+ONE_HOT = {"handle_unknown": "ignore", "sparse_output": False}
+MASKS = {
+    kind: [name in names for name in penguins.NAMES]
+    for kind, names in (("numbers", penguins.NUMBERS), ("categories", penguins.CATEGORIES))
+}
+NO_FORM_PIPELINES = {
+    "a column transformer after an imputer": (
+        lambda: Pipeline(
+            [
+                ("fill", SimpleImputer(strategy="most_frequent")),
+                ("prepare", ColumnTransformer([("categories", OneHotEncoder(**ONE_HOT), [0, 1])], remainder="passthrough")),
+                ("model", Ridge()),
+            ]
+        ),
+        "a ColumnTransformer after other preprocessing has no form",
+    ),
+    "columns chosen by a boolean mask": (
+        lambda: Pipeline(
+            [
+                (
+                    "prepare",
+                    ColumnTransformer(
+                        [
+                            ("numbers", _filled(), MASKS["numbers"]),
+                            ("categories", _chosen(OneHotEncoder(**ONE_HOT)), MASKS["categories"]),
+                        ]
+                    ),
+                ),
+                ("model", Ridge()),
+            ]
+        ),
+        "a boolean column mask has no form",
+    ),
+    "a scaler after a one-hot encoder": (
+        lambda: _prepared(_filled(), _chosen(OneHotEncoder(**ONE_HOT), StandardScaler())),
+        "a StandardScaler after a one-hot encoder has no form",
+    ),
+    "a one-hot encoder after a scaler": (
+        lambda: _prepared(_filled(StandardScaler(), OneHotEncoder(**ONE_HOT)), _chosen(OneHotEncoder(**ONE_HOT))),
+        "a one-hot encoder after scaling has no form",
+    ),
+    "a clipping min-max scaler": (
+        lambda: _prepared(_filled(MinMaxScaler(clip=True)), _chosen(OneHotEncoder(**ONE_HOT))),
+        "a clipping MinMaxScaler has no form",
+    ),
+    "rare categories grouped by frequency": (
+        lambda: _prepared(_filled(), _chosen(OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=60))),
+        "a one-hot encoder grouping infrequent categories has no form",
+    ),
+    "categories beyond a count grouped": (
+        lambda: _prepared(_filled(), _chosen(OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=2))),
+        "a one-hot encoder grouping infrequent categories has no form",
+    ),
+    "a function of an input": (
+        lambda: _prepared(_filled(FunctionTransformer(np.log1p)), _chosen(OneHotEncoder(**ONE_HOT))),
+        "a FunctionTransformer in the preprocessing has no form",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NO_FORM_PIPELINES)
+def test_a_pipeline_of_several_inputs_with_no_exact_form_gets_none_with_the_reason(penguin, case):
+    make, reason = NO_FORM_PIPELINES[case]
+    features, data, _ = penguin
+    contract = read_contract(features)
+    estimator = fit(make(), read_training(data, contract), contract)
+    with pytest.raises(NoForm) as raised:
+        derive.derive(estimator, contract.names, contract.output.decimals)
+    assert str(raised.value) == reason
+
+
+def test_a_regressor_of_two_outputs_or_of_fewer_columns_than_its_inputs_gets_no_form():
+    x = pd.DataFrame({"height": [60.0, 70.0, 75.0, 65.0], "age": [np.nan] * 4})
+    weights = np.array([110.0, 160.0, 185.0, 135.0])
+    with pytest.raises(NoForm) as raised:
+        derive.derive(LinearRegression().fit(x[["height"]], np.c_[weights, weights / 2]), ["height"], 4)
+    assert str(raised.value) == "a regressor of several outputs has no form"
+    # An imputer leaves out an input with no value at all in the training data: one coefficient for two inputs.
+    with pytest.warns(UserWarning, match="Skipping features without any observed values"):
+        dropping = Pipeline([("fill", SimpleImputer()), ("model", LinearRegression())]).fit(x, weights)
+    with pytest.raises(NoForm) as raised:
+        derive.derive(dropping, ["height", "age"], 4)
+    assert str(raised.value) == "the preprocessing makes 2 columns, the model has 1 coefficients"
 
 
 @pytest.mark.parametrize("case", NO_FORM)
