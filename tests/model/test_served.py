@@ -103,3 +103,28 @@ def test_a_serving_form_of_another_model_signed_again_is_refused(trained_model, 
         ArtifactError, match=rf"^{form}: this form is not model {manifest['model_version']} of the manifest; refusing"
     ):
         served.load(model)
+
+
+def test_a_logistic_form_of_other_classes_is_refused_even_signed_and_versioned_again(penguins_model, tmp_path):
+    """Every number of the form re-signed and the model version recomputed for it, as a packager would: a form whose
+    classes are not the contract's (read from the example's features here) is still not served."""
+    from modelgate.contracts.reader import read_contract
+    from modelgate.model.forms import logistic
+    from modelgate.model.manifest import read_manifest
+
+    classes = list(read_contract(ROOT / "examples" / "penguins" / "features").output.classes)
+    model = shutil.copytree(penguins_model, tmp_path / "model")
+    form = model / SERVING_FILE
+    body = json.loads(form.read_text())
+    assert sorted(body["classes"]) == sorted(classes)
+    body["classes"] = [*body["classes"][:-1], "Emperor"]
+    digest = logistic.digest(logistic.loads(json.dumps(body).encode(), "here")[0])
+    manifest = json.loads((model / MANIFEST_FILE).read_text())
+    body["model_version"] = version = read_manifest(model).expected_version(digest)
+    form.write_text(json.dumps(body, indent=2) + "\n")
+    manifest |= {"model_version": version, "form_sha256": digest}
+    manifest["serving"]["sha256"] = hashlib.sha256(form.read_bytes()).hexdigest()
+    (model / MANIFEST_FILE).write_text(json.dumps(manifest))
+    with pytest.raises(ArtifactError) as raised:
+        served.load(model)
+    assert str(raised.value) == f"{form}: the form answers {', '.join(body['classes'])}, the contract {', '.join(classes)}"
