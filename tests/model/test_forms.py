@@ -341,6 +341,14 @@ def test_the_form_file_reads_back_as_written(penguin):
     assert linear.dumps(form, version, output) == data and json.loads(data)["format"] == linear.FORMAT
 
 
+def _column(data: bytes, **change) -> bytes:
+    """The serving file with its first number column (the penguin's bill length) changed."""
+    body = json.loads(data)
+    first = next(i for i, c in enumerate(body["columns"]) if "ops" in c)
+    body["columns"][first] |= change
+    return json.dumps(body).encode()
+
+
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
@@ -356,8 +364,19 @@ def test_the_form_file_reads_back_as_written(penguin):
         (lambda b: json.dumps(json.loads(b) | {"columns": []}).encode(), "must be finite and its steps known"),
         (lambda b: json.dumps(json.loads(b) | {"intercept": math.nan}).encode(), "must be finite and its steps known"),
         (lambda b: b.replace(b'"sub"', b'"exp"', 1), "must be finite and its steps known"),
+        (lambda b: _column(b, coefficient=math.inf), "must be finite and its steps known"),
+        (lambda b: _column(b, ops=[["sub", 1.0], ["div", math.nan]]), "must be finite and its steps known"),
     ],
-    ids=["not JSON", "another format", "no intercept", "no columns", "a NaN", "an unknown step"],
+    ids=[
+        "not JSON",
+        "another format",
+        "no intercept",
+        "no columns",
+        "a NaN",
+        "an unknown step",
+        "an infinite coefficient",
+        "a NaN step",
+    ],
 )
 def test_a_form_file_that_is_not_one_is_refused_naming_it(penguin, change, problem):
     _, _, model_dir = penguin
