@@ -326,3 +326,23 @@ def test_a_logistic_form_file_that_is_not_one_is_refused_naming_it(request, exam
     data = changed.encode() if isinstance(changed, str) else json.dumps(changed).encode()
     with pytest.raises(ValueError, match=rf"^here: {problem}"):
         logistic.loads(data, "here")
+
+
+@pytest.mark.parametrize("model", ["penguins_model", "cancer_model"])
+def test_a_classifiers_recorded_coefficients_are_its_logistic_regressions_by_class(request, model):
+    """What the manifest records for people to read: each decision function's intercept and coefficients as scikit-learn
+    fitted them, labelled by class (for two classes the one decision, of the second class) and by the column the
+    preprocessing makes (its own names, ``island_Dream`` for ``island=Dream``)."""
+    from modelgate.model.manifest import read_manifest
+
+    folder = request.getfixturevalue(model)
+    estimator = artifact.load(folder).estimator
+    final, made = estimator[-1], estimator[:-1].get_feature_names_out().tolist()
+    columns = [name.split("__", 1)[-1] for name in made]
+    classes = [str(c) for c in final.classes_]
+    expected = {}
+    for label, intercept, weights in zip(classes[1:] if len(classes) == 2 else classes, final.intercept_, final.coef_):
+        expected[f"{label}: intercept"] = float(intercept)
+        expected |= {f"{label}: {column}": float(w) for column, w in zip(columns, weights)}
+    recorded = read_manifest(folder).coefficients
+    assert {key.replace("=", "_"): value for key, value in recorded.items()} == expected
