@@ -130,9 +130,7 @@ class Manifest:
 
     # -- reading and writing --------------------------------------------------------------------------------------
     def to_dict(self) -> dict:
-        found = asdict(self)
-        found["serving"] = asdict(self.serving) if self.serving else None
-        return found
+        return asdict(self)  # the signed files too (asdict recurses into them; no serving form stays None)
 
     @classmethod
     def from_dict(cls, found: dict, where: Path) -> Manifest:
