@@ -84,14 +84,10 @@ def _column_transformer(step: ColumnTransformer, made: list, inputs: list[str]) 
     if any(c[1] or c[2] is not NUMBER for c in made):
         raise NoForm("a ColumnTransformer after other preprocessing has no form")
     out: list = []
-    for name, transformer, columns in step.transformers_:
+    for _, transformer, columns in step.transformers_:
         if transformer == "drop":
             continue
-        picked = [made[i] for i in _indices(columns, inputs)]
-        if name == "remainder" and _identity(transformer):
-            out += picked
-        else:
-            out += _through(transformer, picked, inputs)
+        out += _through(transformer, [made[i] for i in _indices(columns, inputs)], inputs)  # "passthrough" too
     return out
 
 
