@@ -33,7 +33,7 @@ def derive(estimator, inputs: list[str], decimals: int) -> LinearForm | Logistic
     # Each column the preprocessing makes: (input, its steps, NUMBER or the category it indicates).
     made: list[tuple[str, list, object]] = [(name, [], NUMBER) for name in inputs]
     for _, step in steps[:-1]:
-        made = _through(step, made, inputs)
+        made = _through(step, made)
     coefficients = np.atleast_2d(np.asarray(final.coef_, dtype="float64"))
     intercepts = np.asarray(final.intercept_, dtype="float64").reshape(-1)
     if len(made) != coefficients.shape[1]:
@@ -68,37 +68,39 @@ def _identity(step) -> bool:
     return isinstance(step, FunctionTransformer) and step.func is None and step.inverse_func is None
 
 
-def _through(step, made: list, inputs: list[str]) -> list:
+def _through(step, made: list) -> list:
     if _identity(step):
         return made
     if isinstance(step, ColumnTransformer):
-        return _column_transformer(step, made, inputs)
+        return _column_transformer(step, made)
     if isinstance(step, Pipeline):
         for _, inner in step.steps:
-            made = _through(inner, made, inputs)
+            made = _through(inner, made)
         return made
     return _elementwise(step, made)
 
 
-def _column_transformer(step: ColumnTransformer, made: list, inputs: list[str]) -> list:
+def _column_transformer(step: ColumnTransformer, made: list) -> list:
     if any(c[1] or c[2] is not NUMBER for c in made):
         raise NoForm("a ColumnTransformer after other preprocessing has no form")
+    # It sees the inputs it is given (all of them, or those an outer one picked), by their names and in their order.
+    names = [name for name, _, _ in made]
     out: list = []
     for _, transformer, columns in step.transformers_:
         if transformer == "drop":
             continue
-        out += _through(transformer, [made[i] for i in _indices(columns, inputs)], inputs)  # "passthrough" too
+        out += _through(transformer, [made[i] for i in _indices(columns, names)])  # "passthrough" too
     return out
 
 
-def _indices(columns, inputs: list[str]) -> list[int]:
+def _indices(columns, names: list[str]) -> list[int]:
     if isinstance(columns, slice):
-        return list(range(len(inputs)))[columns]
+        return list(range(len(names)))[columns]
     found = []
     for column in np.atleast_1d(columns).tolist():
         if isinstance(column, bool):
             raise NoForm("a boolean column mask has no form")
-        found.append(column if isinstance(column, int) else inputs.index(column))
+        found.append(column if isinstance(column, int) else names.index(column))
     return found
 
 

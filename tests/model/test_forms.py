@@ -157,6 +157,18 @@ def _a_dropped_input_centring_only_and_the_year_as_a_category() -> Pipeline:
     return Pipeline([("prepare", prepare), ("nothing", None), ("model", LinearRegression())])
 
 
+def _a_column_transformer_within_one() -> Pipeline:
+    # The inner one picks its columns by name among those the outer one gave it, and by position in them.
+    numbers = ColumnTransformer([("bill", _filled(StandardScaler()), ["bill_length_mm"]), ("rest", MinMaxScaler(), [1, 2])])
+    prepare = ColumnTransformer(
+        [
+            ("numbers", numbers, penguins.NUMBERS),
+            ("categories", _chosen(OneHotEncoder(handle_unknown="ignore")), penguins.CATEGORIES),
+        ]
+    )
+    return Pipeline([("prepare", prepare), ("model", Ridge())])
+
+
 OTHER_PIPELINES = {
     "min-max, scaling only, a dropped category": _min_max_and_a_dropped_category,
     "a missing category of its own": _a_missing_category_of_its_own,
@@ -164,6 +176,7 @@ OTHER_PIPELINES = {
         _by_position_and_slice_an_identity_and_the_rest_passed_through
     ),
     "a dropped input, centring only, a whole number as a category": _a_dropped_input_centring_only_and_the_year_as_a_category,
+    "a column transformer within one": _a_column_transformer_within_one,
 }
 
 
