@@ -272,6 +272,12 @@ def test_the_logistic_form_file_reads_back_as_written(penguins_model, cancer_mod
         assert logistic.loads(json.dumps(written | {"decimals": 6}).encode(), "here")[0].decimals == 6
 
 
+def _first_column(row: dict, **change) -> dict:
+    """A decision row with its first number column changed."""
+    first = next(i for i, c in enumerate(row["columns"]) if "ops" in c)
+    return row | {"columns": [c | change if i == first else c for i, c in enumerate(row["columns"])]}
+
+
 def _dropped(key: str):
     return lambda body: {k: v for k, v in body.items() if k != key}
 
@@ -307,6 +313,16 @@ def _dropped(key: str):
             lambda body: body | {"rows": [body["rows"][0] | {"intercept": math.nan}]},
             "the serving form.s numbers must be finite",
         ),
+        (
+            "cancer",
+            lambda body: body | {"rows": [_first_column(body["rows"][0], coefficient=-math.inf)]},
+            "the serving form.s numbers must be finite",
+        ),
+        (
+            "penguins",
+            lambda body: body | {"rows": [_first_column(body["rows"][0], ops=[["sub", math.nan]]), *body["rows"][1:]]},
+            "the serving form.s numbers must be finite",
+        ),
     ],
     ids=[
         "not JSON",
@@ -317,6 +333,8 @@ def _dropped(key: str):
         "one decision for three classes",
         "two decisions for two classes",
         "a NaN",
+        "an infinite coefficient",
+        "a NaN step",
     ],
 )
 def test_a_logistic_form_file_that_is_not_one_is_refused_naming_it(request, example, change, problem):
