@@ -58,7 +58,7 @@ class Served:
                 found += [(i, name) for i, row in enumerate(rows) if (v := row[name]) is not None and (v < low or v > high)]
             else:
                 found += [(i, name) for i, row in enumerate(rows) if (v := row[name]) is not None and v in high]
-        return sorted(found) if len(found) > 1 else found
+        return sorted(found)  # by row, then by input name: the order the refusals are listed in
 
     def unseen_values(self, name: str, values: list[float]) -> list[tuple[int, str]]:
         """:meth:`unseen` for the values of one number input (a one-number line's requests)."""
