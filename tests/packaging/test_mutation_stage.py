@@ -42,31 +42,41 @@ def test_a_first_run_imports_modelgate_from_the_mutants_mutmut_writes_after_pyth
     assert done.stdout.strip() == str(mutants / "modelgate" / "__init__.py"), done.stderr
 
 
-def test_a_mutants_tests_run_fastest_first_by_the_stats_timings_and_any_other_run_keeps_pytests_order(tmp_path):
+def test_a_mutants_tests_run_its_siblings_killers_first_then_fastest_first_and_any_other_run_keeps_pytests_order(tmp_path):
     # As mutmut runs a mutant's tests: in mutants/, beside its stats, the stage's plugin on the path.
     staged = stage.stage(into=tmp_path / "stage")
     mutants = tmp_path / "mutants"
     mutants.mkdir()
     names = ["test_slow", "test_unknown", "test_quick", "test_middle"]  # in the file's order
+    body = "    Path('ran').open('a').write('{name}\\n')\n"
+    killer = "    assert not os.environ['MUTANT_UNDER_TEST'].endswith('x_f__mutmut_1')\n"  # test_slow kills that mutant
     (mutants / "test_order.py").write_text(
-        "from pathlib import Path\n\n"
-        + "".join(f"def {name}():\n    Path('ran').open('a').write('{name}\\n')\n\n\n" for name in names)
+        "import os\nfrom pathlib import Path\n\n\n"
+        + "".join(
+            f"def {name}():\n" + body.format(name=name) + (killer if name == "test_slow" else "") + "\n\n" for name in names
+        )
     )
     timings = {"test_slow": 9.0, "test_quick": 0.1, "test_middle": 2.0}  # test_unknown has no timing
     stats = {"duration_by_test": {f"test_order.py::{name}": took for name, took in timings.items()}}
     (mutants / "mutmut-stats.json").write_text(json.dumps(stats))
 
-    def order(mutant: str) -> list[str]:
+    def order(mutant: str) -> tuple[list[str], int]:
         (mutants / "ran").unlink(missing_ok=True)
         env = {**os.environ, "PYTHONPATH": str(staged / "site"), "PYTEST_PLUGINS": "mutation_order", "MUTANT_UNDER_TEST": mutant}
-        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "test_order.py"]
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:modelgate", "test_order.py"]
         done = subprocess.run(command, check=False, cwd=mutants, env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stdout + done.stderr
-        return (mutants / "ran").read_text().split()
+        return (mutants / "ran").read_text().split(), done.returncode
 
-    assert order("modelgate.model.manifest.x_signed_file__mutmut_3") == ["test_quick", "test_middle", "test_slow", "test_unknown"]
-    for other in ("", "stats", "fail"):  # the clean run, the stats run, mutmut's forced failure
-        assert order(other) == names, other
+    fastest = ["test_quick", "test_middle", "test_slow", "test_unknown"]
+    for other in ("", "stats", "fail"):  # the clean run, the stats run, mutmut's forced failure: pytest's order
+        assert order(other) == (names, 0), other
+    assert order("modelgate.model.manifest.x_g__mutmut_4") == (fastest, 0)  # no kill recorded yet
+    assert order("modelgate.model.manifest.x_f__mutmut_1") == (fastest, 1)  # killed by test_slow, recorded
+    assert (mutants / "mutation-killers" / "modelgate.model.manifest.x_f").read_text() == "test_order.py::test_slow\n"
+    slow_first = ["test_slow", "test_quick", "test_middle", "test_unknown"]
+    assert order("modelgate.model.manifest.x_f__mutmut_2") == (slow_first, 0)  # a sibling's killer first
+    assert order("modelgate.model.manifest.xǁManifestǁpath__mutmut_2") == (slow_first, 0)  # the same module's
+    assert order("modelgate.model.served.x_load__mutmut_2") == (fastest, 0)  # another module's: none
 
 
 def test_recorded_results_come_back_as_mutmuts_own_files_in_a_fresh_stage_and_never_replace_the_stages_own(tmp_path):
