@@ -203,6 +203,8 @@ def save(into: Path = STAGE, results: Path = RESULTS) -> dict[str, int]:
         path = meta.relative_to(into / "mutants").as_posix().removesuffix(".meta")
         found = json.loads(meta.read_text(encoding="utf-8"))
         codes = {name: code for name, code in sorted(found["exit_code_by_key"].items()) if code is not None}
+        if not codes and path not in recorded:
+            continue  # nothing checked, and nothing recorded before to replace
         recorded[path] = {
             "exit_code_by_key": codes,
             "hash_by_function_name": dict(sorted(found["hash_by_function_name"].items())),

@@ -88,6 +88,8 @@ def test_recorded_results_come_back_as_mutmuts_own_files_in_a_fresh_stage_and_ne
     unchecked = {"modelgate.model.manifest.x_signed_file__mutmut_3": None}
     written = {"exit_code_by_key": codes | unchecked, "hash_by_function_name": hashes, "type_check_error_by_key": {}}
     meta.write_text(json.dumps(written | {"durations_by_key": {}, "estimated_durations_by_key": {}}))
+    nothing = {"exit_code_by_key": {"modelgate.gate.x_main__mutmut_1": None}, "hash_by_function_name": {"x_main": "9a"}}
+    (first / "mutants" / "modelgate" / "gate.py.meta").write_text(json.dumps(nothing))  # a module not yet checked
     assert stage.save(first, results) == {"modelgate/model/manifest.py": 2}
 
     assert stage.restore(fresh, results) == ["modelgate/model/manifest.py"]
