@@ -18,6 +18,7 @@ from modelgate.contracts.reader import read_contract
 from modelgate.model import artifact, checks, served
 from modelgate.model.artifact import trusted
 from modelgate.model.forms import logistic
+from modelgate.model.forms.linear import LinearForm
 from modelgate.model.manifest import SERVING_FILE
 from modelgate.model.package import PackagingError, package
 from modelgate.model.scorer import columns_of
@@ -364,3 +365,20 @@ def test_a_classifiers_recorded_coefficients_are_its_logistic_regressions_by_cla
         expected |= {f"{label}: {column}": float(w) for column, w in zip(columns, weights)}
     recorded = read_manifest(folder).coefficients
     assert {key.replace("=", "_"): value for key, value in recorded.items()} == expected
+
+
+@pytest.mark.parametrize("model", ["penguins_model", "cancer_model"])
+def test_check_refuses_a_logistic_form_that_answers_any_probability_otherwise(request, model):
+    from modelgate.model.forms import derive
+
+    folder = request.getfixturevalue(model)
+    loaded = artifact.load(folder)
+    form, _, _ = logistic.loads((folder / SERVING_FILE).read_bytes(), "here")
+    rows = checks.check_rows(loaded.contract, loaded.manifest.training_data["profile"])
+    order = list(loaded.contract.output.classes)
+    answers = np.array(form.probabilities(rows, order))  # the packaged form's own: check passes them
+    derive.check(form, answers, rows, order)
+    first, *others = form.rows
+    off = logistic.LogisticForm(form.classes, (LinearForm(first.intercept + 0.5, first.columns), *others), form.decimals)
+    with pytest.raises(derive.NoForm, match=r"^the form answers \{.+\} with 0\.[0-9]+, the model with 0\.[0-9]+$"):
+        derive.check(off, answers, rows, order)
