@@ -26,16 +26,16 @@ class NoForm(Exception):
 
 def derive(estimator, inputs: list[str], decimals: int) -> LinearForm | LogisticForm:
     """The form of ``estimator`` (taking ``inputs`` in this order); :class:`NoForm` if it has none."""
-    steps = list(estimator.steps) if isinstance(estimator, Pipeline) else [("model", estimator)]
-    final = steps[-1][1]
+    steps = [step for _, step in estimator.steps] if isinstance(estimator, Pipeline) else [estimator]
+    final = steps[-1]
     if type(final) not in (*LINEAR, LogisticRegression):
         raise NoForm(f"a {type(final).__name__} is not a linear regressor or a logistic regression")
     # Each column the preprocessing makes: (input, its steps, NUMBER or the category it indicates).
     made: list[tuple[str, list, object]] = [(name, [], NUMBER) for name in inputs]
-    for _, step in steps[:-1]:
+    for step in steps[:-1]:
         made = _through(step, made)
-    coefficients = np.atleast_2d(np.asarray(final.coef_, dtype="float64"))
-    intercepts = np.asarray(final.intercept_, dtype="float64").reshape(-1)
+    # One row of coefficients and one intercept per decision (a regressor's one; a classifier's for each class).
+    coefficients, intercepts = np.atleast_2d(final.coef_), np.reshape(final.intercept_, -1)
     if len(made) != coefficients.shape[1]:
         raise NoForm(f"the preprocessing makes {len(made)} columns, the model has {coefficients.shape[1]} coefficients")
     rows = tuple(LinearForm(float(b), _columns(made, w.tolist()), decimals) for w, b in zip(coefficients, intercepts))
@@ -43,14 +43,14 @@ def derive(estimator, inputs: list[str], decimals: int) -> LinearForm | Logistic
         if len(rows) != 1:
             raise NoForm("a regressor of several outputs has no form")
         return rows[0]
-    return LogisticForm(tuple(str(c) for c in final.classes_), rows, decimals)
+    return LogisticForm(tuple(final.classes_.tolist()), rows, decimals)
 
 
 def _columns(made: list, coefficients: list[float]) -> tuple[Column, ...]:
     found = []
     for (name, ops, category), coefficient in zip(made, coefficients):
         impute = next((a for op, a in ops if op == "impute"), None)
-        steps_ = tuple((op, float(a)) for op, a in ops if op != "impute")
+        steps_ = tuple((op, a) for op, a in ops if op != "impute")
         if category is NUMBER:
             found.append(Column(name, coefficient, impute=impute, ops=steps_))
         else:
@@ -113,16 +113,18 @@ def _elementwise(step, made: list) -> list:
     if any(c is not NUMBER for _, _, c in made):
         raise NoForm(f"a {type(step).__name__} after a one-hot encoder has no form")
     if isinstance(step, StandardScaler):
-        centre = step.mean_ if step.with_mean else [None] * len(made)
-        scale = step.scale_ if step.with_std else [None] * len(made)
+        centre = step.mean_.tolist() if step.with_mean else [None] * len(made)
+        scale = step.scale_.tolist() if step.with_std else [None] * len(made)
         return [
             (n, [*ops, *([("sub", m)] if m is not None else []), *([("div", s)] if s is not None else [])], c)
-            for (n, ops, c), m, s in zip(made, list(centre), list(scale))
+            for (n, ops, c), m, s in zip(made, centre, scale)
         ]
     if isinstance(step, MinMaxScaler):
         if step.clip:
             raise NoForm("a clipping MinMaxScaler has no form")
-        return [(n, [*ops, ("mul", s), ("add", m)], c) for (n, ops, c), s, m in zip(made, step.scale_, step.min_)]
+        return [
+            (n, [*ops, ("mul", s), ("add", m)], c) for (n, ops, c), s, m in zip(made, step.scale_.tolist(), step.min_.tolist())
+        ]
     if isinstance(step, OneHotEncoder):
         return _one_hot(step, made)
     raise NoForm(f"a {type(step).__name__} in the preprocessing has no form")
