@@ -146,15 +146,15 @@ def _one_hot(step: OneHotEncoder, made: list) -> list:
     return out
 
 
-def check(form: LinearForm | LogisticForm, answers: np.ndarray, rows: list[dict], order: list[str] | None = None) -> None:
+def check(form: LinearForm | LogisticForm, answers: np.ndarray, rows: list[dict], order: list[str]) -> None:
     """:class:`NoForm` unless ``form`` gives ``answers`` (the estimator's, rounded: numbers, or a classifier's
-    probabilities in the class ``order``) on every row, bit for bit."""
+    probabilities in the class ``order``, the contract's) on every row, bit for bit."""
     if isinstance(form, LogisticForm):
-        got = np.array(form.probabilities(rows, order or list(form.classes)), dtype="float64").reshape(-1)
-        answers = np.asarray(answers, dtype="float64").reshape(-1)
-        rows = [row for row in rows for _ in range(len(form.classes))]
+        got = np.array(form.probabilities(rows, order)).reshape(-1)  # row by row, a probability per class
+        rows = [row for row in rows for _ in order]
     else:
-        got = np.array(form.answer_rows(rows), dtype="float64")
-    if got.tobytes() != np.asarray(answers, dtype="float64").tobytes():
-        first = int(np.flatnonzero(got.view("u8") != np.asarray(answers, dtype="float64").view("u8"))[0])
-        raise NoForm(f"the form answers {rows[first]} with {float(got[first])!r}, the model with {float(answers[first])!r}")
+        got = np.array(form.answer_rows(rows))
+    expected = np.asarray(answers, dtype="float64").reshape(-1)  # an estimator may answer in single precision
+    if got.tobytes() != expected.tobytes():
+        first = int(np.flatnonzero(got.view("u8") != expected.view("u8"))[0])
+        raise NoForm(f"the form answers {rows[first]} with {float(got[first])!r}, the model with {float(expected[first])!r}")

@@ -190,7 +190,7 @@ def test_other_linear_pipelines_have_a_form_that_answers_as_they_do(penguin, mak
     form = derive.derive(estimator, contract.names, contract.output.decimals)
     expected = _sklearn(estimator, contract, contract.names, rows)
     assert np.array(form.answer_rows(rows), dtype="float64").tobytes() == expected.tobytes()
-    derive.check(form, expected, rows)
+    derive.check(form, expected, rows, [])  # a regression: no classes
     # Its file carries every fitted value as it is: the form read back is the same form.
     assert linear.loads(linear.dumps(form, "v", contract.output.name), "here") == (form, "v", contract.output.name)
 
@@ -339,11 +339,28 @@ def test_check_refuses_a_form_that_answers_any_row_otherwise(trained_model):
     good = derive.derive(loaded.estimator, ["height"], 4)
     rows = checks.check_rows(loaded.contract, loaded.manifest.training_data["profile"])
     answers = _sklearn(loaded.estimator, loaded.contract, ["height"], rows)
-    derive.check(good, answers, rows)
+    derive.check(good, answers, rows, [])
     (column,) = good.columns
     off = linear.LinearForm(good.intercept + 1e-6, (column,), good.decimals)
     with pytest.raises(NoForm, match=r"^the form answers \{'height': [0-9.e+-]+\} with [0-9.]+, the model with [0-9.]+$"):
-        derive.check(off, answers, rows)
+        derive.check(off, answers, rows, [])
+
+
+def test_check_holds_an_estimators_single_precision_answers_as_the_numbers_they_are(trained_model):
+    """An estimator fitted on single-precision data answers in single precision: its answers are not the form's
+    double-precision ones, and check says where, as for any other difference."""
+    loaded = artifact.load(trained_model)
+    form = derive.derive(loaded.estimator, ["height"], 4)
+    rows = checks.check_rows(loaded.contract, loaded.manifest.training_data["profile"])
+    answers = _sklearn(loaded.estimator, loaded.contract, ["height"], rows)
+    single = answers.astype("float32")
+    first = next(i for i, (a, b) in enumerate(zip(answers.tolist(), single.tolist())) if a != b)
+    with pytest.raises(NoForm) as raised:
+        derive.check(form, single, rows, [])
+    assert (
+        str(raised.value)
+        == f"the form answers {rows[first]} with {answers.tolist()[first]!r}, the model with {single.tolist()[first]!r}"
+    )
 
 
 def test_the_form_file_reads_back_as_written(penguin):
