@@ -344,6 +344,15 @@ def test_check_refuses_a_form_that_answers_any_row_otherwise(trained_model):
     off = linear.LinearForm(good.intercept + 1e-6, (column,), good.decimals)
     with pytest.raises(NoForm, match=r"^the form answers \{'height': [0-9.e+-]+\} with [0-9.]+, the model with [0-9.]+$"):
         derive.check(off, answers, rows, [])
+    # One bit of one row, midway: that row is named, with both numbers.
+    at = len(rows) // 2
+    nudged = answers.copy()
+    nudged[at] = np.nextafter(nudged[at], np.inf)
+    with pytest.raises(NoForm) as raised:
+        derive.check(good, nudged, rows, [])
+    assert (
+        str(raised.value) == f"the form answers {rows[at]} with {answers.tolist()[at]!r}, the model with {nudged.tolist()[at]!r}"
+    )
 
 
 def test_check_holds_an_estimators_single_precision_answers_as_the_numbers_they_are(trained_model):
