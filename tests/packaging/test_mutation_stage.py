@@ -27,13 +27,14 @@ def test_the_stage_requirements_name_no_modelgate_and_hold_every_extra_the_tests
 
 
 def test_a_first_run_imports_modelgate_from_the_mutants_mutmut_writes_after_python_started(tmp_path):
-    # As in tox -e mutation: mutants/ is on the path from the start, and filled only once the process is running.
+    # As in tox -e mutation: mutants/ is on the path from the start, holding at most the recorded results written back
+    # (bench/mutation-results.json), and filled with the modules only once the process is running.
     staged = stage.stage(into=tmp_path / "stage")
     mutants = staged / "mutants"
     script = (
         "import shutil\n"
         "import json  # any import before mutmut writes the mutants searches the path\n"
-        f"shutil.copytree({str(staged / 'modelgate')!r}, {str(mutants / 'modelgate')!r})\n"
+        f"shutil.copytree({str(staged / 'modelgate')!r}, {str(mutants / 'modelgate')!r}, dirs_exist_ok=True)\n"
         "import modelgate\n"
         "print(modelgate.__file__)\n"
     )
