@@ -124,14 +124,19 @@ def _a_missing_category_of_its_own() -> Pipeline:
     return Pipeline([("prepare", prepare), ("model", Ridge(alpha=3.0))])
 
 
+def _imputed(strategy: str, *steps) -> Pipeline:
+    """A missing value filled by ``strategy``, then ``steps``."""
+    return Pipeline([("fill", SimpleImputer(strategy=strategy)), *((f"step{i}", step) for i, step in enumerate(steps))])
+
+
 def _filled(*steps) -> Pipeline:
     """The median for a missing number, then ``steps``."""
-    return Pipeline([("fill", SimpleImputer(strategy="median")), *((f"step{i}", step) for i, step in enumerate(steps))])
+    return _imputed("median", *steps)
 
 
 def _chosen(*steps) -> Pipeline:
     """The most frequent value for a missing category, then ``steps``."""
-    return Pipeline([("fill", SimpleImputer(strategy="most_frequent")), *((f"step{i}", step) for i, step in enumerate(steps))])
+    return _imputed("most_frequent", *steps)
 
 
 def _by_position_and_slice_an_identity_and_the_rest_passed_through() -> Pipeline:
