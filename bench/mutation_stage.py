@@ -180,10 +180,15 @@ def _meta(into: Path, path: str) -> Path:
     return into / "mutants" / f"{path}.meta"  # mutmut's own file of one module's results
 
 
+def _recorded(results: Path) -> dict:
+    """The recorded results: {staged path: {"exit_code_by_key": ..., "hash_by_function_name": ...}}; none yet is {}."""
+    return json.loads(results.read_text(encoding="utf-8")) if results.is_file() else {}
+
+
 def restore(into: Path = STAGE, results: Path = RESULTS) -> list[str]:
     """Write each recorded module's results as mutmut's meta file where the stage has none (a result of the stage's own
     runs is never replaced); the staged paths written."""
-    recorded = json.loads(results.read_text(encoding="utf-8")) if results.is_file() else {}
+    recorded = _recorded(results)
     written = []
     for path, found in recorded.items():
         if not _meta(into, path).exists():
@@ -197,7 +202,7 @@ def restore(into: Path = STAGE, results: Path = RESULTS) -> list[str]:
 def save(into: Path = STAGE, results: Path = RESULTS) -> dict[str, int]:
     """Record the checked results of every module the stage has results for (replacing what was recorded for it;
     other modules' records are kept); {staged path: mutants recorded}."""
-    recorded = json.loads(results.read_text(encoding="utf-8")) if results.is_file() else {}
+    recorded = _recorded(results)
     counts = {}
     for meta in sorted((into / "mutants").rglob("*.py.meta")):
         path = meta.relative_to(into / "mutants").as_posix().removesuffix(".meta")
