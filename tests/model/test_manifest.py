@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -66,6 +67,9 @@ def test_the_model_version_names_the_data_the_contract_the_answers_and_the_form(
     assert manifest.form_sha256 == form
     assert manifest.model_version == model_version(data, contract, answers, form)
     assert len(manifest.model_version) == 12 and int(manifest.model_version, 16) >= 0
+    # The rule written out here: the first 12 hex digits of the SHA-256 of the facts as JSON with sorted keys.
+    facts = json.dumps({"answers": answers, "contract": contract, "data": data, "form": form}).encode()
+    assert manifest.model_version == hashlib.sha256(facts).hexdigest()[:12]
     other = "0" * 64
     versions = {model_version(data, contract, answers, form), model_version(other, contract, answers, form)}
     versions |= {model_version(data, other, answers, form), model_version(data, contract, other, form)}
@@ -129,7 +133,12 @@ HOW = ["a byte appended", "a byte changed", "a prefix-equal digest", "a digest w
 def test_a_signed_file_whose_digest_is_not_exactly_the_one_recorded_is_refused(model_copy, what, how):
     _damaged(model_copy, SIGNED[what][1], how)
     manifest = read_manifest(model_copy)
-    message = rf"^{model_copy / SIGNED[what][1]}: SHA-256 mismatch, the {what} was modified or replaced .*; refusing to load it$"
+    # The message names both digests by their first 12 hex digits: the manifest's on disk, and the file's by hashlib.
+    recorded, actual = _on_disk(model_copy)[SIGNED[what][0]]["sha256"][:12], _sha256(model_copy / SIGNED[what][1])[:12]
+    message = (
+        rf"^{model_copy / SIGNED[what][1]}: SHA-256 mismatch, the {what} was modified or replaced "
+        rf"\(manifest {re.escape(recorded)}…, file {actual}…\); refusing to load it$"
+    )
     with pytest.raises(ArtifactError, match=message):
         manifest.path(model_copy, what)
     with pytest.raises(ArtifactError, match=message):
@@ -255,6 +264,27 @@ def test_verified_returns_the_path_only_for_the_exact_digest(model_copy):
     assert verified(model_copy, Signed(MODEL_FILE, _sha256(path)), "model file") == path
     with pytest.raises(ArtifactError, match="SHA-256 mismatch, the model file was modified or replaced"):
         verified(model_copy, Signed(MODEL_FILE, "0" * 64), "model file")
+
+
+@pytest.mark.parametrize("what", SIGNED)
+def test_a_signed_file_that_cannot_be_read_is_refused_in_one_line(model_copy, what, monkeypatch):
+    # Root reads any file, so the refusal of the operating system is made here, where the digest is taken.
+    def refused(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("modelgate.model.manifest.sha256_file", refused)
+    path = model_copy / SIGNED[what][1]
+    with pytest.raises(ArtifactError, match=rf"^{path}: cannot read the {what} \(Permission denied\)$"):
+        read_manifest(model_copy).path(model_copy, what)
+
+
+def test_the_manifest_is_written_for_people_to_read_with_its_text_as_written(trained_model, tmp_path):
+    manifest = read_manifest(trained_model)
+    manifest.features = {"Größe und Gewicht.feature": "0" * 64}  # a feature file named in German
+    manifest.write(tmp_path)
+    written = (tmp_path / MANIFEST_FILE).read_text(encoding="utf-8")
+    assert written == json.dumps(json.loads(written), indent=2, ensure_ascii=False) + "\n"
+    assert '"Größe und Gewicht.feature"' in written and read_manifest(tmp_path) == manifest
 
 
 def test_a_contract_changed_after_packaging_is_refused(model_copy):
