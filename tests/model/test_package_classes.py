@@ -210,6 +210,22 @@ def test_the_logistic_form_answers_as_predict_proba_bit_for_bit(request, example
     _served_alike(model_dir, rows)
 
 
+def test_a_classifier_contract_of_other_decimals_is_answered_to_them_on_every_path(tmp_path):
+    # The features state the decimals; every worked example states 4, so this contract is the cancer example's at 2.
+    features = shutil.copytree(CANCER / "features", tmp_path / "features")
+    stated = features / "model.feature"
+    assert "with the probability of each rounded to 4 decimals" in stated.read_text()
+    stated.write_text(stated.read_text().replace("rounded to 4 decimals", "rounded to 2 decimals"))
+    contract = read_contract(features)
+    package(load_script(CANCER / "train_model.py").fit(), read_training(DATA[CANCER], contract), contract, tmp_path / "model")
+    assert json.loads((tmp_path / "model" / SERVING_FILE).read_text())["decimals"] == 2
+    assert served.load(tmp_path / "model").form == logistic.NAME
+    rows = drawn_rows(contract, 200, seed=2)
+    _served_alike(tmp_path / "model", rows)
+    _, probabilities = served.load(tmp_path / "model").classify_rows(rows)
+    assert all(round(p * 100) / 100 == p for row in probabilities for p in row)  # two decimals, not four
+
+
 def test_the_binary_example_answers_malignant_from_its_threshold_not_from_a_half(cancer_model):
     rows = _asked(cancer_model, CANCER)
     labels, probabilities = own_classes(artifact.load(cancer_model), rows)
