@@ -20,7 +20,7 @@ from modelgate.model import stability
 def _missing_mask(spec: Input, values: np.ndarray) -> np.ndarray:
     if spec.numeric:
         return np.isnan(np.asarray(values, dtype="float64"))
-    return np.array([v is None or (isinstance(v, float) and math.isnan(v)) for v in values], dtype=bool)
+    return _blank(np.asarray(values, dtype=object))
 
 
 def categories(spec: Input) -> list:
@@ -70,6 +70,7 @@ def counts(found: dict, values) -> np.ndarray:
 
 
 def _blank(objects: np.ndarray) -> np.ndarray:
+    """Which of a category's values are missing: None, or a float NaN (pandas' missing value in an object column)."""
     return np.array([v is None or (isinstance(v, float) and math.isnan(v)) for v in objects.tolist()], dtype=bool)
 
 
