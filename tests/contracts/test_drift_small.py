@@ -46,6 +46,8 @@ def test_five_bands_are_the_ten_deciles_bands_in_pairs_the_missing_band_kept():
     number = {"kind": "number", "deciles": [1, 2, 3, 4, 5, 6, 7, 8, 9], "missing": True}
     counted, shares = list(range(11)), [0.1] * 10 + [0.0]
     assert stability.widened(number, counted, shares) == ([1, 5, 9, 13, 17, 10], [0.2, 0.2, 0.2, 0.2, 0.2, 0.0])
+    never_missing = number | {"missing": False}  # five bands and no more: no empty sixth
+    assert stability.widened(never_missing, counted[:10], shares[:10]) == ([1, 5, 9, 13, 17], [0.2] * 5)
     category = {"kind": "category", "values": ["a", "b"], "missing": False}
     assert stability.widened(category, [3, 4], [0.5, 0.5]) == ([3, 4], [0.5, 0.5])
 
