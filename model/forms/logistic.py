@@ -20,11 +20,12 @@ NAME = "logistic"
 
 
 def _expit(z: float) -> float:
-    """scipy's ``expit``: 1 / (1 + e^-z), computed on the side that cannot overflow."""
-    if z >= 0:
+    """scipy's ``expit``, which scikit-learn's ``predict_proba`` of two classes applies, bit for bit: 1 / (1 + e^-z), and 0
+    where e^-z is beyond the largest float (scipy's 1 / (1 + inf); Python raises instead)."""
+    try:
         return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
+    except OverflowError:
+        return 0.0
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from modelgate.contracts.reader import read_contract
 from modelgate.model import artifact, checks, served
 from modelgate.model.artifact import trusted
 from modelgate.model.forms import logistic
-from modelgate.model.forms.linear import LinearForm
+from modelgate.model.forms.linear import Column, LinearForm
 from modelgate.model.manifest import SERVING_FILE
 from modelgate.model.package import PackagingError, package
 from modelgate.model.scorer import columns_of
@@ -208,6 +208,17 @@ def test_the_logistic_form_answers_as_predict_proba_bit_for_bit(request, example
         seen = {row[spec.name] for row in rows}
         assert (None in seen) == spec.missing and (spec.numeric or set(spec.values) <= seen), spec.name
     _served_alike(model_dir, rows)
+
+
+def test_the_logistic_link_of_two_classes_is_scipys_expit_bit_for_bit():
+    # scikit-learn answers two classes with scipy.special.expit of the decision: the form's link must be that function,
+    # not one equal to it after rounding (the other side's e^z / (1 + e^z) differs in the last bit at 1 z in 5).
+    from scipy.special import expit
+
+    link = logistic.LogisticForm(("no", "yes"), (LinearForm(0.0, (Column("z", 1.0),)),))
+    decisions = [*np.linspace(-800.0, 800.0, 160_001).tolist(), -1e308, 1e308, -709.8, 709.8, -5e-324, 5e-324]
+    assert np.array([link.raw({"z": z})[1] for z in decisions]).tobytes() == expit(np.array(decisions)).tobytes()
+    assert link.raw({"z": -1e308}) == [1.0, 0.0]
 
 
 def test_a_classifier_contract_of_other_decimals_is_answered_to_them_on_every_path(tmp_path):
