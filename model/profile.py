@@ -81,7 +81,7 @@ def shares(found: dict, counted) -> list[float]:
 
 def psi_of_counts(counted, expected_shares) -> float:
     """Σ (actual − expected) · ln(actual / expected) over the bins, shares floored at 0.01 % (:func:`.stability.index`)."""
-    return stability.index(np.asarray(counted).tolist(), np.asarray(expected_shares, dtype="float64").tolist())
+    return stability.index(counted, expected_shares)  # which takes each count and share as a float itself
 
 
 def psi(found: dict, values) -> float:

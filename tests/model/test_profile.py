@@ -172,6 +172,7 @@ def test_outside_marks_the_values_the_training_data_never_had():
     found = {"kind": "number", "missing": True, "min": 55.0, "max": 76.7, "deciles": [66.0]}
     values = np.array([55.0, 76.7, math.nextafter(55.0, -INF), math.nextafter(76.7, INF), NAN, 66.0, -INF, INF])
     assert outside(found, values).tolist() == [False, False, True, True, False, False, True, True]
+    assert outside(found, [50.0, None, 80.0]).tolist() == [True, False, True]  # a list's missing value too
     seen = {"kind": "category", "missing": True, "values": ["Biscoe", "Dream", "Torgersen"], "shares": [0.5, 0.0, 0.4, 0.1]}
     categories = np.array(["Biscoe", "Dream", None, "Torgersen", "Dream"], dtype=object)
     assert outside(seen, categories).tolist() == [False, True, False, False, True]
