@@ -135,27 +135,45 @@ def _numbers(form: LinearForm) -> dict:
     return {"decimals": form.decimals, "intercept": form.intercept, "columns": [c.to_dict() for c in form.columns]}
 
 
-def digest(form: LinearForm) -> str:
-    """The SHA-256 of the form's numbers alone (its file also names the model version, which this is part of)."""
+# The serving file of either form (this one, :mod:`.logistic`): its format, the model version and output it answers
+# for, and the form's numbers; its digest is of the numbers alone.
+
+
+def numbers_digest(numbers: dict) -> str:
+    """The SHA-256 of a form's numbers (its file also names the model version, which this is part of)."""
     import hashlib
 
-    return hashlib.sha256(json.dumps(_numbers(form), sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(numbers, sort_keys=True).encode()).hexdigest()
 
 
-def dumps(form: LinearForm, version: str, output: str) -> bytes:
-    """The serving file's bytes. JSON writes a float with ``repr``, which reads back as the same float."""
-    body = {"format": FORMAT, "model_version": version, "output": output, **_numbers(form)}
+def file_bytes(file_format: str, numbers: dict, version: str, output: str) -> bytes:
+    """A serving file's bytes. JSON writes a float with ``repr``, which reads back as the same float."""
+    body = {"format": file_format, "model_version": version, "output": output, **numbers}
     return (json.dumps(body, indent=2) + "\n").encode()
 
 
-def loads(data: bytes, where: str) -> tuple[LinearForm, str, str]:
-    """(the form, its model_version, its output) from the serving file's bytes; :class:`ValueError` naming ``where``."""
+def file_body(data: bytes, where: str, file_format: str) -> dict:
+    """A serving file's JSON object, if it is of ``file_format``; :class:`ValueError` naming ``where``."""
     try:
         body = json.loads(data)
     except ValueError as exc:
         raise ValueError(f"{where}: not a readable serving form ({exc})") from None
-    if not isinstance(body, dict) or body.get("format") != FORMAT:
-        raise ValueError(f"{where}: not a serving form of format {FORMAT}")
+    if not isinstance(body, dict) or body.get("format") != file_format:
+        raise ValueError(f"{where}: not a serving form of format {file_format}")
+    return body
+
+
+def digest(form: LinearForm) -> str:
+    return numbers_digest(_numbers(form))
+
+
+def dumps(form: LinearForm, version: str, output: str) -> bytes:
+    return file_bytes(FORMAT, _numbers(form), version, output)
+
+
+def loads(data: bytes, where: str) -> tuple[LinearForm, str, str]:
+    """(the form, its model_version, its output) from the serving file's bytes; :class:`ValueError` naming ``where``."""
+    body = file_body(data, where, FORMAT)
     try:
         form = LinearForm(float(body["intercept"]), tuple(Column.from_dict(c) for c in body["columns"]), int(body["decimals"]))
     except (KeyError, TypeError, ValueError) as exc:

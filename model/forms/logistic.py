@@ -8,12 +8,10 @@ answers every check row bit for bit as the estimator's ``predict_proba`` does, a
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from dataclasses import dataclass
 
-from modelgate.model.forms.linear import Column, LinearForm, rounded
+from modelgate.model.forms.linear import Column, LinearForm, file_body, file_bytes, numbers_digest, rounded
 
 FORMAT = "modelgate.logistic/1"
 NAME = "logistic"
@@ -71,22 +69,16 @@ def _numbers(form: LogisticForm) -> dict:
 
 
 def digest(form: LogisticForm) -> str:
-    return hashlib.sha256(json.dumps(_numbers(form), sort_keys=True).encode()).hexdigest()
+    return numbers_digest(_numbers(form))
 
 
 def dumps(form: LogisticForm, version: str, output: str) -> bytes:
-    body = {"format": FORMAT, "model_version": version, "output": output, **_numbers(form)}
-    return (json.dumps(body, indent=2) + "\n").encode()
+    return file_bytes(FORMAT, _numbers(form), version, output)
 
 
 def loads(data: bytes, where: str) -> tuple[LogisticForm, str, str]:
     """(the form, its model_version, its output); :class:`ValueError` naming ``where``."""
-    try:
-        body = json.loads(data)
-    except ValueError as exc:
-        raise ValueError(f"{where}: not a readable serving form ({exc})") from None
-    if not isinstance(body, dict) or body.get("format") != FORMAT:
-        raise ValueError(f"{where}: not a serving form of format {FORMAT}")
+    body = file_body(data, where, FORMAT)
     try:
         decimals = int(body["decimals"])
         rows = tuple(
