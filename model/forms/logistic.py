@@ -81,9 +81,8 @@ def loads(data: bytes, where: str) -> tuple[LogisticForm, str, str]:
     body = file_body(data, where, FORMAT)
     try:
         decimals = int(body["decimals"])
-        rows = tuple(
-            LinearForm(float(r["intercept"]), tuple(Column.from_dict(c) for c in r["columns"]), decimals) for r in body["rows"]
-        )
+        # A row's own decimals are not read: the form rounds its probabilities, never its decisions.
+        rows = tuple(LinearForm(float(r["intercept"]), tuple(Column.from_dict(c) for c in r["columns"])) for r in body["rows"])
         form = LogisticForm(tuple(str(c) for c in body["classes"]), rows, decimals)
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{where}: the serving form lacks or misstates a field ({exc})") from None
