@@ -278,6 +278,12 @@ def test_a_signed_file_that_cannot_be_read_is_refused_in_one_line(model_copy, wh
         read_manifest(model_copy).path(model_copy, what)
 
 
+@pytest.mark.parametrize("model", ["trained_model", "penguins_model"], ids=["linear", "logistic"])
+def test_the_serving_form_is_written_for_people_to_read(request, model):
+    written = (request.getfixturevalue(model) / SERVING_FILE).read_text(encoding="utf-8")
+    assert written == json.dumps(json.loads(written), indent=2) + "\n"
+
+
 def test_the_manifest_is_written_for_people_to_read_with_its_text_as_written(trained_model, tmp_path):
     manifest = read_manifest(trained_model)
     manifest.features = {"Größe und Gewicht.feature": "0" * 64}  # a feature file named in German
