@@ -105,6 +105,18 @@ def test_a_serving_form_of_another_model_signed_again_is_refused(trained_model, 
         served.load(model)
 
 
+@pytest.mark.parametrize("model", ["trained_model", "penguins_model"], ids=["linear", "logistic"])
+def test_a_serving_form_that_is_no_form_is_refused_naming_its_file(request, tmp_path, model):
+    folder = shutil.copytree(request.getfixturevalue(model), tmp_path / "model")
+    form = folder / SERVING_FILE
+    form.write_text("{not json")
+    manifest = json.loads((folder / MANIFEST_FILE).read_text())
+    manifest["serving"]["sha256"] = hashlib.sha256(form.read_bytes()).hexdigest()  # signed again, as anyone could
+    (folder / MANIFEST_FILE).write_text(json.dumps(manifest))
+    with pytest.raises(ArtifactError, match=rf"^{form}: not a readable serving form \("):
+        served.load(folder)
+
+
 def test_a_logistic_form_of_other_classes_is_refused_even_signed_and_versioned_again(penguins_model, tmp_path):
     """Every number of the form re-signed and the model version recomputed for it, as a packager would: a form whose
     classes are not the contract's (read from the example's features here) is still not served."""
