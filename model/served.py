@@ -26,7 +26,6 @@ SKOPS = "skops"  # the form name of a model answered by its skops file
 class Served:
     manifest: Manifest
     contract: Contract
-    directory: Path
     form: str  # linear | logistic | skops
     answer_rows: Callable[[list[dict]], list]  # the answers: numbers, or a classifier's classes
     single: Callable[[list[float]], list[float]] | None = None  # one number straight into a line: the hot path
@@ -102,8 +101,8 @@ def load(directory: str | Path) -> Served:
             labels, probabilities = scorer.classify(columns_of(contract, rows))
             return labels.tolist(), probabilities.tolist()
 
-        return Served(manifest, contract, directory, SKOPS, lambda rows: classify(rows)[0], classify_rows=classify)
-    return Served(manifest, contract, directory, SKOPS, lambda rows: scorer.predict_rows(rows).tolist())
+        return Served(manifest, contract, SKOPS, lambda rows: classify(rows)[0], classify_rows=classify)
+    return Served(manifest, contract, SKOPS, lambda rows: scorer.predict_rows(rows).tolist())
 
 
 def _from_form(manifest: Manifest, contract: Contract, directory: Path) -> Served:
@@ -128,6 +127,6 @@ def _from_form(manifest: Manifest, contract: Contract, directory: Path) -> Serve
             probabilities = form.probabilities(rows, classes)
             return [decide(p) for p in probabilities], probabilities
 
-        return Served(manifest, contract, directory, logistic.NAME, lambda rows: classify(rows)[0], classify_rows=classify)
+        return Served(manifest, contract, logistic.NAME, lambda rows: classify(rows)[0], classify_rows=classify)
     single = form.answer_single if form.single else None
-    return Served(manifest, contract, directory, linear.NAME, form.answer_rows, single)
+    return Served(manifest, contract, linear.NAME, form.answer_rows, single)

@@ -190,6 +190,7 @@ def _served_alike(model_dir: Path, rows: list[dict]) -> None:
     classes = list(model.contract.output.classes)
     got_labels, got = model.classify_rows(rows)
     assert [dict(zip(classes, p)) for p in got] == probabilities
+    assert model.answer_rows(rows) == labels  # the answers alone: the classes
     assert np.array(got, dtype="float64").tobytes() == np.array([list(p.values()) for p in probabilities]).tobytes()
     assert got_labels == labels
     batch = artifact.load(model_dir).scorer().answer_columns(columns_of(model.contract, rows))
