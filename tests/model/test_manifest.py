@@ -77,9 +77,15 @@ def test_the_model_version_names_the_data_the_contract_the_answers_and_the_form(
     assert len(versions) == 6
 
 
-def _form_numbers(directory: Path) -> dict:
+def _form_numbers(directory: Path, keys=("decimals", "intercept", "columns")) -> dict:
     body = json.loads((directory / "serving.json").read_text())
-    return {key: body[key] for key in ("decimals", "intercept", "columns")}
+    return {key: body[key] for key in keys}
+
+
+def test_a_classifiers_form_digest_is_of_its_numbers_as_written(penguins_model):
+    numbers = _form_numbers(penguins_model, ("decimals", "classes", "rows"))  # a logistic form's numbers, read here
+    digest = hashlib.sha256(json.dumps(numbers, sort_keys=True).encode()).hexdigest()
+    assert read_manifest(penguins_model).form_sha256 == digest
 
 
 def test_a_serving_form_changed_and_signed_again_by_hand_is_refused(model_copy_for_forms):

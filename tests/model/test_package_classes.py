@@ -222,6 +222,16 @@ def test_the_logistic_link_of_two_classes_is_scipys_expit_bit_for_bit():
     assert link.raw({"z": -1e308}) == [1.0, 0.0]
 
 
+def test_the_softmax_of_decisions_far_apart_is_scikit_learns():
+    # scikit-learn subtracts the largest decision before exponentiating (sklearn.utils.extmath.softmax): decisions
+    # hundreds apart then give 1 and next to nothing, where e to a decision itself would overflow.
+    from sklearn.utils.extmath import softmax
+
+    intercepts = [400.0, 0.0, -400.0]
+    form = logistic.LogisticForm(("a", "b", "c"), tuple(LinearForm(b, (Column("x", 0.0),)) for b in intercepts))
+    assert form.raw({"x": 1.0}) == softmax(np.array([intercepts])).tolist()[0]
+
+
 def test_a_classifier_contract_of_other_decimals_is_answered_to_them_on_every_path(tmp_path):
     # The features state the decimals; every worked example states 4, so this contract is the cancer example's at 2.
     features = shutil.copytree(CANCER / "features", tmp_path / "features")
