@@ -329,4 +329,3 @@ def test_a_contract_sentence_written_nearly_right_is_refused_where_it_is(tmp_pat
         read_contract(tmp_path / "features")
     (problem,) = raised.value.problems
     assert problem.startswith(f"{path}, line {line}: ") and "states nothing: it nearly reads" in problem, problem
-
