@@ -91,14 +91,20 @@ def test_the_values_the_training_data_never_had_are_outside_the_training_files_h
     assert model.version == model.manifest.model_version and set(model.profiles) == {"height"}
 
 
+def _signed_again(folder, **fields) -> dict:
+    """The manifest with ``fields`` changed and the serving form's digest taken again, as anyone with write access could."""
+    manifest = json.loads((folder / MANIFEST_FILE).read_text()) | fields
+    manifest["serving"]["sha256"] = hashlib.sha256((folder / SERVING_FILE).read_bytes()).hexdigest()
+    (folder / MANIFEST_FILE).write_text(json.dumps(manifest))
+    return manifest
+
+
 @pytest.mark.parametrize(("field", "value"), [("model_version", "0123456789ab"), ("output", "height")])
 def test_a_serving_form_of_another_model_signed_again_is_refused(trained_model, tmp_path, field, value):
     model = shutil.copytree(trained_model, tmp_path / "model")
     form = model / SERVING_FILE
     form.write_text(json.dumps(json.loads(form.read_text()) | {field: value}, indent=2) + "\n")
-    manifest = json.loads((model / MANIFEST_FILE).read_text())
-    manifest["serving"]["sha256"] = hashlib.sha256(form.read_bytes()).hexdigest()
-    (model / MANIFEST_FILE).write_text(json.dumps(manifest))
+    manifest = _signed_again(model)
     with pytest.raises(
         ArtifactError, match=rf"^{form}: this form is not model {manifest['model_version']} of the manifest; refusing"
     ):
@@ -110,9 +116,7 @@ def test_a_serving_form_that_is_no_form_is_refused_naming_its_file(request, tmp_
     folder = shutil.copytree(request.getfixturevalue(model), tmp_path / "model")
     form = folder / SERVING_FILE
     form.write_text("{not json")
-    manifest = json.loads((folder / MANIFEST_FILE).read_text())
-    manifest["serving"]["sha256"] = hashlib.sha256(form.read_bytes()).hexdigest()  # signed again, as anyone could
-    (folder / MANIFEST_FILE).write_text(json.dumps(manifest))
+    _signed_again(folder)
     with pytest.raises(ArtifactError, match=rf"^{form}: not a readable serving form \("):
         served.load(folder)
 
@@ -131,12 +135,9 @@ def test_a_logistic_form_of_other_classes_is_refused_even_signed_and_versioned_a
     assert sorted(body["classes"]) == sorted(classes)
     body["classes"] = [*body["classes"][:-1], "Emperor"]
     digest = logistic.digest(logistic.loads(json.dumps(body).encode(), "here")[0])
-    manifest = json.loads((model / MANIFEST_FILE).read_text())
     body["model_version"] = version = read_manifest(model).expected_version(digest)
     form.write_text(json.dumps(body, indent=2) + "\n")
-    manifest |= {"model_version": version, "form_sha256": digest}
-    manifest["serving"]["sha256"] = hashlib.sha256(form.read_bytes()).hexdigest()
-    (model / MANIFEST_FILE).write_text(json.dumps(manifest))
+    _signed_again(model, model_version=version, form_sha256=digest)
     with pytest.raises(ArtifactError) as raised:
         served.load(model)
     assert str(raised.value) == f"{form}: the form answers {', '.join(body['classes'])}, the contract {', '.join(classes)}"
