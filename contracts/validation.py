@@ -102,7 +102,7 @@ def parse_column(spec: Input, text: pd.Series) -> tuple[pd.Series, list[Failure]
     if spec.kind == YES_NO:
         known = text.isin(spec.values) | blank
         failures = [Failure(spec.name, NOT_YES_NO, repr(v), int(i) + 1) for i, v in text[~known].items()]
-        values = text[known].map({spec.values[0]: True, spec.values[1]: False, "": np.nan})
+        values = text[known].map({spec.values[0]: True, spec.values[1]: False})  # a blank, absent here, maps to NaN
         return values.astype(object), failures
     return text.astype(object).where(~blank, np.nan), []
 

@@ -7,7 +7,7 @@ import re
 import shutil
 
 import pytest
-from modelgate.contracts.card import ROWS, Card
+from modelgate.contracts.card import HOW, ROWS, Card
 from modelgate.contracts.contract import Contract
 from modelgate.contracts.reader import ContractError, read_contract
 from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA
@@ -115,3 +115,77 @@ def test_the_service_shows_the_card_the_model_carries(trained_model):
         card = client.get("/metadata").json()["contract_terms"]["card"]
     assert card == read_contract(FEATURES).card.to_dict()
     assert card["owner"] and card["purpose"].startswith("Showing how a model's release is gated")
+
+
+def _card_refused(features, change) -> tuple[list[str], object, list[str]]:
+    """The problems reading the features after ``change`` rewrote model.feature's lines; that file and its new lines."""
+    path = features / "model.feature"
+    lines = change(path.read_text(encoding="utf-8").splitlines())
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ContractError) as raised:
+        read_contract(features)
+    return raised.value.problems, path, lines
+
+
+def _at(lines: list[str], start: str) -> int:
+    return next(n for n, line in enumerate(lines, 1) if line.strip().startswith(start))
+
+
+def test_a_card_row_is_named_as_the_reviewer_writes_it_capitalised_or_with_a_colon(features):
+    path = features / "model.feature"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("| owner              |", "| Owner:             |").replace("| period ", "| Period "))
+    card = read_contract(features).card
+    assert card.owner.startswith("The modelgate maintainers") and card.period.startswith("No period")
+
+
+def test_an_empty_card_row_names_its_own_line(features):
+    problems, path, lines = _card_refused(
+        features, lambda lines: [re.sub(r"\| period +\|[^|]*\|", "| period | |", x) for x in lines]
+    )
+    assert problems == [f"{path}, line {_at(lines, '| period')}: the card's 'period' is empty"]
+
+
+def _card_rows(lines: list[str]) -> range:
+    start = _at(lines, "Then its card reads")
+    return range(start, _at(lines, "| owner "))  # 0-based indexes of the card's rows
+
+
+@pytest.mark.parametrize("columns", [1, 3])
+def test_a_card_table_of_other_than_two_columns_names_each_row_not_a_traceback(features, columns):
+    def change(lines):
+        rows = _card_rows(lines)
+        reshaped = (lambda x: x[: x.index("|", x.index("|") + 1) + 1]) if columns == 1 else (lambda x: x + " more |")
+        return [reshaped(x) if n in rows else x for n, x in enumerate(lines)]
+
+    problems, path, lines = _card_refused(features, change)
+    rows = _card_rows(lines)
+    assert len(problems) == len(ROWS) == len(rows)
+    for problem, n, what in zip(problems, rows, ROWS, strict=True):
+        assert (
+            problem
+            == f"{path}, line {n + 1}: the card has a row {what!r}; its rows are {', '.join(ROWS)}, each with what it says"
+        )
+
+
+def test_a_card_row_stated_twice_is_named_at_the_second(features):
+    def change(lines):
+        owner = _at(lines, "| owner ")
+        return [*lines[:owner], lines[owner - 1].replace("The modelgate", "Another"), *lines[owner:]]
+
+    problems, path, lines = _card_refused(features, change)
+    assert problems == [f"{path}, line {_at(lines, '| owner') + 1}: the card states 'owner' twice"]
+
+
+def test_a_card_missing_two_rows_names_both_in_one_line(features):
+    problems, path, lines = _card_refused(
+        features, lambda lines: [x for x in lines if not x.strip().startswith(("| period", "| owner"))]
+    )
+    card = _at(lines, "Then its card reads")
+    assert problems == [f"{path}, line {card}: the model's card states no period and no owner (a row '| period | … |')"]
+
+
+def test_a_card_step_without_its_table_is_one_line(features):
+    problems, path, lines = _card_refused(features, lambda lines: [x for n, x in enumerate(lines) if n not in _card_rows(lines)])
+    card = _at(lines, "Then its card reads")
+    assert problems == [f"{path}, line {card}: the model's card needs its table ({HOW})"]

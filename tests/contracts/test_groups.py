@@ -138,3 +138,78 @@ def test_groups_come_in_order_and_only_those_with_rows_are_recorded():
         "62 up to 70": {"rows": 1, "mae": 0.5},
         "70 and over": {"rows": 2, "mae": 3.0},
     }
+
+
+def _problems_of(tmp_path, model: str, old: str, new: str) -> tuple[list[str], object]:
+    """The problems reading a copy of ``model``'s features (the bundled ones, or examples/<model>) with ``old`` in its
+    quality feature replaced by ``new``, and that feature's path."""
+    features = tmp_path / "features"
+    shutil.copytree(FEATURES if model == "bundled" else ROOT / "examples" / model / "features", features)
+    quality = features / "quality.feature"
+    text = quality.read_text(encoding="utf-8")
+    assert old in text
+    quality.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ContractError) as refused:
+        read_contract(features)
+    return refused.value.problems, quality
+
+
+def _line_of(path, anchor: str, nth: int = 1) -> int:
+    return [n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if anchor in row][nth - 1]
+
+
+def test_a_category_input_is_grouped_by_its_values_and_cut_points_for_it_are_one_line(tmp_path):
+    (sex,) = read_contract(ROOT / "examples" / "diabetes" / "features").groups
+    assert sex == GroupLimit("sex", 55.0, (), 10.0)  # the quality feature: at most 55 points, 10 apart
+    problems, quality = _problems_of(tmp_path, "diabetes", "each sex group is", "each sex group split at 1 and 2 is")
+    assert problems == [
+        f"{quality}, line {_line_of(quality, 'each sex group')}: 'sex' is not a number: its groups are its values, not cut"
+    ]
+
+
+def test_the_groups_of_an_input_stated_twice_are_one_line_at_the_second(tmp_path):
+    text = (FEATURES / "quality.feature").read_text(encoding="utf-8")
+    step = next(row for row in text.splitlines() if GROUPED in row)
+    again = step.replace("Then ", "And ").replace("at most 12 pounds", "at most 13 pounds")
+    problems, quality = _problems_of(tmp_path, "bundled", step, f"{step}\n{again}")
+    assert problems == [f"{quality}, line {_line_of(quality, GROUPED) + 1}: the groups of 'height' are stated again"]
+
+
+def test_a_classifiers_quality_per_group_is_not_a_typical_error_one_line(tmp_path):
+    old = "Then its accuracy on penguins it was not trained on is between 0.97 and 1"
+    group = "And on penguins it was not trained on, its typical error for each island group is at most 1"
+    problems, quality = _problems_of(tmp_path, "penguins", old, f"{group}\n    {old.replace('Then ', 'And ')}")
+    line = _line_of(quality, "its typical error for each island group")
+    assert problems == [f"{quality}, line {line}: a classifier's quality per group is not stated as a typical error"]
+
+
+def test_a_gap_in_another_unit_than_the_models_answers_is_one_line(tmp_path):
+    problems, quality = _problems_of(tmp_path, "bundled", GAP, GAP.replace("3 pounds", "3 kg"))
+    line = _line_of(quality, "best and worst")
+    assert problems == [f"{quality}, line {line}: the unit is 'kg', but the model answers in 'pounds'"]
+
+
+@pytest.mark.parametrize(
+    ("cuts", "read"),
+    [
+        ("62 and 70", (62.0, 70.0)),  # no unit: the input's own
+        ("60, 65 and 70 inches", (60.0, 65.0, 70.0)),
+        ("  58.5 and 71 inches ", (58.5, 71.0)),
+    ],
+)
+def test_cut_points_are_a_list_of_numbers_with_or_without_the_inputs_unit(tmp_path, cuts, read):
+    features = tmp_path / "features"
+    shutil.copytree(FEATURES, features)
+    quality = features / "quality.feature"
+    quality.write_text(quality.read_text(encoding="utf-8").replace("split at 62 and 70 inches", f"split at {cuts}"))
+    (found,) = read_contract(features).groups
+    assert found == GroupLimit("height", 12.0, read, 3.0)
+
+
+def test_what_is_no_list_of_cut_points_reads_as_none():
+    from modelgate.contracts.groups import cuts_of
+
+    assert cuts_of("62 and 70 inches") == ((62.0, 70.0), "inches")
+    assert cuts_of("62 and 70") == ((62.0, 70.0), "")
+    assert cuts_of("tall and short") is None
+    assert cuts_of("") is None and cuts_of(" and 70") is None

@@ -4,6 +4,7 @@ how a column's text cells become the values its input's kind holds."""
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -109,3 +110,13 @@ def test_a_category_column_is_kept_exactly_as_written():
 def test_a_number_column_refuses_what_is_no_number(text):
     _, failures = parse_column(Input("height", NUMBER), pd.Series(["72", text]))
     assert failures == [Failure("height", NOT_A_NUMBER, repr(text), 2)]
+
+
+def test_the_failure_report_keeps_as_many_examples_as_the_readme_promises():
+    from modelgate.steps.support import ROOT
+
+    promised = int(re.search(r"the report keeps the first (\d+) examples", (ROOT / "README.md").read_text()).group(1))
+    failures = Failures()
+    failures.extend(Failure("height", NOT_A_NUMBER, repr(str(row)), row) for row in range(1, promised + 2))
+    assert failures.total == promised + 1 and len(failures.examples) == promised
+    assert failures.to_dict()["examples_capped_at"] == promised and failures.examples[-1].row == promised
