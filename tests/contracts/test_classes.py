@@ -104,6 +104,10 @@ CASES = {
         {"answer": "kind, one of benign", "rows": [HEAD, ("2", "round", "benign", "0.9")]},
         [f"{CLASSES_SENTENCE}: a classifier answers one of two or more classes, not ['benign']"],
     ),
+    "a class named twice": (
+        {"answer": "kind, one of benign, malignant or benign"},
+        [f"{CLASSES_SENTENCE}: the classes: the allowed values name benign more than once"],
+    ),
     "a positive class that is not a class": (
         {"answer": "kind, one of benign or malignant, cancer being the positive class"},
         [f"{CLASSES_SENTENCE}: the positive class 'cancer' is not one of benign, malignant"],
@@ -204,6 +208,13 @@ def test_every_problem_of_a_classifiers_features_is_one_line_naming_the_file_and
     expected = [placed(folder, p) for p in problems]
     assert raised.value.problems == expected
     assert str(raised.value).splitlines() == shown(folder, expected)
+
+
+def test_a_band_of_one_number_is_a_band(tmp_path):
+    band = "its accuracy on masses it was not trained on is between 0.9 and 0.9"
+    folder = _folder(tmp_path, files={"quality.feature": QUALITY.format(band)})
+    (read,) = read_contract(folder).metric_bands
+    assert (read.metric, read.low, read.high) == ("accuracy", 0.9, 0.9)
 
 
 CLASSIFIER_FACTS = {

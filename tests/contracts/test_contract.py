@@ -85,7 +85,7 @@ def _first_agreed(contract: Contract, **changes) -> Contract:
     ],
     ids=[
         "an agreed answer", "a tolerance", "an agreed row fewer", "an end closed", "missing allowed", "a unit", "the decimals",
-        "the R² band", "no champion margin", "extrapolations refused", "no direction", "the rows judged for drift",
+        "the R-squared band", "no champion margin", "extrapolations refused", "no direction", "the rows judged for drift",
     ],
 )  # fmt: skip
 def test_every_fact_is_in_the_digest_and_in_the_differences(bundled, change):

@@ -42,6 +42,7 @@ def test_a_sentence_names_an_input_by_its_name_or_its_plural(what, name, named):
         (say.OUTPUT_BOUNDS, "every … it gives for accepted … is at least … and at most …"),
         (say.INPUTS, "it takes these inputs:"),
     ],
+    ids=["typical error", "group error", "output", "drift rows", "drift warning", "monotonic", "output bounds", "inputs"],
 )
 def test_a_sentence_reads_as_its_fixed_words_with_each_stated_part_left_open(sentence, reads):
     assert say.skeleton(sentence.pattern) == reads
@@ -58,6 +59,7 @@ def test_a_sentence_reads_as_its_fixed_words_with_each_stated_part_left_open(sen
         (r"a (?P<x>(?:b|c)+) d", "a … d"),
         (r"x.* y", "x… y"),
     ],
+    ids=["escaped", "class", "alternatives", "optional", "bracket in a class", "nested", "any"],
 )
 def test_the_skeleton_of_each_kind_of_pattern_part(pattern, reads):
     assert say.skeleton(pattern) == reads
@@ -71,6 +73,7 @@ def test_the_skeleton_of_each_kind_of_pattern_part(pattern, reads):
         ("a file of 100 or more heights", None),  # too little of any sentence
         ("the model is told a person's height", None),
     ],
+    ids=["a slip", "another slip", "too little", "no sentence"],
 )
 def test_a_near_miss_names_the_sentence_it_nearly_is(text, like):
     assert say.near_miss(text) == like
