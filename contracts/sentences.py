@@ -134,19 +134,17 @@ def skeleton(pattern: str) -> str:
         c = pattern[i]
         if c == "(":
             end = _closing(pattern, i)
-            optional, inner = pattern[end + 1 : end + 2] == "?", pattern[i + 1 : end]
+            inner = pattern[i + 1 : end]
             if inner.startswith(("?P<", "?P=")):
                 out.append("…")
-            elif not optional:  # a group of alternatives, written as its first
+            elif pattern[end + 1 : end + 2] != "?":  # a group of alternatives, written as its first
                 out.append(skeleton(inner.removeprefix("?:").split("|")[0]))
-            i = end + (2 if optional else 1)
+            i = end + 1  # what follows a group or a class (a quantifier, "?" for optional) is dropped as any is below
         elif c == "\\":
             out.append(pattern[i + 1])
             i += 2
         elif c in "[.":
             i = pattern.index("]", i) + 1 if c == "[" else i + 1
-            while i < len(pattern) and pattern[i] in "+*?":
-                i += 1
             out.append("…")
         else:
             out.append("" if c in "?*+" else c)

@@ -58,8 +58,30 @@ def test_a_sentence_reads_as_its_fixed_words_with_each_stated_part_left_open(sen
         (r"a (?P<x>[)]+) b", "a … b"),  # a bracket in a character class does not close the group
         (r"a (?P<x>(?:b|c)+) d", "a … d"),
         (r"x.* y", "x… y"),
+        (r"x.y[ab]z", "x…y…z"),  # one any, one class: each a part, what follows each kept
+        (r"a[b]c[d]e", "a…c…e"),  # each class closes at its own bracket
+        (r"a\] [b]c", "a] …c"),  # an escaped bracket before a class is no end of it
+        (r"(?P<x>a)(?P=x) b", "… b"),  # a name and its repetition: one part
+        (r"a (?P<x>\)+) b", "a … b"),  # an escaped bracket inside a group does not close it
+        (r"(?P<x>a\))-(?P<y>b) c", "…-… c"),  # the bracket after an escaped one does
+        (r"Xs and (?:Ys|Zs)?", "Xs and "),  # capital letters are words too
     ],
-    ids=["escaped", "class", "alternatives", "optional", "bracket in a class", "nested", "any"],
+    ids=[
+        "escaped",
+        "class",
+        "alternatives",
+        "optional",
+        "bracket in a class",
+        "nested",
+        "any",
+        "any and class",
+        "two classes",
+        "escaped bracket first",
+        "repeated name",
+        "escaped bracket in a group",
+        "escaped then closing",
+        "capitals",
+    ],
 )
 def test_the_skeleton_of_each_kind_of_pattern_part(pattern, reads):
     assert say.skeleton(pattern) == reads

@@ -120,3 +120,16 @@ def test_the_failure_report_keeps_as_many_examples_as_the_readme_promises():
     failures.extend(Failure("height", NOT_A_NUMBER, repr(str(row)), row) for row in range(1, promised + 2))
     assert failures.total == promised + 1 and len(failures.examples) == promised
     assert failures.to_dict()["examples_capped_at"] == promised and failures.examples[-1].row == promised
+
+
+@pytest.mark.parametrize(
+    ("index", "row"),
+    [(None, None), (float("nan"), None), (1, 2), (1.0, 2), (0.0, 1)],
+    ids=["none", "nan", "int", "float", "zero as float"],
+)
+def test_a_failure_record_names_its_data_row_whether_pandas_held_its_index_as_int_or_float(index, row):
+    # pandas holds a column of row numbers with a missing one (a whole-column failure beside row failures) as floats.
+    from modelgate.contracts.validation import _to_failure
+
+    record = {"column": "height", "check": "greater than 45 inches", "failure_case": 0.0, "index": index}
+    assert _to_failure(record) == Failure("height", "greater than 45 inches", "0.0", row)

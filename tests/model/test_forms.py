@@ -360,6 +360,18 @@ def test_check_refuses_a_form_that_answers_any_row_otherwise(trained_model):
     )
 
 
+def test_check_tells_a_zero_from_a_negative_zero_as_the_bytes_it_compares():
+    # Equal as numbers, not as bits: a model rounding -0.00004 to 4 decimals answers -0.0, and the served answer's JSON
+    # would say "-0.0" where the form's says "0.0". check names that row, as for any other bit.
+    form = linear.LinearForm(-1.0, (linear.Column("x", 1.0),), 4)  # x - 1
+    rows = [{"x": 2.0}, {"x": 1.0}, {"x": 3.0}]
+    answers = np.array([1.0, -0.0, 2.0])
+    assert answers.tolist() == form.answer_rows(rows)  # equal as numbers
+    with pytest.raises(NoForm) as raised:
+        derive.check(form, answers, rows, [])
+    assert str(raised.value) == "the form answers {'x': 1.0} with 0.0, the model with -0.0"
+
+
 def test_check_holds_an_estimators_single_precision_answers_as_the_numbers_they_are(trained_model):
     """An estimator fitted on single-precision data answers in single precision: its answers are not the form's
     double-precision ones, and check says where, as for any other difference."""

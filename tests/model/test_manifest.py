@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from modelgate.contracts.contract import Contract
+from modelgate.model.forms import logistic
 from modelgate.model.manifest import (
     CONTRACT_FILE,
     MANIFEST_FILE,
@@ -86,6 +87,9 @@ def test_a_classifiers_form_digest_is_of_its_numbers_as_written(penguins_model):
     numbers = _form_numbers(penguins_model, ("decimals", "classes", "rows"))  # a logistic form's numbers, read here
     digest = hashlib.sha256(json.dumps(numbers, sort_keys=True).encode()).hexdigest()
     assert read_manifest(penguins_model).form_sha256 == digest
+    # and the form read from that file digests to the same: the digest is of the numbers, whoever computes it
+    form, _, _ = logistic.loads((penguins_model / "serving.json").read_bytes(), "serving.json")
+    assert logistic.digest(form) == digest
 
 
 def test_a_serving_form_changed_and_signed_again_by_hand_is_refused(model_copy_for_forms):
