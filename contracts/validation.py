@@ -112,11 +112,13 @@ def run_schema(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[Failure]
     try:
         schema.validate(frame, lazy=True, inplace=True)  # no defensive copy: frames here are ours
     except SchemaErrors as exc:
-        return [_to_failure(rec) for rec in exc.failure_cases.to_dict("records")]
+        return [to_failure(rec) for rec in exc.failure_cases.to_dict("records")]
     return []
 
 
-def _to_failure(record: dict) -> Failure:
+def to_failure(record: dict) -> Failure:
+    """One of pandera's failure-case records as a :class:`Failure`: its data row from the frame's index (None for a
+    whole-column failure, whose index pandas holds as None, or as NaN among the float row numbers of the others)."""
     index = record.get("index")
     row = None if index is None or (isinstance(index, float) and np.isnan(index)) else int(index) + 1
     check = str(record.get("check"))

@@ -129,7 +129,7 @@ def test_the_failure_report_keeps_as_many_examples_as_the_readme_promises():
 )
 def test_a_failure_record_names_its_data_row_whether_pandas_held_its_index_as_int_or_float(index, row):
     # pandas holds a column of row numbers with a missing one (a whole-column failure beside row failures) as floats.
-    from modelgate.contracts.validation import _to_failure
+    from modelgate.contracts.validation import to_failure
 
     record = {"column": "height", "check": "greater than 45 inches", "failure_case": 0.0, "index": index}
-    assert _to_failure(record) == Failure("height", "greater than 45 inches", "0.0", row)
+    assert to_failure(record) == Failure("height", "greater than 45 inches", "0.0", row)
