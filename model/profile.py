@@ -17,12 +17,6 @@ from modelgate.contracts.inputs import YES_NO, Input
 from modelgate.model import stability
 
 
-def _missing_mask(spec: Input, values: np.ndarray) -> np.ndarray:
-    if spec.numeric:
-        return np.isnan(np.asarray(values, dtype="float64"))
-    return _blank(np.asarray(values, dtype=object))
-
-
 def categories(spec: Input) -> list:
     """The values a category or yes/no input is tallied by, in the contract's order."""
     return [True, False] if spec.kind == YES_NO else list(spec.values)
@@ -30,10 +24,10 @@ def categories(spec: Input) -> list:
 
 def profile(spec: Input, values) -> dict:
     """The training profile of one input, as the manifest records it."""
-    missing = _missing_mask(spec, values)
     found: dict = {"kind": "number" if spec.numeric else "category", "missing": spec.missing}
     if spec.numeric:
-        present = np.asarray(values, dtype="float64")[~missing]
+        numbers = np.asarray(values, dtype="float64")  # a missing number (None or NaN) is NaN here
+        present = numbers[~np.isnan(numbers)]
         cuts = np.quantile(present, np.linspace(0.1, 0.9, 9)).tolist()
         found |= {"min": float(present.min()), "max": float(present.max()), "deciles": [float(c) for c in cuts]}
     else:

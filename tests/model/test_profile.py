@@ -129,6 +129,13 @@ def test_a_number_that_may_be_missing_has_its_missing_share_last(tmp_path):
     assert math.isclose(sum(found["shares"]), 1.0)
 
 
+def test_a_numbers_profile_may_be_read_from_a_plain_list_with_none_for_missing():
+    spec = Input("bill", NUMBER, missing=True)
+    found = profile(spec, [40.0, None, 38.5, 51.0])
+    assert (found["min"], found["max"]) == (38.5, 51.0) and found["shares"][-1] == 0.25
+    assert found == profile(spec, np.array([40.0, NAN, 38.5, 51.0]))
+
+
 def test_the_profiles_of_a_contract_are_each_inputs(tmp_path):
     contract = read_contract(penguins.features(tmp_path / "features"))
     data = read_training(penguins.data(tmp_path / "penguins.csv"), contract)
@@ -138,6 +145,11 @@ def test_the_profiles_of_a_contract_are_each_inputs(tmp_path):
     with (tmp_path / "penguins.csv").open(newline="", encoding="utf-8") as handle:
         written = [row["island"] for row in csv.DictReader(handle)]
     assert island["values"] == ["Biscoe", "Dream", "Torgersen"]
+    # the manifest's two kinds of profile: a number's bins, and a tally of values (a category's or a yes/no's)
+    assert {name: p["kind"] for name, p in found.items()} == {
+        i.name: "number" if i.kind in (NUMBER, "whole number") else "category" for i in contract.inputs
+    }
+    assert {p["kind"] for p in found.values()} == {"number", "category"}
     assert island["shares"] == [written.count(v) / len(written) for v in island["values"]]
     assert len(found["sex"]["shares"]) == 3 and found["sex"]["shares"][-1] > 0  # some penguins' sex was not recorded
 
