@@ -32,7 +32,7 @@ def profile(spec: Input, values) -> dict:
         found |= {"min": float(present.min()), "max": float(present.max()), "deciles": [float(c) for c in cuts]}
     else:
         found["values"] = categories(spec)
-    found["shares"] = shares(found, counts(found, values))
+    found["shares"] = shares(counts(found, values))
     return found
 
 
@@ -68,7 +68,8 @@ def _blank(objects: np.ndarray) -> np.ndarray:
     return np.array([v is None or (isinstance(v, float) and math.isnan(v)) for v in objects.tolist()], dtype=bool)
 
 
-def shares(found: dict, counted) -> list[float]:
+def shares(counted) -> list[float]:
+    """Each bin's share of the values counted (all 0 when none were)."""
     counted = np.asarray(counted, dtype="float64")
     return (counted / max(float(counted.sum()), 1.0)).tolist()
 

@@ -155,7 +155,7 @@ class Tally:
             "extrapolated": {"count": self.extrapolated, "lines": lines, "by_input": dict(self.by_input)},
             "training": {name: _domain(seen) for name, seen in policy.profiles.items()},
             "histograms": {
-                name: {"training": policy.profiles[name]["shares"], "file": profile.shares(policy.profiles[name], counted)}
+                name: {"training": policy.profiles[name]["shares"], "file": profile.shares(counted)}
                 for name, counted in self.found.items()
             },
         }

@@ -98,7 +98,7 @@ def batch_drift(contract: Contract, training: dict[str, dict], path: Path) -> Ba
         seen = training[spec.name]
         psi, _ = stability.judged(seen, np.asarray(counts[spec.name]).tolist(), contract.drift, found.rows)
         verdict = contract.drift.verdict(psi, found.rows) if contract.drift else ""
-        shares = profiles.shares(seen, counts[spec.name])
+        shares = profiles.shares(counts[spec.name])
         kept = shown_bins(seen)
         labels = bin_labels(spec, seen)
         training_shares = [seen["shares"][i] for i in kept]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from modelgate.contracts.contract import Contract
-from modelgate.model.forms import logistic
+from modelgate.model.forms import linear, logistic
 from modelgate.model.manifest import (
     CONTRACT_FILE,
     MANIFEST_FILE,
@@ -292,6 +292,10 @@ def test_a_signed_file_that_cannot_be_read_is_refused_in_one_line(model_copy, wh
 def test_the_serving_form_is_written_for_people_to_read(request, model):
     written = (request.getfixturevalue(model) / SERVING_FILE).read_text(encoding="utf-8")
     assert written == json.dumps(json.loads(written), indent=2) + "\n"
+    # and a form read from its file writes those bytes again (what packaging wrote is what the form writes)
+    kind = logistic if model == "penguins_model" else linear
+    form, version, output = kind.loads(written.encode(), SERVING_FILE)
+    assert kind.dumps(form, version, output).decode() == written
 
 
 def test_the_manifest_is_written_for_people_to_read_with_its_text_as_written(trained_model, tmp_path):
