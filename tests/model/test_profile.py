@@ -177,7 +177,7 @@ def test_the_stability_index_of_no_values_is_nan_and_of_the_training_values_zero
         psi_by_definition(counts(recorded, heights * 2.54).tolist(), recorded["shares"])
     )
     assert psi(recorded, heights * 2.54) > 1.0
-    assert shares([1, 3]) == [0.25, 0.75] and shares([0, 0]) == [0.0, 0.0]
+    assert shares([1, 3]) == [0.25, 0.75] and shares([0, 0]) == [0.0, 0.0] and shares([0, 1]) == [0.0, 1.0]
 
 
 def test_outside_marks_the_values_the_training_data_never_had():
