@@ -189,3 +189,10 @@ def test_a_card_step_without_its_table_is_one_line(features):
     problems, path, lines = _card_refused(features, lambda lines: [x for n, x in enumerate(lines) if n not in _card_rows(lines)])
     card = _at(lines, "Then its card reads")
     assert problems == [f"{path}, line {card}: the model's card needs its table ({HOW})"]
+
+
+def test_a_card_read_back_without_a_row_has_it_empty_and_every_row_as_text():
+    # A contract file written by hand or by an older modelgate may lack a row: it reads as empty, never as "None".
+    card = Card.from_dict({"owner": "Risk team", "period": 2024})
+    assert card.owner == "Risk team" and card.period == "2024"
+    assert [says for what, says in card.rows() if what not in ("owner", "period")] == [""] * (len(ROWS) - 2)
