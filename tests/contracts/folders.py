@@ -92,11 +92,15 @@ def agreed_label_outline(rows: Iterable[Sequence[object]], output: str, toleranc
     )
 
 
+def number_of(lines: list[str], needle: str) -> int:
+    """The number (from 1) of the one line among ``lines`` where ``needle`` is written."""
+    (number,) = [i for i, text in enumerate(lines, start=1) if needle in text]
+    return number
+
+
 def line_of(folder: Path, name: str, needle: str) -> str:
     """``<folder>/<name>, line N``: where ``needle`` is written (on one line only)."""
-    lines = (folder / name).read_text(encoding="utf-8").splitlines()
-    (number,) = [i for i, text in enumerate(lines, start=1) if needle in text]
-    return f"{folder / name}, line {number}"
+    return f"{folder / name}, line {number_of((folder / name).read_text(encoding='utf-8').splitlines(), needle)}"
 
 
 def placed(folder: Path, template: str) -> str:

@@ -13,6 +13,7 @@ from modelgate.contracts.reader import ContractError, read_contract
 from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA
 
 from modelgate.cli import main
+from tests.contracts.folders import line_of, number_of
 
 MODELS = [FEATURES, *sorted((ROOT / "examples").glob("*/features"))]
 
@@ -127,10 +128,6 @@ def _card_refused(features, change) -> tuple[list[str], object, list[str]]:
     return raised.value.problems, path, lines
 
 
-def _at(lines: list[str], start: str) -> int:
-    return next(n for n, line in enumerate(lines, 1) if line.strip().startswith(start))
-
-
 def test_a_card_row_is_named_as_the_reviewer_writes_it_capitalised_or_with_a_colon(features):
     path = features / "model.feature"
     text = path.read_text(encoding="utf-8")
@@ -140,15 +137,12 @@ def test_a_card_row_is_named_as_the_reviewer_writes_it_capitalised_or_with_a_col
 
 
 def test_an_empty_card_row_names_its_own_line(features):
-    problems, path, lines = _card_refused(
-        features, lambda lines: [re.sub(r"\| period +\|[^|]*\|", "| period | |", x) for x in lines]
-    )
-    assert problems == [f"{path}, line {_at(lines, '| period')}: the card's 'period' is empty"]
+    problems, *_ = _card_refused(features, lambda lines: [re.sub(r"\| period +\|[^|]*\|", "| period | |", x) for x in lines])
+    assert problems == [f"{line_of(features, 'model.feature', '| period')}: the card's 'period' is empty"]
 
 
 def _card_rows(lines: list[str]) -> range:
-    start = _at(lines, "Then its card reads")
-    return range(start, _at(lines, "| owner "))  # 0-based indexes of the card's rows
+    return range(number_of(lines, "Then its card reads"), number_of(lines, "| owner "))  # 0-based indexes of the card's rows
 
 
 @pytest.mark.parametrize("columns", [1, 3])
@@ -170,25 +164,27 @@ def test_a_card_table_of_other_than_two_columns_names_each_row_not_a_traceback(f
 
 def test_a_card_row_stated_twice_is_named_at_the_second(features):
     def change(lines):
-        owner = _at(lines, "| owner ")
+        owner = number_of(lines, "| owner ")
         return [*lines[:owner], lines[owner - 1].replace("The modelgate", "Another"), *lines[owner:]]
 
-    problems, path, lines = _card_refused(features, change)
-    assert problems == [f"{path}, line {_at(lines, '| owner') + 1}: the card states 'owner' twice"]
+    problems, *_ = _card_refused(features, change)
+    assert problems == [f"{line_of(features, 'model.feature', '| Another')}: the card states 'owner' twice"]
 
 
 def test_a_card_missing_two_rows_names_both_in_one_line(features):
-    problems, path, lines = _card_refused(
-        features, lambda lines: [x for x in lines if not x.strip().startswith(("| period", "| owner"))]
-    )
-    card = _at(lines, "Then its card reads")
-    assert problems == [f"{path}, line {card}: the model's card states no period and no owner (a row '| period | … |')"]
+    problems, *_ = _card_refused(features, lambda lines: [x for x in lines if not x.strip().startswith(("| period", "| owner"))])
+    card = line_of(features, "model.feature", "Then its card reads")
+    assert problems == [f"{card}: the model's card states no period and no owner (a row '| period | … |')"]
 
 
 def test_a_card_step_without_its_table_is_one_line(features):
-    problems, path, lines = _card_refused(features, lambda lines: [x for n, x in enumerate(lines) if n not in _card_rows(lines)])
-    card = _at(lines, "Then its card reads")
-    assert problems == [f"{path}, line {card}: the model's card needs its table ({HOW})"]
+    def change(lines):
+        rows = _card_rows(lines)
+        return [x for n, x in enumerate(lines) if n not in rows]
+
+    problems, *_ = _card_refused(features, change)
+    card = line_of(features, "model.feature", "Then its card reads")
+    assert problems == [f"{card}: the model's card needs its table ({HOW})"]
 
 
 def test_a_card_read_back_without_a_row_has_it_empty_and_every_row_as_text():

@@ -18,6 +18,7 @@ from modelgate.contracts.reader import ContractError, read_contract
 from modelgate.steps.support import FEATURES, ROOT, TRAINING_DATA
 
 from modelgate.cli import main
+from tests.contracts.folders import line_of
 
 GROUPED = "typical error for each height group split at 62 and 70 inches is at most 12 pounds"
 GAP = "the typical errors of its best and worst height groups differ by at most 3 pounds"
@@ -67,19 +68,11 @@ def test_a_group_over_its_limit_and_a_gap_too_wide_are_each_one_line():
     ],
 )
 def test_groups_the_contract_cannot_judge_stop_packaging_in_one_line(tmp_path, old, new, problem):
-    features = tmp_path / "features"
-    shutil.copytree(FEATURES, features)
-    quality = features / "quality.feature"
-    text = quality.read_text(encoding="utf-8")
-    assert old in text
-    quality.write_text(text.replace(old, new), encoding="utf-8")
-    anchor = "best and worst" if "groups" in old else "typical error for each"
-    line = next(n for n, row in enumerate(quality.read_text(encoding="utf-8").splitlines(), 1) if anchor in row)
-    with pytest.raises(ContractError) as refused:
-        read_contract(features)
+    problems, quality = _problems_of(tmp_path, "bundled", old, new)
+    where = _where(quality, "best and worst" if "groups" in old else "typical error for each")
     # One line, but where the group sentence names another input: then the gap of height's groups bounds nothing too.
-    assert len(refused.value.problems) == (2 if "age group split" in new else 1), refused.value.problems
-    assert refused.value.problems[0].startswith(f"{quality}, line {line}: {problem}")
+    assert len(problems) == (2 if "age group split" in new else 1), problems
+    assert problems[0].startswith(f"{where}: {problem}")
 
 
 def _curved(into) -> None:
@@ -154,17 +147,16 @@ def _problems_of(tmp_path, model: str, old: str, new: str) -> tuple[list[str], o
     return refused.value.problems, quality
 
 
-def _line_of(path, anchor: str, nth: int = 1) -> int:
-    return [n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if anchor in row][nth - 1]
+def _where(quality, needle: str) -> str:
+    """``<path>, line N``: where ``needle`` is written in that quality feature (on one line only)."""
+    return line_of(quality.parent, quality.name, needle)
 
 
 def test_a_category_input_is_grouped_by_its_values_and_cut_points_for_it_are_one_line(tmp_path):
     (sex,) = read_contract(ROOT / "examples" / "diabetes" / "features").groups
     assert sex == GroupLimit("sex", 55.0, (), 10.0)  # the quality feature: at most 55 points, 10 apart
     problems, quality = _problems_of(tmp_path, "diabetes", "each sex group is", "each sex group split at 1 and 2 is")
-    assert problems == [
-        f"{quality}, line {_line_of(quality, 'each sex group')}: 'sex' is not a number: its groups are its values, not cut"
-    ]
+    assert problems == [f"{_where(quality, 'each sex group')}: 'sex' is not a number: its groups are its values, not cut"]
 
 
 def test_the_groups_of_an_input_stated_twice_are_one_line_at_the_second(tmp_path):
@@ -172,21 +164,20 @@ def test_the_groups_of_an_input_stated_twice_are_one_line_at_the_second(tmp_path
     step = next(row for row in text.splitlines() if GROUPED in row)
     again = step.replace("Then ", "And ").replace("at most 12 pounds", "at most 13 pounds")
     problems, quality = _problems_of(tmp_path, "bundled", step, f"{step}\n{again}")
-    assert problems == [f"{quality}, line {_line_of(quality, GROUPED) + 1}: the groups of 'height' are stated again"]
+    assert problems == [f"{_where(quality, again)}: the groups of 'height' are stated again"]
 
 
 def test_a_classifiers_quality_per_group_is_not_a_typical_error_one_line(tmp_path):
     old = "Then its accuracy on penguins it was not trained on is between 0.97 and 1"
     group = "And on penguins it was not trained on, its typical error for each island group is at most 1"
     problems, quality = _problems_of(tmp_path, "penguins", old, f"{group}\n    {old.replace('Then ', 'And ')}")
-    line = _line_of(quality, "its typical error for each island group")
-    assert problems == [f"{quality}, line {line}: a classifier's quality per group is not stated as a typical error"]
+    where = _where(quality, "its typical error for each island group")
+    assert problems == [f"{where}: a classifier's quality per group is not stated as a typical error"]
 
 
 def test_a_gap_in_another_unit_than_the_models_answers_is_one_line(tmp_path):
     problems, quality = _problems_of(tmp_path, "bundled", GAP, GAP.replace("3 pounds", "3 kg"))
-    line = _line_of(quality, "best and worst")
-    assert problems == [f"{quality}, line {line}: the unit is 'kg', but the model answers in 'pounds'"]
+    assert problems == [f"{_where(quality, 'best and worst')}: the unit is 'kg', but the model answers in 'pounds'"]
 
 
 @pytest.mark.parametrize(
