@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from modelgate.contracts.contract import Contract, Output
+from modelgate.contracts.contract import CLASS_OUTPUT, Contract, Output
 from modelgate.contracts.inputs import CATEGORY, NUMBER, WHOLE, YES_NO, Input, Range
 from modelgate.contracts.reader import read_contract
 from modelgate.contracts.schemas import FINITE, WHOLE_CHECK, batch_input, batch_output, rule_names, training
@@ -155,3 +155,73 @@ def test_the_rules_are_every_check_once_in_the_contracts_order():
         Output("o"),
     )
     assert rule_names(contract) == ["at least 0 cm", FINITE, "greater than 1", "less than 10", WHOLE_CHECK, "one of x, y"]
+
+
+def _checks(schema, frame: pd.DataFrame) -> list[tuple]:
+    return sorted((f.row, f.column, f.check) for f in run_schema(schema, frame))
+
+
+def _by_row(schema, frame: pd.DataFrame) -> dict[int | None, set[tuple[str, str]]]:
+    """Each refused row's (column, check) pairs."""
+    found: dict[int | None, set[tuple[str, str]]] = {}
+    for f in run_schema(schema, frame):
+        found.setdefault(f.row, set()).add((f.column, f.check))
+    return found
+
+
+def test_a_classifiers_answer_is_a_class_and_its_probabilities_from_0_to_1_sum_to_1_within_the_rounding():
+    # Two classes at 2 decimals: each probability is off by at most 0.005, so their sum by at most 0.01.
+    contract = Contract((Input("x", NUMBER),), Output("species", kind=CLASS_OUTPUT, classes=("Adelie", "Gentoo"), decimals=2))
+    frame = pd.DataFrame(
+        {
+            "species": ["Adelie", "adelie", "Gentoo", "Gentoo", "Gentoo", "Gentoo"],
+            "probability_Adelie": [0.75, 0.75, 1.5, 0.5, 0.5, 0.49],
+            "probability_Gentoo": [0.25, 0.25, -0.5, 0.52, 0.505, 0.496],
+        }
+    )
+    within, sums = "a probability from 0 to 1", "probabilities sum to 1 within 0.01"
+    assert _by_row(batch_output(contract), frame) == {
+        2: {("species", "one of Adelie, Gentoo")},
+        3: {("probability_Adelie", within), ("probability_Gentoo", within)},
+        4: {("species", sums), ("probability_Adelie", sums), ("probability_Gentoo", sums)},  # 1.02
+        6: {("species", sums), ("probability_Adelie", sums), ("probability_Gentoo", sums)},  # 0.986
+    }
+
+
+def test_probabilities_rounded_to_whole_numbers_may_sum_to_0_or_2_but_no_further():
+    # At 0 decimals each of three probabilities may be off by 0.5: sums from -0.5 to 2.5 are within the rounding.
+    classes = ("a", "b", "c")
+    contract = Contract((Input("x", NUMBER),), Output("y", kind=CLASS_OUTPUT, classes=classes, decimals=0))
+    rows = [(0.0, 0.0, 0.0), (1.0, 1.0, 0.0), (1.0, 1.0, 1.0)]
+    frame = pd.DataFrame({"y": ["a"] * 3} | {f"probability_{c}": [r[n] for r in rows] for n, c in enumerate(classes)})
+    assert {row for row, *_ in _checks(batch_output(contract), frame)} == {3}
+    pair = Contract((Input("x", NUMBER),), Output("y", kind=CLASS_OUTPUT, classes=("a", "b"), decimals=0))
+    frame = pd.DataFrame({"y": ["a", "a"], "probability_a": [0.0, 1.0], "probability_b": [0.0, 1.0]})
+    assert _checks(batch_output(pair), frame) == []  # two halves each rounded to 0, or each to 1: exactly 1 off
+
+
+def test_an_answers_range_holds_the_answer_and_both_ends_are_finite_numbers():
+    contract = read_contract(FEATURES)
+    low, high = contract.output.interval_columns("90")
+    frame = pd.DataFrame(
+        {
+            "weight": [150.0, 150.0, 150.0, 150.0, 150.0],
+            low: [150.0, 140.0, 151.0, -INF, 140.0],
+            high: [150.0, 160.0, 160.0, 160.0, 149.0],
+        }
+    )
+    within = "the answer lies within its range for 90 in 100"
+    assert _by_row(batch_output(contract, ["90"]), frame) == {
+        3: {("weight", within), (low, within), (high, within)},  # low end above the answer
+        4: {(low, FINITE)},
+        5: {("weight", within), (low, within), (high, within)},  # high end below it
+    }
+
+
+def test_text_where_a_number_belongs_fails_the_schema_as_a_whole_column():
+    # A frame built by hand (not read through validation.parse_column) may hold a number column as text.
+    contract = read_contract(FEATURES)
+    frame = pd.DataFrame({"height": pd.Series(["70", "71"], dtype=object)})
+    assert ("height", "dtype('float64')") in _by_row(batch_input(contract), frame)[None]
+    answers = pd.DataFrame({"weight": pd.Series(["150"], dtype=object)})
+    assert ("weight", "dtype('float64')") in _by_row(batch_output(contract), answers)[None]
