@@ -89,7 +89,7 @@ def parse_numbers(text: pd.Series, column: str) -> tuple[pd.Series, list[Failure
     numbers = pd.to_numeric(stripped, errors="coerce")
     bad = numbers.isna() & stripped.ne("") & ~stripped.str.lower().isin(MISSING_NUMBER_TEXTS)
     failures = [Failure(column, NOT_A_NUMBER, repr(v), int(i) + 1) for i, v in text[bad].items()]
-    return numbers[~bad].astype("float64"), failures
+    return numbers[~bad].astype(float), failures
 
 
 def parse_column(spec: Input, text: pd.Series) -> tuple[pd.Series, list[Failure]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from modelgate.contracts.inputs import CATEGORY, NUMBER, YES_NO, Input
@@ -74,6 +75,8 @@ def test_nan_written_as_text_is_a_missing_value_not_a_non_number():
     assert failures == [Failure("height", NOT_A_NUMBER, "'abc'", 5)]
     assert numbers.index.tolist() == [0, 1, 2, 3, 5, 6]  # the failing row is dropped, the others keep their rows
     assert numbers.isna().tolist() == [True, True, True, True, False, True] and numbers[5] == 7.0
+    whole, _ = parse_numbers(pd.Series(["7", "8"]), "year")
+    assert whole.dtype == np.float64  # as the schema's number columns hold them, even when every one is whole
 
 
 def test_a_schema_failure_names_its_column_and_data_row_and_a_missing_column_names_no_row():
