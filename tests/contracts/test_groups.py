@@ -204,3 +204,78 @@ def test_what_is_no_list_of_cut_points_reads_as_none():
     assert cuts_of("62 and 70") == ((62.0, 70.0), "")
     assert cuts_of("tall and short") is None
     assert cuts_of("") is None and cuts_of(" and 70") is None
+
+
+def _refused(tmp_path, model: str, change) -> tuple[list[str], object]:
+    """The problems reading a copy of ``model``'s features after ``change`` rewrote its quality feature's text."""
+    features = tmp_path / "features"
+    shutil.copytree(FEATURES if model == "bundled" else ROOT / "examples" / model / "features", features)
+    quality = features / "quality.feature"
+    quality.write_text(change(quality.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(ContractError) as refused:
+        read_contract(features)
+    return refused.value.problems, quality
+
+
+def _group(what: str, cuts: str = "", limit: str = "12 pounds", who: str = "people") -> str:
+    split = f" split at {cuts}" if cuts else ""
+    return f"And on {who} it was not trained on, its typical error for each {what} group{split} is at most {limit}"
+
+
+def test_every_group_sentence_is_read_after_one_that_is_refused(tmp_path):
+    before = [_group("age", "62 and 70 inches"), _group("height", "70 and 62 inches"), _group("height")]
+    again = _group("height", "60 and 70 inches", "13 pounds")
+
+    def change(text):
+        text = text.replace(
+            f"Then on people it was not trained on, its {GROUPED}",
+            "\n    ".join([*before, f"And on people it was not trained on, its {GROUPED}"]),
+        )
+        return text.replace(f"And {GAP}", f"And {GAP}\n    {again}\n    {_group('shoe', '1 and 2 inches')}")
+
+    problems, quality = _refused(tmp_path, "bundled", change)
+    assert problems == [
+        f"{_where(quality, 'each age group')}: 'age' is not an input of the contract",
+        f"{_where(quality, 'split at 70 and 62')}: the cut points of 'height' must rise, each once (70 and 62 inches)",
+        f"{_where(quality, 'each height group is')}: a number input's groups need their cut points ('split at 62 and 70 inches')",
+        f"{_where(quality, '13 pounds')}: the groups of 'height' are stated again",
+        f"{_where(quality, 'each shoe group')}: 'shoe' is not an input of the contract",
+    ]
+
+
+def test_every_gap_is_read_after_one_whose_groups_were_refused_or_never_stated(tmp_path):
+    def change(text):
+        text = text.replace("split at 62 and 70 inches", "split at 70 and 62 inches")  # refused: its gap bounds nothing
+        gaps = [GAP.replace("height", what) for what in ("age", "shoe")]
+        return text.replace(f"And {GAP}", "\n    ".join([f"And {GAP}", *(f"And {g}" for g in gaps)]))
+
+    problems, quality = _refused(tmp_path, "bundled", change)
+    assert problems[1:] == [
+        f"{_where(quality, 'worst age groups')}: no typical error per age group is stated for this gap to bound",
+        f"{_where(quality, 'worst shoe groups')}: no typical error per shoe group is stated for this gap to bound",
+    ]
+    assert problems[0].startswith(f"{_where(quality, 'split at 70 and 62')}: the cut points of 'height' must rise")
+
+
+@pytest.mark.parametrize(
+    ("model", "old", "problem"),
+    [
+        ("diabetes", "each sex group is", "'sex' is not a number: its groups are its values, not cut"),
+        ("penguins", None, "a classifier's quality per group is not stated as a typical error"),
+    ],
+)
+def test_a_group_sentence_refused_for_its_input_or_model_is_refused_each_time_it_is_written(tmp_path, model, old, problem):
+    def change(text):
+        if old:
+            step = next(row.strip() for row in text.splitlines() if old in row)
+            twice = step.replace(old, "each sex group split at 1 and 2 is")
+            return text.replace(step, f"{twice}\n    {twice.replace('Then ', 'And ')}")
+        anchor = next(row.strip() for row in text.splitlines() if row.strip().startswith("Then "))
+        groups = [_group("island", limit="1", who="penguins"), _group("sex", limit="1", who="penguins")]
+        return text.replace(anchor, "\n    ".join([anchor, *groups]), 1)
+
+    problems, quality = _refused(tmp_path, model, change)
+    written = quality.read_text(encoding="utf-8").splitlines()
+    lines = [n for n, row in enumerate(written, 1) if "group" in row and "at most" in row and "worst" not in row]
+    assert len(lines) == 2
+    assert [p for p in problems if problem in p] == [f"{quality}, line {n}: {problem}" for n in lines]
