@@ -16,6 +16,7 @@ from modelgate.contracts import sentences as say
 from modelgate.contracts.contract import Output
 from modelgate.contracts.facts import AgreedLabel, GoldenCase
 from modelgate.contracts.inputs import NUMBER_TEXT, Input
+from modelgate.contracts.places import beside
 
 Table = list[list[tuple[str, int]]]  # rows of (cell, line)
 
@@ -35,21 +36,20 @@ def _tables(step, outline: bool) -> list[Table]:
 
 def _rows(tables: list[Table], step, inputs: list[Input], needed: list[str], optional: list[str], problems: list[str]):
     """(line, {column: cell}) of every row whose table has exactly the needed columns (and perhaps the optional ones)."""
-    file = step.where.rsplit(", line", 1)[0]
     for table in tables:
         header = [cell for cell, _ in table[0]]
         lacking = [n for n in needed if n not in header]
         extra = [h for h in header if h not in needed and h not in optional]
         if lacking or extra:
             problems.append(
-                f"{file}, line {table[0][0][1]}: the agreed answers' columns are {header}; "
+                f"{beside(step.where, table[0][0][1])}: the agreed answers' columns are {header}; "
                 f"they must be exactly the inputs and {needed[-1]!r}"
                 + (f" (missing {lacking})" if lacking else "")
                 + (f" (not declared: {extra})" if extra else "")
             )
             continue
         for row in table[1:]:
-            yield file, row[0][1], dict(zip(header, (c for c, _ in row)))
+            yield beside(step.where, row[0][1]), row[0][1], dict(zip(header, (c for c, _ in row)))
 
 
 def agreed_value(spec: Input, cell: str) -> object:
@@ -87,12 +87,12 @@ def numbers(stated: dict, inputs: list[Input], output: Output, problems: list[st
         if not tables:
             problems.append(f"{step.where}: the agreed answers need a table: one column per input and one for {output.name}")
         needed = [i.name for i in inputs] + [output.name]
-        for file, line, cells in _rows(tables, step, inputs, needed, [], problems):
+        for where, line, cells in _rows(tables, step, inputs, needed, [], problems):
             try:
                 values = tuple(agreed_value(i, cells[i.name]) for i in inputs)
                 cases.append(GoldenCase(values, agreed_number(output.name, cells[output.name]), float(match["tolerance"]), line))
             except ValueError as exc:
-                problems.append(f"{file}, line {line}: {exc}")
+                problems.append(f"{where}: {exc}")
     return cases
 
 
@@ -114,7 +114,7 @@ def labels(stated: dict, inputs: list[Input], output: Output, problems: list[str
         if not tables:
             problems.append(f"{step.where}: the agreed classes need a table: one column per input and one for {output.name}")
         needed = [i.name for i in inputs] + [output.name]
-        for file, line, cells in _rows(tables, step, inputs, needed, [probability] if probability else [], problems):
+        for where, line, cells in _rows(tables, step, inputs, needed, [probability] if probability else [], problems):
             try:
                 values = tuple(agreed_value(i, cells[i.name]) for i in inputs)
                 label = cells[output.name].strip()
@@ -123,7 +123,7 @@ def labels(stated: dict, inputs: list[Input], output: Output, problems: list[str
                 agreed = _probability(cells.get(probability, "") if probability else "")
                 cases.append(AgreedLabel(values, label, agreed, tolerance, line))
             except ValueError as exc:
-                problems.append(f"{file}, line {line}: {exc}")
+                problems.append(f"{where}: {exc}")
     return cases
 
 

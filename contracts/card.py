@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
+from modelgate.contracts.places import beside
+
 # The rows of the card, as the features write them, and the field each fills.
 ROWS = {
     "what it is for": "purpose",
@@ -61,13 +63,12 @@ def read_rows(
     per problem (naming file and line), otherwise. ``of`` names the table in a row's problem (``the card's 'period'
     is empty``), ``whole`` in the problem of a missing row (``the model's card states no owner``)."""
     rows = list(rows)
-    file = where.rsplit(", line", 1)[0]
     found: dict[str, str] = {}
     before = len(problems)
     for row in table:
         cells = [cell.strip() for cell, _ in row]
-        line = f"{file}, line {row[0][1]}"
-        what = cells[0].lower().rstrip(":")
+        line = beside(where, row[0][1])
+        what = cells[0].lower().removesuffix(":")
         if len(cells) != 2 or what not in rows:
             problems.append(f"{line}: the {of} has a row {cells[0]!r}; its rows are {', '.join(rows)}, each with what it says")
         elif what in found:

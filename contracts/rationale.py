@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 
 from modelgate.contracts import sentences as say
 from modelgate.contracts.card import read_rows
+from modelgate.contracts.places import beside
 
 # The rows of a rationale, as the features write them, and the field each fills.
 ROWS = {"source": "source", "owner": "owner"}
@@ -85,7 +86,7 @@ def table_ranges(step) -> list[tuple[str, str, str, str]]:
         cells = {h: cell.strip() for h, (cell, _) in zip(header, row)}
         if cells.get("kind", "").lower() in NUMBER_KINDS and cells.get("accepted"):
             unit = f" {cells['unit']}" if cells.get("unit") else ""
-            where = f"{step.where.rsplit(', line', 1)[0]}, line {row[0][1]}"
+            where = beside(step.where, row[0][1])
             found.append((where, f"{cells['input']}: {cells['accepted']}{unit}", cells.get("source", ""), cells.get("owner", "")))
     return found
 

@@ -39,6 +39,7 @@ from modelgate.contracts.facts import (
 )
 from modelgate.contracts.groups import read_groups
 from modelgate.contracts.inputs import CATEGORY, KINDS, WHOLE, YES_NO, Input, parse_range, parse_values, parse_yes_no
+from modelgate.contracts.places import at, beside, line_of
 
 # A float holds about 15 significant decimal digits: more decimals than that round nothing.
 MAX_DECIMALS = 15
@@ -96,7 +97,7 @@ def read_steps(folder: Path) -> Found:
             text = data.decode("utf-8-sig")  # an editor's byte-order mark is no part of the text
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            found.problems.append(f"{path}, line {line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+            found.problems.append(f"{at(path, line)}: not UTF-8 text (byte {exc.start}); save the file as UTF-8")
             found.unreadable = True
             continue
         try:
@@ -120,7 +121,7 @@ def read_steps(folder: Path) -> Found:
                 for step in (scenario or {}).get("steps", []):
                     rows = step.get("dataTable", {}).get("rows")
                     table = [[(c["value"], r["location"]["line"]) for c in r["cells"]] for r in rows] if rows else None
-                    where = f"{path}, line {step['location']['line']}"
+                    where = at(path, step["location"]["line"])
                     found.steps.append(Step(step["text"], where, table, scenario, feature.get("name", "")))
     return found
 
@@ -131,7 +132,7 @@ def _unfilled(path: Path, scenario: dict) -> list[tuple[str, str, str]]:
     columns = {c["value"] for table in scenario.get("examples", []) for c in table.get("tableHeader", {}).get("cells", [])}
     filled = f"its examples' columns are {', '.join(sorted(columns))}" if columns else "its scenario has no examples"
     return [
-        (f"{path}, line {step['location']['line']}", name, filled)
+        (at(path, step["location"]["line"]), name, filled)
         for step in scenario.get("steps", [])
         for name in dict.fromkeys(re.findall(r"<([^<>]+)>", step["text"]))
         if name not in columns
@@ -146,7 +147,7 @@ def _parse_problem(path: Path, error: Exception) -> str:
         message += f"; is {slip[0]!r} meant to be {slip[1]!r}?"
     if location.get("line"):
         message = re.sub(r"^\(\d+:\d+\): ", "", message)
-        return f"{path}, line {location['line']}: not a readable feature: {message}"
+        return f"{at(path, location['line'])}: not a readable feature: {message}"
     return f"{path}: not a readable feature: {message}"
 
 
@@ -167,7 +168,7 @@ def _misspelt_keywords(path: Path, text: str) -> list[str]:
             quoted = not quoted
         slip = None if quoted else _misspelling(re.match(r"\s*([A-Za-z][A-Za-z ]*):", line))
         if slip:
-            found.append(f"{path}, line {number}: {slip[0]!r} is no Gherkin keyword, so what follows it is read as "
+            found.append(f"{at(path, number)}: {slip[0]!r} is no Gherkin keyword, so what follows it is read as "
                          f"a description and states nothing; is it meant to be {slip[1]!r}?")  # fmt: skip
     return found
 
@@ -352,7 +353,7 @@ def _inputs(declared, accepts: list, problems: list[str], unreadable: bool = Fal
     for row in step.table[1:]:
         cells = {h: cell.strip() for h, (cell, _) in zip(header, row)}
         named.append(cells.get("input", ""))
-        line = f"{step.where.rsplit(', line', 1)[0]}, line {row[0][1]}"
+        line = beside(step.where, row[0][1])
         made = _input(cells, line, sentences, problems, unreadable)
         if made is None:
             continue
@@ -490,7 +491,7 @@ def _drift(warn, refuse, rows, problems: list[str], small=None) -> DriftLimits |
         if not 0 < fewer < limits.min_rows:
             problems.append(
                 f"{small[1].where}: a smaller file of {fewer} or more rows must be smaller than the {limits.min_rows} "
-                f"judged at {rows[1].where.rsplit(', ', 1)[-1]} (and have one row or more)"
+                f"judged at {line_of(rows[1].where)} (and have one row or more)"
             )
         limits = DriftLimits(limits.warn, limits.refuse, limits.min_rows, fewer, float(small[0]["refuse"]))
     if not limits.warn < limits.refuse:

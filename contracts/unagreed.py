@@ -12,6 +12,7 @@ from pathlib import Path
 from gherkin.errors import CompositeParserException
 from gherkin.parser import Parser
 from modelgate.contracts import card, rationale
+from modelgate.contracts.places import at
 
 UNAGREED = "to be agreed"
 # After a value the draft proposes (a range, a limit): delete it to agree the value, or write another value instead.
@@ -35,7 +36,7 @@ def find(folder: str | Path) -> list[str]:
         places = _places(text)
         for number, line in enumerate(text.splitlines(), start=1):
             if UNAGREED in line:
-                found += [f"{path}, line {number}: {what} is {UNAGREED}" for what in places.get(number, [_quoted(line)])]
+                found += [f"{at(path, number)}: {what} is {UNAGREED}" for what in places.get(number, [_quoted(line)])]
     return found
 
 
