@@ -65,6 +65,8 @@ def test_a_group_over_its_limit_and_a_gap_too_wide_are_each_one_line():
         ("split at 62 and 70 inches", "split at 70 and 62 inches", "the cut points of 'height' must rise, each once"),
         ("split at 62 and 70 inches", "split at 62 and 70 cm", "the cut points are in 'cm', but height is in 'inches'"),
         ("worst height groups", "worst age groups", "no typical error per age group is stated for this gap to bound"),
+        ("split at 62 and 70 inches", "split at tall and short inches", "a number input's groups need their cut points"),
+        ("inches is at most 12 pounds", "inches is at most 12 kg", "the unit is 'kg', but the model answers in 'pounds'"),
     ],
 )
 def test_groups_the_contract_cannot_judge_stop_packaging_in_one_line(tmp_path, old, new, problem):

@@ -216,6 +216,9 @@ def test_an_answers_range_holds_the_answer_and_both_ends_are_finite_numbers():
         4: {(low, FINITE)},
         5: {("weight", within), (low, within), (high, within)},  # high end below it
     }
+    # With its ranges the answer itself is still held to be a finite number.
+    frame = pd.DataFrame({"weight": [INF], low: [140.0], high: [160.0]})
+    assert (contract.output.name, FINITE) in _by_row(batch_output(contract, ["90"]), frame)[1]
 
 
 def test_text_where_a_number_belongs_fails_the_schema_as_a_whole_column():
@@ -225,3 +228,6 @@ def test_text_where_a_number_belongs_fails_the_schema_as_a_whole_column():
     assert ("height", "dtype('float64')") in _by_row(batch_input(contract), frame)[None]
     answers = pd.DataFrame({"weight": pd.Series(["150"], dtype=object)})
     assert ("weight", "dtype('float64')") in _by_row(batch_output(contract), answers)[None]
+    classes = Contract((Input("x", NUMBER),), Output("y", kind=CLASS_OUTPUT, classes=("a", "b")))
+    text = pd.DataFrame({"y": ["a"], "probability_a": pd.Series(["1"], dtype=object), "probability_b": [0.0]})
+    assert ("probability_a", "dtype('float64')") in _by_row(batch_output(classes), text)[None]
