@@ -164,6 +164,22 @@ CASES = {
         {"files": {"quality.feature": QUALITY.format("every kind it gives for accepted sizes is at least 0 and at most 1")}},
         ["{quality.feature|every kind}: a regression's fact, but the model answers one of its classes"],
     ),
+    "a margin over the production model": (
+        {
+            "files": {
+                "quality.feature": QUALITY.format("the new model's typical error is at most 3 worse than the production model's")
+            }
+        },
+        ["{quality.feature|the new model's}: a regression's fact, but the model answers one of its classes"],
+    ),
+    "an answer that never gets lower": (
+        {"files": {"quality.feature": QUALITY.format("over all accepted sizes a larger size never gets a lower kind")}},
+        ["{quality.feature|never gets}: a regression's fact, but the model answers one of its classes"],
+    ),
+    "an answer that never falls": (
+        {"files": {"quality.feature": QUALITY.format("the kind never falls as the size rises")}},
+        ["{quality.feature|never falls}: a regression's fact, but the model answers one of its classes"],
+    ),
     "F1 for a class it does not have": (
         {"files": {"quality.feature": QUALITY.format("its F1 for cancer on masses it was not trained on is between 0.8 and 1")}},
         ["{quality.feature|F1 for cancer}: 'F1 for cancer': the classes are benign, malignant"],

@@ -233,3 +233,47 @@ def test_a_number_that_moved_with_its_source_kept_is_the_numbers_change_only(tmp
     features = _copy(tmp_path)
     _edit(features / "quality.feature", "between 0.60 and 0.95", "between 0.55 and 0.95")
     assert changes(read_contract(FEATURES), read_contract(features)) == ["the R² band: 0.6 to 0.95 → 0.55 to 0.95"]
+
+
+# Two sign-offs' rationales compared directly (the expected lines written out here, as the sign-off shows them).
+TYPICAL = rationale.Rationale("its typical error is at most 11 pounds", "a line fitted on 240 people", "the maintainers")
+BAND = rationale.Rationale("its R² is between 0.6 and 0.95", "the scatter's spread", "the maintainers")
+
+
+def test_a_number_whose_source_is_added_or_dropped_shows_none_stated():
+    assert rationale.changes((BAND,), (BAND, TYPICAL)) == [
+        "the source of 'its typical error is at most 11 pounds': none stated → 'a line fitted on 240 people'",
+        "the owner of 'its typical error is at most 11 pounds': none stated → 'the maintainers'",
+    ]
+    assert rationale.changes((TYPICAL, BAND), (BAND,), "against") == [
+        "the source of 'its typical error is at most 11 pounds': 'a line fitted on 240 people' against none stated",
+        "the owner of 'its typical error is at most 11 pounds': 'the maintainers' against none stated",
+    ]
+
+
+def test_a_number_changed_with_its_source_kept_is_skipped_and_the_next_one_still_read():
+    eleven_to_twelve = rationale.Rationale(TYPICAL.stated.replace("11", "12"), TYPICAL.source, TYPICAL.owner)
+    dropped = rationale.Rationale("its typical error is at most 3 pounds worse", "the production model's", "the owners")
+    assert rationale.changes((TYPICAL, dropped, BAND), (eleven_to_twelve, BAND)) == [
+        "the source of 'its typical error is at most 3 pounds worse': \"the production model's\" → none stated",
+        "the owner of 'its typical error is at most 3 pounds worse': 'the owners' → none stated",
+    ]
+
+
+def test_a_source_shared_with_a_step_on_both_sides_does_not_hide_a_dropped_one():
+    same_source = rationale.Rationale("its R² is at least 0.5", BAND.source, BAND.owner)
+    assert rationale.changes((BAND, same_source), (BAND,)) == [
+        "the source of 'its R² is at least 0.5': \"the scatter's spread\" → none stated",
+        "the owner of 'its R² is at least 0.5': 'the maintainers' → none stated",
+    ]
+    assert rationale.changes((BAND,), (BAND, same_source)) == [
+        "the source of 'its R² is at least 0.5': none stated → \"the scatter's spread\"",
+        "the owner of 'its R² is at least 0.5': none stated → 'the maintainers'",
+    ]
+
+
+def test_a_step_is_quoted_with_its_spaces_made_single():
+    spaced = rationale.Rationale("  its typical  error\n is at most 11 pounds ", "a guess", TYPICAL.owner)
+    assert (
+        rationale.changes((), (spaced,))[0] == "the source of 'its typical error is at most 11 pounds': none stated → 'a guess'"
+    )
