@@ -3,6 +3,7 @@ modelgate its tests can import is mutmut's mutated copy, and none is fetched fro
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -105,3 +106,24 @@ def test_recorded_results_come_back_as_mutmuts_own_files_in_a_fresh_stage_and_ne
         "estimated_durations_by_key",
     }
     assert stage.restore(first, results) == [] and json.loads(meta.read_text())["exit_code_by_key"] == codes | unchecked
+
+
+def test_a_modules_sample_is_fixed_by_its_mutants_names_and_its_interval_has_the_closed_ends(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    score = load_script(ROOT / "bench" / "mutation_score.py")
+    names = [f"modelgate.contracts.reader.x_read__mutmut_{i}" for i in range(1, 301)]
+    drawn = score.sample(names, 40)
+    assert len(set(drawn)) == 40 and set(drawn) <= set(names)
+    assert score.sample(list(reversed(names)), 40) == drawn  # not the order mutmut lists them in
+    assert drawn[0] == min(names, key=lambda name: hashlib.sha256(name.encode()).hexdigest())
+    # A function with more mutants since: the old draw's members keep their order among the new ones.
+    more = score.sample([*names, *(f"modelgate.contracts.reader.x_new__mutmut_{i}" for i in range(1, 51))], 350)
+    assert [name for name in more if name in names][:40] == drawn
+    # The Wilson interval's ends at none and all killed are z² / (n + z²) and n / (n + z²), z = 1.96.
+    z2 = 1.959964**2
+    low, high = score.wilson(0, 40)
+    assert low == 0 and abs(high - 100 * z2 / (40 + z2)) < 1e-9
+    low, high = score.wilson(40, 40)
+    assert abs(low - 100 * 40 / (40 + z2)) < 1e-9 and high == 100
+    low, high = score.wilson(20, 40)
+    assert abs((low + high) / 2 - 50) < 1e-9 and 35.1 < low < 35.3  # symmetric about a half; 35.2 % worked by hand
