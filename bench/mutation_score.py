@@ -25,6 +25,7 @@ import fnmatch
 import hashlib
 import json
 import math
+import os
 import sys
 from collections import Counter
 
@@ -65,28 +66,44 @@ def wilson(killed: int, checked: int, z: float = 1.959964) -> tuple[float, float
     return 100 * max(0.0, middle - half), 100 * min(1.0, middle + half)
 
 
+def judgement(patterns: list[str], size: int | None) -> tuple[dict, dict]:
+    """({module: {mutant: status}} of every mutated module with mutants, {module: what it is judged by}): all of a
+    module's mutants, or (``size``) a fixed draw of that many if not all are checked."""
+    project = pyproject(ROOT)
+    found = {module: statuses(module, project, patterns) for module in mutated_modules(project)}
+    found = {module: results for module, results in found.items() if results}
+    judged = {
+        module: results if size is None or all(s != "not checked" for s in results.values())
+        else {name: results[name] for name in sample(results, size)}
+        for module, results in found.items()
+    }  # fmt: skip
+    return found, judged
+
+
+def unchecked(judged: dict) -> list[str]:
+    """The mutants judged that no run has checked yet."""
+    return [name for results in judged.values() for name, status in results.items() if status == "not checked"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min", type=float, default=90.0, help="the lowest passing score in percent (default 90)")
-    parser.add_argument("--sample", type=int, help="judge a module not checked whole by this many of its mutants")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=int(os.environ.get("MUTATION_SAMPLE", "0")) or None,
+        help="judge a module not checked whole by this many of its mutants (default: $MUTATION_SAMPLE, tox.ini's)",
+    )
     parser.add_argument("--names", action="store_true", help="print the sample's unchecked mutants, and nothing else")
     parser.add_argument("patterns", nargs="*", help="only mutants whose name matches one of these (as for mutmut run)")
     args = parser.parse_args(argv)
 
-    project = pyproject(ROOT)
-    found = {module: statuses(module, project, args.patterns) for module in mutated_modules(project)}
-    found = {module: results for module, results in found.items() if results}
+    found, judged = judgement(args.patterns, args.sample)
     if not found:
         print("mutation: no results under .mutation/mutants/; run `tox -e mutation` first", file=sys.stderr)
         return 1
-    # What each module is judged by: all its mutants, or (``--sample``) a fixed draw of them if not all are checked.
-    judged = {
-        module: results if args.sample is None or all(s != "not checked" for s in results.values())
-        else {name: results[name] for name in sample(results, args.sample)}
-        for module, results in found.items()
-    }  # fmt: skip
     if args.names:
-        print("\n".join(name for results in judged.values() for name, s in results.items() if s == "not checked"))
+        print("\n".join(unchecked(judged)))
         return 0
 
     print("| module | mutants | judged by | killed | survived | other | score |")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
 from modelgate.steps.support import ROOT, load_script
 
 stage = load_script(ROOT / "bench" / "mutation_stage.py")
@@ -127,3 +128,20 @@ def test_a_modules_sample_is_fixed_by_its_mutants_names_and_its_interval_has_the
     assert abs(low - 100 * 40 / (40 + z2)) < 1e-9 and high == 100
     low, high = score.wilson(20, 40)
     assert abs((low + high) / 2 - 50) < 1e-9 and 35.1 < low < 35.3  # symmetric about a half; 35.2 % worked by hand
+
+
+def test_a_sampled_run_hands_mutmut_the_draws_unchecked_mutants_and_never_an_empty_list(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    run = load_script(ROOT / "bench" / "mutation_run.py")
+    called = []
+    monkeypatch.setattr(run, "generate", lambda: None)
+    monkeypatch.setattr(run.os, "execvp", lambda program, args: called.append(args))
+    monkeypatch.setenv("MUTATION_SAMPLE", "2")
+    judged = {"contracts/reader.py": {"a": "killed", "b": "not checked"}, "model/manifest.py": {"c": "survived"}}
+    monkeypatch.setattr(run, "judgement", lambda patterns, size: ({}, judged) if size == 2 else pytest.fail(str(size)))
+    run.main([])
+    assert called == [["mutmut", "run", "b"]]
+    judged["contracts/reader.py"]["b"] = "killed"
+    assert run.main([]) == 0 and len(called) == 1  # mutmut given no names would check every mutant
+    run.main(["modelgate.model.scorer*"])  # patterns: checked again, as given
+    assert called[-1] == ["mutmut", "run", "modelgate.model.scorer*"]
