@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import json
 
+import jsonschema_rs
 import pytest
-from modelgate.contracts.contract import MAX_ROWS_PER_REQUEST, Contract, Output
+from modelgate.contracts.contract import CLASS_OUTPUT, MAX_ROWS_PER_REQUEST, Contract, Output
 from modelgate.contracts.facts import GoldenCase
 from modelgate.contracts.inputs import CATEGORY, NUMBER, WHOLE, YES_NO, Input, Range
 from modelgate.contracts.reader import read_contract
 from modelgate.contracts.requests import (
     answer_schema,
+    interval_parameter,
     largest_request_bytes,
     query_parameters,
+    query_value_schema,
     request_body,
     rows_from_json,
     rows_from_query,
+    value_schema,
 )
 from modelgate.steps.support import FEATURES
 
@@ -214,3 +218,91 @@ def test_the_largest_valid_request_fits_in_the_body_limit_it_sets(contract):
     record = {i.name: longest.get(i.kind) or max(i.values, key=len) for i in contract.inputs}
     size = len(json.dumps([record] * MAX_ROWS_PER_REQUEST).encode())
     assert size <= 4 * largest_request_bytes(contract)
+
+
+# The documents judged as a client judges them: a JSON Schema validator (OpenAPI 3.1's dialect) accepts what the
+# service sends and is sent, and refuses the near miss beside it. The answers are written out here, in the seed's shape.
+SPECIES = Contract(
+    inputs=PENGUIN.inputs,
+    output=Output("species", kind=CLASS_OUTPUT, classes=("Adelie", "Gentoo"), decimals=2),
+    golden=(GoldenCase(("Dream", 41.5, 2008.0, True), "Adelie", None),),
+)
+
+
+def _valid(schema: dict, value) -> bool:
+    return jsonschema_rs.validator_for(schema).is_valid(value)
+
+
+def test_the_documented_answer_is_the_seeds_and_refuses_a_near_miss():
+    schema = answer_schema(BUNDLED)
+    assert _valid(schema, {"response": [161.8533]})
+    assert _valid(schema, {"response": [161.8533], "intervals": [{"80": {"low": 150.1, "high": 170.2}}]})
+    for wrong in (
+        {"response": 161.8533},
+        {"response": ["161.8533"]},
+        {},
+        {"response": [161.8533], "weight": 161.8533},
+        {"response": [161.8533], "intervals": {"80": {"low": 150.1, "high": 170.2}}},
+        {"response": [161.8533], "intervals": [[150.1, 170.2]]},
+        {"response": [161.8533], "intervals": [{"50": {"low": 150.1, "high": 170.2}}]},
+        {"response": [161.8533], "intervals": [{"80": [150.1, 170.2]}]},
+        {"response": [161.8533], "intervals": [{"80": {"low": 150.1}}]},
+        {"response": [161.8533], "intervals": [{"80": {"low": 150.1, "high": 170.2, "level": 80}}]},
+    ):
+        assert not _valid(schema, wrong), wrong
+
+
+def test_a_classifiers_documented_answer_holds_its_classes_and_refuses_a_near_miss():
+    schema = answer_schema(SPECIES)
+    assert _valid(schema, {"response": ["Gentoo"], "probabilities": [{"Adelie": 0.25, "Gentoo": 0.75}]})
+    for wrong in (
+        {"response": "Gentoo", "probabilities": [{"Adelie": 0.25, "Gentoo": 0.75}]},
+        {"response": ["Chinstrap"], "probabilities": [{"Adelie": 0.25, "Gentoo": 0.75}]},
+        {"response": ["Gentoo"], "probabilities": {"Adelie": 0.25, "Gentoo": 0.75}},
+        {"response": ["Gentoo"], "probabilities": [[0.25, 0.75]]},
+        {"response": ["Gentoo"], "probabilities": [{"Adelie": 0.25}]},
+        {"response": ["Gentoo"], "probabilities": [{"Adelie": 0.25, "Gentoo": 0.75, "Chinstrap": 0}]},
+        {"response": ["Gentoo"], "probabilities": [{"Adelie": -0.25, "Gentoo": 1.25}]},
+        {"response": ["Gentoo"]},
+        {"response": ["Gentoo"], "probabilities": [{"Adelie": 0.25, "Gentoo": 0.75}], "intervals": []},
+    ):
+        assert not _valid(schema, wrong), wrong
+
+
+def test_a_documented_value_keeps_each_bound_open_or_closed_as_the_contract_states():
+    # The features: a height greater than 45 and at most 150 inches.
+    height = value_schema(HEIGHT)
+    assert [_valid(height, h) for h in (45, 45.0001, 150, 150.0001, "66", None)] == [False, True, True, False, False, False]
+    under = Input("bill", NUMBER, unit="mm", range=Range(25.0, 70.0, False, False))
+    assert [_valid(value_schema(under), b) for b in (25, 25.5, 69.5, 70)] == [False, True, True, False]
+    year = value_schema(YEAR)
+    assert [_valid(year, y) for y in (2007, 2009, 2008.5, 2010)] == [True, True, False, False]
+    assert [_valid(value_schema(ISLAND), i) for i in ("Dream", "dream", "")] == [True, False, False]
+    assert [_valid(value_schema(TAGGED), t) for t in (True, None, "yes")] == [True, True, False]
+
+
+def test_a_query_value_that_may_be_missing_is_a_number_or_empty_text_only():
+    bill = query_value_schema(BILL)
+    assert [_valid(bill, b) for b in (41.5, "", 24.9, "41.5x", " ")] == [True, True, False, False, False]
+    assert [_valid(query_value_schema(TAGGED), t) for t in ("yes", "no", "", "true")] == [True, True, True, False]
+    assert [_valid(query_value_schema(ISLAND), i) for i in ("Dream", "")] == [True, False]
+
+
+def test_each_documented_value_says_what_the_input_is_and_its_rule_in_the_features_words():
+    assert value_schema(HEIGHT)["description"] == "the person's height: a finite number greater than 45 and at most 150 inches"
+    bill = "bill: a finite number at least 25 and at most 70 mm"
+    assert value_schema(BILL) == {
+        "anyOf": [
+            {"type": "number", "minimum": 25.0, "maximum": 70.0, "description": f"{bill} (null: missing)"},
+            {"type": "null"},
+        ],
+        "description": f"{bill} (null: missing)",
+    }
+    assert query_value_schema(BILL)["description"] == f"{bill} (empty: missing)"
+    (header,) = interval_parameter(BUNDLED)
+    assert header["description"] == (
+        "also state each answer's range for these levels in 100 (80, 95), comma-separated: the answer give or take the "
+        "miss that so many in 100 rows the model was not trained on stay within"
+    )
+    assert [_valid(header["schema"], h) for h in ("80", "80, 95", " 95 ,80 ", "90", "80;95", "")] == [True] * 3 + [False] * 3
+    assert interval_parameter(PENGUIN) == []
