@@ -3,7 +3,7 @@ cell of a data table or of an outline's examples, and anywhere else in the text 
 
 from __future__ import annotations
 
-from modelgate.contracts.unagreed import UNAGREED, find
+from modelgate.contracts.unagreed import PROPOSED, UNAGREED, find
 
 from tests.contracts.folders import write_features
 
@@ -39,3 +39,28 @@ def test_features_with_nothing_to_agree_have_no_line(tmp_path):
     for folder in (ROOT / "features", ROOT / "examples" / "penguins" / "features", ROOT / "examples" / "diabetes" / "features"):
         assert find(folder) == []
     assert find(tmp_path / "absent") == []
+
+
+def test_a_marker_in_a_background_a_rule_a_card_or_a_numbers_source_is_named_by_what_it_holds(tmp_path):
+    text = f"""Feature: A draft model
+  Background:
+    Given the model answers the weight of a height{PROPOSED}
+
+  Rule: its limits
+    Scenario: its typical error
+      Then on people it was not trained on, its typical error is at most 11 pounds{PROPOSED}
+        | source | {UNAGREED} |
+        | owner  | the team   |
+      And its card reads:
+        | what it is for | {UNAGREED} |
+        | owner          | the team   |
+"""
+    folder = write_features(tmp_path / "f", {"a.feature": text, "b.feature": f"# the weights are {UNAGREED}\n"})
+    limit = "on people it was not trained on, its typical error is at most 11 pounds"
+    assert find(folder) == [
+        f"{folder / 'a.feature'}, line 3: the step 'Given the model answers the weight of a height' is {UNAGREED}",
+        f"{folder / 'a.feature'}, line 7: the step 'Then {limit}' is {UNAGREED}",
+        f"{folder / 'a.feature'}, line 8: the source of '{limit}' is {UNAGREED}",
+        f"{folder / 'a.feature'}, line 11: the card's 'what it is for' is {UNAGREED}",
+        f"{folder / 'b.feature'}, line 1: '# the weights are …' is {UNAGREED}",  # a file of no feature, a comment only
+    ]
