@@ -113,6 +113,13 @@ def test_the_differences_name_each_fact_that_differs(bundled):
     closed = dataclasses.replace(bundled, inputs=(dataclasses.replace(bundled.inputs[0], range=Range(45.0, 150.0, True, True)),))
     (line,) = differences(closed, bundled)
     assert line.startswith("input 'height': {") and "'low_closed': True" in line and "'low_closed': False" in line
+    first = bundled.rationales[0]
+    sourced = dataclasses.replace(
+        bundled, rationales=(dataclasses.replace(first, owner="the risk team"), *bundled.rationales[1:])
+    )
+    assert differences(sourced, bundled) == [
+        f"the owner of {first.stated!r}: 'the risk team' against {first.owner!r}"  # a gate's line: ours against theirs
+    ]
 
 
 def test_a_file_of_another_format_is_refused(bundled):

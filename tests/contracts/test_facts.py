@@ -16,6 +16,7 @@ from modelgate.contracts.facts import (
     TOO_FEW,
     WARNING,
     Band,
+    CalibrationLimit,
     ChampionMargin,
     DriftLimits,
     GoldenCase,
@@ -69,6 +70,13 @@ def test_the_champion_margin_allows_exactly_the_margin_worse():
     margin = ChampionMargin(0.5)
     assert margin.allows(9.0, 9.5) and margin.allows(9.0, 3.0) and margin.allows(9.0, 9.0)
     assert not margin.allows(9.0, 9.5000001) and not margin.allows(NAN, 9.0) and not margin.allows(9.0, INF)
+    assert not margin.allows(9.0, -INF) and not margin.allows(9.0, NAN)  # no error measured is no error at all
+
+
+def test_the_calibration_limit_includes_its_end_and_nothing_beyond():
+    limit = CalibrationLimit(0.05)
+    assert limit.met_by(0.05) and limit.met_by(0.0) and limit.met_by(0.0314)
+    assert not limit.met_by(math.nextafter(0.05, INF)) and not limit.met_by(-0.01) and not limit.met_by(NAN)
 
 
 def test_a_direction_holds_for_equal_answers_and_only_one_way():

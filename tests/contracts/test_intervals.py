@@ -40,7 +40,7 @@ def test_the_bundled_contract_states_two_ranges_as_its_quality_feature_says():
 @pytest.mark.parametrize(
     ("rows", "level", "rank"),
     # The feature's own words: of the 240 training people's misses, the 193rd for 80 in 100 and the 229th for 95.
-    [(240, 80, 193), (240, 95, 229), (19, 95, 19), (18, 95, None), (9, 90, 9), (8, 90, None), (5, 50, 3)],
+    [(240, 80, 193), (240, 95, 229), (19, 95, 19), (18, 95, None), (9, 90, 9), (8, 90, None), (5, 50, 3), (1, 50, 1), (3, 25, 1)],
 )
 def test_the_half_width_is_the_miss_at_the_place_the_feature_defines(rows, level, rank):
     assert interval_rank(rows, level) == rank
@@ -48,7 +48,7 @@ def test_the_half_width_is_the_miss_at_the_place_the_feature_defines(rows, level
 
 def test_coverage_is_counted_exactly():
     agreed = Coverage(80, 72.0)
-    assert agreed.met_by(72, 100) and agreed.met_by(144, 200)
+    assert agreed.met_by(72, 100) and agreed.met_by(144, 200) and agreed.met_by(100, 100)  # every row held
     assert not agreed.met_by(71, 100) and not agreed.met_by(143, 200)
     assert not agreed.met_by(0, 0) and not agreed.met_by(101, 100)
 

@@ -277,3 +277,9 @@ def test_a_step_is_quoted_with_its_spaces_made_single():
     assert (
         rationale.changes((), (spaced,))[0] == "the source of 'its typical error is at most 11 pounds': none stated → 'a guess'"
     )
+
+
+def test_a_rationale_read_back_without_a_row_holds_empty_text():
+    assert rationale.Rationale.from_dict({"stated": TYPICAL.stated, "source": "a guess"}) == rationale.Rationale(
+        TYPICAL.stated, "a guess", ""
+    )
