@@ -60,7 +60,7 @@ WITHIN = "the answer lies within its range for"
 def output_column(output: Output) -> pa.Column:
     """The answer: a finite number, or one of the classifier's classes."""
     if output.is_class:
-        return pa.Column(None, checks=[pa.Check.isin(list(output.classes), error=f"one of {', '.join(output.classes)}")])
+        return pa.Column(checks=[pa.Check.isin(list(output.classes), error=f"one of {', '.join(output.classes)}")])
     return pa.Column(float, checks=[_finite()])
 
 

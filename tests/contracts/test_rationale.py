@@ -283,3 +283,11 @@ def test_a_rationale_read_back_without_a_row_holds_empty_text():
     assert rationale.Rationale.from_dict({"stated": TYPICAL.stated, "source": "a guess"}) == rationale.Rationale(
         TYPICAL.stated, "a guess", ""
     )
+
+
+def test_a_source_changed_beside_a_number_that_moved_with_that_source_is_still_named():
+    eleven_to_twelve = rationale.Rationale(TYPICAL.stated.replace("11", "12"), TYPICAL.source, TYPICAL.owner)
+    band = rationale.Rationale(BAND.stated, TYPICAL.source, TYPICAL.owner)  # the band once shared the source
+    assert rationale.changes((TYPICAL, band), (eleven_to_twelve, BAND)) == [
+        "the source of 'its R² is between 0.6 and 0.95': 'a line fitted on 240 people' → \"the scatter's spread\""
+    ]
