@@ -329,3 +329,17 @@ def test_a_contract_sentence_written_nearly_right_is_refused_where_it_is(tmp_pat
         read_contract(tmp_path / "features")
     (problem,) = raised.value.problems
     assert problem.startswith(f"{path}, line {line}: ") and "states nothing: it nearly reads" in problem, problem
+
+
+def test_an_agreed_row_asking_what_the_model_refuses_is_named_with_the_inputs_rule(tmp_path):
+    folder = tmp_path / "features"
+    shutil.copytree(FEATURES, folder)
+    scoring = folder / "scoring.feature"
+    scoring.write_text(scoring.read_text(encoding="utf-8").replace("| 138    | 498.2981 |", "| 160    | 498.2981 |"), "utf-8")
+    with pytest.raises(ContractError) as raised:
+        read_contract(folder)
+    # The features accept a height greater than 45 and at most 150 inches.
+    assert raised.value.problems == [
+        f"{line_of(folder, 'scoring.feature', '| 160 ')}: the agreed row's height must be a finite number greater than "
+        "45 and at most 150 inches; got '160'"
+    ]
