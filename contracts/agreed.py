@@ -30,7 +30,7 @@ def _tables(step, outline: bool) -> list[Table]:
             for e in step.scenario.get("examples", [])
             if e.get("tableHeader")
         ]
-    tabled = [s for s in step.scenario.get("steps", []) if s.get("dataTable") and not rationale.is_limit(s["text"])]
+    tabled = [s for s in step.scenario["steps"] if s.get("dataTable") and not rationale.is_limit(s["text"])]
     return [[[(c["value"], r["location"]["line"]) for c in r["cells"]] for r in t["dataTable"]["rows"]] for t in tabled[:1]]
 
 
