@@ -253,3 +253,23 @@ def test_yes_and_no_are_read_yes_first():
 @pytest.mark.parametrize("spec", [HEIGHT, AGE, ISLAND, SMOKER, Input("x", NUMBER, range=Range(None, 3.0, high_closed=False))])
 def test_an_input_survives_its_dict(spec):
     assert Input.from_dict(spec.to_dict()) == spec
+
+
+@pytest.mark.parametrize(
+    ("text", "holds"),
+    # Worked by hand: the whole numbers each range holds.
+    [
+        ("greater than 2 and less than 3", False),  # none: 2 and 3 are left out
+        ("greater than 2.5 and less than 3", False),  # none
+        ("greater than 2 and at most 3", True),  # 3
+        ("at least 2.5 and less than 4", True),  # 3
+        ("from 3 to 3", True),  # 3
+        ("from 3.2 to 3.8", False),  # none
+    ],
+)
+def test_a_whole_number_range_must_hold_a_whole_number(text, holds):
+    if holds:
+        assert parse_range(text, whole=True) == parse_range(text)
+    else:
+        with pytest.raises(ValueError, match=rf"^{text!r} accepts no whole number$"):
+            parse_range(text, whole=True)
