@@ -309,8 +309,9 @@ def _output(stated: dict, one, folder: Path, read: Found, problems: list[str]) -
 
 
 def _golden(stated: dict, inputs: list[Input], output: Output, folder: Path, problems: list[str], read: Found) -> list:
-    """The agreed answers: numbers with their tolerance, or a classifier's agreed classes. None found is a problem of
-    its own only when none was refused (and no file went unread)."""
+    """The agreed answers: numbers with their tolerance, or a classifier's agreed classes. A step written like them
+    that states none is a problem; none found is a problem of its own only when nothing else was (and no file went
+    unread)."""
     golden: list[GoldenCase] | list[AgreedLabel]
     before = len(problems)
     keys = ("GOLDEN_OUTLINE", "GOLDEN_TABLE", "GOLDEN_LABEL_OUTLINE", "GOLDEN_LABEL_TABLE")
@@ -323,10 +324,10 @@ def _golden(stated: dict, inputs: list[Input], output: Output, folder: Path, pro
         golden = agreed.numbers(stated, inputs, output, problems)
         outline = f"'the answer is <{output.name}> …, give or take N'"
         table = f"'each answer is the agreed {output.name}, give or take N'"
-    near = next((s for s in read.steps if _LIKE_AGREED.match(s.text) and s.text not in matched), None)
-    if not golden and len(problems) == before and near is not None:
-        problems.append(f"{near.where}: {near.text!r} does not state the agreed answers: write {outline}")
-    elif not golden and len(problems) == before and not read.unreadable:
+    # A step written like agreed answers that states none (a typo) would drop its rows from the contract unseen.
+    near = [s for s in read.steps if _LIKE_AGREED.match(s.text) and s.text not in matched]
+    problems += [f"{s.where}: {s.text!r} does not state the agreed answers: write {outline}" for s in near]
+    if not golden and len(problems) == before and not read.unreadable:
         problems.append(
             f"{folder}: no agreed answers (a Scenario Outline whose Then step is {outline},"
             f" or a table of rows on a When step followed by {table})"

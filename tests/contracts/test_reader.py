@@ -207,6 +207,13 @@ CASES = {
             "the inputs and 'mass' (not declared: ['depth'])",
         ],
     ),
+    "an agreed-answers table missing an input": (
+        {"golden": [("island", "mass"), ("Biscoe", "4000")]},
+        [
+            "{scoring.feature|island}: the agreed answers' columns are ['island', 'mass']; they must be exactly "
+            "the inputs and 'mass' (missing ['bill'])",
+        ],
+    ),
     "an unknown kind": (
         {"inputs": _with(0, kind="colour")},
         ["{model.feature|colour}: input 'island' has kind 'colour'; the kinds are number, whole number, category, yes/no"],
@@ -342,4 +349,24 @@ def test_an_agreed_row_asking_what_the_model_refuses_is_named_with_the_inputs_ru
     assert raised.value.problems == [
         f"{line_of(folder, 'scoring.feature', '| 160 ')}: the agreed row's height must be a finite number greater than "
         "45 and at most 150 inches; got '160'"
+    ]
+
+
+@pytest.mark.parametrize("beside", [True, False], ids=["beside agreed answers", "alone"])
+def test_a_step_written_like_agreed_answers_that_states_none_stops_packaging_in_one_line(tmp_path, beside):
+    folder = tmp_path / "features"
+    shutil.copytree(FEATURES, folder)
+    scoring = folder / "scoring.feature"
+    typo = "Then the answer is <weight> pounds, more or less"
+    text = scoring.read_text(encoding="utf-8")
+    if beside:  # a second outline, its agreed rows in a step the contract language does not have
+        text += f"\n  Scenario Outline: More agreed weights\n    When a client asks for the weight of a person <height> inches tall\n    {typo}\n\n    Examples:\n      | height | weight |\n      | 70     | 160    |\n"
+    else:
+        text = text.replace("Then the answer is <weight> pounds, give or take 0.0001 pounds", typo)
+    scoring.write_text(text, encoding="utf-8")
+    with pytest.raises(ContractError) as raised:
+        read_contract(folder)
+    assert raised.value.problems == [
+        f"{line_of(folder, 'scoring.feature', typo)}: {typo.removeprefix('Then ')!r} does not state the agreed answers: "
+        "write 'the answer is <weight> …, give or take N'"
     ]
