@@ -360,7 +360,11 @@ def test_a_step_written_like_agreed_answers_that_states_none_stops_packaging_in_
     typo = "Then the answer is <weight> pounds, more or less"
     text = scoring.read_text(encoding="utf-8")
     if beside:  # a second outline, its agreed rows in a step the contract language does not have
-        text += f"\n  Scenario Outline: More agreed weights\n    When a client asks for the weight of a person <height> inches tall\n    {typo}\n\n    Examples:\n      | height | weight |\n      | 70     | 160    |\n"
+        text += (
+            "\n  Scenario Outline: More agreed weights\n"
+            "    When a client asks for the weight of a person <height> inches tall\n"
+            f"    {typo}\n\n    Examples:\n      | height | weight |\n      | 70     | 160    |\n"
+        )
     else:
         text = text.replace("Then the answer is <weight> pounds, give or take 0.0001 pounds", typo)
     scoring.write_text(text, encoding="utf-8")
