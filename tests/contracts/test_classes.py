@@ -201,6 +201,15 @@ CASES = {
         },
         ["{quality.feature|And its ROC AUC}: the band of ROC AUC is stated again"],
     ),
+    "a champion margin stated twice": (
+        {
+            "files": {
+                "quality.feature": QUALITY.format("the new model's accuracy is at most 0.02 worse than the production model's")
+                + "    And the new model's accuracy is at most 0.03 worse than the production model's\n"
+            }
+        },
+        ["{quality.feature|0.03}: the champion margin is stated again (first at {quality.feature|0.02})"],
+    ),
     "a baseline of another answer": (
         {
             "files": {
