@@ -353,7 +353,7 @@ def _inputs(declared, accepts: list, problems: list[str], unreadable: bool = Fal
     named: list[str] = []  # every row's name, read or not: a sentence about a refused input names a declared one
     for row in step.table[1:]:
         cells = {h: cell.strip() for h, (cell, _) in zip(header, row)}
-        named.append(cells.get("input", ""))
+        named.append(cells["input"])
         line = beside(step.where, row[0][1])
         made = _input(cells, line, sentences, problems, unreadable)
         if made is None:
@@ -373,7 +373,7 @@ def _accepted_sentences(accepts: list) -> dict[str, tuple[re.Match, str]]:
 
 
 def _input(cells: dict, line: str, sentences: dict, problems: list[str], unreadable: bool = False) -> Input | None:
-    name, kind = cells.get("input", ""), cells.get("kind", "").lower()
+    name, kind = cells["input"], cells["kind"].lower()  # the header holds both, and Gherkin every row's every cell
     kind = {"yes or no": YES_NO, "integer": WHOLE}.get(kind, kind)
     if not re.fullmatch(say.WORD, name):
         problems.append(f"{line}: input {name!r} is not a column name (letters, digits and _, not starting with a digit)")

@@ -214,6 +214,15 @@ CASES = {
             "the inputs and 'mass' (missing ['bill'])",
         ],
     ),
+    "a number and classes both stated as the output": (
+        {
+            "files": {
+                "classes.feature": "Feature: Classes\n  Scenario: Its answer\n    Then it answers the species, one of "
+                "Adelie or Gentoo, with the probability of each rounded to 2 decimals\n"
+            }
+        },
+        ["{classes.feature|it answers}: the output is stated again (first at {model.feature|it answers})"],
+    ),
     "an unknown kind": (
         {"inputs": _with(0, kind="colour")},
         ["{model.feature|colour}: input 'island' has kind 'colour'; the kinds are number, whole number, category, yes/no"],
