@@ -122,7 +122,7 @@ def read_steps(folder: Path) -> Found:
                     rows = step.get("dataTable", {}).get("rows")
                     table = [[(c["value"], r["location"]["line"]) for c in r["cells"]] for r in rows] if rows else None
                     where = at(path, step["location"]["line"])
-                    found.steps.append(Step(step["text"], where, table, scenario, feature.get("name", "")))
+                    found.steps.append(Step(step["text"], where, table, scenario, feature["name"]))
     return found
 
 

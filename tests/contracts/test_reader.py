@@ -223,6 +223,23 @@ CASES = {
         },
         ["{classes.feature|it answers}: the output is stated again (first at {model.feature|it answers})"],
     ),
+    "directions that cannot be judged, each read after one refused": (
+        {
+            "files": {
+                "directions.feature": "Feature: Directions\n  Scenario: Its answers' direction\n"
+                "    Then the mass never falls as the depth rises\n"
+                "    And the mass never falls as the island rises\n"
+                "    And the weight never falls as the bill rises\n"
+                "    And the mass never falls as the bill rises\n"
+            }
+        },
+        [
+            "{directions.feature|depth}: 'depth' is not a number input of the contract",
+            "{directions.feature|island}: 'island' is not a number input of the contract",
+            "{directions.feature|weight}: states answers of 'weight', but the model answers 'mass'",
+            "{directions.feature|And the mass never falls as the bill}: the direction of 'bill' is stated again",
+        ],
+    ),
     "an unknown kind": (
         {"inputs": _with(0, kind="colour")},
         ["{model.feature|colour}: input 'island' has kind 'colour'; the kinds are number, whole number, category, yes/no"],
