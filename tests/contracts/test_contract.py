@@ -140,3 +140,13 @@ def test_a_contract_names_its_inputs_its_rows_and_how_to_ask(bundled):
     assert bundled.name == "height → weight"
     assert EVERY_KIND.golden_row(0) == "bill=, year=2008.0, island=Dream, tagged=true"
     assert read_contract(DIABETES).name == "10 inputs → progression"
+
+
+def test_an_earlier_contracts_output_and_inputs_without_the_later_keys_read_as_they_were_meant():
+    # Before classifiers an output had no kind, classes, positive class or threshold; before categories and missing
+    # values an input had no values or missing (a contract file of modelgate.contract/1 from then, as it was written).
+    assert Output.from_dict({"name": "weight", "unit": "pounds", "decimals": 4}) == Output("weight", "pounds", 4, "number")
+    assert not Output.from_dict({"name": "weight", "unit": "pounds", "decimals": 4}).is_class
+    height = Input.from_dict({"name": "height", "kind": "number", "range": {"low": 45.0, "high": 150.0}})
+    assert height == Input("height", NUMBER, range=Range(45.0, 150.0, False, True), values=(), missing=False)
+    assert (height.meaning, height.unit) == ("", "")
