@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 from modelgate.contracts.contract import FORMAT, Contract, Output, differences
-from modelgate.contracts.facts import GoldenCase
+from modelgate.contracts.facts import DriftLimits, GoldenCase
 from modelgate.contracts.inputs import CATEGORY, NUMBER, WHOLE, YES_NO, Input, Range
 from modelgate.contracts.reader import read_contract
 from modelgate.steps.support import FEATURES, ROOT
@@ -150,3 +150,22 @@ def test_an_earlier_contracts_output_and_inputs_without_the_later_keys_read_as_t
     height = Input.from_dict({"name": "height", "kind": "number", "range": {"low": 45.0, "high": 150.0}})
     assert height == Input("height", NUMBER, range=Range(45.0, 150.0, False, True), values=(), missing=False)
     assert (height.meaning, height.unit) == ("", "")
+    # Before small files and the choice to refuse extrapolations: drift without its small rows, answers flagged.
+    earlier = Contract.from_dict(
+        {
+            "format": FORMAT,
+            "inputs": [{"name": "height", "kind": "number", "range": {"low": 45.0, "high": 150.0}}],
+            "output": {"name": "weight", "unit": "pounds", "decimals": 4},
+            "drift": {"warn": 0.1, "refuse": 0.25, "min_rows": 100},
+        }
+    )
+    assert earlier.drift == DriftLimits(0.1, 0.25, 100, None, None) and earlier.extrapolation == "flag"
+    assert (earlier.golden, earlier.baseline, earlier.calibration, earlier.card) == ((), None, None, None)
+
+
+@pytest.mark.parametrize("features", sorted((ROOT / "examples").glob("*/features")), ids=lambda p: p.parent.name)
+def test_every_examples_contract_and_a_refusing_one_read_back_from_their_file_as_they_were(features):
+    contract = read_contract(features)
+    assert Contract.loads(contract.dumps()) == contract
+    refusing = dataclasses.replace(contract, extrapolation="refuse")
+    assert Contract.loads(refusing.dumps()) == refusing
