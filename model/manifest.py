@@ -37,7 +37,7 @@ class Signed:
     sha256: str
 
 
-def model_version(data_sha256: str, contract_sha256: str, answers_sha256: str, form_sha256: str = "") -> str:
+def model_version(data_sha256: str, contract_sha256: str, answers_sha256: str, form_sha256: str) -> str:
     """What the model computes, not how skops laid out its file (which differs between identical trainings): the
     training data, the contract it answers under, its answers to the contract's check rows and the numbers of its
     serving form (``model.forms.linear.digest``; empty without one), hashed."""

@@ -74,8 +74,11 @@ def test_the_model_version_names_the_data_the_contract_the_answers_and_the_form(
     other = "0" * 64
     versions = {model_version(data, contract, answers, form), model_version(other, contract, answers, form)}
     versions |= {model_version(data, other, answers, form), model_version(data, contract, other, form)}
-    versions |= {model_version(data, contract, answers, other), model_version(data, contract, answers)}
+    versions |= {model_version(data, contract, answers, other), model_version(data, contract, answers, "")}
     assert len(versions) == 6
+    # A model without a serving form: the same rule over the facts without one.
+    formless = json.dumps({"answers": answers, "contract": contract, "data": data}).encode()
+    assert model_version(data, contract, answers, "") == hashlib.sha256(formless).hexdigest()[:12]
 
 
 def _form_numbers(directory: Path, keys=("decimals", "intercept", "columns")) -> dict:
