@@ -14,8 +14,8 @@ own score, and a module whose sample is not checked whole yet fails. ``--names``
 instead, one per line, to hand to ``mutmut run``.
 
     python bench/mutation_score.py --min 90 [PATTERN ...]
-    python bench/mutation_score.py --min 90 --sample 40 [PATTERN ...]
-    python bench/mutation_score.py --sample 40 --names [PATTERN ...]
+    python bench/mutation_score.py --min 90 --sample 25 [PATTERN ...]
+    python bench/mutation_score.py --sample 25 --names [PATTERN ...]
 """
 
 from __future__ import annotations
